@@ -1,12 +1,16 @@
-import { Component, signal } from '@angular/core';
+import { Component } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
+
+import { Header } from './header/header';
 
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet],
-  templateUrl: './app.html',
-  styleUrl: './app.css'
+  imports: [RouterOutlet, Header],
+  template: `
+    <app-header />
+    <main class="content">
+      <router-outlet />
+    </main>
+  `,
 })
-export class App {
-  protected readonly title = signal('web');
-}
+export class App {}

@@ -1,0 +1,64 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.demo.DemoConfig;
+import dev.latchkey.demo.DemoServer;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the demo application server alone, against an auth server that runs elsewhere. */
+@Command(
+    name = "app",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts the demo application server: the Angular client and GET /api/lessons behind the"
+          + " verifier, with keys from the auth server's JWKS URL.",
+      "Every option also reads the environment variable named in brackets."
+    })
+final class AppCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "HTTP port (LATCHKEY_PORT). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--auth-url",
+      defaultValue = DemoConfig.DEFAULT_AUTH_URL,
+      description =
+          "Base URL of the auth server: the issuer, and where the client logs in"
+              + " (LATCHKEY_AUTH_URL). Default: ${DEFAULT-VALUE}.")
+  URI authUrl;
+
+  @Option(
+      names = "--audience",
+      defaultValue = DemoConfig.DEFAULT_AUDIENCE,
+      description = "Audience that tokens must carry (LATCHKEY_AUDIENCE). Default: ${DEFAULT-VALUE}.")
+  String audience;
+
+  @Option(
+      names = "--delivery",
+      defaultValue = "body",
+      description =
+          "How the session token travels: body (bearer header) or cookie (LATCHKEY_DELIVERY)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String delivery;
+
+  @Override
+  public Integer call() throws Exception {
+    DemoConfig config =
+        DemoConfig.defaults()
+            .withPort(port)
+            .withAuthUrl(authUrl)
+            .withAudience(audience)
+            .withDelivery(delivery);
+    try (Shutdown shutdown = new Shutdown();
+        DemoServer app = DemoServer.start(config)) {
+      System.out.printf("Demo application server: %s (Ctrl-C stops it)%n", app.baseUrl());
+      shutdown.awaitRequest();
+    }
+    return 0;
+  }
+}

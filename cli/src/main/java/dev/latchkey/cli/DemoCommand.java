@@ -1,0 +1,100 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.demo.DemoConfig;
+import dev.latchkey.demo.DemoServer;
+import dev.latchkey.server.AuthServer;
+import dev.latchkey.server.AuthServerConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The whole system on embedded defaults: auth server, demo application server, demo user. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts the auth server and the demo application server (serving the Angular client) on"
+          + " embedded defaults: H2 and generated keys under the data folder.",
+      "Creates the demo user " + DemoUser.EMAIL + " on first start.",
+      "Every option also reads the environment variable named in brackets."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Demo application server port (LATCHKEY_PORT). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--auth-port",
+      defaultValue = "9000",
+      description = "Auth server port (LATCHKEY_AUTH_PORT). Default: ${DEFAULT-VALUE}.")
+  int authPort;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "data",
+      description =
+          "Folder for the H2 database and the master key (LATCHKEY_DATA_DIR)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(
+      names = "--session-length",
+      defaultValue = "2h",
+      converter = DurationConverter.class,
+      description =
+          "How long a session token is valid (LATCHKEY_SESSION_LENGTH). Default: ${DEFAULT-VALUE}.")
+  Duration sessionLength;
+
+  @Option(
+      names = "--demo-password",
+      description =
+          "Password of the demo user (LATCHKEY_DEMO_PASSWORD); generated and printed on first"
+              + " start when not given.")
+  String demoPassword;
+
+  @Override
+  public Integer call() throws Exception {
+    String authUrl = "http://localhost:" + authPort;
+    String appUrl = "http://localhost:" + port;
+    AuthServerConfig authConfig =
+        AuthServerConfig.defaults()
+            .withPort(authPort)
+            .withIssuer(authUrl)
+            .withAudience(DemoConfig.DEFAULT_AUDIENCE)
+            .withDataDir(dataDir)
+            .withSessionLength(sessionLength)
+            .withSignupEnabled(true)
+            .withCorsOrigins(List.of(appUrl));
+    DemoUser.Credentials credentials = DemoUser.ensure(authConfig, demoPassword);
+    try (Shutdown shutdown = new Shutdown();
+        AuthServer auth = AuthServer.start(authConfig);
+        DemoServer app =
+            DemoServer.start(
+                DemoConfig.defaults().withPort(port).withAuthUrl(URI.create(auth.baseUrl())))) {
+      System.out.printf(
+          "%n  Latchkey demo is running%n%n"
+              + "  Open the app:     %s%n"
+              + "  Auth server:      %s (JWKS: %s)%n"
+              + "  Demo user:        %s%n"
+              + "  Password:         %s%n"
+              + "  Data folder:      %s%n%n"
+              + "  Ctrl-C stops both servers.%n%n",
+          app.baseUrl(),
+          auth.baseUrl(),
+          auth.jwksUrl(),
+          DemoUser.EMAIL,
+          credentials.passwordNote(),
+          dataDir.toAbsolutePath().normalize());
+      shutdown.awaitRequest();
+      System.out.println("Stopping...");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.latchkey.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code latchkey} command. */
+@Command(
+    name = "latchkey",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "JWT session authentication for single-page applications with a Java back end.",
+    subcommands = {
+      DemoCommand.class,
+      ServeCommand.class,
+      AppCommand.class,
+      UsersCommand.class,
+      KeysCommand.class,
+      TokenCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Latchkey implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Latchkey())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setDefaultValueProvider(new EnvironmentDefaults());
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

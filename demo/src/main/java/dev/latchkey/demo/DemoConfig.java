@@ -1,0 +1,89 @@
+package dev.latchkey.demo;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Settings of the demo application server.
+ *
+ * @param port the HTTP port (0 picks a free one)
+ * @param authUrl base URL of the auth server: the token issuer, and where the client logs in
+ * @param audience the {@code aud} that session tokens must carry
+ * @param delivery {@code body} (the seed's choice: a bearer token from localStorage) or {@code
+ *     cookie} (an HttpOnly cookie with XSRF double-submit)
+ * @param cookieName the session cookie's name in cookie mode
+ * @param signupEnabled whether the client offers the sign-up page
+ * @param extraApiOrigins API origins besides this server's own that the client may send the token
+ *     to
+ */
+public record DemoConfig(
+    int port,
+    URI authUrl,
+    String audience,
+    String delivery,
+    String cookieName,
+    boolean signupEnabled,
+    List<String> extraApiOrigins) {
+
+  public static final int DEFAULT_PORT = 8080;
+  public static final String DEFAULT_AUTH_URL = "http://localhost:9000";
+  public static final String DEFAULT_AUDIENCE = "latchkey-demo";
+  public static final String DEFAULT_COOKIE_NAME = "__Host-latchkey";
+
+  public DemoConfig {
+    if (!delivery.equals("body") && !delivery.equals("cookie")) {
+      throw new IllegalArgumentException("delivery must be 'body' or 'cookie', not " + delivery);
+    }
+    extraApiOrigins = List.copyOf(extraApiOrigins);
+  }
+
+  public static DemoConfig defaults() {
+    return new DemoConfig(
+        DEFAULT_PORT,
+        URI.create(DEFAULT_AUTH_URL),
+        DEFAULT_AUDIENCE,
+        "body",
+        DEFAULT_COOKIE_NAME,
+        true,
+        List.of());
+  }
+
+  public DemoConfig withPort(int newPort) {
+    return new DemoConfig(
+        newPort, authUrl, audience, delivery, cookieName, signupEnabled, extraApiOrigins);
+  }
+
+  public DemoConfig withAuthUrl(URI newAuthUrl) {
+    return new DemoConfig(
+        port, newAuthUrl, audience, delivery, cookieName, signupEnabled, extraApiOrigins);
+  }
+
+  public DemoConfig withAudience(String newAudience) {
+    return new DemoConfig(
+        port, authUrl, newAudience, delivery, cookieName, signupEnabled, extraApiOrigins);
+  }
+
+  public DemoConfig withDelivery(String newDelivery) {
+    return new DemoConfig(
+        port, authUrl, audience, newDelivery, cookieName, signupEnabled, extraApiOrigins);
+  }
+
+  public DemoConfig withCookieName(String newCookieName) {
+    return new DemoConfig(
+        port, authUrl, audience, delivery, newCookieName, signupEnabled, extraApiOrigins);
+  }
+
+  public DemoConfig withSignupEnabled(boolean enabled) {
+    return new DemoConfig(port, authUrl, audience, delivery, cookieName, enabled, extraApiOrigins);
+  }
+
+  /** The issuer is the auth server's base URL, without a trailing slash. */
+  public String issuer() {
+    String url = authUrl.toString();
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  public URI jwksUrl() {
+    return URI.create(issuer() + "/.well-known/jwks.json");
+  }
+}

@@ -1,0 +1,95 @@
+package dev.latchkey.demo;
+
+import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.javalin.JwtAuth;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application server of the seed design: serves the Angular client and {@code GET
+ * /api/lessons}, which only a valid session token opens. Its keys come from the auth server's JWKS
+ * URL; it shares nothing else with the auth server.
+ */
+public final class DemoServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
+
+  private final DemoConfig config;
+  private final JwtVerifier verifier;
+  private final Javalin app;
+
+  private DemoServer(DemoConfig config) {
+    this.config = config;
+    this.verifier =
+        JwtVerifier.builder()
+            .jwksUrl(config.jwksUrl())
+            .issuer(config.issuer())
+            .audience(config.audience())
+            .build();
+    JwtAuth auth =
+        config.delivery().equals("cookie")
+            ? JwtAuth.cookie(verifier, config.cookieName())
+            : JwtAuth.bearer(verifier);
+    this.app =
+        Javalin.create(
+            javalin -> {
+              javalin.startup.showJavalinBanner = false;
+              javalin.http.defaultContentType = "application/json";
+              javalin.staticFiles.add("/public", Location.CLASSPATH);
+              javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
+              javalin.routes.before("/api/lessons", auth.required());
+              javalin.routes.get("/api/lessons", ctx -> ctx.json(Lesson.CATALOGUE));
+              javalin.routes.get("/api/status", ctx -> ctx.json(Map.of("status", "ok")));
+              javalin.routes.get("/config.json", this::clientConfig);
+            });
+  }
+
+  /** Starts the server; the caller closes it. */
+  public static DemoServer start(DemoConfig config) {
+    DemoServer server = new DemoServer(config);
+    try {
+      server.app.start("localhost", config.port());
+    } catch (RuntimeException e) {
+      server.verifier.close();
+      throw e;
+    }
+    log.info("Demo server listening on {} (keys from {})", server.baseUrl(), config.jwksUrl());
+    return server;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + port();
+  }
+
+  /** What the Angular client reads at start-up: where to log in, and where its token may go. */
+  private void clientConfig(Context ctx) {
+    List<String> apiOrigins = new ArrayList<>();
+    apiOrigins.add(baseUrl());
+    apiOrigins.addAll(config.extraApiOrigins());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("authUrl", config.issuer());
+    body.put("apiOrigins", apiOrigins);
+    body.put("delivery", config.delivery());
+    body.put("signupEnabled", config.signupEnabled());
+    body.put("hostedLoginUrl", config.issuer() + "/login");
+    ctx.header("Cache-Control", "no-store");
+    ctx.json(body);
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    verifier.close();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.latchkey.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The demo server's routes over real HTTP, without an auth server behind it. */
+class DemoServerTest {
+
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static DemoServer server;
+
+  @BeforeAll
+  static void start() {
+    server =
+        DemoServer.start(
+            DemoConfig.defaults().withPort(0).withAuthUrl(URI.create("http://127.0.0.1:9")));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static HttpResponse<String> get(String path, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void statusIsOpen() throws Exception {
+    HttpResponse<String> response = get("/api/status");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"status\":\"ok\"");
+  }
+
+  @Test
+  void lessonsWithoutATokenAre401WithAChallengeAndNoErrorCode() throws Exception {
+    HttpResponse<String> response = get("/api/lessons");
+    assertThat(response.statusCode()).isEqualTo(401);
+    String challenge = response.headers().firstValue("WWW-Authenticate").orElseThrow();
+    assertThat(challenge).startsWith("Bearer").doesNotContain("error=");
+    assertThat(response.body()).contains("\"error\"");
+  }
+
+  @Test
+  void lessonsWithAGarbageTokenAre401InvalidToken() throws Exception {
+    HttpResponse<String> response = get("/api/lessons", "Authorization", "Bearer not.a.jwt");
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .contains("error=\"invalid_token\"");
+    assertThat(response.body()).contains("malformed");
+  }
+
+  @Test
+  void clientConfigNamesTheAuthServerAndThisOriginOnly() throws Exception {
+    HttpResponse<String> response = get("/config.json");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("\"authUrl\":\"http://127.0.0.1:9\"")
+        .contains("\"apiOrigins\":[\"" + server.baseUrl() + "\"]")
+        .contains("\"delivery\":\"body\"");
+  }
+}

@@ -1,0 +1,86 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+
+import { CONFIG_URL, ConfigService, DEFAULT_CONFIG, normalizeConfig } from './app-config';
+import { authInterceptor } from './auth.interceptor';
+
+describe('normalizeConfig', () => {
+  it('reads the documented /config.json', () => {
+    expect(
+      normalizeConfig({
+        authUrl: 'http://localhost:9000/',
+        apiOrigins: ['http://localhost:8080', 'https://api.example.com/some/path'],
+        delivery: 'cookie',
+        signupEnabled: true,
+        hostedLoginUrl: 'http://localhost:9000/login',
+      }),
+    ).toEqual({
+      authUrl: 'http://localhost:9000',
+      apiOrigins: ['http://localhost:8080', 'https://api.example.com'],
+      delivery: 'cookie',
+      signupEnabled: true,
+      hostedLoginUrl: 'http://localhost:9000/login',
+      apiUrl: '',
+      refreshEnabled: false,
+    });
+  });
+
+  it('falls back to the defaults for missing or malformed fields', () => {
+    expect(normalizeConfig(null)).toEqual(DEFAULT_CONFIG);
+    expect(normalizeConfig('nonsense')).toEqual(DEFAULT_CONFIG);
+    expect(
+      normalizeConfig({
+        authUrl: 'javascript:alert(1)',
+        apiOrigins: ['not a url', 42, 'ftp://x.example'],
+        delivery: 'carrier-pigeon',
+        signupEnabled: 'yes',
+        hostedLoginUrl: '',
+      }),
+    ).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG).toMatchObject({ authUrl: '', apiOrigins: [], delivery: 'body' });
+  });
+});
+
+describe('ConfigService.load', () => {
+  function setUp() {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        provideRouter([]),
+      ],
+    });
+    return { service: TestBed.inject(ConfigService), http: TestBed.inject(HttpTestingController) };
+  }
+
+  afterEach(() => localStorage.clear());
+
+  it('loads /config.json, bypassing the interceptors', async () => {
+    localStorage.setItem('id_token', 'must-not-be-sent');
+    localStorage.setItem('expires_at', String(Date.now() + 60_000));
+    const { service, http } = setUp();
+    const loading = service.load();
+
+    const req = http.expectOne(CONFIG_URL);
+    expect(req.request.headers.has('Authorization')).toBe(false);
+    req.flush({ authUrl: 'http://localhost:9000', delivery: 'cookie', signupEnabled: true });
+    await loading;
+
+    expect(service.value.authUrl).toBe('http://localhost:9000');
+    expect(service.config().delivery).toBe('cookie');
+    expect(service.authOrigin).toBe('http://localhost:9000');
+  });
+
+  it('keeps the defaults when /config.json is missing', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { service, http } = setUp();
+    const loading = service.load();
+    http.expectOne(CONFIG_URL).flush('Not Found', { status: 404, statusText: 'Not Found' });
+    await loading;
+    expect(service.value).toEqual(DEFAULT_CONFIG);
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
+  });
+});

@@ -1,0 +1,127 @@
+import { HttpBackend, HttpClient } from '@angular/common/http';
+import { Injectable, inject, signal } from '@angular/core';
+import { firstValueFrom, timeout } from 'rxjs';
+
+/** How the auth server delivers the session token. */
+export type Delivery = 'body' | 'cookie';
+
+/**
+ * Runtime configuration, read from `GET /config.json` before the app starts.
+ *
+ * ```json
+ * {
+ *   "authUrl": "http://localhost:9000",
+ *   "apiOrigins": ["http://localhost:8080"],
+ *   "delivery": "body",
+ *   "signupEnabled": true,
+ *   "hostedLoginUrl": "http://localhost:9000/login"
+ * }
+ * ```
+ */
+export interface AppConfig {
+  /** Base URL of the auth server, without a trailing slash; '' means this origin. */
+  readonly authUrl: string;
+  /** Origins (scheme://host[:port]) that receive the session token, besides this origin. */
+  readonly apiOrigins: readonly string[];
+  /** 'body': token in localStorage, sent as a Bearer header; 'cookie': HttpOnly cookie + XSRF header. */
+  readonly delivery: Delivery;
+  /** Whether the auth server accepts `POST /api/signup` (shows the sign-up link). */
+  readonly signupEnabled: boolean;
+  /** The auth server's hosted login page, or null to hide the link. */
+  readonly hostedLoginUrl: string | null;
+  /** Base URL of the lessons API, without a trailing slash; '' means this origin. */
+  readonly apiUrl: string;
+  /** Whether to renew the session with `POST {authUrl}/api/refresh` shortly before it expires. */
+  readonly refreshEnabled: boolean;
+}
+
+/** Used for every field that /config.json does not give (or gives in a wrong shape). */
+export const DEFAULT_CONFIG: AppConfig = Object.freeze({
+  authUrl: '',
+  apiOrigins: [],
+  delivery: 'body',
+  signupEnabled: false,
+  hostedLoginUrl: null,
+  apiUrl: '',
+  refreshEnabled: false,
+});
+
+export const CONFIG_URL = '/config.json';
+const CONFIG_TIMEOUT_MS = 5000;
+
+function httpUrl(value: unknown): URL | null {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return null;
+  }
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function baseUrl(value: unknown, fallback: string): string {
+  const url = httpUrl(value);
+  return url ? url.href.replace(/\/+$/, '') : fallback;
+}
+
+/** Turns whatever /config.json held into a complete, well-formed configuration. */
+export function normalizeConfig(raw: unknown): AppConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return DEFAULT_CONFIG;
+  }
+  const r = raw as Record<string, unknown>;
+  const origins = Array.isArray(r['apiOrigins'])
+    ? r['apiOrigins'].map(httpUrl).filter((u): u is URL => u !== null)
+    : [];
+  const hosted = httpUrl(r['hostedLoginUrl']);
+  return Object.freeze({
+    authUrl: baseUrl(r['authUrl'], DEFAULT_CONFIG.authUrl),
+    apiOrigins: Object.freeze([...new Set(origins.map((u) => u.origin))]),
+    delivery: r['delivery'] === 'cookie' ? 'cookie' : 'body',
+    signupEnabled: r['signupEnabled'] === true,
+    hostedLoginUrl: hosted ? hosted.href : null,
+    apiUrl: baseUrl(r['apiUrl'], DEFAULT_CONFIG.apiUrl),
+    refreshEnabled: r['refreshEnabled'] === true,
+  });
+}
+
+/** Holds the runtime configuration; `load()` runs once, from an app initializer. */
+@Injectable({ providedIn: 'root' })
+export class ConfigService {
+  /** The raw backend: the configuration request must not go through our interceptors. */
+  private readonly http = new HttpClient(inject(HttpBackend));
+  private readonly state = signal<AppConfig>(DEFAULT_CONFIG);
+
+  /** The current configuration, as a signal for templates. */
+  readonly config = this.state.asReadonly();
+
+  get value(): AppConfig {
+    return this.state();
+  }
+
+  /** Origin of the auth server ('' when it is this origin). */
+  get authOrigin(): string {
+    const authUrl = this.state().authUrl;
+    return authUrl === '' ? '' : new URL(authUrl).origin;
+  }
+
+  /** Loads /config.json; never fails: a missing or broken file leaves the defaults. */
+  async load(): Promise<void> {
+    try {
+      const raw = await firstValueFrom(
+        this.http.get<unknown>(CONFIG_URL).pipe(timeout(CONFIG_TIMEOUT_MS)),
+      );
+      this.state.set(normalizeConfig(raw));
+    } catch (err) {
+      console.warn(`Latchkey: ${CONFIG_URL} could not be loaded, using defaults`, err);
+      this.state.set(DEFAULT_CONFIG);
+    }
+  }
+
+  /** For tests and embedding: replace the configuration directly. */
+  set(config: Partial<AppConfig>): void {
+    this.state.set(normalizeConfig({ ...this.state(), ...config }));
+  }
+}

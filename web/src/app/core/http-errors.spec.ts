@@ -1,0 +1,38 @@
+import { HttpErrorResponse, HttpHeaders } from '@angular/common/http';
+
+import { loginErrorMessage, retryAfterSeconds, signupErrorMessage } from './http-errors';
+
+function error(status: number, body: unknown = null, headers: Record<string, string> = {}) {
+  return new HttpErrorResponse({ status, error: body, headers: new HttpHeaders(headers) });
+}
+
+describe('HTTP error messages', () => {
+  it('reads Retry-After as seconds, as an HTTP date, or from the body', () => {
+    const now = Date.parse('2026-03-01T10:00:00Z');
+    expect(retryAfterSeconds(error(429, null, { 'Retry-After': '30' }), now)).toBe(30);
+    expect(
+      retryAfterSeconds(error(429, null, { 'Retry-After': 'Sun, 01 Mar 2026 10:01:30 GMT' }), now),
+    ).toBe(90);
+    expect(retryAfterSeconds(error(429, { retryAfter: 12 }), now)).toBe(12);
+    expect(retryAfterSeconds(error(429), now)).toBeNull();
+  });
+
+  it('maps login failures to messages that reveal nothing about accounts', () => {
+    expect(loginErrorMessage(error(401, { message: 'no such user' }))).toBe(
+      'Wrong email or password',
+    );
+    expect(loginErrorMessage(error(429, null, { 'Retry-After': '8' }))).toBe(
+      'Too many attempts, try again in 8 s',
+    );
+    expect(loginErrorMessage(error(429))).toBe('Too many attempts, try again later');
+    expect(loginErrorMessage(error(0))).toMatch(/unavailable/);
+    expect(loginErrorMessage(error(503))).toMatch(/unavailable/);
+  });
+
+  it("shows the auth server's message for a refused sign-up", () => {
+    expect(signupErrorMessage(error(400, { error: 'weak_password', message: 'Too short' }))).toBe(
+      'Too short',
+    );
+    expect(signupErrorMessage(error(502))).toMatch(/unavailable/);
+  });
+});

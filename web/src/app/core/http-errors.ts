@@ -1,0 +1,75 @@
+import { HttpErrorResponse } from '@angular/common/http';
+
+export const SERVER_UNAVAILABLE = 'The server is unavailable right now. Please try again later.';
+
+/**
+ * Seconds to wait, from a 429's `Retry-After` header (seconds or an HTTP date) or, when a
+ * cross-origin answer does not expose that header, a `retryAfter` field in its JSON body.
+ */
+export function retryAfterSeconds(error: HttpErrorResponse, now = Date.now()): number | null {
+  const header = error.headers?.get('Retry-After')?.trim();
+  if (header) {
+    if (/^\d+$/.test(header)) {
+      return Number(header);
+    }
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) {
+      return Math.max(0, Math.ceil((date - now) / 1000));
+    }
+  }
+  const body = error.error as { retryAfter?: unknown } | null;
+  const fromBody = typeof body === 'object' && body !== null ? Number(body.retryAfter) : NaN;
+  return Number.isFinite(fromBody) && fromBody >= 0 ? Math.ceil(fromBody) : null;
+}
+
+/** The `message` of an auth server's JSON error body `{"error", "message"}`, if any. */
+export function serverMessage(error: HttpErrorResponse): string | null {
+  const body = error.error as { message?: unknown } | null;
+  return typeof body === 'object' && body !== null && typeof body.message === 'string'
+    ? body.message
+    : null;
+}
+
+function tooManyAttempts(error: HttpErrorResponse): string {
+  const seconds = retryAfterSeconds(error);
+  return seconds === null
+    ? 'Too many attempts, try again later'
+    : `Too many attempts, try again in ${seconds} s`;
+}
+
+/** What the login page shows when a login fails. Generic on purpose: no account probing. */
+export function loginErrorMessage(error: unknown): string {
+  if (!(error instanceof HttpErrorResponse)) {
+    return 'Login failed. Please try again.';
+  }
+  if (error.status === 401) {
+    return 'Wrong email or password';
+  }
+  if (error.status === 429) {
+    return tooManyAttempts(error);
+  }
+  if (error.status === 0 || error.status >= 500) {
+    return SERVER_UNAVAILABLE;
+  }
+  if (error.status === 400) {
+    return serverMessage(error) ?? 'Please enter a valid email and password.';
+  }
+  return `Login failed (HTTP ${error.status}). Please try again.`;
+}
+
+/** What the sign-up page shows when a sign-up fails. */
+export function signupErrorMessage(error: unknown): string {
+  if (!(error instanceof HttpErrorResponse)) {
+    return 'Sign-up failed. Please try again.';
+  }
+  if (error.status === 429) {
+    return tooManyAttempts(error);
+  }
+  if (error.status === 0 || error.status >= 500) {
+    return SERVER_UNAVAILABLE;
+  }
+  if (error.status === 404) {
+    return 'Sign-up is not enabled on this server.';
+  }
+  return serverMessage(error) ?? `Sign-up failed (HTTP ${error.status}). Please try again.`;
+}

@@ -1,0 +1,76 @@
+import { Component, computed, inject, input, signal } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Router, RouterLink } from '@angular/router';
+
+import { ConfigService } from '../core/app-config';
+import { AuthService } from '../core/auth.service';
+import { loginErrorMessage } from '../core/http-errors';
+import { safeReturnUrl } from '../core/urls';
+
+/** Messages for `/login?reason=...`: why the user is on the login page. */
+export const SESSION_MESSAGES: Readonly<Record<string, string>> = {
+  expired: 'Your session has expired. Please log in again.',
+  unauthorized: 'Your session is no longer valid. Please log in again.',
+  'signed-up': 'Your account has been created. You can log in now.',
+  hosted: 'The login did not complete. Please try again.',
+};
+
+@Component({
+  selector: 'app-login',
+  imports: [ReactiveFormsModule, RouterLink],
+  templateUrl: './login.html',
+})
+export class LoginPage {
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  protected readonly config = inject(ConfigService).config;
+
+  /** `?reason=` (bound from the query string). */
+  readonly reason = input<string>();
+  /** `?returnUrl=`: where to go after logging in; only paths of this app are followed. */
+  readonly returnUrl = input<string>();
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    email: ['', [Validators.required, Validators.email]],
+    password: ['', Validators.required],
+  });
+  protected readonly pending = signal(false);
+  protected readonly error = signal<string | null>(null);
+  protected readonly sessionMessage = computed(() => {
+    const reason = this.reason();
+    return reason && Object.hasOwn(SESSION_MESSAGES, reason) ? SESSION_MESSAGES[reason] : null;
+  });
+  protected readonly hostedLoginHref = computed(() => {
+    const hosted = this.config().hostedLoginUrl;
+    if (hosted === null || typeof location === 'undefined') {
+      return null;
+    }
+    const url = new URL(hosted);
+    url.searchParams.set('return_to', `${location.origin}/auth/callback`);
+    return url.href;
+  });
+
+  protected submit(): void {
+    if (this.pending()) {
+      return;
+    }
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      this.error.set('Please enter your email address and password.');
+      return;
+    }
+    const { email, password } = this.form.getRawValue();
+    this.pending.set(true);
+    this.error.set(null);
+    this.auth.login(email.trim(), password).subscribe({
+      next: () => {
+        this.pending.set(false);
+        void this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
+      },
+      error: (err: unknown) => {
+        this.pending.set(false);
+        this.error.set(loginErrorMessage(err));
+      },
+    });
+  }
+}

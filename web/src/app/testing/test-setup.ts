@@ -1,0 +1,53 @@
+import { provideHttpClient, withInterceptors, withXsrfConfiguration } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { Router, Routes, provideRouter, withComponentInputBinding } from '@angular/router';
+
+import { AppConfig, ConfigService } from '../core/app-config';
+import { authInterceptor } from '../core/auth.interceptor';
+import { AuthService } from '../core/auth.service';
+import { XSRF_COOKIE_NAME, XSRF_HEADER_NAME } from '../core/http-context';
+
+export const AUTH_URL = 'http://localhost:9000';
+export const API_ORIGIN = 'http://localhost:8080';
+
+/** The configuration of the demo: auth server on 9000, API on 8080. */
+export const DEMO_CONFIG: Partial<AppConfig> = {
+  authUrl: AUTH_URL,
+  apiOrigins: [API_ORIGIN],
+  delivery: 'body',
+  signupEnabled: true,
+  hostedLoginUrl: `${AUTH_URL}/login`,
+};
+
+/**
+ * Configures TestBed like app.config.ts (interceptor, XSRF names, router), with the
+ * HTTP testing backend and the given runtime configuration.
+ */
+export function setUpApp(config: Partial<AppConfig> = DEMO_CONFIG, routes: Routes = []) {
+  TestBed.configureTestingModule({
+    providers: [
+      provideHttpClient(
+        withInterceptors([authInterceptor]),
+        withXsrfConfiguration({ cookieName: XSRF_COOKIE_NAME, headerName: XSRF_HEADER_NAME }),
+      ),
+      provideHttpClientTesting(),
+      provideRouter(routes, withComponentInputBinding()),
+    ],
+  });
+  TestBed.inject(ConfigService).set({ ...DEMO_CONFIG, ...config });
+  return {
+    http: TestBed.inject(HttpTestingController),
+    auth: TestBed.inject(AuthService),
+    router: TestBed.inject(Router),
+    config: TestBed.inject(ConfigService),
+  };
+}
+
+/** Sets (or with an empty value, deletes) a cookie in the test document. */
+export function setCookie(name: string, value: string): void {
+  document.cookie =
+    value === ''
+      ? `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
+      : `${name}=${value}; path=/`;
+}
