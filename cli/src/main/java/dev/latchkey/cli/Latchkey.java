@@ -29,7 +29,16 @@ public final class Latchkey implements Runnable {
   static CommandLine commandLine() {
     return new CommandLine(new Latchkey())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setDefaultValueProvider(new EnvironmentDefaults());
+        .setDefaultValueProvider(new EnvironmentDefaults())
+        .setExecutionExceptionHandler(Latchkey::explain);
+  }
+
+  /** An operator sees what went wrong in one line, not a stack trace. */
+  private static int explain(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    commandLine.getErr().println("latchkey " + commandLine.getCommandName() + ": " + message);
+    return 1;
   }
 
   @Override

@@ -1,0 +1,118 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.server.AuthServer;
+import dev.latchkey.server.AuthServerConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the auth server. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts the auth server: login, sign-up, JWKS and discovery, key rotation.",
+      "Every option also reads the environment variable named in brackets."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @Mixin StoreOptions store;
+
+  @Option(
+      names = "--host",
+      defaultValue = "0.0.0.0",
+      description = "Address to listen on (LATCHKEY_HOST). Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "9000",
+      description = "HTTP port (LATCHKEY_PORT). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--issuer",
+      description =
+          "The iss claim: this server's public base URL (LATCHKEY_ISSUER)."
+              + " Default: http://localhost:<port>.")
+  String issuer;
+
+  @Option(
+      names = "--audience",
+      defaultValue = "latchkey-demo",
+      description = "The aud claim (LATCHKEY_AUDIENCE). Default: ${DEFAULT-VALUE}.")
+  String audience;
+
+  @Option(
+      names = "--session-length",
+      defaultValue = "2h",
+      converter = DurationConverter.class,
+      description = "Session token lifetime (LATCHKEY_SESSION_LENGTH). Default: ${DEFAULT-VALUE}.")
+  Duration sessionLength;
+
+  @Option(
+      names = "--algorithm",
+      defaultValue = "RS256",
+      description =
+          "Signing algorithm of new keys: RS256, PS256 or ES256 (LATCHKEY_ALGORITHM)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String algorithm;
+
+  @Option(
+      names = "--rotation-period",
+      defaultValue = "30d",
+      converter = DurationConverter.class,
+      description =
+          "How long a key signs before the next takes over (LATCHKEY_ROTATION_PERIOD)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration rotationPeriod;
+
+  @Option(
+      names = "--cors-origin",
+      split = ",",
+      description =
+          "Origin allowed to call the API from a browser, repeatable; no wildcard"
+              + " (LATCHKEY_CORS_ORIGIN, comma-separated).")
+  List<String> corsOrigins = List.of();
+
+  @Option(
+      names = "--signup",
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1",
+      description = "Enable POST /api/signup (LATCHKEY_SIGNUP). Default: ${DEFAULT-VALUE}.")
+  boolean signup;
+
+  @Override
+  public Integer call() throws Exception {
+    AuthServerConfig config =
+        store
+            .applyTo(AuthServerConfig.defaults())
+            .withHost(host)
+            .withPort(port)
+            .withAudience(audience)
+            .withSessionLength(sessionLength)
+            .withAlgorithm(algorithm)
+            .withRotationPeriod(rotationPeriod)
+            .withCorsOrigins(corsOrigins)
+            .withSignupEnabled(signup);
+    if (issuer != null) {
+      config = config.withIssuer(issuer);
+    }
+    try (Shutdown shutdown = new Shutdown();
+        AuthServer server = AuthServer.start(config)) {
+      System.out.printf(
+          "Auth server: %s%n  login:     POST %s/api/login%n  JWKS:      %s%n"
+              + "  discovery: %s%nCtrl-C stops it.%n",
+          server.baseUrl(),
+          server.baseUrl(),
+          server.jwksUrl(),
+          server.discoveryUrl());
+      shutdown.awaitRequest();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.server.AuthServerConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the auth server's data lives: shared by {@code serve}, {@code users}, {@code keys}. */
+final class StoreOptions {
+
+  @Option(
+      names = "--db-url",
+      description =
+          "JDBC URL, e.g. jdbc:postgresql://db:5432/latchkey (LATCHKEY_DB_URL)."
+              + " Default: an H2 file database in the data folder.")
+  String dbUrl;
+
+  @Option(names = "--db-user", description = "Database user (LATCHKEY_DB_USER).")
+  String dbUser;
+
+  @Option(
+      names = "--db-password-file",
+      description = "File holding the database password (LATCHKEY_DB_PASSWORD_FILE).")
+  Path dbPasswordFile;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "data",
+      description =
+          "Folder for the embedded database and the generated master key (LATCHKEY_DATA_DIR)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(
+      names = "--master-key-file",
+      description =
+          "File holding the base64 AES-256 key that encrypts private keys at rest"
+              + " (LATCHKEY_MASTER_KEY_FILE). Default: LATCHKEY_MASTER_KEY, else"
+              + " <data-dir>/master.key, generated on first start.")
+  Path masterKeyFile;
+
+  AuthServerConfig applyTo(AuthServerConfig config) throws java.io.IOException {
+    AuthServerConfig result = config.withDataDir(dataDir);
+    if (dbUrl != null) {
+      result = result.withDbUrl(dbUrl);
+    }
+    if (dbUser != null || dbPasswordFile != null) {
+      String password =
+          dbPasswordFile == null ? null : java.nio.file.Files.readString(dbPasswordFile).trim();
+      result = result.withDbCredentials(dbUser, password);
+    }
+    if (masterKeyFile != null) {
+      result = result.withMasterKeyFile(masterKeyFile);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.tokens.IssuedToken;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Issues a session token for a user, for scripts and API testing. */
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints a session token for an enabled user, signed with the active key (no password"
+            + " asked: whoever can run this can read the database anyway).")
+final class TokenCommand implements Callable<Integer> {
+
+  @Mixin StoreOptions store;
+
+  @Parameters(paramLabel = "EMAIL") String email;
+
+  @Option(
+      names = "--issuer",
+      description = "The iss claim: the auth server's public base URL (LATCHKEY_ISSUER).",
+      defaultValue = "http://localhost:9000")
+  String issuer;
+
+  @Override
+  public Integer call() throws Exception {
+    try (AuthStore opened =
+        AuthStore.open(store.applyTo(AuthServerConfig.defaults()).withIssuer(issuer))) {
+      IssuedToken token = opened.issueToken(email);
+      System.out.println(token.token());
+    }
+    return 0;
+  }
+}

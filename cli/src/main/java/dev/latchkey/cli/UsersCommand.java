@@ -1,0 +1,105 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.users.UserSummary;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** Manages users without a running server. */
+@Command(
+    name = "users",
+    mixinStandardHelpOptions = true,
+    description =
+        "Adds, lists, disables users and sets passwords. Passwords are read from the terminal"
+            + " or standard input, never from the command line.",
+    subcommands = {
+      UsersCommand.Add.class,
+      UsersCommand.Passwd.class,
+      UsersCommand.Disable.class,
+      UsersCommand.Enable.class,
+      UsersCommand.ListUsers.class
+    })
+final class UsersCommand {
+
+  private abstract static class StoreCommand implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @Override
+    public Integer call() throws Exception {
+      try (AuthStore opened = AuthStore.open(store.applyTo(AuthServerConfig.defaults()))) {
+        run(opened);
+      }
+      return 0;
+    }
+
+    abstract void run(AuthStore store) throws Exception;
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user.")
+  static final class Add extends StoreCommand {
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Override
+    void run(AuthStore store) throws Exception {
+      char[] password = PasswordInput.read("Password for " + email);
+      try {
+        String id = store.users().add(email, password);
+        System.out.println("Added " + email + " (id " + id + ")");
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+    }
+  }
+
+  @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Sets a password.")
+  static final class Passwd extends StoreCommand {
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Override
+    void run(AuthStore store) throws Exception {
+      char[] password = PasswordInput.read("New password for " + email);
+      try {
+        store.users().setPassword(email, password);
+        System.out.println("Password of " + email + " changed");
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+    }
+  }
+
+  @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disables a user.")
+  static final class Disable extends StoreCommand {
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Override
+    void run(AuthStore store) {
+      store.users().disable(email);
+      System.out.println("Disabled " + email);
+    }
+  }
+
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enables a user.")
+  static final class Enable extends StoreCommand {
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Override
+    void run(AuthStore store) {
+      store.users().enable(email);
+      System.out.println("Enabled " + email);
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists users.")
+  static final class ListUsers extends StoreCommand {
+    @Override
+    void run(AuthStore store) {
+      for (UserSummary user : store.users().list()) {
+        System.out.println(user.describe());
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.latchkey.demo;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Request;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The seed's journey in a real browser against the real auth server and demo server. */
+class LoginJourneyBrowserTest {
+
+  @TempDir static Path dataDir;
+  private static RunningSystem system;
+  private static Playwright playwright;
+  private static Browser browser;
+
+  private BrowserContext context;
+  private Page page;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    Chromium.assumeAvailable();
+    system = RunningSystem.start(dataDir, Duration.ofHours(2), "body");
+    playwright = Chromium.playwright();
+    browser = Chromium.launch(playwright);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) browser.close();
+    if (playwright != null) playwright.close();
+    if (system != null) system.close();
+  }
+
+  @BeforeEach
+  void openPage() {
+    context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 720));
+    page = context.newPage();
+    page.onRequest(requests::add);
+  }
+
+  @AfterEach
+  void closePage() {
+    context.close();
+  }
+
+  private void logIn(String password) {
+    page.navigate(system.app.baseUrl() + "/login");
+    page.getByTestId("login-email").fill(RunningSystem.EMAIL);
+    page.getByTestId("login-password").fill(password);
+    page.getByTestId("login-submit").click();
+  }
+
+  private Object storage(String key) {
+    return page.evaluate("key => localStorage.getItem(key)", key);
+  }
+
+  @Test
+  void wrongPasswordShowsTheErrorAndStoresNothing() {
+    logIn("not the password");
+    assertThat(page.getByTestId("login-error")).isVisible();
+    assertThat(page.getByTestId("login-error")).containsText("Wrong email or password");
+    assertThat(page).hasURL(Pattern.compile("/login"));
+    assertThat(storage("id_token")).isNull();
+  }
+
+  @Test
+  void loginShowsTheLessonsAndTheTokenGoesToTheApiOnly() {
+    page.navigate(system.app.baseUrl() + "/login");
+    page.getByTestId("login-email").waitFor();
+    Screenshots.save(page, "login");
+
+    logIn(RunningSystem.PASSWORD);
+    assertThat(page).hasURL(Pattern.compile("/lessons"));
+    assertThat(page.getByTestId("lesson-item")).hasCount(Lesson.CATALOGUE.size());
+    assertThat(page.getByTestId("nav-logout")).isVisible();
+    Screenshots.save(page, "lessons");
+
+    String token = (String) storage("id_token");
+    assertThat(token).isNotBlank().matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+    long expiresAt = Long.parseLong((String) storage("expires_at"));
+    assertThat(expiresAt).isGreaterThan(System.currentTimeMillis() + 3_600_000L);
+
+    Request lessons = requestTo(system.app.baseUrl() + "/api/lessons");
+    assertThat(lessons.headers().get("authorization")).isEqualTo("Bearer " + token);
+    Request login = requestTo(system.auth.baseUrl() + "/api/login");
+    assertThat(login.headers()).doesNotContainKey("authorization");
+  }
+
+  @Test
+  void aReloadKeepsTheSession() {
+    logIn(RunningSystem.PASSWORD);
+    assertThat(page.getByTestId("lessons-list")).isVisible();
+    page.reload();
+    assertThat(page).hasURL(Pattern.compile("/lessons"));
+    assertThat(page.getByTestId("lesson-item").first()).isVisible();
+  }
+
+  @Test
+  void logoutEmptiesStorageAndTheLessonsRouteSendsBackToLogin() {
+    logIn(RunningSystem.PASSWORD);
+    assertThat(page.getByTestId("lessons-list")).isVisible();
+    page.getByTestId("nav-logout").click();
+    assertThat(page.getByTestId("nav-login")).isVisible();
+    assertThat(storage("id_token")).isNull();
+    assertThat(storage("expires_at")).isNull();
+
+    page.navigate(system.app.baseUrl() + "/lessons");
+    assertThat(page).hasURL(Pattern.compile("/login"));
+    assertThat(page.getByTestId("login-email")).isVisible();
+  }
+
+  @Test
+  void aForgedTokenIsRefusedByTheApiAndEndsTheSession() {
+    logIn(RunningSystem.PASSWORD);
+    assertThat(page.getByTestId("lessons-list")).isVisible();
+    String token = (String) storage("id_token");
+    String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    page.evaluate("t => localStorage.setItem('id_token', t)", forged);
+    page.reload();
+    assertThat(page).hasURL(Pattern.compile("/login"));
+    assertThat(page.getByTestId("session-message")).isVisible();
+    assertThat(storage("id_token")).isNull();
+  }
+
+  private Request requestTo(String url) {
+    return requests.stream()
+        .filter(request -> request.url().equals(url) && !request.method().equals("OPTIONS"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no request to " + url + " in " + requests));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.latchkey.demo;
+
+import dev.latchkey.server.AuthServer;
+import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.users.Argon2Params;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The whole system as {@code ./latchkey demo} starts it: a real auth server on an H2 file database
+ * and the demo server fetching its keys, both on free loopback ports.
+ */
+final class RunningSystem implements AutoCloseable {
+
+  static final String EMAIL = "student@example.com";
+  static final String PASSWORD = "correct horse battery staple";
+
+  /** Cheaper than OWASP's parameters so the suite stays fast; the server tests use the real ones. */
+  private static final Argon2Params TEST_HASHING = new Argon2Params(1024, 1, 1);
+
+  final AuthServer auth;
+  final DemoServer app;
+
+  private RunningSystem(AuthServer auth, DemoServer app) {
+    this.auth = auth;
+    this.app = app;
+  }
+
+  static RunningSystem start(Path dataDir, Duration sessionLength, String delivery) {
+    return start(dataDir, sessionLength, delivery, config -> config);
+  }
+
+  static RunningSystem start(
+      Path dataDir,
+      Duration sessionLength,
+      String delivery,
+      UnaryOperator<AuthServerConfig> customise) {
+    int appPort = FreePort.find();
+    AuthServerConfig config =
+        customise.apply(
+            AuthServerConfig.defaults()
+                .withHost("localhost")
+                .withPort(0)
+                .withDataDir(dataDir)
+                .withSessionLength(sessionLength)
+                .withPasswordHashing(TEST_HASHING)
+                .withSignupEnabled(true)
+                .withCorsOrigins(List.of("http://localhost:" + appPort)));
+    AuthServer auth = AuthServer.start(config);
+    try {
+      auth.store().users().add(EMAIL, PASSWORD.toCharArray());
+      DemoServer app =
+          DemoServer.start(
+              DemoConfig.defaults()
+                  .withPort(appPort)
+                  .withAuthUrl(URI.create(auth.baseUrl()))
+                  .withDelivery(delivery));
+      return new RunningSystem(auth, app);
+    } catch (RuntimeException e) {
+      auth.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    auth.close();
+  }
+}

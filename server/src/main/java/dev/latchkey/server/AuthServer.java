@@ -1,0 +1,164 @@
+package dev.latchkey.server;
+
+import dev.latchkey.server.http.HttpApi;
+import dev.latchkey.server.users.HashingPool;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running auth server: HTTP endpoints, the password hashing pool and the key rotation schedule.
+ *
+ * <pre>{@code
+ * try (AuthServer server = AuthServer.start(AuthServerConfig.defaults().withPort(0))) {
+ *   System.out.println(server.jwksUrl());
+ * }
+ * }</pre>
+ */
+public final class AuthServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AuthServer.class);
+
+  private final AuthStore store;
+  private final HashingPool hashing;
+  private final ScheduledExecutorService scheduler;
+  private final Javalin app;
+  private final int port;
+  private final String baseUrl;
+  private final String issuer;
+
+  private AuthServer(
+      AuthStore store,
+      HashingPool hashing,
+      ScheduledExecutorService scheduler,
+      Javalin app,
+      int port,
+      String baseUrl,
+      String issuer) {
+    this.store = store;
+    this.hashing = hashing;
+    this.scheduler = scheduler;
+    this.app = app;
+    this.port = port;
+    this.baseUrl = baseUrl;
+    this.issuer = issuer;
+  }
+
+  /**
+   * Runs the migrations, makes sure a signing key is active, starts the rotation schedule and the
+   * HTTP server on {@code config.port()} (0 picks a free port).
+   */
+  public static AuthServer start(AuthServerConfig config) {
+    int port = config.port() == 0 ? freePort(config.host()) : config.port();
+    AuthServerConfig effective = config.withPort(port);
+    String baseUrl = effective.baseUrl(port);
+    String issuer = effective.effectiveIssuer(port);
+    AuthStore store = AuthStore.open(effective);
+    HashingPool hashing = null;
+    ScheduledExecutorService scheduler = null;
+    try {
+      store.keys().ensureActiveKey();
+      hashing = new HashingPool(config.hashThreads(), config.hashQueue());
+      HttpApi api = new HttpApi(effective, store, store.tokens(issuer), hashing, baseUrl);
+      Javalin app = api.create().start();
+      scheduler = scheduleRotation(store, config);
+      log.info(
+          "Latchkey auth server at {} (issuer {}, audience {}, {} keys, signup {})",
+          baseUrl,
+          issuer,
+          config.audience(),
+          config.algorithm(),
+          config.signupEnabled() ? "on" : "off");
+      return new AuthServer(store, hashing, scheduler, app, port, baseUrl, issuer);
+    } catch (RuntimeException e) {
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+      }
+      if (hashing != null) {
+        hashing.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  private static ScheduledExecutorService scheduleRotation(
+      AuthStore store, AuthServerConfig config) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "latchkey-key-rotation");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = config.rotationCheckInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            store.keys().maintain();
+          } catch (RuntimeException e) {
+            log.warn("Key rotation check failed, will retry: {}", e.toString());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+    return scheduler;
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port", e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code http://host:port}, without a trailing slash. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public String jwksUrl() {
+    return baseUrl + "/.well-known/jwks.json";
+  }
+
+  public String discoveryUrl() {
+    return baseUrl + "/.well-known/openid-configuration";
+  }
+
+  public String loginUrl() {
+    return baseUrl + "/api/login";
+  }
+
+  /** The {@code iss} of the tokens this server signs. */
+  public String issuer() {
+    return issuer;
+  }
+
+  /** The database, users and keys behind this server (for admin operations and tests). */
+  public AuthStore store() {
+    return store;
+  }
+
+  /** Stops HTTP, the rotation schedule and the hashing pool, then closes the database. */
+  @Override
+  public void close() {
+    app.stop();
+    scheduler.shutdownNow();
+    hashing.close();
+    store.close();
+    log.info("Latchkey auth server at {} stopped", baseUrl);
+  }
+}

@@ -1,0 +1,797 @@
+package dev.latchkey.server;
+
+import dev.latchkey.server.users.Argon2Params;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Every setting of the auth server, immutable. Start from {@link #defaults()} and change what you
+ * need with the {@code with...} methods.
+ *
+ * @param host the address the HTTP server binds to
+ * @param port the HTTP port; 0 picks a free port
+ * @param issuer the {@code iss} claim and discovery issuer; {@code null} means the base URL {@code
+ *     http://<host>:<port>} ({@code localhost} for a wildcard host)
+ * @param audience the {@code aud} claim
+ * @param dbUrl JDBC URL; {@code null} means an H2 file database under {@code dataDir}
+ * @param dbUser JDBC user name, may be {@code null}
+ * @param dbPassword JDBC password, may be {@code null}
+ * @param dbSchema the schema the tables live in (created by the migrations); {@code null} means the
+ *     connection's default
+ * @param dataDir folder for the embedded database and the generated master key
+ * @param masterKeyFile file holding the base64 AES-256 master key; {@code null} means {@code
+ *     LATCHKEY_MASTER_KEY}, else {@code dataDir/master.key} (generated on first start)
+ * @param masterKey the base64 AES-256 master key itself; wins over the file when set
+ * @param sessionLength lifetime of a session token ({@code exp - iat})
+ * @param algorithm JWS algorithm of new signing keys: RS256, PS256 or ES256
+ * @param rotationPeriod how long a key signs before the next one takes over
+ * @param jwksMaxAge how long verifiers may cache the JWK Set ({@code Cache-Control: max-age}); a
+ *     new key is published at least this long before it signs
+ * @param clockSkew tolerance added before a retired key disappears from the JWK Set
+ * @param rotationCheckInterval how often the server looks at the rotation schedule
+ * @param corsOrigins exact origins allowed to call the API from a browser (no wildcard)
+ * @param signupEnabled whether {@code POST /api/signup} exists
+ * @param passwordHashing Argon2id parameters for new hashes
+ * @param hashThreads threads that hash passwords
+ * @param hashQueue password hashes that may wait for a thread before logins get 503
+ * @param clock the source of time for tokens and the rotation schedule
+ */
+public record AuthServerConfig(
+    String host,
+    int port,
+    String issuer,
+    String audience,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    String dbSchema,
+    Path dataDir,
+    Path masterKeyFile,
+    String masterKey,
+    Duration sessionLength,
+    String algorithm,
+    Duration rotationPeriod,
+    Duration jwksMaxAge,
+    Duration clockSkew,
+    Duration rotationCheckInterval,
+    List<String> corsOrigins,
+    boolean signupEnabled,
+    Argon2Params passwordHashing,
+    int hashThreads,
+    int hashQueue,
+    Clock clock) {
+
+  /** The algorithms a signing key may use. */
+  public static final Set<String> ALGORITHMS = Set.of("RS256", "PS256", "ES256");
+
+  public static final int DEFAULT_PORT = 9000;
+
+  public AuthServerConfig {
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    if (issuer != null && issuer.isBlank()) {
+      throw new IllegalArgumentException("issuer must not be blank");
+    }
+    if (issuer != null && issuer.endsWith("/")) {
+      issuer = issuer.substring(0, issuer.length() - 1);
+    }
+    requireText(audience, "audience");
+    Objects.requireNonNull(dataDir, "dataDir");
+    requirePositive(sessionLength, "sessionLength");
+    Objects.requireNonNull(algorithm, "algorithm");
+    algorithm = algorithm.toUpperCase(Locale.ROOT);
+    if (!ALGORITHMS.contains(algorithm)) {
+      throw new IllegalArgumentException(
+          "algorithm must be one of " + ALGORITHMS + ", got " + algorithm);
+    }
+    requirePositive(rotationPeriod, "rotationPeriod");
+    requirePositive(jwksMaxAge, "jwksMaxAge");
+    Objects.requireNonNull(clockSkew, "clockSkew");
+    if (clockSkew.isNegative()) {
+      throw new IllegalArgumentException("clockSkew must not be negative");
+    }
+    requirePositive(rotationCheckInterval, "rotationCheckInterval");
+    if (rotationPeriod.compareTo(jwksMaxAge.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException(
+          "rotationPeriod must be at least twice jwksMaxAge, so a next key can be published"
+              + " before it signs");
+    }
+    corsOrigins = List.copyOf(Objects.requireNonNull(corsOrigins, "corsOrigins"));
+    for (String origin : corsOrigins) {
+      if (origin.contains("*") || !origin.matches("https?://[^/\\s]+")) {
+        throw new IllegalArgumentException(
+            "a CORS origin is scheme://host[:port] without wildcard or path, got " + origin);
+      }
+    }
+    Objects.requireNonNull(passwordHashing, "passwordHashing");
+    if (hashThreads < 1 || hashQueue < 0) {
+      throw new IllegalArgumentException("hashThreads must be >= 1 and hashQueue >= 0");
+    }
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Embedded defaults: port 9000, H2 under ./data, RS256, 2 h sessions, 30 day rotation. */
+  public static AuthServerConfig defaults() {
+    return new AuthServerConfig(
+        "0.0.0.0",
+        DEFAULT_PORT,
+        null,
+        "latchkey-demo",
+        null,
+        null,
+        null,
+        null,
+        Path.of("data"),
+        null,
+        null,
+        Duration.ofHours(2),
+        "RS256",
+        Duration.ofDays(30),
+        Duration.ofHours(1),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(1),
+        List.of(),
+        false,
+        Argon2Params.OWASP,
+        Math.max(1, Runtime.getRuntime().availableProcessors()),
+        64,
+        Clock.systemUTC());
+  }
+
+  /**
+   * The URL this server is reached at on a port: {@code http://host:port}, with {@code localhost}
+   * for a wildcard bind address.
+   */
+  public String baseUrl(int actualPort) {
+    String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+    return "http://" + shown + ":" + (actualPort == 0 ? port : actualPort);
+  }
+
+  /** The issuer actually used: the configured one, else {@link #baseUrl(int)}. */
+  public String effectiveIssuer(int actualPort) {
+    return issuer != null ? issuer : baseUrl(actualPort);
+  }
+
+  /** The JDBC URL actually used: the configured one, else an H2 file under {@link #dataDir}. */
+  public String effectiveDbUrl() {
+    if (dbUrl != null) {
+      return dbUrl;
+    }
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("latchkey") + ";AUTO_SERVER=FALSE";
+  }
+
+  public AuthServerConfig withHost(String v) {
+    return new AuthServerConfig(
+        v,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withPort(int v) {
+    return new AuthServerConfig(
+        host,
+        v,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withIssuer(String v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        v,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withAudience(String v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        v,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withDbUrl(String v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        v,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withDbCredentials(String user, String password) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        user,
+        password,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withDbSchema(String v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        v,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withDataDir(Path v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        v,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withMasterKeyFile(Path v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        v,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withMasterKey(String base64) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        base64,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withSessionLength(Duration v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        v,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withAlgorithm(String v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        v,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withRotationPeriod(Duration v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        v,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withJwksMaxAge(Duration v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        v,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withClockSkew(Duration v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        v,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withRotationCheckInterval(Duration v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        v,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withCorsOrigins(List<String> v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        v,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withSignupEnabled(boolean v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        v,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withPasswordHashing(Argon2Params v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        v,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  public AuthServerConfig withHashPool(int threads, int queue) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        threads,
+        queue,
+        clock);
+  }
+
+  public AuthServerConfig withClock(Clock v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        v);
+  }
+
+  /** Hides the secrets so that a logged config never shows them. */
+  @Override
+  public String toString() {
+    return "AuthServerConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", issuer="
+        + issuer
+        + ", audience="
+        + audience
+        + ", db="
+        + redactUrl(effectiveDbUrl())
+        + ", dbSchema="
+        + dbSchema
+        + ", dataDir="
+        + dataDir
+        + ", masterKeyFile="
+        + masterKeyFile
+        + ", masterKey="
+        + (masterKey == null ? "unset" : "***")
+        + ", sessionLength="
+        + sessionLength
+        + ", algorithm="
+        + algorithm
+        + ", rotationPeriod="
+        + rotationPeriod
+        + ", jwksMaxAge="
+        + jwksMaxAge
+        + ", clockSkew="
+        + clockSkew
+        + ", corsOrigins="
+        + corsOrigins
+        + ", signupEnabled="
+        + signupEnabled
+        + ", passwordHashing="
+        + passwordHashing
+        + ", hashThreads="
+        + hashThreads
+        + ", hashQueue="
+        + hashQueue
+        + "]";
+  }
+
+  private static String redactUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  private static void requireText(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+  }
+
+  private static void requirePositive(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.latchkey.server;
+
+import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.store.Database;
+import dev.latchkey.server.tokens.IssuedToken;
+import dev.latchkey.server.tokens.TokenIssuer;
+import dev.latchkey.server.users.AuthenticatedUser;
+import dev.latchkey.server.users.PasswordHasher;
+import dev.latchkey.server.users.UserException;
+import dev.latchkey.server.users.Users;
+
+/**
+ * The auth server's database with its users and signing keys, usable without HTTP (the command
+ * line's {@code users}, {@code keys} and {@code token}). Opening it runs the migrations.
+ *
+ * <pre>{@code
+ * try (AuthStore store = AuthStore.open(config)) {
+ *   store.users().add("ada@example.com", password);
+ *   store.keys().rotate().forEach(System.out::println);
+ * }
+ * }</pre>
+ */
+public final class AuthStore implements AutoCloseable {
+  private final AuthServerConfig config;
+  private final Database database;
+  private final Users users;
+  private final SigningKeys keys;
+
+  private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
+    this.config = config;
+    this.database = database;
+    this.users = new Users(database, new PasswordHasher(config.passwordHashing()), config.clock());
+    this.keys = new SigningKeys(database, masterKey, config);
+  }
+
+  /** Opens the database of this configuration and brings its schema up to date. */
+  public static AuthStore open(AuthServerConfig config) {
+    MasterKey masterKey = MasterKey.load(config);
+    Database database = Database.open(config);
+    return new AuthStore(config, database, masterKey);
+  }
+
+  public AuthServerConfig config() {
+    return config;
+  }
+
+  public Users users() {
+    return users;
+  }
+
+  public SigningKeys keys() {
+    return keys;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** A token issuer for the configured issuer (or the base URL {@code http://<host>:<port>}). */
+  public TokenIssuer tokens() {
+    return tokens(config.effectiveIssuer(config.port()));
+  }
+
+  /** A token issuer for a given issuer URL. */
+  public TokenIssuer tokens(String issuer) {
+    return new TokenIssuer(keys, issuer, config.audience(), config.sessionLength(), config.clock());
+  }
+
+  /**
+   * Issues a session token for an enabled user without checking a password (for {@code latchkey
+   * token EMAIL}). Makes sure a signing key exists first.
+   *
+   * @throws UserException {@code unknown_user} when there is no enabled user with this email
+   */
+  public IssuedToken issueToken(String email) {
+    AuthenticatedUser user =
+        users
+            .findEnabled(email)
+            .orElseThrow(
+                () -> new UserException("unknown_user", "no enabled user with email " + email));
+    keys.ensureActiveKey();
+    return tokens().issue(user);
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+}

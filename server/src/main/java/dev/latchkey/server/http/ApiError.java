@@ -1,0 +1,39 @@
+package dev.latchkey.server.http;
+
+import java.util.Map;
+
+/** An answer other than success: HTTP status, machine-readable {@code error}, human message. */
+public class ApiError extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String error;
+  private final Map<String, String> headers;
+
+  public ApiError(int status, String error, String message) {
+    this(status, error, message, Map.of());
+  }
+
+  public ApiError(int status, String error, String message, Map<String, String> headers) {
+    super(message, null, false, false);
+    this.status = status;
+    this.error = error;
+    this.headers = Map.copyOf(headers);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  static ApiError badRequest(String message) {
+    return new ApiError(400, "invalid_request", message);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.latchkey.server.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Reading JSON request bodies strictly and writing JSON answers: the one place for both. */
+final class Json {
+  /** Larger request bodies are refused with 413. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private static final ObjectMapper MAPPER = mapper();
+
+  private Json() {}
+
+  private static ObjectMapper mapper() {
+    ObjectMapper mapper =
+        JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(16)
+                .maxStringLength(MAX_BODY_BYTES)
+                .maxNumberLength(100)
+                .build());
+    return mapper;
+  }
+
+  /**
+   * The request body as a JSON object whose fields are all among {@code allowed} and whose values
+   * are strings no longer than {@code maxLength} characters.
+   *
+   * @throws ApiError 415 for another content type, 413 for a body over 64 KiB, 400 otherwise
+   */
+  static Map<String, String> readStringFields(Context ctx, Set<String> allowed, int maxLength) {
+    requireJsonContentType(ctx);
+    byte[] body = readLimited(ctx);
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw ApiError.badRequest("The request body is not valid JSON.");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (root == null || root.isMissingNode()) {
+      throw ApiError.badRequest("The request body is empty; a JSON object is expected.");
+    }
+    if (!root.isObject()) {
+      throw ApiError.badRequest("The request body must be a JSON object.");
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (!allowed.contains(field.getKey())) {
+        throw ApiError.badRequest("Unknown field '" + printable(field.getKey()) + "'.");
+      }
+      if (!field.getValue().isTextual()) {
+        throw ApiError.badRequest("Field '" + field.getKey() + "' must be a string.");
+      }
+      String value = field.getValue().textValue();
+      if (value.length() > maxLength) {
+        throw ApiError.badRequest("Field '" + field.getKey() + "' is too long.");
+      }
+      fields.put(field.getKey(), value);
+    }
+    for (String name : allowed) {
+      if (!fields.containsKey(name)) {
+        throw ApiError.badRequest("Field '" + name + "' is required.");
+      }
+    }
+    return fields;
+  }
+
+  private static void requireJsonContentType(Context ctx) {
+    String type = ctx.header("Content-Type");
+    String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!mime.equals("application/json")) {
+      throw new ApiError(
+          415, "unsupported_media_type", "Send the request body as application/json.");
+    }
+  }
+
+  private static byte[] readLimited(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      int n;
+      while ((n = in.read(buffer)) != -1) {
+        out.write(buffer, 0, n);
+        if (out.size() > MAX_BODY_BYTES) {
+          throw tooLarge();
+        }
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw ApiError.badRequest("The request body could not be read.");
+    }
+  }
+
+  private static ApiError tooLarge() {
+    return new ApiError(
+        413, "payload_too_large", "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+  }
+
+  private static String printable(String name) {
+    String clean = name.replaceAll("[^\\p{Alnum}_.-]", "?");
+    return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
+  }
+
+  /** Writes a JSON answer. */
+  static void write(Context ctx, int status, Object body) {
+    try {
+      ctx.status(status)
+          .contentType("application/json; charset=utf-8")
+          .result(MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a response", e);
+    }
+  }
+
+  /** Writes an already serialised JSON answer. */
+  static void writeRaw(Context ctx, int status, String json) {
+    ctx.status(status).contentType("application/json; charset=utf-8").result(json);
+  }
+
+  /** Writes {@code {"error", "message"}} with the error's status and headers. */
+  static void writeError(Context ctx, ApiError error) {
+    error.headers().forEach(ctx::header);
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("error", error.error());
+    body.put("message", error.getMessage());
+    write(ctx, error.status(), body);
+  }
+}

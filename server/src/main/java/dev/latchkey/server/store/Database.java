@@ -1,0 +1,151 @@
+package dev.latchkey.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.server.AuthServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection pool and the schema. Every database access of the server goes through {@link
+ * #inTransaction}, which is also the one place that turns an outage into {@link
+ * StoreUnavailableException}.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final HikariDataSource dataSource;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Opens the pool and brings the schema up to date with the Flyway migrations. */
+  public static Database open(AuthServerConfig config) {
+    String url = config.effectiveDbUrl();
+    if (config.dbUrl() == null) {
+      try {
+        Files.createDirectories(config.dataDir());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create data folder " + config.dataDir(), e);
+      }
+    }
+    migrate(url, config.dbUser(), config.dbPassword(), config.dbSchema());
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(url);
+    if (config.dbUser() != null) {
+      hikari.setUsername(config.dbUser());
+    }
+    if (config.dbPassword() != null) {
+      hikari.setPassword(config.dbPassword());
+    }
+    if (config.dbSchema() != null) {
+      hikari.setSchema(config.dbSchema());
+    }
+    hikari.setPoolName("latchkey");
+    hikari.setMaximumPoolSize(10);
+    hikari.setMinimumIdle(1);
+    hikari.setConnectionTimeout(2_000);
+    hikari.setValidationTimeout(1_000);
+    hikari.setAutoCommit(true);
+    // Once migrated, keep running through outages: requests get 503 until the database is back.
+    hikari.setInitializationFailTimeout(-1);
+    HikariDataSource ds = new HikariDataSource(hikari);
+    log.info("Database ready at {}", describe(url));
+    return new Database(ds);
+  }
+
+  private static void migrate(String url, String user, String password, String schema) {
+    var flyway =
+        Flyway.configure()
+            .dataSource(url, user, password)
+            .locations("classpath:db/migration")
+            .loggers("slf4j");
+    if (schema != null) {
+      flyway.schemas(schema).createSchemas(true);
+    }
+    flyway.load().migrate();
+  }
+
+  /** Work done inside one transaction: committed when it returns, rolled back when it throws. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  public <T> T inTransaction(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  /** True when a connection can be had and answers. */
+  public boolean isReachable() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(1);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is broken; the pool will discard it
+    }
+  }
+
+  static RuntimeException translate(SQLException e) {
+    if (isOutage(e)) {
+      return new StoreUnavailableException("database unavailable", e);
+    }
+    return new StoreException("database error (SQL state " + e.getSQLState() + ")", e);
+  }
+
+  /** Connection-level failures (by JDBC type or SQL state class 08 / 57P): the database is away. */
+  private static boolean isOutage(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof SQLNonTransientConnectionException
+          || t instanceof SQLRecoverableException) {
+        return true;
+      }
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String describe(String url) {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

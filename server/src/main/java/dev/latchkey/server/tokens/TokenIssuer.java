@@ -1,0 +1,91 @@
+package dev.latchkey.server.tokens;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.keys.ActiveKey;
+import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.users.AuthenticatedUser;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.UUID;
+
+/**
+ * Signs session tokens with the active key: header {@code alg kid typ=at+jwt}, claims {@code iss
+ * sub aud iat exp jti sid}.
+ */
+public final class TokenIssuer {
+  /** The explicit type of a Latchkey session token (RFC 9068). */
+  public static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SigningKeys keys;
+  private final String issuer;
+  private final String audience;
+  private final Duration sessionLength;
+  private final Clock clock;
+
+  public TokenIssuer(
+      SigningKeys keys, String issuer, String audience, Duration sessionLength, Clock clock) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.audience = audience;
+    this.sessionLength = sessionLength;
+    this.clock = clock;
+  }
+
+  public String issuer() {
+    return issuer;
+  }
+
+  public String audience() {
+    return audience;
+  }
+
+  /** Signs a token for a user whose password was checked, in a new session. */
+  public IssuedToken issue(AuthenticatedUser user) {
+    return issue(user.id(), newSessionId());
+  }
+
+  /** Signs a token for a subject in a given session. */
+  public IssuedToken issue(String subject, String sessionId) {
+    ActiveKey key = keys.active();
+    Instant now = clock.instant();
+    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
+    Instant exp = iat.plus(sessionLength);
+    String jti = UUID.randomUUID().toString();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .subject(subject)
+            .audience(audience)
+            .issueTime(Date.from(iat))
+            .expirationTime(Date.from(exp))
+            .jwtID(jti)
+            .claim("sid", sessionId)
+            .build();
+    JWSHeader header = new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(TYPE).build();
+    SignedJWT jwt = new SignedJWT(header, claims);
+    try {
+      jwt.sign(key.signer());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
+    }
+    return new IssuedToken(
+        jwt.serialize(), sessionLength.toSeconds(), exp, key.kid(), jti, sessionId);
+  }
+
+  /** A fresh random session id (128 bits, base64url). */
+  public static String newSessionId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.latchkey.server.users;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A bounded pool for password hashing: {@code threads} hash at once, {@code queue} more may wait,
+ * and anything beyond is refused at once with {@link Saturated} (answered 503 + Retry-After) so a
+ * flood of logins never starves the HTTP threads or other endpoints.
+ */
+public final class HashingPool implements AutoCloseable {
+  /** The pool and its queue are full. */
+  public static final class Saturated extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Saturated() {
+      super("password hashing is saturated", null, false, false);
+    }
+  }
+
+  private final ThreadPoolExecutor executor;
+
+  public HashingPool(int threads, int queue) {
+    AtomicInteger counter = new AtomicInteger();
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, "latchkey-hash-" + counter.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue),
+            factory,
+            new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  /** Runs the work on the pool; the future fails with {@link Saturated} when the pool is full. */
+  public <T> CompletableFuture<T> submit(Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new Saturated());
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

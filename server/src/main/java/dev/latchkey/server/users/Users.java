@@ -1,0 +1,255 @@
+package dev.latchkey.server.users;
+
+import dev.latchkey.server.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The users table and every password decision: policy, hashing, checking, rehashing. The user id
+ * ({@code sub}) is a random UUID, never the email.
+ */
+public final class Users {
+  private static final Logger log = LoggerFactory.getLogger(Users.class);
+
+  private final Database db;
+  private final PasswordHasher hasher;
+  private final Clock clock;
+  private final String dummyHash;
+
+  public Users(Database db, PasswordHasher hasher, Clock clock) {
+    this.db = db;
+    this.hasher = hasher;
+    this.clock = clock;
+    // An unknown email is checked against this, so it costs the same as a known one.
+    this.dummyHash = hasher.hash(UUID.randomUUID().toString().toCharArray());
+  }
+
+  /**
+   * Adds a user.
+   *
+   * @return the new user's id
+   * @throws UserException {@code invalid_email}, {@code weak_password} or {@code exists}
+   */
+  public String add(String email, char[] password) {
+    String address = validEmail(email);
+    requireAcceptable(password, address);
+    String hash = hasher.hash(password);
+    return insert(address, hash)
+        .orElseThrow(() -> new UserException("exists", "a user with this email already exists"));
+  }
+
+  /**
+   * Self-service sign-up: the same checks as {@link #add}, but an existing email is not reported
+   * (the caller answers the same either way), and the same hashing work is done either way.
+   *
+   * @return true when a user was created
+   * @throws UserException {@code invalid_email} or {@code weak_password}
+   */
+  public boolean signUp(String email, char[] password) {
+    String address = validEmail(email);
+    requireAcceptable(password, address);
+    String hash = hasher.hash(password);
+    boolean created = insert(address, hash).isPresent();
+    if (created) {
+      log.info("A user signed up");
+    }
+    return created;
+  }
+
+  /** Sets a new password (policy applies). */
+  public void setPassword(String email, char[] password) {
+    String address = validEmail(email);
+    requireAcceptable(password, address);
+    String hash = hasher.hash(password);
+    long now = clock.millis();
+    int n =
+        db.inTransaction(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE email = ?")) {
+                ps.setString(1, hash);
+                ps.setLong(2, now);
+                ps.setString(3, address);
+                return ps.executeUpdate();
+              }
+            });
+    requireFound(n, address);
+  }
+
+  /** Disables a user: logins fail as for a wrong password; issued tokens run out normally. */
+  public void disable(String email) {
+    setDisabled(email, true);
+  }
+
+  public void enable(String email) {
+    setDisabled(email, false);
+  }
+
+  private void setDisabled(String email, boolean disabled) {
+    String address = EmailAddress.normalize(email);
+    int n =
+        db.inTransaction(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement("UPDATE users SET disabled = ? WHERE email = ?")) {
+                ps.setBoolean(1, disabled);
+                ps.setString(2, address);
+                return ps.executeUpdate();
+              }
+            });
+    requireFound(n, address);
+  }
+
+  public List<UserSummary> list() {
+    return db.inTransaction(
+        c -> {
+          List<UserSummary> users = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id, email, created_at, disabled FROM users ORDER BY created_at, email");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              users.add(
+                  new UserSummary(
+                      rs.getString(1),
+                      rs.getString(2),
+                      Instant.ofEpochMilli(rs.getLong(3)),
+                      rs.getBoolean(4)));
+            }
+          }
+          return users;
+        });
+  }
+
+  /** The enabled user with this email, if any (for issuing a token from the command line). */
+  public Optional<AuthenticatedUser> findEnabled(String email) {
+    return find(EmailAddress.normalize(email))
+        .filter(row -> !row.disabled())
+        .map(row -> new AuthenticatedUser(row.id(), row.email()));
+  }
+
+  /**
+   * Checks an email and password. Unknown email, wrong password and disabled user all take one
+   * password hash and give the same empty answer. A correct password stored with outdated
+   * parameters is rehashed.
+   */
+  public Optional<AuthenticatedUser> authenticate(String email, char[] password) {
+    Optional<UserRow> row =
+        email == null || email.length() > EmailAddress.MAX_LENGTH
+            ? Optional.empty()
+            : find(EmailAddress.normalize(email));
+    boolean matches = hasher.verify(password, row.map(UserRow::hash).orElse(dummyHash));
+    if (row.isEmpty() || !matches || row.get().disabled()) {
+      return Optional.empty();
+    }
+    UserRow user = row.get();
+    if (hasher.needsRehash(user.hash())) {
+      rehash(user, password);
+    }
+    return Optional.of(new AuthenticatedUser(user.id(), user.email()));
+  }
+
+  private void rehash(UserRow user, char[] password) {
+    String fresh = hasher.hash(password);
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")) {
+            ps.setString(1, fresh);
+            ps.setString(2, user.id());
+            ps.setString(3, user.hash());
+            return ps.executeUpdate();
+          }
+        });
+    log.info("Rehashed the password of user {} with {}", user.id(), hasher.params());
+  }
+
+  private record UserRow(String id, String email, String hash, boolean disabled) {}
+
+  private Optional<UserRow> find(String address) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, email, password_hash, disabled FROM users WHERE email = ?")) {
+            ps.setString(1, address);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(
+                      new UserRow(
+                          rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)))
+                  : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /** Inserts unless the email exists; the id when inserted. */
+  private Optional<String> insert(String address, String hash) {
+    String id = UUID.randomUUID().toString();
+    long now = clock.millis();
+    return db.inTransaction(
+        c -> {
+          if (exists(c, address)) {
+            return Optional.empty();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO users (id, email, password_hash, created_at, password_changed_at,"
+                      + " disabled) VALUES (?, ?, ?, ?, ?, FALSE)")) {
+            ps.setString(1, id);
+            ps.setString(2, address);
+            ps.setString(3, hash);
+            ps.setLong(4, now);
+            ps.setLong(5, now);
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+              return Optional.empty(); // a concurrent insert of the same email won
+            }
+            throw e;
+          }
+          return Optional.of(id);
+        });
+  }
+
+  private static boolean exists(Connection c, String address) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users WHERE email = ?")) {
+      ps.setString(1, address);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static String validEmail(String email) {
+    return EmailAddress.parse(email)
+        .orElseThrow(
+            () -> new UserException("invalid_email", "This is not a valid email address."));
+  }
+
+  private static void requireAcceptable(char[] password, String address) {
+    Optional<String> problem = PasswordPolicy.check(password, address);
+    if (problem.isPresent()) {
+      throw new UserException("weak_password", problem.get());
+    }
+  }
+
+  private static void requireFound(int updated, String address) {
+    if (updated == 0) {
+      throw new UserException("unknown_user", "no user with email " + address);
+    }
+  }
+}

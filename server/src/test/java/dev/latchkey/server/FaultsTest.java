@@ -1,0 +1,159 @@
+package dev.latchkey.server;
+
+import static dev.latchkey.server.TestHttp.json;
+import static dev.latchkey.server.TestHttp.login;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.MasterKeyMismatchException;
+import dev.latchkey.server.users.Argon2Params;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Outages, overload and the master key. */
+class FaultsTest {
+  private static final String EMAIL = "ada@example.com";
+  private static final String PASSWORD = "correct horse battery staple";
+
+  @TempDir Path tempDir;
+
+  @Test
+  void databaseOutageGives503AndRecoversWithoutRestart() throws Exception {
+    int dbPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      dbPort = s.getLocalPort();
+    }
+    String[] args = {"-tcpPort", "" + dbPort, "-baseDir", tempDir.toString(), "-ifNotExists"};
+    Server db = Server.createTcpServer(args).start();
+    AuthServerConfig config =
+        TestDatabase.H2
+            .freshConfig(tempDir)
+            .withDbUrl("jdbc:h2:tcp://localhost:" + dbPort + "/latchkey");
+    try (AuthServer server = AuthServer.start(config)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+
+      db.stop();
+      HttpResponse<String> down = login(server, EMAIL, PASSWORD);
+      assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+      assertThat(json(down).get("error").asText()).isEqualTo("unavailable");
+      assertThat(down.headers().firstValue("Retry-After")).isPresent();
+      assertThat(TestHttp.get(server.baseUrl() + "/health").statusCode()).isEqualTo(503);
+      assertThat(TestHttp.get(server.jwksUrl()).statusCode()).isEqualTo(503);
+
+      db = Server.createTcpServer(args).start();
+      HttpResponse<String> back = login(server, EMAIL, PASSWORD);
+      assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+      assertThat(TestHttp.get(server.baseUrl() + "/health").statusCode()).isEqualTo(200);
+    } finally {
+      db.stop();
+    }
+  }
+
+  @Test
+  void aFloodOfLoginsGets503WithRetryAfterAndOtherEndpointsStillAnswer() throws Exception {
+    AuthServerConfig config =
+        TestDatabase.H2
+            .freshConfig(tempDir)
+            .withPasswordHashing(new Argon2Params(19 * 1024, 6, 1))
+            .withHashPool(1, 1);
+    try (AuthServer server = AuthServer.start(config)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        flood.add(
+            TestHttp.CLIENT.sendAsync(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.loginUrl()))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            TestHttp.credentials(EMAIL, PASSWORD)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+      assertThat(TestHttp.get(server.jwksUrl()).statusCode()).isEqualTo(200);
+      assertThat(TestHttp.get(server.baseUrl() + "/health").statusCode()).isEqualTo(200);
+
+      List<HttpResponse<String>> answers = flood.stream().map(CompletableFuture::join).toList();
+      List<HttpResponse<String>> busy =
+          answers.stream().filter(r -> r.statusCode() == 503).toList();
+      assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
+      assertThat(answers).anySatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+      assertThat(busy).isNotEmpty();
+      assertThat(busy.get(0).headers().firstValue("Retry-After")).contains("1");
+      assertThat(json(busy.get(0)).get("error").asText()).isEqualTo("busy");
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void theEmbeddedDefaultGeneratesAnOwnerOnlyMasterKeyAndEncryptsPrivateKeys() throws Exception {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir).withMasterKey(null);
+    Path keyFile = config.dataDir().resolve("master.key");
+    try (AuthServer server = AuthServer.start(config)) {
+      assertThat(Files.getPosixFilePermissions(keyFile))
+          .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+      String stored = storedPrivateKey(server.store());
+      assertThat(stored).startsWith("v1:").doesNotContain("MII");
+    }
+    String firstKey = Files.readString(keyFile);
+    try (AuthServer again = AuthServer.start(config)) {
+      assertThat(Files.readString(keyFile)).isEqualTo(firstKey);
+      assertThat(TestHttp.get(again.baseUrl() + "/health").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aWrongMasterKeyStopsTheServerFromStarting() {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    try (AuthServer server = AuthServer.start(config)) {
+      assertThat(server.port()).isPositive();
+    }
+    assertThatThrownBy(() -> AuthServer.start(config.withMasterKey(MasterKey.generateBase64())))
+        .isInstanceOf(MasterKeyMismatchException.class)
+        .hasMessageContaining("master key");
+  }
+
+  @Test
+  void anOperatorMasterKeyFileMustExistAndBeValid() throws Exception {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir).withMasterKey(null);
+    Path file = tempDir.resolve("operator.key");
+    assertThatThrownBy(() -> AuthStore.open(config.withMasterKeyFile(file)))
+        .hasMessageContaining("does not exist");
+    Files.writeString(file, "not base64 of 32 bytes");
+    assertThatThrownBy(() -> AuthStore.open(config.withMasterKeyFile(file)))
+        .hasMessageContaining("not base64 of 32 bytes");
+    Files.writeString(file, MasterKey.generateBase64() + "\n");
+    try (AuthServer server = AuthServer.start(config.withMasterKeyFile(file))) {
+      assertThat(server.port()).isPositive();
+      assertThat(Files.exists(config.dataDir().resolve("master.key"))).isFalse();
+    }
+  }
+
+  private static String storedPrivateKey(AuthStore store) {
+    return store
+        .database()
+        .inTransaction(
+            c -> {
+              try (PreparedStatement ps =
+                      c.prepareStatement("SELECT private_key_enc FROM signing_keys");
+                  ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+              }
+            });
+  }
+}

@@ -1,0 +1,107 @@
+package dev.latchkey.verifier;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Every default of the verifier, named once with the reason for its value. docs/verifier.md repeats
+ * this table; change both together.
+ */
+public final class Defaults {
+  private Defaults() {}
+
+  /** RS256 only: Latchkey signs with 2048-bit RSA keys; anything else is configured explicitly. */
+  public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256);
+
+  /** {@code at+jwt} (RFC 9068 / RFC 8725 §3.11 explicit typing): Latchkey tokens carry it. */
+  public static final Set<String> TYPES = Set.of("at+jwt");
+
+  /**
+   * 60 s of clock skew for exp, nbf and iat: enough for NTP-synchronised hosts, small against a
+   * session lifetime of hours (and Nimbus's own default).
+   */
+  public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
+  /**
+   * 8 KiB token cap, checked before any decoding: a Latchkey token is under 1 KiB, and 8 KiB is the
+   * common request-header line limit of proxies, so anything longer is an attack or a mistake.
+   */
+  public static final int MAX_TOKEN_LENGTH = 8 * 1024;
+
+  /**
+   * JSON nesting depth 16 for header, payload and JWK Set: real documents nest 2-4 levels; the
+   * bound keeps parsers' recursion and work small on hostile input.
+   */
+  public static final int MAX_JSON_DEPTH = 16;
+
+  /**
+   * A fetched JWK Set is fresh for 10 h (jwks-rsa's {@code cacheMaxAge}): rotation is picked up on
+   * the first unknown kid, so the TTL only bounds how long a removed (revoked) key keeps working.
+   * Lower it (or call {@link JwtVerifier#refreshKeys()}) when revocation must be faster.
+   */
+  public static final Duration JWKS_CACHE_TTL = Duration.ofHours(10);
+
+  /**
+   * At most 5 keys held from a JWK Set (jwks-rsa's {@code cacheMaxEntries}): a rotating issuer
+   * publishes previous, current and next; more is a misconfiguration and is trimmed (logged).
+   */
+  public static final int JWKS_MAX_KEYS = 5;
+
+  /**
+   * The background refresh starts 5 min before the TTL ends, so no request waits on a fetch and a
+   * failing endpoint gets several rate-limited retries before the TTL runs out.
+   */
+  public static final Duration JWKS_REFRESH_AHEAD = Duration.ofMinutes(5);
+
+  /**
+   * 10 fetches a minute (jwks-rsa's {@code jwksRequestsPerMinute}), enforced as one fetch per 6 s:
+   * a flood of tokens with random kids causes at most one fetch per 6 s window.
+   */
+  public static final int JWKS_FETCHES_PER_MINUTE = 10;
+
+  /** 1 s to connect: the JWKS endpoint is near (same site); failing fast keeps requests moving. */
+  public static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+  /**
+   * 2 s for the whole response (headers and body): a first fetch blocks the first requests, so it
+   * must be bounded tightly; later fetches happen in the background.
+   */
+  public static final Duration JWKS_READ_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * 50 KiB response cap (Nimbus's {@code DefaultResourceRetriever} default): five RSA keys with x5c
+   * chains are about 15 KiB; a bigger body is refused unread.
+   */
+  public static final int JWKS_MAX_RESPONSE_BYTES = 50 * 1024;
+
+  /**
+   * When the endpoint fails after the TTL, held keys keep verifying for 2 h more (one Latchkey
+   * session lifetime): restarts and failovers are invisible to users, yet someone able to break the
+   * endpoint cannot keep a removed key alive indefinitely.
+   */
+  public static final Duration JWKS_OUTAGE_WINDOW = Duration.ofHours(2);
+
+  /**
+   * How often the background thread checks whether a refresh is due (cheap: no fetch unless due).
+   */
+  public static final Duration JWKS_BACKGROUND_CHECK = Duration.ofSeconds(15);
+
+  /**
+   * 4096 verified tokens cached (when the cache is on): about 4 MB, enough for the active sessions
+   * of one application server; beyond it, expired entries go first, then arbitrary ones.
+   */
+  public static final int VERIFIED_TOKEN_CACHE_SIZE = 4096;
+
+  /** 256 bits: RFC 7518 §3.2 requires an HS256 key at least as long as the hash output. */
+  public static final int MIN_HMAC_SECRET_BYTES = 32;
+
+  /** The realm in {@code WWW-Authenticate}. */
+  public static final String REALM = "latchkey";
+
+  /** Angular's default XSRF cookie name. */
+  public static final String XSRF_COOKIE = "XSRF-TOKEN";
+
+  /** Angular's default XSRF header name. */
+  public static final String XSRF_HEADER = "X-XSRF-TOKEN";
+}

@@ -1,0 +1,36 @@
+package dev.latchkey.verifier;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A snapshot of the verifier's counters, cheap to take (for a /metrics or health endpoint).
+ *
+ * @param accepted tokens accepted (including cache hits)
+ * @param rejected tokens rejected, by wire code (every reason present, zero when none)
+ * @param cacheHits accepted tokens answered from the verified-token cache
+ * @param jwksFetchesOk successful JWK Set fetches (0 for static key sources)
+ * @param jwksFetchesFailed failed JWK Set fetches (refused, 5xx, timeout, garbage, empty, too big)
+ * @param keysHeld number of verification keys currently held
+ * @param keysAge time since the held keys were fetched; null for static sources or before the first
+ *     successful fetch
+ */
+public record VerifierMetrics(
+    long accepted,
+    Map<String, Long> rejected,
+    long cacheHits,
+    long jwksFetchesOk,
+    long jwksFetchesFailed,
+    int keysHeld,
+    Duration keysAge) {
+
+  /** Total rejections over all reasons. */
+  public long rejectedTotal() {
+    return rejected.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Rejections for one reason. */
+  public long rejected(RejectionReason reason) {
+    return rejected.getOrDefault(reason.code(), 0L);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.latchkey.verifier.javalin;
+
+import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.http.AuthPolicy;
+import dev.latchkey.verifier.http.Outcome;
+import dev.latchkey.verifier.http.RequestView;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.UnauthorizedResponse;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Javalin before-handlers that put {@link JwtVerifier} in front of chosen routes:
+ *
+ * <pre>{@code
+ * JwtAuth auth = JwtAuth.bearer(verifier);
+ * Javalin.create(config -> {
+ *   config.routes.before("/api/lessons", auth.required());
+ *   config.routes.get("/api/lessons", ctx -> ctx.json(lessonsFor(JwtAuth.token(ctx).subject())));
+ * });
+ * }</pre>
+ */
+public final class JwtAuth {
+  /** The context attribute holding the {@link VerifiedToken}. */
+  public static final String ATTRIBUTE = "latchkey.token";
+
+  private final AuthPolicy policy;
+
+  private JwtAuth(AuthPolicy policy) {
+    this.policy = policy;
+  }
+
+  /** Tokens from {@code Authorization: Bearer}. */
+  public static JwtAuth bearer(JwtVerifier verifier) {
+    return new JwtAuth(AuthPolicy.of(verifier, AuthPolicy.Mode.BEARER, null));
+  }
+
+  /** Tokens from a cookie; unsafe methods must carry the XSRF double-submit header, else 403. */
+  public static JwtAuth cookie(JwtVerifier verifier, String cookieName) {
+    return new JwtAuth(AuthPolicy.of(verifier, AuthPolicy.Mode.COOKIE, cookieName));
+  }
+
+  /** The Authorization header if present, else the cookie (with the XSRF check). */
+  public static JwtAuth bearerOrCookie(JwtVerifier verifier, String cookieName) {
+    return new JwtAuth(AuthPolicy.of(verifier, AuthPolicy.Mode.BEARER_OR_COOKIE, cookieName));
+  }
+
+  /** Any policy, e.g. with another realm or XSRF names. */
+  public static JwtAuth of(AuthPolicy policy) {
+    return new JwtAuth(policy);
+  }
+
+  /** The same, with another {@code realm} in {@code WWW-Authenticate}. */
+  public JwtAuth realm(String realm) {
+    return new JwtAuth(policy.withRealm(realm));
+  }
+
+  /** The same, with other XSRF cookie and header names than Angular's defaults. */
+  public JwtAuth xsrfNames(String cookieName, String headerName) {
+    return new JwtAuth(policy.withXsrfNames(cookieName, headerName));
+  }
+
+  /** Refuses requests without a valid token (401/403/503 with a JSON body). */
+  public Handler required() {
+    return ctx -> apply(ctx, true);
+  }
+
+  /** Lets requests without a token through; a present but invalid token is still refused. */
+  public Handler optional() {
+    return ctx -> apply(ctx, false);
+  }
+
+  private void apply(Context ctx, boolean required) {
+    Outcome o = policy.authenticate(view(ctx), required);
+    if (o.proceed()) {
+      if (o.token() != null) {
+        ctx.attribute(ATTRIBUTE, o.token());
+      }
+      return;
+    }
+    ctx.status(o.status());
+    for (Map.Entry<String, String> h : o.headers().entrySet()) {
+      ctx.header(h.getKey(), h.getValue());
+    }
+    ctx.contentType("application/json");
+    ctx.result(o.body());
+    ctx.skipRemainingHandlers();
+  }
+
+  private static RequestView view(Context ctx) {
+    return new RequestView() {
+      @Override
+      public String method() {
+        return ctx.req().getMethod();
+      }
+
+      @Override
+      public String header(String name) {
+        return ctx.header(name);
+      }
+
+      @Override
+      public String cookie(String name) {
+        return ctx.cookie(name);
+      }
+    };
+  }
+
+  /**
+   * The verified token of a request that passed {@link #required()}.
+   *
+   * @throws UnauthorizedResponse when there is none (a route was left unprotected by mistake)
+   */
+  public static VerifiedToken token(Context ctx) {
+    VerifiedToken t = ctx.attribute(ATTRIBUTE);
+    if (t == null) {
+      throw new UnauthorizedResponse();
+    }
+    return t;
+  }
+
+  /** The verified token, if the request carried a valid one. */
+  public static Optional<VerifiedToken> optionalToken(Context ctx) {
+    return Optional.ofNullable(ctx.attribute(ATTRIBUTE));
+  }
+}

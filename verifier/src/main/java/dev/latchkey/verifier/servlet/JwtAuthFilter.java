@@ -1,0 +1,134 @@
+package dev.latchkey.verifier.servlet;
+
+import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.http.AuthPolicy;
+import dev.latchkey.verifier.http.Outcome;
+import dev.latchkey.verifier.http.RequestView;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Jakarta Servlet filter with the behaviour of the Javalin adapter (for Spring MVC, Jetty,
+ * Tomcat): map it on the protected paths; handlers read the token with {@link
+ * #token(HttpServletRequest)}.
+ */
+public final class JwtAuthFilter implements Filter {
+  /** The request attribute holding the {@link VerifiedToken}. */
+  public static final String ATTRIBUTE = "latchkey.token";
+
+  private final AuthPolicy policy;
+  private final boolean required;
+
+  public JwtAuthFilter(AuthPolicy policy, boolean required) {
+    this.policy = policy;
+    this.required = required;
+  }
+
+  /** Required tokens from {@code Authorization: Bearer}. */
+  public static JwtAuthFilter bearer(JwtVerifier verifier) {
+    return new JwtAuthFilter(AuthPolicy.of(verifier, AuthPolicy.Mode.BEARER, null), true);
+  }
+
+  /** Required tokens from a cookie, with the XSRF double-submit check on unsafe methods. */
+  public static JwtAuthFilter cookie(JwtVerifier verifier, String cookieName) {
+    return new JwtAuthFilter(AuthPolicy.of(verifier, AuthPolicy.Mode.COOKIE, cookieName), true);
+  }
+
+  /** Required tokens from the Authorization header if present, else from the cookie. */
+  public static JwtAuthFilter bearerOrCookie(JwtVerifier verifier, String cookieName) {
+    return new JwtAuthFilter(
+        AuthPolicy.of(verifier, AuthPolicy.Mode.BEARER_OR_COOKIE, cookieName), true);
+  }
+
+  /** The same filter, letting requests without a token through (invalid tokens still refused). */
+  public JwtAuthFilter optional() {
+    return new JwtAuthFilter(policy, false);
+  }
+
+  /** The same filter with another realm. */
+  public JwtAuthFilter realm(String realm) {
+    return new JwtAuthFilter(policy.withRealm(realm), required);
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request)
+        || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    Outcome o = policy.authenticate(view(request), required);
+    if (o.proceed()) {
+      if (o.token() != null) {
+        request.setAttribute(ATTRIBUTE, o.token());
+      }
+      chain.doFilter(request, response);
+      return;
+    }
+    response.setStatus(o.status());
+    for (Map.Entry<String, String> h : o.headers().entrySet()) {
+      response.setHeader(h.getKey(), h.getValue());
+    }
+    byte[] body = o.body().getBytes(StandardCharsets.UTF_8);
+    response.setContentType("application/json");
+    response.setCharacterEncoding("UTF-8");
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  private static RequestView view(HttpServletRequest request) {
+    return new RequestView() {
+      @Override
+      public String method() {
+        return request.getMethod();
+      }
+
+      @Override
+      public String header(String name) {
+        return request.getHeader(name);
+      }
+
+      @Override
+      public String cookie(String name) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+          return null;
+        }
+        for (Cookie c : cookies) {
+          if (c.getName().equals(name)) {
+            return c.getValue();
+          }
+        }
+        return null;
+      }
+    };
+  }
+
+  /**
+   * The verified token of a request that passed a required filter.
+   *
+   * @throws IllegalStateException when there is none (the filter is not mapped on this path)
+   */
+  public static VerifiedToken token(HttpServletRequest request) {
+    return optionalToken(request)
+        .orElseThrow(() -> new IllegalStateException("no verified token: is the filter mapped?"));
+  }
+
+  /** The verified token, if the request carried a valid one. */
+  public static Optional<VerifiedToken> optionalToken(HttpServletRequest request) {
+    Object t = request.getAttribute(ATTRIBUTE);
+    return t instanceof VerifiedToken v ? Optional.of(v) : Optional.empty();
+  }
+}
