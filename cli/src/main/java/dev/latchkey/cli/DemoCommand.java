@@ -65,6 +65,7 @@ final class DemoCommand implements Callable<Integer> {
     String appUrl = "http://localhost:" + port;
     AuthServerConfig authConfig =
         AuthServerConfig.defaults()
+            .withHost("localhost")
             .withPort(authPort)
             .withIssuer(authUrl)
             .withAudience(DemoConfig.DEFAULT_AUDIENCE)

@@ -36,7 +36,6 @@ class LogSecrecyTest {
       TestHttp.login(server, "a@example.com", password + "x");
       server.store().keys().rotate();
       server.store().keys().revoke(AuthServerTest.activeKid(server));
-      // Restart with other hashing parameters: the login rehashes.
     } finally {
       root.detachAppender(appender);
     }

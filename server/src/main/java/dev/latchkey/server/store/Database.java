@@ -93,7 +93,15 @@ public final class Database implements AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
-      throw translate(e);
+      RuntimeException translated = translate(e);
+      if (translated instanceof StoreUnavailableException) {
+        // Drop pooled connections that may be dead, so the first request after recovery works.
+        var pool = dataSource.getHikariPoolMXBean();
+        if (pool != null) {
+          pool.softEvictConnections();
+        }
+      }
+      throw translated;
     }
   }
 

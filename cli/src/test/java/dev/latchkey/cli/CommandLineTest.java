@@ -1,0 +1,112 @@
+package dev.latchkey.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jwt.SignedJWT;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The operator commands against a real embedded database in a temporary data folder. */
+class CommandLineTest {
+
+  @TempDir Path dataDir;
+  private InputStream originalIn;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void saveStdin() {
+    originalIn = System.in;
+  }
+
+  @AfterEach
+  void restoreStdin() {
+    System.setIn(originalIn);
+  }
+
+  private int run(String stdin, String... args) {
+    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    CommandLine commandLine = Latchkey.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    String[] withData = new String[args.length + 2];
+    System.arraycopy(args, 0, withData, 0, args.length);
+    withData[args.length] = "--data-dir";
+    withData[args.length + 1] = dataDir.toString();
+    return commandLine.execute(withData);
+  }
+
+  /** What the commands print on standard output while {@code action} runs. */
+  private static String printed(Runnable action) {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream originalOut = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setOut(originalOut);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void addsAUserWithThePasswordFromStandardInputAndIssuesATokenForIt() throws Exception {
+    assertThat(run("a long enough passphrase\n", "users", "add", "ada@example.com")).isZero();
+    assertThat(run("", "users", "list")).isZero();
+
+    String token =
+        printed(
+                () ->
+                    assertThat(run("", "token", "ada@example.com", "--issuer", "http://auth.test"))
+                        .isZero())
+            .trim();
+    SignedJWT jwt = SignedJWT.parse(token);
+    assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+    assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo("http://auth.test");
+    assertThat(jwt.getJWTClaimsSet().getSubject()).isNotBlank().doesNotContain("ada@");
+  }
+
+  @Test
+  void refusesAWeakPasswordInOneLineWithoutAStackTrace() {
+    assertThat(run("password\n", "users", "add", "bob@example.com")).isEqualTo(1);
+    assertThat(err.toString()).startsWith("latchkey add: ").doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void refusesAMissingPassword() {
+    assertThat(run("", "users", "add", "carol@example.com")).isEqualTo(1);
+    assertThat(err.toString()).contains("no password on standard input");
+  }
+
+  @Test
+  void aTokenForAnUnknownUserIsRefused() {
+    assertThat(run("", "token", "nobody@example.com")).isEqualTo(1);
+    assertThat(err.toString()).contains("nobody@example.com");
+  }
+
+  @Test
+  void rotateAndRevokeSayWhatChanged() {
+    assertThat(run("a long enough passphrase\n", "users", "add", "dan@example.com")).isZero();
+    String printed =
+        printed(
+            () -> {
+              assertThat(run("", "token", "dan@example.com")).isZero();
+              assertThat(run("", "keys", "rotate")).isZero();
+              assertThat(run("", "keys", "list")).isZero();
+              assertThat(run("", "keys", "revoke", "no-such-kid")).isEqualTo(1);
+            });
+    assertThat(printed).contains(" active ").contains(" next ");
+    assertThat(err.toString()).contains("no-such-kid");
+  }
+}
