@@ -7,13 +7,13 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.latchkey.verifier.keys.ConvertedKeySelector;
 import dev.latchkey.verifier.keys.JwksKeySource;
 import dev.latchkey.verifier.keys.JwksSettings;
 import dev.latchkey.verifier.keys.KeysUnavailableException;
@@ -98,7 +98,7 @@ public final class JwtVerifier implements AutoCloseable {
             throw new ClaimsPolicy.Rejection(RejectionReason.WRONG_TYPE, "typ not allowed");
           }
         });
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, source));
+    processor.setJWSKeySelector(new ConvertedKeySelector(algorithms, source));
     processor.setJWTClaimsSetVerifier(claimsPolicy);
   }
 

@@ -98,7 +98,7 @@ public final class AuthPolicy {
       if (!required) {
         return Outcome.anonymous();
       }
-      LOG.info("{} refused: no token", method);
+      LOG.debug("{} refused: no token", method);
       return Outcome.refuse(
           401, challenge(null), json("missing_token", "Authentication is required"), null);
     }

@@ -84,6 +84,7 @@ public final class JwksKeySource implements JWKSource<SecurityContext>, AutoClos
             .build();
     long period = settings.backgroundCheck().toMillis();
     executor.scheduleWithFixedDelay(this::backgroundCheck, period, period, TimeUnit.MILLISECONDS);
+    startRefreshIfAllowed(settings.clock().instant()); // fetch at start-up, in the background
   }
 
   /** Called with the kids that disappeared from the set after a refresh (e.g. to clear caches). */

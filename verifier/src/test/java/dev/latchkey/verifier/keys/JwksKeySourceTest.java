@@ -92,6 +92,15 @@ class JwksKeySourceTest {
   }
 
   @Test
+  void keysAreFetchedAtStartUpInTheBackground() {
+    Await.until(() -> verifier.metrics().jwksFetchesOk() == 1);
+
+    verifier.verify(Tokens.rs256(k1, clock));
+
+    assertThat(server.requests()).isEqualTo(1);
+  }
+
+  @Test
   void rotationPicksUpANewKidOnFirstUse() {
     verifier.verify(Tokens.rs256(k1, clock));
     server.publish(k1.toPublicJWK(), k2.toPublicJWK());
