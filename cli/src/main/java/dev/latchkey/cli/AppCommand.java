@@ -35,7 +35,8 @@ final class AppCommand implements Callable<Integer> {
   @Option(
       names = "--audience",
       defaultValue = DemoConfig.DEFAULT_AUDIENCE,
-      description = "Audience that tokens must carry (LATCHKEY_AUDIENCE). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Audience that tokens must carry (LATCHKEY_AUDIENCE). Default: ${DEFAULT-VALUE}.")
   String audience;
 
   @Option(

@@ -13,9 +13,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The demo's one user. Its generated password is kept in the data folder (owner-only) so that
- * every later {@code ./latchkey demo} can print it again: a convenience for a local demo, which is
- * why nothing but the demo command does it.
+ * The demo's one user. Its generated password is kept in the data folder (owner-only) so that every
+ * later {@code ./latchkey demo} can print it again: a convenience for a local demo, which is why
+ * nothing but the demo command does it.
  */
 final class DemoUser {
 

@@ -65,7 +65,8 @@ final class KeysCommand {
       mixinStandardHelpOptions = true,
       description = "Removes a key from the JWK Set at once; its tokens stop verifying.")
   static final class Revoke extends StoreCommand {
-    @Parameters(paramLabel = "KID") String kid;
+    @Parameters(paramLabel = "KID")
+    String kid;
 
     @Override
     void run(AuthStore store) {

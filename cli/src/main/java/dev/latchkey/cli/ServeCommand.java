@@ -71,6 +71,37 @@ final class ServeCommand implements Callable<Integer> {
   Duration rotationPeriod;
 
   @Option(
+      names = "--jwks-max-age",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description =
+          "How long verifiers may cache the JWK Set; a next key is published at least this long"
+              + " before it signs (LATCHKEY_JWKS_MAX_AGE). Default: ${DEFAULT-VALUE}.")
+  Duration jwksMaxAge;
+
+  @Option(
+      names = "--clock-skew",
+      defaultValue = "1m",
+      converter = DurationConverter.class,
+      description =
+          "Kept after a retired key's last token expires (LATCHKEY_CLOCK_SKEW)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration clockSkew;
+
+  @Option(
+      names = "--hash-threads",
+      description = "Threads that hash passwords (LATCHKEY_HASH_THREADS). Default: one per core.")
+  Integer hashThreads;
+
+  @Option(
+      names = "--hash-queue",
+      defaultValue = "64",
+      description =
+          "Logins that may wait for a hashing thread before getting 503 (LATCHKEY_HASH_QUEUE)."
+              + " Default: ${DEFAULT-VALUE}.")
+  int hashQueue;
+
+  @Option(
       names = "--cors-origin",
       split = ",",
       description =
@@ -97,8 +128,12 @@ final class ServeCommand implements Callable<Integer> {
             .withSessionLength(sessionLength)
             .withAlgorithm(algorithm)
             .withRotationPeriod(rotationPeriod)
+            .withJwksMaxAge(jwksMaxAge)
+            .withClockSkew(clockSkew)
             .withCorsOrigins(corsOrigins)
             .withSignupEnabled(signup);
+    config =
+        config.withHashPool(hashThreads != null ? hashThreads : config.hashThreads(), hashQueue);
     if (issuer != null) {
       config = config.withIssuer(issuer);
     }
@@ -107,10 +142,7 @@ final class ServeCommand implements Callable<Integer> {
       System.out.printf(
           "Auth server: %s%n  login:     POST %s/api/login%n  JWKS:      %s%n"
               + "  discovery: %s%nCtrl-C stops it.%n",
-          server.baseUrl(),
-          server.baseUrl(),
-          server.jwksUrl(),
-          server.discoveryUrl());
+          server.baseUrl(), server.baseUrl(), server.jwksUrl(), server.discoveryUrl());
       shutdown.awaitRequest();
     }
     return 0;

@@ -1,6 +1,8 @@
 package dev.latchkey.cli;
 
 import dev.latchkey.server.AuthServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -19,8 +21,17 @@ final class StoreOptions {
 
   @Option(
       names = "--db-password-file",
-      description = "File holding the database password (LATCHKEY_DB_PASSWORD_FILE).")
+      description =
+          "File holding the database password (LATCHKEY_DB_PASSWORD_FILE); or set"
+              + " LATCHKEY_DB_PASSWORD. Never a flag: command lines are visible to other users.")
   Path dbPasswordFile;
+
+  @Option(
+      names = "--db-schema",
+      description =
+          "Schema of the tables, created if missing (LATCHKEY_DB_SCHEMA)."
+              + " Default: the connection's.")
+  String dbSchema;
 
   @Option(
       names = "--data-dir",
@@ -38,15 +49,20 @@ final class StoreOptions {
               + " <data-dir>/master.key, generated on first start.")
   Path masterKeyFile;
 
-  AuthServerConfig applyTo(AuthServerConfig config) throws java.io.IOException {
+  AuthServerConfig applyTo(AuthServerConfig config) throws IOException {
     AuthServerConfig result = config.withDataDir(dataDir);
     if (dbUrl != null) {
       result = result.withDbUrl(dbUrl);
     }
-    if (dbUser != null || dbPasswordFile != null) {
-      String password =
-          dbPasswordFile == null ? null : java.nio.file.Files.readString(dbPasswordFile).trim();
-      result = result.withDbCredentials(dbUser, password);
+    String dbPassword =
+        dbPasswordFile != null
+            ? Files.readString(dbPasswordFile).trim()
+            : System.getenv("LATCHKEY_DB_PASSWORD");
+    if (dbUser != null || dbPassword != null) {
+      result = result.withDbCredentials(dbUser, dbPassword);
+    }
+    if (dbSchema != null) {
+      result = result.withDbSchema(dbSchema);
     }
     if (masterKeyFile != null) {
       result = result.withMasterKeyFile(masterKeyFile);

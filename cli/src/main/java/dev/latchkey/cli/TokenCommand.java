@@ -20,7 +20,8 @@ final class TokenCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
-  @Parameters(paramLabel = "EMAIL") String email;
+  @Parameters(paramLabel = "EMAIL")
+  String email;
 
   @Option(
       names = "--issuer",

@@ -41,7 +41,8 @@ final class UsersCommand {
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user.")
   static final class Add extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL") String email;
+    @Parameters(paramLabel = "EMAIL")
+    String email;
 
     @Override
     void run(AuthStore store) throws Exception {
@@ -57,7 +58,8 @@ final class UsersCommand {
 
   @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Sets a password.")
   static final class Passwd extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL") String email;
+    @Parameters(paramLabel = "EMAIL")
+    String email;
 
     @Override
     void run(AuthStore store) throws Exception {
@@ -73,7 +75,8 @@ final class UsersCommand {
 
   @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disables a user.")
   static final class Disable extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL") String email;
+    @Parameters(paramLabel = "EMAIL")
+    String email;
 
     @Override
     void run(AuthStore store) {
@@ -84,7 +87,8 @@ final class UsersCommand {
 
   @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enables a user.")
   static final class Enable extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL") String email;
+    @Parameters(paramLabel = "EMAIL")
+    String email;
 
     @Override
     void run(AuthStore store) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +80,10 @@ class CommandLineTest {
   @Test
   void refusesAWeakPasswordInOneLineWithoutAStackTrace() {
     assertThat(run("password\n", "users", "add", "bob@example.com")).isEqualTo(1);
-    assertThat(err.toString()).startsWith("latchkey add: ").doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(err.toString())
+        .startsWith("latchkey add: ")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 
   @Test

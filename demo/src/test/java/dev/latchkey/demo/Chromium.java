@@ -37,7 +37,9 @@ final class Chromium {
 
   /** Skips (or, where browser tests are required, fails) when the browser or client is missing. */
   static void assumeAvailable() {
-    require(Files.isExecutable(EXECUTABLE), "no Chromium at " + EXECUTABLE + " (apt-get install chromium)");
+    require(
+        Files.isExecutable(EXECUTABLE),
+        "no Chromium at " + EXECUTABLE + " (apt-get install chromium)");
     require(
         Chromium.class.getResource("/public/index.html") != null,
         "the Angular client is not built (run without -Dskip.npm)");

@@ -130,7 +130,8 @@ class LoginJourneyBrowserTest {
     logIn(RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();
     String token = (String) storage("id_token");
-    String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    String forged =
+        token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
     page.evaluate("t => localStorage.setItem('id_token', t)", forged);
     page.reload();
     assertThat(page).hasURL(Pattern.compile("/login"));

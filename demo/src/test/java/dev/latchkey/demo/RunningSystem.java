@@ -18,7 +18,9 @@ final class RunningSystem implements AutoCloseable {
   static final String EMAIL = "student@example.com";
   static final String PASSWORD = "correct horse battery staple";
 
-  /** Cheaper than OWASP's parameters so the suite stays fast; the server tests use the real ones. */
+  /**
+   * Cheaper than OWASP's parameters so the suite stays fast; the server tests use the real ones.
+   */
   private static final Argon2Params TEST_HASHING = new Argon2Params(1024, 1, 1);
 
   final AuthServer auth;
