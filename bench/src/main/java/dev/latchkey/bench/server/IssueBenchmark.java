@@ -1,0 +1,80 @@
+package dev.latchkey.bench.server;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.util.Base64URL;
+import dev.latchkey.server.tokens.IssuedToken;
+import dev.latchkey.server.tokens.TokenIssuer;
+import dev.latchkey.server.users.AuthenticatedUser;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Session token issuance on the auth server's real store and key, against raw JCA RSA-2048 signing
+ * of the same bytes in the same run:
+ *
+ * <ul>
+ *   <li>{@link #rawJcaSign}: {@code Signature.getInstance("SHA256withRSA")}, init, update, sign on
+ *       the signing input of a token our issuer made: the floor.
+ *   <li>{@link #issuerSigner}: the active key's Nimbus signer (what {@link TokenIssuer} calls) on
+ *       the same header and signing input.
+ *   <li>{@link #tokenIssuerIssue}: {@link TokenIssuer#issue(String, String)}: active key lookup,
+ *       claims, header, signature, serialisation.
+ *   <li>{@link #loginMinusHash}: what a login does besides the password hash: the user lookup on
+ *       H2 ({@code Users.findEnabled}, the same query {@code authenticate} runs), a new session id
+ *       and {@link TokenIssuer#issue(AuthenticatedUser)}.
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class IssueBenchmark {
+  private IssuerFixture f;
+
+  @Setup
+  public void setUp() {
+    f = new IssuerFixture();
+  }
+
+  @TearDown
+  public void tearDown() {
+    f.close();
+  }
+
+  /** Raw JCA {@code SHA256withRSA} on the signing input of one of our tokens. */
+  @Benchmark
+  public byte[] rawJcaSign() throws GeneralSecurityException {
+    Signature s = Signature.getInstance("SHA256withRSA");
+    s.initSign(f.privateKey);
+    s.update(f.signingInput);
+    return s.sign();
+  }
+
+  /** The active key's Nimbus {@code RSASSASigner} on the same header and signing input. */
+  @Benchmark
+  public Base64URL issuerSigner() throws JOSEException {
+    return f.activeKey.signer().sign(f.header, f.signingInput);
+  }
+
+  /** A whole token from {@link TokenIssuer}, in an existing session. */
+  @Benchmark
+  public IssuedToken tokenIssuerIssue() {
+    return f.issuer.issue(f.userId, "bench-session");
+  }
+
+  /** A login without its password hash: user lookup on H2, new session, token. */
+  @Benchmark
+  public IssuedToken loginMinusHash() {
+    AuthenticatedUser user =
+        f.store.users().findEnabled(IssuerFixture.EMAIL).orElseThrow(IllegalStateException::new);
+    return f.issuer.issue(user);
+  }
+}
