@@ -36,11 +36,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>the real {@link DemoServer} (its verifier built with the defaults, so the verified-token
  *       cache is on), keys from the auth server's JWKS URL;
  *   <li>two copies of the demo's API set up the same way (static files, SPA root, {@code
- *       JwtAuth.bearer} before {@code /api/lessons}, {@code /api/status}), one with the verified-token
- *       cache on and one with it off ({@code JwtVerifier.Builder.verifiedTokenCache(false)}, which
- *       the demo does not expose). They serve the lessons the demo serves, and the same list again
- *       without the middleware at {@code /api/lessons-open}, so that the middleware's own cost can
- *       be told apart from the larger answer.
+ *       JwtAuth.bearer} before {@code /api/lessons}, {@code /api/status}), one with the
+ *       verified-token cache on and one with it off ({@code
+ *       JwtVerifier.Builder.verifiedTokenCache(false)}, which the demo does not expose). They serve
+ *       the lessons the demo serves, and the same list again without the middleware at {@code
+ *       /api/lessons-open}, so that the middleware's own cost can be told apart from the larger
+ *       answer.
  * </ul>
  *
  * <p>It writes {@code TOKEN}, {@code DEMO_URL}, {@code CACHED_URL}, {@code UNCACHED_URL} to the
@@ -120,8 +121,7 @@ public final class LessonsServers implements AutoCloseable {
                   .withPasswordHashing(new Argon2Params(1024, 1, 1)));
       a.store().users().add(EMAIL, PASSWORD.toCharArray());
       token = login(a);
-      DemoConfig config =
-          DemoConfig.defaults().withPort(0).withAuthUrl(URI.create(a.baseUrl()));
+      DemoConfig config = DemoConfig.defaults().withPort(0).withAuthUrl(URI.create(a.baseUrl()));
       d = DemoServer.start(config);
       List<Map<String, Object>> lessons =
           new ObjectMapper()

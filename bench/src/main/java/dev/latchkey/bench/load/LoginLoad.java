@@ -53,7 +53,11 @@ public final class LoginLoad {
       int hashSamples,
       Argon2Params argon2) {}
 
-  /** One concurrency level. */
+  /**
+   * One concurrency level.
+   *
+   * @param hashMs median single-thread password check time sampled just before and after it
+   */
   public record Level(
       int concurrency,
       int completed,
@@ -62,16 +66,28 @@ public final class LoginLoad {
       double p99Ms,
       double maxMs,
       double perSecond,
-      boolean timeCapped) {}
+      boolean timeCapped,
+      double hashMs) {
+    Level withHashMs(double ms) {
+      return new Level(
+          concurrency, completed, statuses, p50Ms, p99Ms, maxMs, perSecond, timeCapped, ms);
+    }
+  }
 
   /**
    * The figures of one run, with a token from a successful login.
    *
-   * @param hashMs median single-thread time of one Argon2id password check
+   * @param hashMs median single-thread time of one Argon2id password check, over the whole run
+   * @param hashSamples how many password checks that median is of
    * @param hashThreads the server's hashing pool size
    */
   public record Report(
-      double hashMs, int hashThreads, List<Level> levels, String sampleToken, String jwksUrl) {}
+      double hashMs,
+      int hashSamples,
+      int hashThreads,
+      List<Level> levels,
+      String sampleToken,
+      String jwksUrl) {}
 
   private LoginLoad() {}
 
@@ -110,13 +126,35 @@ public final class LoginLoad {
         }
         sampleToken = idToken(r.body());
       }
-      double hashMs = singleThreadHashMs(o.argon2(), o.hashSamples());
-      List<Level> levels = new ArrayList<>();
+      // The single-thread hash is sampled before each level and after the last one, so that a
+      // level is compared with the machine as it was just around it (the cores may be shared).
+      PasswordHasher hasher = new PasswordHasher(o.argon2());
+      char[] password = PASSWORD.toCharArray();
+      String stored = hasher.hash(password);
+      hasher.verify(password, stored);
+      int perCheckpoint = Math.max(1, o.hashSamples() / (o.concurrency().length + 1));
+      List<long[]> checkpoints = new ArrayList<>();
+      checkpoints.add(hashSamples(hasher, stored, password, perCheckpoint));
+      List<Level> measured = new ArrayList<>();
       for (int c : o.concurrency()) {
-        levels.add(level(client, login, c, o.requests(), o.timeCap()));
+        measured.add(level(client, login, c, o.requests(), o.timeCap()));
+        checkpoints.add(hashSamples(hasher, stored, password, perCheckpoint));
       }
+      List<Level> levels = new ArrayList<>();
+      for (int i = 0; i < measured.size(); i++) {
+        Level l = measured.get(i);
+        long[] around = concat(checkpoints.get(i), checkpoints.get(i + 1));
+        levels.add(l.withHashMs(percentile(around, 50) / 1e6));
+      }
+      double hashMs = percentile(concat(checkpoints.toArray(long[][]::new)), 50) / 1e6;
       Report report =
-          new Report(hashMs, config.hashThreads(), levels, sampleToken, server.jwksUrl());
+          new Report(
+              hashMs,
+              perCheckpoint * checkpoints.size(),
+              config.hashThreads(),
+              levels,
+              sampleToken,
+              server.jwksUrl());
       if (whileRunning != null) {
         whileRunning.accept(report);
       }
@@ -126,14 +164,10 @@ public final class LoginLoad {
     }
   }
 
-  /** Median of {@code samples} password checks on this thread, after two unmeasured ones. */
-  static double singleThreadHashMs(Argon2Params params, int samples) {
-    PasswordHasher hasher = new PasswordHasher(params);
-    char[] password = PASSWORD.toCharArray();
-    String stored = hasher.hash(password);
-    hasher.verify(password, stored);
-    long[] nanos = new long[Math.max(1, samples)];
-    for (int i = 0; i < nanos.length; i++) {
+  /** {@code n} timed single-thread password checks, sorted, in nanoseconds. */
+  private static long[] hashSamples(PasswordHasher hasher, String stored, char[] password, int n) {
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       if (!hasher.verify(password, stored)) {
         throw new IllegalStateException("password check failed");
@@ -141,7 +175,13 @@ public final class LoginLoad {
       nanos[i] = System.nanoTime() - t0;
     }
     Arrays.sort(nanos);
-    return percentile(nanos, 50) / 1e6;
+    return nanos;
+  }
+
+  private static long[] concat(long[]... parts) {
+    long[] all = Arrays.stream(parts).flatMapToLong(Arrays::stream).toArray();
+    Arrays.sort(all);
+    return all;
   }
 
   private static Level level(
@@ -188,7 +228,8 @@ public final class LoginLoad {
           percentile(latencies, 99) / 1e6,
           latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6,
           ok / (wall / 1e9),
-          all.size() < requests);
+          all.size() < requests,
+          Double.NaN);
     } finally {
       workers.shutdownNow();
     }
@@ -229,7 +270,7 @@ public final class LoginLoad {
     int requests = 200;
     Duration timeCap = Duration.ofSeconds(60);
     int warmup = 10;
-    int hashSamples = 15;
+    int hashSamples = 20;
     Argon2Params argon2 = Argon2Params.OWASP;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -261,21 +302,22 @@ public final class LoginLoad {
   private static void print(Options o, Report r) {
     System.out.printf(
         Locale.ROOT,
-        "%nArgon2id %s, single-thread password check (median of %d): %.1f ms;"
-            + " server hashing pool: %d threads; %d cores%n%n",
+        "%nArgon2id %s, single-thread password check: median %.1f ms over %d samples taken"
+            + " around the levels; server hashing pool: %d threads; %d cores; load average %s%n%n",
         o.argon2(),
-        o.hashSamples(),
         r.hashMs(),
+        r.hashSamples(),
         r.hashThreads(),
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        loadAverage());
     System.out.println(
-        "| concurrency | requests | statuses | p50 ms | p99 ms | max ms | logins/s"
-            + " | p50 ÷ hash | p99 ÷ hash | logins/s × hash time |");
-    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        "| concurrency | requests | statuses | p50 ms | p99 ms | max ms | logins/s | hash ms"
+            + " around | p50 ÷ hash | p99 ÷ hash | logins/s × hash |");
+    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (Level l : r.levels()) {
       System.out.printf(
           Locale.ROOT,
-          "| %d | %d%s | %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f |%n",
+          "| %d | %d%s | %s | %.1f | %.1f | %.1f | %.2f | %.1f | %.2f | %.2f | %.2f |%n",
           l.concurrency(),
           l.completed(),
           l.timeCapped() ? " (time cap)" : "",
@@ -284,9 +326,20 @@ public final class LoginLoad {
           l.p99Ms(),
           l.maxMs(),
           l.perSecond(),
-          l.p50Ms() / r.hashMs(),
-          l.p99Ms() / r.hashMs(),
-          l.perSecond() * r.hashMs() / 1000.0);
+          l.hashMs(),
+          l.p50Ms() / l.hashMs(),
+          l.p99Ms() / l.hashMs(),
+          l.perSecond() * l.hashMs() / 1000.0);
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 }

@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       the same header and signing input.
  *   <li>{@link #tokenIssuerIssue}: {@link TokenIssuer#issue(String, String)}: active key lookup,
  *       claims, header, signature, serialisation.
- *   <li>{@link #loginMinusHash}: what a login does besides the password hash: the user lookup on
- *       H2 ({@code Users.findEnabled}, the same query {@code authenticate} runs), a new session id
- *       and {@link TokenIssuer#issue(AuthenticatedUser)}.
+ *   <li>{@link #loginMinusHash}: what a login does besides the password hash: the user lookup on H2
+ *       ({@code Users.findEnabled}, the same query {@code authenticate} runs), a new session id and
+ *       {@link TokenIssuer#issue(AuthenticatedUser)}.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -47,6 +47,11 @@ public class IssueBenchmark {
   @TearDown
   public void tearDown() {
     f.close();
+  }
+
+  /** The store, key and sample token behind the benchmarks (for the setup test). */
+  IssuerFixture fixture() {
+    return f;
   }
 
   /** Raw JCA {@code SHA256withRSA} on the signing input of one of our tokens. */

@@ -23,6 +23,9 @@ final class Json {
   /** Larger request bodies are refused with 413. */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
+  /** How much of an oversized body is read and thrown away so that the client gets its 413. */
+  private static final int MAX_DRAINED_BYTES = 1024 * 1024;
+
   private static final ObjectMapper MAPPER = mapper();
 
   private Json() {}
@@ -101,23 +104,37 @@ final class Json {
 
   private static byte[] readLimited(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > MAX_BODY_BYTES) {
-      throw tooLarge();
-    }
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared > MAX_BODY_BYTES) {
+        throw tooLarge(in);
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buffer = new byte[8192];
       int n;
       while ((n = in.read(buffer)) != -1) {
         out.write(buffer, 0, n);
         if (out.size() > MAX_BODY_BYTES) {
-          throw tooLarge();
+          throw tooLarge(in);
         }
       }
       return out.toByteArray();
     } catch (IOException e) {
       throw ApiError.badRequest("The request body could not be read.");
     }
+  }
+
+  /**
+   * The 413, after reading and discarding a bounded rest of the body: a server that answers while
+   * the client is still sending, then closes, makes the client see a reset instead of the answer.
+   */
+  private static ApiError tooLarge(InputStream rest) throws IOException {
+    byte[] discard = new byte[8192];
+    long drained = 0;
+    int n;
+    while (drained < MAX_DRAINED_BYTES && (n = rest.read(discard)) != -1) {
+      drained += n;
+    }
+    return tooLarge();
   }
 
   private static ApiError tooLarge() {

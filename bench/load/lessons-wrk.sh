@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Verifier middleware overhead under load: GET /api/lessons (Authorization: Bearer, behind the
+# verifier) against the open GET /api/status, driven by wrk on loopback, on
+#   demo      the real DemoServer (verified-token cache on, its default),
+#   cached    a copy of the demo's API in front of a verifier with the cache on,
+#   uncached  the same with JwtVerifier.Builder.verifiedTokenCache(false);
+# the copies also serve the same lessons without the middleware at /api/lessons-open.
+# Everything runs in one JVM (dev.latchkey.bench.load.LessonsServers) that this script starts and
+# stops; every wrk run is bounded by its duration.
+#
+# Usage (from the repository root, after building bench):
+#   mvn -B -o -q -Dskip.npm -DskipTests install -pl verifier,server,demo,bench
+#   bench/load/lessons-wrk.sh
+# Settings (environment): THREADS=2 CONNECTIONS=32 DURATION=10s WARMUP=3s ROUNDS=2
+set -euo pipefail
+
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+ROUNDS=${ROUNDS:-2}
+
+here=$(cd "$(dirname "$0")" && pwd)
+jar="$here/../target/benchmarks.jar"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+command -v curl >/dev/null || { echo "curl is missing" >&2; exit 1; }
+[ -f "$jar" ] || { echo "$jar is missing: build bench first" >&2; exit 1; }
+
+work=$(mktemp -d -t latchkey-wrk.XXXXXX)
+server_pid=""
+stop() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [ -f "$work/servers.log" ]; then
+    echo "--- servers' log (verifier counters at the end) ---"
+    cat "$work/servers.log"
+  fi
+  rm -rf "$work"
+}
+trap stop EXIT
+
+java -cp "$jar" dev.latchkey.bench.load.LessonsServers --env-file "$work/env" --max-seconds 900 \
+  >"$work/servers.log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 1 240); do
+  [ -f "$work/env" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "the servers did not start" >&2; exit 1; }
+  sleep 0.25
+done
+[ -f "$work/env" ] || { echo "the servers did not start within 60 s" >&2; exit 1; }
+# shellcheck disable=SC1091
+. "$work/env"
+
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+for base in "$DEMO_URL" "$CACHED_URL" "$UNCACHED_URL"; do
+  [ "$(status -H "Authorization: Bearer $TOKEN" "$base/api/lessons")" = 200 ] \
+    || { echo "$base/api/lessons refuses the token" >&2; exit 1; }
+  [ "$(status "$base/api/lessons")" = 401 ] \
+    || { echo "$base/api/lessons is open without a token" >&2; exit 1; }
+  [ "$(status "$base/api/status")" = 200 ] || { echo "$base/api/status fails" >&2; exit 1; }
+done
+for base in "$CACHED_URL" "$UNCACHED_URL"; do
+  [ "$(status "$base/api/lessons-open")" = 200 ] \
+    || { echo "$base/api/lessons-open fails" >&2; exit 1; }
+done
+
+# run NAME URL [wrk args...]: prints "NAME requests/s p50 p99" after a warm-up; fails on non-2xx.
+run() {
+  local name=$1 url=$2
+  shift 2
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
+  if grep -q "Non-2xx" <<<"$out"; then
+    echo "$name: non-2xx answers:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  echo "$name $rps $p50 $p99"
+}
+
+bearer=(-H "Authorization: Bearer $TOKEN")
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after a $WARMUP warm-up), $ROUNDS rounds," \
+  "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+results="$work/results"
+: >"$results"
+for round in $(seq 1 "$ROUNDS"); do
+  {
+    run "demo/status" "$DEMO_URL/api/status"
+    run "demo/lessons" "$DEMO_URL/api/lessons" "${bearer[@]}"
+    run "cached/status" "$CACHED_URL/api/status"
+    run "cached/lessons-open" "$CACHED_URL/api/lessons-open"
+    run "cached/lessons" "$CACHED_URL/api/lessons" "${bearer[@]}"
+    run "uncached/status" "$UNCACHED_URL/api/status"
+    run "uncached/lessons-open" "$UNCACHED_URL/api/lessons-open"
+    run "uncached/lessons" "$UNCACHED_URL/api/lessons" "${bearer[@]}"
+  } | sed "s/^/$round /" | tee -a "$results"
+done
+
+echo
+echo "| server | endpoint | requests/s (mean of $ROUNDS) | per round | p50 / p99 of last round |"
+echo "| --- | --- | --- | --- | --- |"
+awk '{ k=$2; sum[k]+=$3; n[k]++; per[k]=per[k] (per[k]==""?"":", ") $3; lat[k]=$4 " / " $5;
+       if (!(k in seen)) { seen[k]=1; order[++m]=k } }
+     END { for (i=1;i<=m;i++) { k=order[i]; split(k,p,"/");
+             printf "| %s | %s | %.0f | %s | %s |\n", p[1], p[2], sum[k]/n[k], per[k], lat[k] } }' \
+  "$results"
+echo
+echo "| ratio (same run, means) | value |"
+echo "| --- | --- |"
+awk '{ sum[$2]+=$3; n[$2]++ }
+     END {
+       for (k in sum) r[k]=sum[k]/n[k];
+       printf "| demo: lessons (bearer, cache on) ÷ status (open) | %.2f |\n", r["demo/lessons"]/r["demo/status"];
+       printf "| copy, cache on: lessons ÷ status | %.2f |\n", r["cached/lessons"]/r["cached/status"];
+       printf "| copy, cache on: lessons ÷ lessons-open (middleware alone) | %.2f |\n", r["cached/lessons"]/r["cached/lessons-open"];
+       printf "| copy, cache off: lessons ÷ status | %.2f |\n", r["uncached/lessons"]/r["uncached/status"];
+       printf "| copy, cache off: lessons ÷ lessons-open (middleware alone) | %.2f |\n", r["uncached/lessons"]/r["uncached/lessons-open"];
+       printf "| cache off ÷ cache on, lessons | %.2f |\n", r["uncached/lessons"]/r["cached/lessons"];
+     }' "$results"
