@@ -66,6 +66,13 @@ app.use((err, req, res, next) => {
     res.status(401).set('WWW-Authenticate', challenge).json({ error: err.code, message: err.message });
     return;
   }
+  if (err.name === 'JwksRateLimitError' || err.name === 'JwksError') {
+    // The keys could not be fetched (rate limit reached, auth server unreachable): not the
+    // client's fault, and worth a retry.
+    console.error(err.message);
+    res.status(503).set('Retry-After', '60').json({ error: 'keys_unavailable', message: err.message });
+    return;
+  }
   console.error(err);
   res.status(500).json({ error: 'internal_error', message: 'internal error' });
 });

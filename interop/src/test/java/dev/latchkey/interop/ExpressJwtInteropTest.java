@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 @DisabledIfSystemProperty(
     named = "skip.npm",
     matches = "true",
-    disabledReason = "express-jwt interop test skipped: -Dskip.npm was given (it needs node and npm ci)")
+    disabledReason =
+        "express-jwt interop test skipped: -Dskip.npm was given (it needs node and npm ci)")
 @EnabledIf(
     value = "nodeAvailable",
     disabledReason = "express-jwt interop test skipped: no `node` on this machine's PATH")

@@ -56,9 +56,10 @@ class SpringSecurityInteropTest {
    */
   private static OAuth2TokenValidator<Jwt> latchkeyValidator(String issuer) {
     return JwtValidators.createDefaultWithValidators(
-        new JwtIssuerValidator(issuer),
-        new JwtTypeValidator("at+jwt"),
-        new JwtAudienceValidator(LatchkeyFixture.AUDIENCE));
+        List.of(
+            new JwtIssuerValidator(issuer),
+            new JwtTypeValidator("at+jwt"),
+            new JwtAudienceValidator(LatchkeyFixture.AUDIENCE)));
   }
 
   /** Discovery ({@code /.well-known/openid-configuration}), as Boot's {@code issuer-uri} does. */

@@ -49,6 +49,19 @@ class IssuerFixtureTest {
   }
 
   @Test
+  void thePairedBenchmarksRunBothSides() throws Exception {
+    IssuePairedBenchmark b = new IssuePairedBenchmark();
+    b.setUp();
+    try {
+      assertThat(b.signerOurs().decode()).isEqualTo(b.signerRaw());
+      assertThat(b.issueRaw()).isEqualTo(b.loginRaw());
+      assertThat(b.issueOurs().token()).isNotEqualTo(b.loginOurs().token());
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  @Test
   void theArgon2BenchmarkChecksTheRightPassword() {
     PasswordHashBenchmark b = new PasswordHashBenchmark();
     b.params = "64,1,1"; // cheap here; the benchmark's default is OWASP's m=19456,t=2,p=1
