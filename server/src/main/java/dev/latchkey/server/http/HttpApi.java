@@ -4,6 +4,7 @@ import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.delivery.SessionCookies;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
+import dev.latchkey.server.hosted.CsrfCookie;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.SigningKeyInfo;
 import dev.latchkey.server.store.StoreUnavailableException;
@@ -46,6 +47,7 @@ public final class HttpApi {
   private final String baseUrl;
   // issue 5 (cookie-hosted): login answer per delivery mode, GET /api/session
   private final SessionEndpoints sessions;
+  private final HostedLoginEndpoints hostedLogin;
 
   public HttpApi(
       AuthServerConfig config,
@@ -70,6 +72,14 @@ public final class HttpApi {
                 tokens.audience(),
                 config.clock(),
                 config.clockSkew()));
+    this.hostedLogin =
+        new HostedLoginEndpoints(
+            store.users(),
+            tokens,
+            hashing,
+            sessions.cookies(),
+            new CsrfCookie(config.delivery().secureCookies()),
+            config.delivery().returnToPolicy());
   }
 
   /** Creates (does not start) the Javalin app. */
@@ -97,6 +107,11 @@ public final class HttpApi {
     c.routes.get("/api/session", sessions::session);
     c.routes.options("/api/session", cors::preflight);
     c.routes.options("/api/logout", cors::preflight);
+    if (config.delivery().hostedLogin()) {
+      c.routes.get("/login", hostedLogin::show);
+      c.routes.post("/login", hostedLogin::submit);
+      c.routes.get("/login/done", hostedLogin::done);
+    }
 
     c.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
     c.routes.error(404, "*", ctx -> notFound(ctx));
