@@ -1,5 +1,7 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.delivery.DeliveryMode;
+import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.users.Argon2Params;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +42,8 @@ import java.util.Set;
  * @param hashThreads threads that hash passwords
  * @param hashQueue password hashes that may wait for a thread before logins get 503
  * @param clock the source of time for tokens and the rotation schedule
+ * @param delivery how the session reaches the browser: delivery mode, session cookie, hosted login
+ *     page (see {@link DeliverySettings})
  */
 public record AuthServerConfig(
     String host,
@@ -64,7 +68,9 @@ public record AuthServerConfig(
     Argon2Params passwordHashing,
     int hashThreads,
     int hashQueue,
-    Clock clock) {
+    Clock clock,
+    // issue 5 (cookie-hosted): delivery mode, session cookie, hosted login page
+    DeliverySettings delivery) {
 
   /** The algorithms a signing key may use. */
   public static final Set<String> ALGORITHMS = Set.of("RS256", "PS256", "ES256");
@@ -115,6 +121,7 @@ public record AuthServerConfig(
       throw new IllegalArgumentException("hashThreads must be >= 1 and hashQueue >= 0");
     }
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(delivery, "delivery");
   }
 
   /** Embedded defaults: port 9000, H2 under ./data, RS256, 2 h sessions, 30 day rotation. */
@@ -142,7 +149,8 @@ public record AuthServerConfig(
         Argon2Params.OWASP,
         Math.max(1, Runtime.getRuntime().availableProcessors()),
         64,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        DeliverySettings.defaults());
   }
 
   /**
@@ -191,7 +199,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withPort(int v) {
@@ -218,7 +227,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withIssuer(String v) {
@@ -245,7 +255,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withAudience(String v) {
@@ -272,7 +283,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withDbUrl(String v) {
@@ -299,7 +311,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withDbCredentials(String user, String password) {
@@ -326,7 +339,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withDbSchema(String v) {
@@ -353,7 +367,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withDataDir(Path v) {
@@ -380,7 +395,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withMasterKeyFile(Path v) {
@@ -407,7 +423,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withMasterKey(String base64) {
@@ -434,7 +451,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withSessionLength(Duration v) {
@@ -461,7 +479,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withAlgorithm(String v) {
@@ -488,7 +507,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withRotationPeriod(Duration v) {
@@ -515,7 +535,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withJwksMaxAge(Duration v) {
@@ -542,7 +563,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withClockSkew(Duration v) {
@@ -569,7 +591,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withRotationCheckInterval(Duration v) {
@@ -596,7 +619,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withCorsOrigins(List<String> v) {
@@ -623,7 +647,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withSignupEnabled(boolean v) {
@@ -650,7 +675,8 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withPasswordHashing(Argon2Params v) {
@@ -677,7 +703,8 @@ public record AuthServerConfig(
         v,
         hashThreads,
         hashQueue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withHashPool(int threads, int queue) {
@@ -704,7 +731,8 @@ public record AuthServerConfig(
         passwordHashing,
         threads,
         queue,
-        clock);
+        clock,
+        delivery);
   }
 
   public AuthServerConfig withClock(Clock v) {
@@ -731,8 +759,79 @@ public record AuthServerConfig(
         passwordHashing,
         hashThreads,
         hashQueue,
+        v,
+        delivery);
+  }
+
+  // ---- issue 5 (cookie-hosted): delivery, session cookie and hosted login page ----
+
+  /** Replaces every delivery setting at once. */
+  public AuthServerConfig withDeliverySettings(DeliverySettings v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock,
         v);
   }
+
+  /**
+   * {@code body} (default), {@code cookie} or {@code both}: how {@code POST /api/login} answers.
+   */
+  public AuthServerConfig withDelivery(DeliveryMode v) {
+    return withDeliverySettings(delivery.withMode(v));
+  }
+
+  /** The session cookie's name; {@code null} for the default ({@code __Host-latchkey}). */
+  public AuthServerConfig withCookieName(String v) {
+    return withDeliverySettings(delivery.withCookieName(v));
+  }
+
+  /** The cookies' {@code Domain}; {@code null} (default) for host-only cookies. */
+  public AuthServerConfig withCookieDomain(String v) {
+    return withDeliverySettings(delivery.withCookieDomain(v));
+  }
+
+  /** Drops {@code Secure} from the cookies (plain-HTTP development only; warned at start). */
+  public AuthServerConfig withInsecureCookies(boolean v) {
+    return withDeliverySettings(delivery.withInsecureCookies(v));
+  }
+
+  /** Whether the hosted login page ({@code GET/POST /login}) exists (default on). */
+  public AuthServerConfig withHostedLogin(boolean v) {
+    return withDeliverySettings(delivery.withHostedLogin(v));
+  }
+
+  /** Where the hosted login page may redirect: {@code http(s)://host[:port][/path]} entries. */
+  public AuthServerConfig withReturnToAllowList(List<String> v) {
+    return withDeliverySettings(delivery.withReturnToAllowList(v));
+  }
+
+  /** Where the hosted login page redirects otherwise (default {@code /login/done}). */
+  public AuthServerConfig withDefaultReturnTo(String v) {
+    return withDeliverySettings(delivery.withDefaultReturnTo(v));
+  }
+
+  // ---- end issue 5 (cookie-hosted) ----
 
   /** Hides the secrets so that a logged config never shows them. */
   @Override
@@ -775,6 +874,8 @@ public record AuthServerConfig(
         + hashThreads
         + ", hashQueue="
         + hashQueue
+        + ", "
+        + delivery
         + "]";
   }
 

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  */
 final class Cors {
   private static final Set<String> ALLOWED_HEADERS =
-      Set.of("content-type", "authorization", "x-xsrf-token", "x-requested-with");
+      Set.of("content-type", "authorization", "x-xsrf-token");
 
   private final Set<String> origins;
 
@@ -35,6 +35,7 @@ final class Cors {
     if (allows(origin)) {
       ctx.header("Access-Control-Allow-Origin", origin);
       ctx.header("Access-Control-Allow-Credentials", "true");
+      ctx.header("Access-Control-Expose-Headers", "Retry-After");
     }
   }
 

@@ -2,10 +2,12 @@ package dev.latchkey.server.http;
 
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.delivery.SessionCookies;
+import dev.latchkey.server.delivery.SessionTokenVerifier;
+import dev.latchkey.server.hosted.CsrfCookie;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.SigningKeyInfo;
 import dev.latchkey.server.store.StoreUnavailableException;
-import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.EmailAddress;
@@ -43,6 +45,9 @@ public final class HttpApi {
   private final HashingPool hashing;
   private final Cors cors;
   private final String baseUrl;
+  // issue 5 (cookie-hosted): login answer per delivery mode, GET /api/session
+  private final SessionEndpoints sessions;
+  private final HostedLoginEndpoints hostedLogin;
 
   public HttpApi(
       AuthServerConfig config,
@@ -56,6 +61,25 @@ public final class HttpApi {
     this.hashing = hashing;
     this.cors = new Cors(config.corsOrigins());
     this.baseUrl = baseUrl;
+    // issue 5 (cookie-hosted)
+    this.sessions =
+        new SessionEndpoints(
+            config.delivery().mode(),
+            new SessionCookies(config.delivery(), config.sessionLength()),
+            new SessionTokenVerifier(
+                store.keys(),
+                tokens.issuer(),
+                tokens.audience(),
+                config.clock(),
+                config.clockSkew()));
+    this.hostedLogin =
+        new HostedLoginEndpoints(
+            store.users(),
+            tokens,
+            hashing,
+            sessions.cookies(),
+            new CsrfCookie(config.delivery().secureCookies()),
+            config.delivery().returnToPolicy());
   }
 
   /** Creates (does not start) the Javalin app. */
@@ -79,6 +103,15 @@ public final class HttpApi {
     c.routes.get("/health", this::health);
     c.routes.options("/api/login", cors::preflight);
     c.routes.options("/api/signup", cors::preflight);
+    // issue 5 (cookie-hosted): session check, CORS preflights of session and logout
+    c.routes.get("/api/session", sessions::session);
+    c.routes.options("/api/session", cors::preflight);
+    c.routes.options("/api/logout", cors::preflight);
+    if (config.delivery().hostedLogin()) {
+      c.routes.get("/login", hostedLogin::show);
+      c.routes.post("/login", hostedLogin::submit);
+      c.routes.get("/login/done", hostedLogin::done);
+    }
 
     c.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
     c.routes.error(404, "*", ctx -> notFound(ctx));
@@ -114,14 +147,7 @@ public final class HttpApi {
                         Arrays.fill(password, '\0');
                       }
                     }),
-                token -> Json.write(ctx, 200, loginBody(token))));
-  }
-
-  private static Map<String, Object> loginBody(IssuedToken token) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("idToken", token.token());
-    body.put("expiresIn", token.expiresIn());
-    return body;
+                token -> sessions.answerLogin(ctx, token)));
   }
 
   private void signup(Context ctx) {

@@ -1,0 +1,110 @@
+package dev.latchkey.server.hosted;
+
+import java.util.Collection;
+
+/**
+ * The hosted login page: a plain server-rendered form that works without JavaScript, with inline
+ * CSS only. Every value put into the page is HTML-escaped.
+ */
+public final class LoginPage {
+  /** The path of the page and of its form's target. */
+  public static final String PATH = "/login";
+
+  private static final String STYLE =
+      """
+      *{box-sizing:border-box}
+      body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;\
+      background:#f4f5f7;color:#1f2328;font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
+      main{width:100%;max-width:22rem;margin:1rem;padding:2rem;background:#fff;\
+      border:1px solid #d0d7de;border-radius:8px}
+      h1{margin:0 0 1.25rem;font-size:1.5rem;font-weight:600}
+      label{display:block;margin:.75rem 0 .25rem;font-weight:500}
+      input{width:100%;padding:.5rem .625rem;font:inherit;border:1px solid #8c959f;border-radius:6px}
+      input:focus{outline:2px solid #0969da;outline-offset:1px;border-color:#0969da}
+      button{width:100%;margin-top:1.25rem;padding:.625rem;font:inherit;font-weight:600;color:#fff;\
+      background:#1f6feb;border:0;border-radius:6px;cursor:pointer}
+      button:hover{background:#1a5fd0}
+      .error{margin:0 0 1rem;padding:.625rem .75rem;color:#82071e;background:#ffebe9;\
+      border:1px solid #ff8182;border-radius:6px}
+      """;
+
+  private LoginPage() {}
+
+  /**
+   * The {@code Content-Security-Policy} of the pages: nothing loads, inline styles only, the form
+   * posts to this server and may be redirected to the allowed origins (browsers apply {@code
+   * form-action} to the redirect after the post too), no framing.
+   */
+  public static String contentSecurityPolicy(Collection<String> redirectOrigins) {
+    StringBuilder formAction = new StringBuilder("'self'");
+    for (String origin : redirectOrigins) {
+      formAction.append(' ').append(origin);
+    }
+    return "default-src 'none'; style-src 'unsafe-inline'; form-action "
+        + formAction
+        + "; frame-ancestors 'none'; base-uri 'none'";
+  }
+
+  /**
+   * The form.
+   *
+   * @param email shown again after a failure, may be empty
+   * @param returnTo the checked {@code return_to}, or empty for the default target
+   * @param csrf the anti-CSRF token that the form posts back
+   * @param error a generic message, or {@code null}
+   */
+  public static String form(String email, String returnTo, String csrf, String error) {
+    StringBuilder b = new StringBuilder(2048);
+    head(b, "Sign in");
+    b.append("<main>\n<h1>Sign in</h1>\n");
+    if (error != null) {
+      b.append("<p class=\"error\" role=\"alert\">").append(Html.escape(error)).append("</p>\n");
+    }
+    b.append("<form method=\"post\" action=\"").append(PATH).append("\">\n");
+    hidden(b, "csrf", csrf);
+    hidden(b, "return_to", returnTo);
+    b.append("<label for=\"email\">Email</label>\n")
+        .append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\"")
+        .append(" required maxlength=\"254\" value=\"")
+        .append(Html.escape(email))
+        .append('"')
+        .append(email == null || email.isEmpty() ? " autofocus" : "")
+        .append(">\n")
+        .append("<label for=\"password\">Password</label>\n")
+        .append("<input id=\"password\" name=\"password\" type=\"password\"")
+        .append(" autocomplete=\"current-password\" required maxlength=\"1024\"")
+        .append(email == null || email.isEmpty() ? "" : " autofocus")
+        .append(">\n")
+        .append("<button type=\"submit\">Sign in</button>\n")
+        .append("</form>\n</main>\n</body>\n</html>\n");
+    return b.toString();
+  }
+
+  /** The page the default target shows when no application is configured. */
+  public static String signedIn() {
+    StringBuilder b = new StringBuilder(1024);
+    head(b, "Signed in");
+    b.append("<main>\n<h1>Signed in</h1>\n<p>You are signed in. You can close this page.</p>\n")
+        .append("</main>\n</body>\n</html>\n");
+    return b.toString();
+  }
+
+  private static void head(StringBuilder b, String title) {
+    b.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
+        .append("<title>")
+        .append(Html.escape(title))
+        .append("</title>\n<style>\n")
+        .append(STYLE)
+        .append("</style>\n</head>\n<body>\n");
+  }
+
+  private static void hidden(StringBuilder b, String name, String value) {
+    b.append("<input type=\"hidden\" name=\"")
+        .append(name)
+        .append("\" value=\"")
+        .append(Html.escape(value))
+        .append("\">\n");
+  }
+}
