@@ -1,5 +1,8 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.sessions.RefreshSettings;
+import dev.latchkey.server.sessions.SessionSettings;
+import dev.latchkey.server.throttle.ThrottleSettings;
 import dev.latchkey.server.users.Argon2Params;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +30,9 @@ import java.util.Set;
  * @param masterKeyFile file holding the base64 AES-256 master key; {@code null} means {@code
  *     LATCHKEY_MASTER_KEY}, else {@code dataDir/master.key} (generated on first start)
  * @param masterKey the base64 AES-256 master key itself; wins over the file when set
- * @param sessionLength lifetime of a session token ({@code exp - iat})
+ * @param sessionLength lifetime of a session token ({@code exp - iat}) when refresh is off
+ * @param sessions server-side sessions: refresh, brute-force throttling, trusted proxies,
+ *     revocation feed ({@link SessionSettings})
  * @param algorithm JWS algorithm of new signing keys: RS256, PS256 or ES256
  * @param rotationPeriod how long a key signs before the next one takes over
  * @param jwksMaxAge how long verifiers may cache the JWK Set ({@code Cache-Control: max-age}); a
@@ -54,6 +59,7 @@ public record AuthServerConfig(
     Path masterKeyFile,
     String masterKey,
     Duration sessionLength,
+    SessionSettings sessions, // refresh-throttle branch: sessions, refresh, throttling
     String algorithm,
     Duration rotationPeriod,
     Duration jwksMaxAge,
@@ -85,6 +91,7 @@ public record AuthServerConfig(
     requireText(audience, "audience");
     Objects.requireNonNull(dataDir, "dataDir");
     requirePositive(sessionLength, "sessionLength");
+    Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(algorithm, "algorithm");
     algorithm = algorithm.toUpperCase(Locale.ROOT);
     if (!ALGORITHMS.contains(algorithm)) {
@@ -132,6 +139,7 @@ public record AuthServerConfig(
         null,
         null,
         Duration.ofHours(2),
+        SessionSettings.defaults(),
         "RS256",
         Duration.ofDays(30),
         Duration.ofHours(1),
@@ -181,6 +189,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -208,6 +217,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -235,6 +245,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -262,6 +273,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -289,6 +301,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -316,6 +329,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -343,6 +357,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -370,6 +385,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -397,6 +413,7 @@ public record AuthServerConfig(
         v,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -424,6 +441,7 @@ public record AuthServerConfig(
         masterKeyFile,
         base64,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -451,6 +469,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         v,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -478,6 +497,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         v,
         rotationPeriod,
         jwksMaxAge,
@@ -505,6 +525,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         v,
         jwksMaxAge,
@@ -532,6 +553,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         v,
@@ -559,6 +581,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -586,6 +609,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -613,6 +637,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -640,6 +665,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -667,6 +693,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -694,6 +721,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -721,6 +749,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -733,6 +762,66 @@ public record AuthServerConfig(
         hashQueue,
         v);
   }
+
+  // --- refresh-throttle branch: sessions, refresh, throttling, revocation feed ---
+
+  public AuthServerConfig withSessions(SessionSettings v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        v,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock);
+  }
+
+  /** Refresh sessions ({@link RefreshSettings#on()}); {@link RefreshSettings#OFF} by default. */
+  public AuthServerConfig withRefresh(RefreshSettings v) {
+    return withSessions(sessions.withRefresh(v));
+  }
+
+  /** Brute-force throttling; {@link ThrottleSettings#defaults()} (on) by default. */
+  public AuthServerConfig withThrottle(ThrottleSettings v) {
+    return withSessions(sessions.withThrottle(v));
+  }
+
+  /** Reverse proxies (addresses or CIDR ranges) whose {@code X-Forwarded-For} is believed. */
+  public AuthServerConfig withTrustedProxies(List<String> v) {
+    return withSessions(sessions.withTrustedProxies(v));
+  }
+
+  /** {@code max-age} of the revocation feed and the poll interval advised to verifiers (30 s). */
+  public AuthServerConfig withRevocationPollInterval(Duration v) {
+    return withSessions(sessions.withRevocationPollInterval(v));
+  }
+
+  /**
+   * Lifetime of the tokens this server signs: the refresh settings' access token length when
+   * refresh is on, else {@link #sessionLength}.
+   */
+  public Duration tokenLength() {
+    return sessions.refresh().enabled() ? sessions.refresh().accessTokenLength() : sessionLength;
+  }
+
+  // --- end refresh-throttle branch ---
 
   /** Hides the secrets so that a logged config never shows them. */
   @Override
@@ -757,6 +846,8 @@ public record AuthServerConfig(
         + (masterKey == null ? "unset" : "***")
         + ", sessionLength="
         + sessionLength
+        + ", sessions="
+        + sessions
         + ", algorithm="
         + algorithm
         + ", rotationPeriod="

@@ -43,6 +43,7 @@ public final class HttpApi {
   private final HashingPool hashing;
   private final Cors cors;
   private final String baseUrl;
+  private final SessionEndpoints sessions; // refresh-throttle branch
 
   public HttpApi(
       AuthServerConfig config,
@@ -56,6 +57,7 @@ public final class HttpApi {
     this.hashing = hashing;
     this.cors = new Cors(config.corsOrigins());
     this.baseUrl = baseUrl;
+    this.sessions = new SessionEndpoints(config, store, tokens, cors);
   }
 
   /** Creates (does not start) the Javalin app. */
@@ -79,6 +81,7 @@ public final class HttpApi {
     c.routes.get("/health", this::health);
     c.routes.options("/api/login", cors::preflight);
     c.routes.options("/api/signup", cors::preflight);
+    sessions.addRoutes(c); // refresh-throttle branch: logout, refresh, revocations
 
     c.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
     c.routes.error(404, "*", ctx -> notFound(ctx));
@@ -95,8 +98,11 @@ public final class HttpApi {
   private void login(Context ctx) {
     Map<String, String> body = Json.readStringFields(ctx, CREDENTIAL_FIELDS, MAX_FIELD_LENGTH);
     String email = body.get("email");
-    char[] password = body.get("password").toCharArray();
     noStore(ctx);
+    // refresh-throttle branch: throttling is checked before any hashing (429 when locked).
+    String client = sessions.clientAddress(ctx);
+    sessions.checkThrottle(email, client);
+    char[] password = body.get("password").toCharArray();
     ctx.future(
         () ->
             answer(
@@ -107,14 +113,18 @@ public final class HttpApi {
                         Optional<AuthenticatedUser> user =
                             store.users().authenticate(email, password);
                         if (user.isEmpty()) {
+                          sessions.loginFailed(email, client);
                           throw INVALID_CREDENTIALS;
                         }
-                        return tokens.issue(user.get());
+                        return sessions.loginSucceeded(email, user.get());
                       } finally {
                         Arrays.fill(password, '\0');
                       }
                     }),
-                token -> Json.write(ctx, 200, loginBody(token))));
+                login -> {
+                  sessions.setLoginCookies(ctx, login);
+                  Json.write(ctx, 200, loginBody(login.access()));
+                }));
   }
 
   private static Map<String, Object> loginBody(IssuedToken token) {
