@@ -105,6 +105,12 @@ public final class AuthServer implements AutoCloseable {
           } catch (RuntimeException e) {
             log.warn("Key rotation check failed, will retry: {}", e.toString());
           }
+          try { // refresh-throttle branch: forget ended sessions and throttle counters
+            store.sessions().purgeExpired();
+            store.throttle().purgeExpired();
+          } catch (RuntimeException e) {
+            log.warn("Session clean-up failed, will retry: {}", e.toString());
+          }
         },
         every,
         every,
@@ -150,6 +156,11 @@ public final class AuthServer implements AutoCloseable {
   /** The database, users and keys behind this server (for admin operations and tests). */
   public AuthStore store() {
     return store;
+  }
+
+  /** The password hashing pool (tests). */
+  HashingPool hashingPool() {
+    return hashing;
   }
 
   /** Stops HTTP, the rotation schedule and the hashing pool, then closes the database. */

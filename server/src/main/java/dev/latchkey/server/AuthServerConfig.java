@@ -2,6 +2,9 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.delivery.DeliverySettings;
+import dev.latchkey.server.sessions.RefreshSettings;
+import dev.latchkey.server.sessions.SessionSettings;
+import dev.latchkey.server.throttle.ThrottleSettings;
 import dev.latchkey.server.users.Argon2Params;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +32,9 @@ import java.util.Set;
  * @param masterKeyFile file holding the base64 AES-256 master key; {@code null} means {@code
  *     LATCHKEY_MASTER_KEY}, else {@code dataDir/master.key} (generated on first start)
  * @param masterKey the base64 AES-256 master key itself; wins over the file when set
- * @param sessionLength lifetime of a session token ({@code exp - iat})
+ * @param sessionLength lifetime of a session token ({@code exp - iat}) when refresh is off
+ * @param sessions server-side sessions: refresh, brute-force throttling, trusted proxies,
+ *     revocation feed ({@link SessionSettings})
  * @param algorithm JWS algorithm of new signing keys: RS256, PS256 or ES256
  * @param rotationPeriod how long a key signs before the next one takes over
  * @param jwksMaxAge how long verifiers may cache the JWK Set ({@code Cache-Control: max-age}); a
@@ -58,6 +63,7 @@ public record AuthServerConfig(
     Path masterKeyFile,
     String masterKey,
     Duration sessionLength,
+    SessionSettings sessions,
     String algorithm,
     Duration rotationPeriod,
     Duration jwksMaxAge,
@@ -69,7 +75,6 @@ public record AuthServerConfig(
     int hashThreads,
     int hashQueue,
     Clock clock,
-    // issue 5 (cookie-hosted): delivery mode, session cookie, hosted login page
     DeliverySettings delivery) {
 
   /** The algorithms a signing key may use. */
@@ -91,6 +96,7 @@ public record AuthServerConfig(
     requireText(audience, "audience");
     Objects.requireNonNull(dataDir, "dataDir");
     requirePositive(sessionLength, "sessionLength");
+    Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(algorithm, "algorithm");
     algorithm = algorithm.toUpperCase(Locale.ROOT);
     if (!ALGORITHMS.contains(algorithm)) {
@@ -139,6 +145,7 @@ public record AuthServerConfig(
         null,
         null,
         Duration.ofHours(2),
+        SessionSettings.defaults(),
         "RS256",
         Duration.ofDays(30),
         Duration.ofHours(1),
@@ -189,6 +196,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -217,6 +225,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -245,6 +254,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -273,6 +283,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -301,6 +312,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -329,6 +341,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -357,6 +370,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -385,6 +399,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -413,6 +428,7 @@ public record AuthServerConfig(
         v,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -441,6 +457,7 @@ public record AuthServerConfig(
         masterKeyFile,
         base64,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -469,6 +486,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         v,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -497,6 +515,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         v,
         rotationPeriod,
         jwksMaxAge,
@@ -525,6 +544,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         v,
         jwksMaxAge,
@@ -553,6 +573,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         v,
@@ -581,6 +602,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -609,6 +631,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -637,6 +660,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -665,6 +689,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -693,6 +718,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -721,6 +747,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -749,6 +776,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -762,8 +790,6 @@ public record AuthServerConfig(
         v,
         delivery);
   }
-
-  // ---- issue 5 (cookie-hosted): delivery, session cookie and hosted login page ----
 
   /** Replaces every delivery setting at once. */
   public AuthServerConfig withDeliverySettings(DeliverySettings v) {
@@ -780,6 +806,7 @@ public record AuthServerConfig(
         masterKeyFile,
         masterKey,
         sessionLength,
+        sessions,
         algorithm,
         rotationPeriod,
         jwksMaxAge,
@@ -831,7 +858,62 @@ public record AuthServerConfig(
     return withDeliverySettings(delivery.withDefaultReturnTo(v));
   }
 
-  // ---- end issue 5 (cookie-hosted) ----
+  public AuthServerConfig withSessions(SessionSettings v) {
+    return new AuthServerConfig(
+        host,
+        port,
+        issuer,
+        audience,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbSchema,
+        dataDir,
+        masterKeyFile,
+        masterKey,
+        sessionLength,
+        v,
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        clockSkew,
+        rotationCheckInterval,
+        corsOrigins,
+        signupEnabled,
+        passwordHashing,
+        hashThreads,
+        hashQueue,
+        clock,
+        delivery);
+  }
+
+  /** Refresh sessions ({@link RefreshSettings#on()}); {@link RefreshSettings#OFF} by default. */
+  public AuthServerConfig withRefresh(RefreshSettings v) {
+    return withSessions(sessions.withRefresh(v));
+  }
+
+  /** Brute-force throttling; {@link ThrottleSettings#defaults()} (on) by default. */
+  public AuthServerConfig withThrottle(ThrottleSettings v) {
+    return withSessions(sessions.withThrottle(v));
+  }
+
+  /** Reverse proxies (addresses or CIDR ranges) whose {@code X-Forwarded-For} is believed. */
+  public AuthServerConfig withTrustedProxies(List<String> v) {
+    return withSessions(sessions.withTrustedProxies(v));
+  }
+
+  /** {@code max-age} of the revocation feed and the poll interval advised to verifiers (30 s). */
+  public AuthServerConfig withRevocationPollInterval(Duration v) {
+    return withSessions(sessions.withRevocationPollInterval(v));
+  }
+
+  /**
+   * Lifetime of the tokens this server signs: the refresh settings' access token length when
+   * refresh is on, else {@link #sessionLength}.
+   */
+  public Duration tokenLength() {
+    return sessions.refresh().enabled() ? sessions.refresh().accessTokenLength() : sessionLength;
+  }
 
   /** Hides the secrets so that a logged config never shows them. */
   @Override
@@ -856,6 +938,8 @@ public record AuthServerConfig(
         + (masterKey == null ? "unset" : "***")
         + ", sessionLength="
         + sessionLength
+        + ", sessions="
+        + sessions
         + ", algorithm="
         + algorithm
         + ", rotationPeriod="

@@ -2,7 +2,9 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.store.Database;
+import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
@@ -26,12 +28,16 @@ public final class AuthStore implements AutoCloseable {
   private final Database database;
   private final Users users;
   private final SigningKeys keys;
+  private final LoginThrottle throttle; // refresh-throttle branch
+  private final Sessions sessions; // refresh-throttle branch
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
     this.database = database;
     this.users = new Users(database, new PasswordHasher(config.passwordHashing()), config.clock());
     this.keys = new SigningKeys(database, masterKey, config);
+    this.throttle = new LoginThrottle(database, config.sessions().throttle(), config.clock());
+    this.sessions = new Sessions(database, masterKey, config);
   }
 
   /** Opens the database of this configuration and brings its schema up to date. */
@@ -53,6 +59,20 @@ public final class AuthStore implements AutoCloseable {
     return keys;
   }
 
+  /**
+   * Server-side sessions: {@code revoke(sid)}, {@code revokeAllForUser(emailOrId)} (logout
+   * everywhere, for {@code latchkey sessions revoke --user}), {@code revokedSince(instant)}
+   * (refresh-throttle branch).
+   */
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  /** Brute-force throttling counters (refresh-throttle branch). */
+  public LoginThrottle throttle() {
+    return throttle;
+  }
+
   public Database database() {
     return database;
   }
@@ -64,7 +84,8 @@ public final class AuthStore implements AutoCloseable {
 
   /** A token issuer for a given issuer URL. */
   public TokenIssuer tokens(String issuer) {
-    return new TokenIssuer(keys, issuer, config.audience(), config.sessionLength(), config.clock());
+    // refresh-throttle branch: tokenLength() is the access token length when refresh is on
+    return new TokenIssuer(keys, issuer, config.audience(), config.tokenLength(), config.clock());
   }
 
   /**
@@ -80,7 +101,8 @@ public final class AuthStore implements AutoCloseable {
             .orElseThrow(
                 () -> new UserException("unknown_user", "no enabled user with email " + email));
     keys.ensureActiveKey();
-    return tokens().issue(user);
+    // refresh-throttle branch: the token gets a session row, so that it can be revoked
+    return sessions.start(user, tokens(), false).access();
   }
 
   @Override

@@ -8,6 +8,7 @@ import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.server.keys.SigningKeys;
@@ -31,6 +32,7 @@ public final class SessionTokenVerifier {
   private static final int MAX_TOKEN_LENGTH = 8192;
 
   private final DefaultJWTProcessor<SecurityContext> processor;
+  private final DefaultJWTProcessor<SecurityContext> ignoringExpiry;
   private final Clock clock;
 
   public SessionTokenVerifier(
@@ -53,6 +55,34 @@ public final class SessionTokenVerifier {
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TokenIssuer.TYPE));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
     processor.setJWTClaimsSetVerifier(claims);
+
+    ignoringExpiry = new DefaultJWTProcessor<>();
+    ignoringExpiry.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TokenIssuer.TYPE));
+    ignoringExpiry.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
+    ignoringExpiry.setJWTClaimsSetVerifier(
+        (set, context) -> {
+          if (!issuer.equals(set.getIssuer())
+              || set.getAudience() == null
+              || !set.getAudience().contains(audience)) {
+            throw new BadJWTException("not a session token of this server");
+          }
+        });
+  }
+
+  /**
+   * The {@code sid} of a token this server signed (signature by a published key, {@code typ},
+   * {@code iss}, {@code aud}), even when it has expired: logging out with it still ends its
+   * session, and with refresh sessions that session outlives its access tokens.
+   */
+  public Optional<String> sessionIdOf(String token) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(ignoringExpiry.process(token, null).getStringClaim("sid"));
+    } catch (ParseException | BadJOSEException | JOSEException e) {
+      return Optional.empty();
+    }
   }
 
   /** The token's claims when it is valid now, else empty. */

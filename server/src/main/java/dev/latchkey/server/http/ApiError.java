@@ -33,6 +33,11 @@ public class ApiError extends RuntimeException {
     return headers;
   }
 
+  /** Further fields of the JSON body besides {@code error} and {@code message}. */
+  public Map<String, Object> extraFields() {
+    return Map.of();
+  }
+
   static ApiError badRequest(String message) {
     return new ApiError(400, "invalid_request", message);
   }

@@ -1,24 +1,21 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.server.delivery.SessionCookies;
 import dev.latchkey.server.hosted.CsrfCookie;
 import dev.latchkey.server.hosted.LoginPage;
 import dev.latchkey.server.hosted.ReturnToPolicy;
+import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.store.StoreUnavailableException;
-import dev.latchkey.server.tokens.IssuedToken;
-import dev.latchkey.server.tokens.TokenIssuer;
-import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
-import dev.latchkey.server.users.Users;
 import io.javalin.http.Context;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,34 +32,22 @@ final class HostedLoginEndpoints {
       "This sign-in form has expired or was not sent from this page. Please sign in again.";
   private static final int MAX_FIELD = PasswordPolicy.MAX_LENGTH;
 
-  /** The password check failed; carries no detail. */
-  private static final class Rejected extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Rejected() {
-      super(null, null, false, false);
-    }
-  }
-
-  private final Users users;
-  private final TokenIssuer tokens;
-  private final HashingPool hashing;
-  private final SessionCookies cookies;
+  private final PasswordLogin passwordLogin;
+  private final Function<Context, String> clientAddress;
+  private final BiConsumer<Context, SessionTokens> setLoginCookies;
   private final CsrfCookie csrf;
   private final ReturnToPolicy returnTo;
   private final String csp;
 
   HostedLoginEndpoints(
-      Users users,
-      TokenIssuer tokens,
-      HashingPool hashing,
-      SessionCookies cookies,
+      PasswordLogin passwordLogin,
+      Function<Context, String> clientAddress,
+      BiConsumer<Context, SessionTokens> setLoginCookies,
       CsrfCookie csrf,
       ReturnToPolicy returnTo) {
-    this.users = users;
-    this.tokens = tokens;
-    this.hashing = hashing;
-    this.cookies = cookies;
+    this.passwordLogin = passwordLogin;
+    this.clientAddress = clientAddress;
+    this.setLoginCookies = setLoginCookies;
     this.csrf = csrf;
     this.returnTo = returnTo;
     this.csp = LoginPage.contentSecurityPolicy(returnTo.redirectOrigins());
@@ -102,43 +87,39 @@ final class HostedLoginEndpoints {
       render(ctx, 403, email, target, EXPIRED);
       return;
     }
-    char[] secret = password.toCharArray();
+    CompletableFuture<SessionTokens> attempt;
+    try {
+      attempt = passwordLogin.attempt(email, password.toCharArray(), clientAddress.apply(ctx));
+    } catch (TooManyAttempts locked) {
+      failed(ctx, locked, email, target);
+      return;
+    }
     ctx.future(
         () ->
-            hashing
-                .submit(
-                    () -> {
-                      try {
-                        Optional<AuthenticatedUser> user = users.authenticate(email, secret);
-                        if (user.isEmpty()) {
-                          throw new Rejected();
-                        }
-                        return tokens.issue(user.get());
-                      } finally {
-                        Arrays.fill(secret, '\0');
-                      }
-                    })
-                .handle(
-                    (issued, error) -> {
-                      if (error == null) {
-                        succeed(ctx, issued, target);
-                      } else {
-                        failed(ctx, error, email, target);
-                      }
-                      return null;
-                    }));
+            attempt.handle(
+                (login, error) -> {
+                  if (error == null) {
+                    succeed(ctx, login, target);
+                  } else {
+                    failed(ctx, error, email, target);
+                  }
+                  return null;
+                }));
   }
 
-  private void succeed(Context ctx, IssuedToken issued, String target) {
-    cookies.setOnLogin(ctx, issued.token(), issued.expiresIn());
+  private void succeed(Context ctx, SessionTokens login, String target) {
+    setLoginCookies.accept(ctx, login);
     ctx.status(303).header("Location", target.isEmpty() ? returnTo.defaultTarget() : target);
     ctx.result("");
   }
 
   private void failed(Context ctx, Throwable thrown, String email, String target) {
     Throwable e = unwrap(thrown);
-    if (e instanceof Rejected) {
+    if (e == PasswordLogin.INVALID_CREDENTIALS) {
       render(ctx, 401, email, target, INVALID);
+    } else if (e instanceof TooManyAttempts locked) {
+      locked.headers().forEach(ctx::header);
+      render(ctx, 429, email, target, "Too many failed sign-ins. Please try again later.");
     } else if (e instanceof HashingPool.Saturated) {
       ctx.header("Retry-After", "1");
       render(ctx, 503, email, target, "Too many sign-ins at once. Please try again in a moment.");

@@ -7,9 +7,9 @@ import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.hosted.CsrfCookie;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.SigningKeyInfo;
+import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.store.StoreUnavailableException;
 import dev.latchkey.server.tokens.TokenIssuer;
-import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.EmailAddress;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
@@ -35,8 +35,6 @@ public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final Set<String> CREDENTIAL_FIELDS = Set.of("email", "password");
   private static final int MAX_FIELD_LENGTH = PasswordPolicy.MAX_LENGTH;
-  private static final ApiError INVALID_CREDENTIALS =
-      new ApiError(401, "invalid_credentials", "The email or password is incorrect.");
   private static final String RETRY_AFTER_SECONDS = "1";
 
   private final AuthServerConfig config;
@@ -45,7 +43,8 @@ public final class HttpApi {
   private final HashingPool hashing;
   private final Cors cors;
   private final String baseUrl;
-  // issue 5 (cookie-hosted): login answer per delivery mode, GET /api/session
+  private final PasswordLogin passwordLogin;
+  private final SessionStatusEndpoint sessionStatus;
   private final SessionEndpoints sessions;
   private final HostedLoginEndpoints hostedLogin;
 
@@ -61,23 +60,19 @@ public final class HttpApi {
     this.hashing = hashing;
     this.cors = new Cors(config.corsOrigins());
     this.baseUrl = baseUrl;
-    // issue 5 (cookie-hosted)
-    this.sessions =
-        new SessionEndpoints(
-            config.delivery().mode(),
-            new SessionCookies(config.delivery(), config.sessionLength()),
-            new SessionTokenVerifier(
-                store.keys(),
-                tokens.issuer(),
-                tokens.audience(),
-                config.clock(),
-                config.clockSkew()));
+    this.passwordLogin = new PasswordLogin(store, tokens, hashing);
+    SessionCookies cookies = new SessionCookies(config.delivery(), config.tokenLength());
+    SessionTokenVerifier ownTokens =
+        new SessionTokenVerifier(
+            store.keys(), tokens.issuer(), tokens.audience(), config.clock(), config.clockSkew());
+    this.sessionStatus =
+        new SessionStatusEndpoint(config.delivery().mode(), cookies, ownTokens, store.sessions());
+    this.sessions = new SessionEndpoints(config, store, tokens, cors, sessionStatus, ownTokens);
     this.hostedLogin =
         new HostedLoginEndpoints(
-            store.users(),
-            tokens,
-            hashing,
-            sessions.cookies(),
+            passwordLogin,
+            sessions::clientAddress,
+            this::setHostedLoginCookies,
             new CsrfCookie(config.delivery().secureCookies()),
             config.delivery().returnToPolicy());
   }
@@ -103,10 +98,9 @@ public final class HttpApi {
     c.routes.get("/health", this::health);
     c.routes.options("/api/login", cors::preflight);
     c.routes.options("/api/signup", cors::preflight);
-    // issue 5 (cookie-hosted): session check, CORS preflights of session and logout
-    c.routes.get("/api/session", sessions::session);
+    c.routes.get("/api/session", sessionStatus::session);
     c.routes.options("/api/session", cors::preflight);
-    c.routes.options("/api/logout", cors::preflight);
+    sessions.addRoutes(c);
     if (config.delivery().hostedLogin()) {
       c.routes.get("/login", hostedLogin::show);
       c.routes.post("/login", hostedLogin::submit);
@@ -127,27 +121,35 @@ public final class HttpApi {
 
   private void login(Context ctx) {
     Map<String, String> body = Json.readStringFields(ctx, CREDENTIAL_FIELDS, MAX_FIELD_LENGTH);
-    String email = body.get("email");
-    char[] password = body.get("password").toCharArray();
     noStore(ctx);
+    CompletableFuture<SessionTokens> attempt =
+        passwordLogin.attempt(
+            body.get("email"), body.get("password").toCharArray(), sessions.clientAddress(ctx));
     ctx.future(
         () ->
             answer(
                 ctx,
-                hashing.submit(
-                    () -> {
-                      try {
-                        Optional<AuthenticatedUser> user =
-                            store.users().authenticate(email, password);
-                        if (user.isEmpty()) {
-                          throw INVALID_CREDENTIALS;
-                        }
-                        return tokens.issue(user.get());
-                      } finally {
-                        Arrays.fill(password, '\0');
-                      }
-                    }),
-                token -> sessions.answerLogin(ctx, token)));
+                attempt,
+                login -> {
+                  setLoginCookies(ctx, login);
+                  sessionStatus.answerLogin(ctx, login.access());
+                }));
+  }
+
+  /** Every cookie a login sets: the session and XSRF cookies (cookie mode), the refresh cookie. */
+  private void setLoginCookies(Context ctx, SessionTokens login) {
+    sessionStatus.setCookies(ctx, login.access());
+    sessions.setLoginCookies(ctx, login);
+  }
+
+  /**
+   * The hosted page always sets the session cookie, whatever the delivery mode: it answers with a
+   * redirect, so a cookie is the only way the session reaches the application (which, in body mode,
+   * then exchanges it for a token at {@code GET /api/session}).
+   */
+  private void setHostedLoginCookies(Context ctx, SessionTokens login) {
+    sessionStatus.cookies().setOnLogin(ctx, login.access().token(), login.access().expiresIn());
+    sessions.setLoginCookies(ctx, login);
   }
 
   private void signup(Context ctx) {

@@ -166,9 +166,10 @@ final class Json {
   /** Writes {@code {"error", "message"}} with the error's status and headers. */
   static void writeError(Context ctx, ApiError error) {
     error.headers().forEach(ctx::header);
-    Map<String, String> body = new LinkedHashMap<>();
+    Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error.error());
     body.put("message", error.getMessage());
+    body.putAll(error.extraFields());
     write(ctx, error.status(), body);
   }
 }

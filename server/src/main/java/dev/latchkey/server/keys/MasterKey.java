@@ -151,6 +151,20 @@ public final class MasterKey {
     }
   }
 
+  /**
+   * A 256-bit key for another purpose, derived from the master key with HMAC-SHA256 (the master key
+   * itself never leaves this class). Used for the refresh token chain.
+   */
+  public byte[] deriveKey(String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    }
+  }
+
   @Override
   public String toString() {
     return "MasterKey[***]";

@@ -1,0 +1,411 @@
+package dev.latchkey.server;
+
+import static dev.latchkey.server.TestHttp.get;
+import static dev.latchkey.server.TestHttp.idToken;
+import static dev.latchkey.server.TestHttp.json;
+import static dev.latchkey.server.TestHttp.login;
+import static dev.latchkey.server.TestHttp.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.sessions.RefreshSettings;
+import dev.latchkey.server.sessions.SessionInfo;
+import dev.latchkey.server.users.UserException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Sessions, logout, the revocation feed and refresh sessions over real HTTP, H2 and PostgreSQL. */
+class SessionsTest {
+  private static final String EMAIL = "ada@example.com";
+  private static final String PASSWORD = "correct horse battery staple";
+  private static final String COOKIE = "__Secure-latchkey-refresh";
+
+  @TempDir Path tempDir;
+  private final MutableClock clock = MutableClock.startingNow();
+  private final List<AuthServerConfig> dropLater = new ArrayList<>();
+
+  private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
+    AuthServerConfig config =
+        custom.apply(
+            db.freshConfig(tempDir.resolve("s" + dropLater.size()))
+                .withRotationCheckInterval(Duration.ofHours(1))
+                .withClock(clock));
+    dropLater.add(config);
+    AuthServer server = AuthServer.start(config);
+    server.store().users().add(EMAIL, PASSWORD.toCharArray());
+    return server;
+  }
+
+  private AuthServer startWithRefresh(TestDatabase db) {
+    return start(
+        db,
+        c ->
+            c.withRefresh(
+                RefreshSettings.on(
+                    Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(8))));
+  }
+
+  @AfterEach
+  void dropSchemas() {
+    dropLater.forEach(TestDatabase::dropSchema);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private static HttpResponse<String> post(String url, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return send(b.POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  private static HttpResponse<String> refresh(AuthServer server, String refreshToken) {
+    return post(server.baseUrl() + "/api/refresh", "Cookie", COOKIE + "=" + refreshToken);
+  }
+
+  private static HttpResponse<String> logoutBearer(AuthServer server, String token) {
+    return post(server.baseUrl() + "/api/logout", "Authorization", "Bearer " + token);
+  }
+
+  private static String setCookie(HttpResponse<String> r) {
+    List<String> cookies = r.headers().allValues("Set-Cookie");
+    assertThat(cookies).hasSize(1);
+    return cookies.get(0);
+  }
+
+  private static String refreshToken(HttpResponse<String> r) {
+    String cookie = setCookie(r);
+    assertThat(cookie).startsWith(COOKIE + "=");
+    return cookie.substring(COOKIE.length() + 1, cookie.indexOf(';'));
+  }
+
+  private static String sid(String token) throws Exception {
+    return SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("sid");
+  }
+
+  private static JsonNode feed(AuthServer server, long since) {
+    HttpResponse<String> r = get(server.baseUrl() + "/api/revocations?since=" + since);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return json(r);
+  }
+
+  private static List<String> feedSids(AuthServer server, long since) {
+    List<String> sids = new ArrayList<>();
+    feed(server, since).get("revoked").forEach(e -> sids.add(e.get("sid").asText()));
+    return sids;
+  }
+
+  private static void assertEnded(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+    assertThat(json(r).get("error").asText()).isEqualTo("invalid_refresh_token");
+    assertThat(setCookie(r)).startsWith(COOKIE + "=;").contains("Max-Age=0", "Path=/api/refresh");
+  }
+
+  // ---- sessions, logout, feed ------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void loginCreatesASessionAndLogoutRevokesItIdempotently(TestDatabase db) throws Exception {
+    try (AuthServer server = start(db, c -> c)) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      assertThat(login.headers().allValues("Set-Cookie")).isEmpty(); // refresh is off
+      String token = idToken(login);
+      String sid = sid(token);
+      SessionInfo session = server.store().sessions().find(sid).orElseThrow();
+      assertThat(session.revokedAt()).isNull();
+      assertThat(session.accessExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(2)));
+      assertThat(feedSids(server, 0)).isEmpty();
+
+      HttpResponse<String> out = logoutBearer(server, token);
+      assertThat(out.statusCode()).isEqualTo(204);
+      assertThat(out.body()).isEmpty();
+      assertThat(server.store().sessions().find(sid).orElseThrow().revokeReason())
+          .isEqualTo("logout");
+      assertThat(feedSids(server, 0)).containsExactly(sid);
+      assertThat(logoutBearer(server, token).statusCode()).isEqualTo(204);
+
+      // Bad or missing credentials revoke nothing and are never a 5xx.
+      String other = idToken(login(server, EMAIL, PASSWORD));
+      String forged = other.substring(0, other.lastIndexOf('.') + 1) + "AAAA";
+      for (HttpResponse<String> r :
+          List.of(
+              post(server.baseUrl() + "/api/logout"),
+              logoutBearer(server, "garbage"),
+              logoutBearer(server, forged),
+              post(server.baseUrl() + "/api/logout", "Authorization", "Basic Zm9vOmJhcg=="),
+              post(server.baseUrl() + "/api/logout", "Cookie", COOKIE + "=nonsense"))) {
+        assertThat(r.statusCode()).isEqualTo(204);
+      }
+      assertThat(server.store().sessions().find(sid(other)).orElseThrow().revokedAt()).isNull();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void revokeAllForUserEndsEverySessionOfThatUserOnly(TestDatabase db) throws Exception {
+    try (AuthServer server = start(db, c -> c)) {
+      server.store().users().add("bob@example.com", PASSWORD.toCharArray());
+      String a1 = sid(idToken(login(server, EMAIL, PASSWORD)));
+      String a2 = sid(idToken(login(server, EMAIL, PASSWORD)));
+      String a3 = sid(server.store().issueToken(EMAIL).token()); // `latchkey token` has a session
+      String b = sid(idToken(login(server, "bob@example.com", PASSWORD)));
+
+      assertThat(server.store().sessions().revokeAllForUser(" ADA@Example.com")).isEqualTo(3);
+      assertThat(server.store().sessions().revokeAllForUser(EMAIL)).isZero();
+      assertThat(feedSids(server, 0)).containsExactlyInAnyOrder(a1, a2, a3).doesNotContain(b);
+      assertThatThrownBy(() -> server.store().sessions().revokeAllForUser("nobody@example.com"))
+          .isInstanceOf(UserException.class);
+      String bobId = server.store().sessions().find(b).orElseThrow().userId();
+      assertThat(server.store().sessions().revokeAllForUser(bobId)).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void revocationFeedFiltersBySinceAndForgetsExpiredTokens(TestDatabase db) throws Exception {
+    try (AuthServer server = start(db, c -> c.withRevocationPollInterval(Duration.ofSeconds(20)))) {
+      String s1 = sid(idToken(login(server, EMAIL, PASSWORD)));
+      long t1 = clock.instant().getEpochSecond();
+      server.store().sessions().revoke(s1);
+      clock.advance(Duration.ofSeconds(10));
+      String s2 = sid(idToken(login(server, EMAIL, PASSWORD)));
+      long t2 = clock.instant().getEpochSecond();
+      server.store().sessions().revoke(s2);
+
+      HttpResponse<String> r = get(server.baseUrl() + "/api/revocations?since=" + t1);
+      assertThat(r.headers().firstValue("Cache-Control")).contains("public, max-age=20");
+      JsonNode body = json(r);
+      assertThat(body.get("now").asLong()).isEqualTo(t2);
+      assertThat(body.get("revoked")).hasSize(2);
+      assertThat(body.get("revoked").get(0).get("sid").asText()).isEqualTo(s1);
+      assertThat(body.get("revoked").get(0).get("at").asLong()).isEqualTo(t1);
+      assertThat(body.get("revoked").get(0).size()).isEqualTo(2); // compact: sid and at only
+      assertThat(feedSids(server, t2)).containsExactly(s2);
+      assertThat(feedSids(server, t2 + 1)).isEmpty();
+      assertThat(server.store().sessions().revokedSince(clock.instant())).hasSize(1);
+
+      // Once every token of a session has expired (+ 1 min skew), it leaves the feed: s1's tokens
+      // expire 10 s before s2's.
+      clock.advance(Duration.ofHours(2).plusSeconds(50));
+      assertThat(feedSids(server, 0)).containsExactly(s2);
+      clock.advance(Duration.ofSeconds(20));
+      assertThat(feedSids(server, 0)).isEmpty();
+      assertThat(server.store().sessions().purgeExpired()).isEqualTo(2);
+
+      for (String bad : List.of("abc", "-1", "1.5", "9999999999999", "", "1e9")) {
+        HttpResponse<String> refused = get(server.baseUrl() + "/api/revocations?since=" + bad);
+        assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+        assertThat(json(refused).get("error").asText()).isEqualTo("invalid_request");
+      }
+    }
+  }
+
+  // ---- refresh ---------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void refreshRotatesTheTokenInTheSameFamily(TestDatabase db) throws Exception {
+    try (AuthServer server = startWithRefresh(db)) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      assertThat(json(login).get("expiresIn").asLong()).isEqualTo(900);
+      String cookie = setCookie(login);
+      assertThat(cookie)
+          .contains(
+              "; Path=/api/refresh",
+              "; Max-Age=28800",
+              "; HttpOnly",
+              "; Secure",
+              "; SameSite=Strict");
+      String t0 = refreshToken(login);
+      assertThat(Base64.getUrlDecoder().decode(t0)).hasSize(32); // 256 bits
+      String sid = sid(idToken(login));
+      assertStoredOnlyAsHash(server, sid, t0);
+
+      clock.advance(Duration.ofMinutes(14));
+      HttpResponse<String> first = refresh(server, t0);
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+      assertThat(first.headers().firstValue("Cache-Control")).contains("no-store");
+      String t1 = refreshToken(first);
+      assertThat(t1).isNotEqualTo(t0);
+      assertThat(setCookie(first)).contains("; Max-Age=" + (28800 - 14 * 60));
+      JWTClaimsSet claims = TestHttp.verify(server, idToken(first), "latchkey-demo");
+      assertThat(claims.getStringClaim("sid")).isEqualTo(sid);
+      assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime())
+          .isEqualTo(900_000);
+      assertThat(json(first).get("expiresIn").asLong()).isEqualTo(900);
+      assertStoredOnlyAsHash(server, sid, t1);
+
+      HttpResponse<String> second = refresh(server, t1);
+      assertThat(second.statusCode()).isEqualTo(200);
+      assertThat(sid(idToken(second))).isEqualTo(sid);
+
+      assertEnded(refresh(server, "A".repeat(43)));
+      assertEnded(post(server.baseUrl() + "/api/refresh"));
+    }
+  }
+
+  private static void assertStoredOnlyAsHash(AuthServer server, String sid, String token)
+      throws Exception {
+    String expected =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.US_ASCII)));
+    String stored =
+        server
+            .store()
+            .database()
+            .inTransaction(
+                c -> {
+                  try (PreparedStatement ps =
+                      c.prepareStatement("SELECT refresh_hash FROM sessions WHERE sid = ?")) {
+                    ps.setString(1, sid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                      rs.next();
+                      return rs.getString(1);
+                    }
+                  }
+                });
+    assertThat(stored).isEqualTo(expected).isNotEqualTo(token);
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void reusingASpentTokenAfterTheGraceRevokesTheWholeFamily(TestDatabase db) throws Exception {
+    try (AuthServer server = startWithRefresh(db)) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      String access = idToken(login);
+      String t0 = refreshToken(login);
+      String t1 = refreshToken(refresh(server, t0));
+      long before = clock.instant().getEpochSecond();
+
+      clock.advance(Duration.ofSeconds(11)); // past the 10 s grace: this is theft
+      assertEnded(refresh(server, t0));
+      assertEnded(refresh(server, t1)); // the legitimate holder is logged out too
+      assertThat(feedSids(server, before)).containsExactly(sid(access));
+      assertThat(server.store().sessions().find(sid(access)).orElseThrow().revokeReason())
+          .isEqualTo("refresh_reuse");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aParallelTabWithinTheGraceGetsTheCurrentPair(TestDatabase db) throws Exception {
+    try (AuthServer server = startWithRefresh(db)) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      String sid = sid(idToken(login));
+      String t0 = refreshToken(login);
+      String t1 = refreshToken(refresh(server, t0));
+
+      clock.advance(Duration.ofSeconds(5));
+      HttpResponse<String> tab = refresh(server, t0);
+      assertThat(tab.statusCode()).as(tab.body()).isEqualTo(200);
+      assertThat(refreshToken(tab)).isEqualTo(t1); // the current token, not a new branch
+      assertThat(sid(idToken(tab))).isEqualTo(sid);
+
+      String t2 = refreshToken(refresh(server, t1));
+      clock.advance(Duration.ofSeconds(4)); // t0 was spent 9 s ago, t1 4 s ago
+      assertThat(refreshToken(refresh(server, t0))).isEqualTo(t2);
+      assertThat(refreshToken(refresh(server, t1))).isEqualTo(t2);
+      assertThat(server.store().sessions().find(sid).orElseThrow().revokedAt()).isNull();
+      assertThat(refresh(server, t2).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void concurrentRefreshesWithOneTokenAllGetTheSameNextToken(TestDatabase db) throws Exception {
+    try (AuthServer server = startWithRefresh(db)) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      String t0 = refreshToken(login);
+      List<CompletableFuture<HttpResponse<String>>> calls =
+          IntStream.range(0, 8)
+              .mapToObj(i -> CompletableFuture.supplyAsync(() -> refresh(server, t0)))
+              .toList();
+      Set<String> tokens = new HashSet<>();
+      for (CompletableFuture<HttpResponse<String>> call : calls) {
+        HttpResponse<String> r = call.get();
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        tokens.add(refreshToken(r));
+      }
+      assertThat(tokens).hasSize(1);
+      assertThat(refresh(server, tokens.iterator().next()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void idleAndAbsoluteLifetimesEndTheSession(TestDatabase db) {
+    try (AuthServer server = startWithRefresh(db)) {
+      String t = refreshToken(login(server, EMAIL, PASSWORD));
+      clock.advance(Duration.ofMinutes(59));
+      t = refreshToken(refresh(server, t));
+      clock.advance(Duration.ofMinutes(61)); // idle for more than 1 h
+      assertEnded(refresh(server, t));
+
+      String u = refreshToken(login(server, EMAIL, PASSWORD));
+      for (int i = 0; i < 9; i++) { // 9 × 50 min = 7.5 h < 8 h
+        clock.advance(Duration.ofMinutes(50));
+        u = refreshToken(refresh(server, u));
+      }
+      clock.advance(Duration.ofMinutes(30)); // 8 h after login, though not idle
+      assertEnded(refresh(server, u));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void logoutWithTheRefreshCookieEndsTheFamilyAndClearsTheCookie(TestDatabase db) throws Exception {
+    try (AuthServer server = startWithRefresh(db)) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      String t0 = refreshToken(login);
+      HttpResponse<String> out =
+          post(server.baseUrl() + "/api/refresh/logout", "Cookie", COOKIE + "=" + t0);
+      assertThat(out.statusCode()).isEqualTo(204);
+      assertThat(setCookie(out))
+          .startsWith(COOKIE + "=;")
+          .contains("Max-Age=0", "Expires=Thu, 01 Jan 1970", "Path=/api/refresh", "HttpOnly");
+      assertEnded(refresh(server, t0));
+      assertThat(feedSids(server, 0)).containsExactly(sid(idToken(login)));
+
+      // Bearer logout ends the refresh family too.
+      HttpResponse<String> again = login(server, EMAIL, PASSWORD);
+      assertThat(logoutBearer(server, idToken(again)).statusCode()).isEqualTo(204);
+      assertEnded(refresh(server, refreshToken(again)));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void refreshIsNotFoundWhenOff(TestDatabase db) {
+    try (AuthServer server = start(db, c -> c)) {
+      HttpResponse<String> r = post(server.baseUrl() + "/api/refresh");
+      assertThat(r.statusCode()).isEqualTo(404);
+      assertThat(json(r).get("error").asText()).isEqualTo("not_found");
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.latchkey.server;
+
+import static dev.latchkey.server.TestHttp.credentials;
+import static dev.latchkey.server.TestHttp.json;
+import static dev.latchkey.server.TestHttp.login;
+import static dev.latchkey.server.TestHttp.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.throttle.ThrottleSettings;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Brute-force throttling over real HTTP, with an injected clock, on H2 and PostgreSQL. */
+class ThrottleTest {
+  private static final String EMAIL = "ada@example.com";
+  private static final String PASSWORD = "correct horse battery staple";
+  private static final String WRONG = "not the password at all";
+
+  @TempDir Path tempDir;
+  private final MutableClock clock = MutableClock.startingNow();
+  private final List<AuthServerConfig> dropLater = new ArrayList<>();
+
+  private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
+    AuthServerConfig config =
+        custom.apply(
+            db.freshConfig(tempDir.resolve("s" + dropLater.size()))
+                .withRotationCheckInterval(Duration.ofHours(1))
+                .withClock(clock));
+    dropLater.add(config);
+    return AuthServer.start(config);
+  }
+
+  @AfterEach
+  void dropSchemas() {
+    dropLater.forEach(TestDatabase::dropSchema);
+  }
+
+  private static HttpResponse<String> loginFrom(
+      AuthServer server, String forwardedFor, String email, String password) {
+    return postJson(
+        server.loginUrl(), credentials(email, password), "X-Forwarded-For", forwardedFor);
+  }
+
+  private static void assertLocked(HttpResponse<String> r, long seconds) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+    assertThat(r.headers().firstValue("Retry-After")).contains(Long.toString(seconds));
+    JsonNode body = json(r);
+    assertThat(body.get("error").asText()).isEqualTo("too_many_attempts");
+    assertThat(body.get("retryAfter").asLong()).isEqualTo(seconds);
+    assertThat(body.get("message").asText()).doesNotContain("@", "account", "address");
+    assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void accountLocksAfterThresholdDoublingToTheCapWithoutHashingAndSuccessResets(TestDatabase db) {
+    try (AuthServer server =
+        start(db, c -> c.withThrottle(ThrottleSettings.defaults().withThresholds(5, 1000)))) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      for (int i = 0; i < 5; i++) {
+        assertThat(login(server, EMAIL, WRONG).statusCode()).isEqualTo(401);
+      }
+      // Locked now, even for the right password (the email's case does not matter), and the
+      // refused attempts never reach the hashing pool.
+      long hashed = server.hashingPool().submitted();
+      assertLocked(login(server, EMAIL, PASSWORD), 1);
+      assertLocked(login(server, " ADA@example.COM", PASSWORD), 1);
+      assertThat(server.hashingPool().submitted()).isEqualTo(hashed);
+
+      // Each failure after a lock doubles the next lock, up to the 15 min cap.
+      long[] expected = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900};
+      for (int i = 0; i < expected.length - 1; i++) {
+        clock.advance(Duration.ofMillis(expected[i] * 1000 - 500));
+        assertLocked(login(server, EMAIL, WRONG), 1); // half a second left, rounded up
+        clock.advance(Duration.ofMillis(500));
+        assertThat(login(server, EMAIL, WRONG).statusCode()).isEqualTo(401);
+        assertLocked(login(server, EMAIL, PASSWORD), expected[i + 1]);
+      }
+
+      // Every lock ends; a success resets the account counter.
+      clock.advance(Duration.ofSeconds(900));
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+      for (int i = 0; i < 4; i++) {
+        assertThat(login(server, EMAIL, WRONG).statusCode()).isEqualTo(401);
+      }
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void failuresAreForgottenAfterTheWindowAndUnknownEmailsCountToo(TestDatabase db) {
+    try (AuthServer server = start(db, c -> c)) {
+      for (int i = 0; i < 4; i++) {
+        assertThat(login(server, "nobody@example.com", WRONG).statusCode()).isEqualTo(401);
+      }
+      clock.advance(Duration.ofMinutes(16));
+      for (int i = 0; i < 4; i++) {
+        assertThat(login(server, "nobody@example.com", WRONG).statusCode()).isEqualTo(401);
+      }
+      assertThat(login(server, "nobody@example.com", WRONG).statusCode()).isEqualTo(401);
+      assertLocked(login(server, "nobody@example.com", WRONG), 1);
+      assertThat(server.store().throttle().purgeExpired()).isZero();
+      clock.advance(Duration.ofMinutes(16));
+      assertThat(server.store().throttle().purgeExpired()).isEqualTo(2); // account + address
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void addressCounterBehindATrustedProxyIsSeparateFromTheAccountCounter(TestDatabase db) {
+    try (AuthServer server = start(db, c -> c.withTrustedProxies(List.of("127.0.0.0/8")))) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      String attacker = "203.0.113.7";
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> r = loginFrom(server, attacker, "user" + i + "@example.com", WRONG);
+        assertThat(r.statusCode()).isEqualTo(401);
+      }
+      // The attacker's address is locked for every account, even with the right password...
+      assertLocked(loginFrom(server, "10.9.9.9, " + attacker, EMAIL, PASSWORD), 1);
+      // ...while the same accounts from another address are not.
+      assertThat(loginFrom(server, "198.51.100.9", "user1@example.com", WRONG).statusCode())
+          .isEqualTo(401);
+      assertThat(loginFrom(server, "198.51.100.9", EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+      // A success does not reset an address counter.
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(loginFrom(server, attacker, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+      assertThat(loginFrom(server, attacker, "x@example.com", WRONG).statusCode()).isEqualTo(401);
+      assertLocked(loginFrom(server, attacker, "y@example.com", WRONG), 2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void forwardedForIsIgnoredWithoutATrustedProxyAndThrottlingCanBeTurnedOff(TestDatabase db) {
+    try (AuthServer server = start(db, c -> c)) {
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> r =
+            loginFrom(server, "198.51.100." + i, "user" + i + "@example.com", WRONG);
+        assertThat(r.statusCode()).isEqualTo(401);
+      }
+      assertLocked(loginFrom(server, "198.51.100.99", "fresh@example.com", WRONG), 1);
+    }
+    try (AuthServer server = start(db, c -> c.withThrottle(ThrottleSettings.off()))) {
+      for (int i = 0; i < 8; i++) {
+        assertThat(login(server, EMAIL, WRONG).statusCode()).isEqualTo(401);
+      }
+    }
+  }
+}
