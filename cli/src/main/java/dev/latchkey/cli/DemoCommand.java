@@ -4,6 +4,7 @@ import dev.latchkey.demo.DemoConfig;
 import dev.latchkey.demo.DemoServer;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.delivery.DeliveryMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,32 +54,51 @@ final class DemoCommand implements Callable<Integer> {
   Duration sessionLength;
 
   @Option(
+      names = "--delivery",
+      defaultValue = "body",
+      description =
+          "How the session reaches the browser: body (token in localStorage, bearer header) or"
+              + " cookie (HttpOnly cookie + XSRF header) (LATCHKEY_DELIVERY)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String delivery;
+
+  @Option(
       names = "--demo-password",
       description =
           "Password of the demo user (LATCHKEY_DEMO_PASSWORD); generated and printed on first"
               + " start when not given.")
   String demoPassword;
 
+  /**
+   * The auth server as the demo needs it: on localhost, signing for the demo's audience, sign-up
+   * on, the demo server's origin allowed by CORS, and the hosted login page sending users back to
+   * the client's callback route.
+   */
+  static AuthServerConfig forDemo(AuthServerConfig base, DemoConfig app, int authPort) {
+    String appUrl = "http://localhost:" + app.port();
+    return base.withHost("localhost")
+        .withPort(authPort)
+        .withIssuer("http://localhost:" + authPort)
+        .withAudience(app.audience())
+        .withSignupEnabled(true)
+        .withCorsOrigins(List.of(appUrl))
+        .withDelivery(DeliveryMode.parse(app.delivery()))
+        .withCookieName(app.cookieName())
+        .withReturnToAllowList(List.of(appUrl + "/auth/callback"))
+        .withDefaultReturnTo(appUrl + "/");
+  }
+
   @Override
   public Integer call() throws Exception {
-    String authUrl = "http://localhost:" + authPort;
-    String appUrl = "http://localhost:" + port;
+    DemoConfig appConfig = DemoConfig.defaults().withPort(port).withDelivery(delivery);
     AuthServerConfig authConfig =
-        AuthServerConfig.defaults()
-            .withHost("localhost")
-            .withPort(authPort)
-            .withIssuer(authUrl)
-            .withAudience(DemoConfig.DEFAULT_AUDIENCE)
+        forDemo(AuthServerConfig.defaults(), appConfig, authPort)
             .withDataDir(dataDir)
-            .withSessionLength(sessionLength)
-            .withSignupEnabled(true)
-            .withCorsOrigins(List.of(appUrl));
+            .withSessionLength(sessionLength);
     DemoUser.Credentials credentials = DemoUser.ensure(authConfig, demoPassword);
     try (Shutdown shutdown = new Shutdown();
         AuthServer auth = AuthServer.start(authConfig);
-        DemoServer app =
-            DemoServer.start(
-                DemoConfig.defaults().withPort(port).withAuthUrl(URI.create(auth.baseUrl())))) {
+        DemoServer app = DemoServer.start(appConfig.withAuthUrl(URI.create(auth.baseUrl())))) {
       System.out.printf(
           "%n  Latchkey demo is running%n%n"
               + "  Open the app:     %s%n"

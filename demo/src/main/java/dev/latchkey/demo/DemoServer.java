@@ -21,7 +21,10 @@ public final class DemoServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
 
+  private static final String COMPLETION = "/api/lessons/{id}/completion";
+
   private final DemoConfig config;
+  private final Progress progress = new Progress();
   private final JwtVerifier verifier;
   private final Javalin app;
 
@@ -45,7 +48,10 @@ public final class DemoServer implements AutoCloseable {
               javalin.staticFiles.add("/public", Location.CLASSPATH);
               javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
               javalin.routes.before("/api/lessons", auth.required());
-              javalin.routes.get("/api/lessons", ctx -> ctx.json(Lesson.CATALOGUE));
+              javalin.routes.before(COMPLETION, auth.required());
+              javalin.routes.get("/api/lessons", this::lessons);
+              javalin.routes.put(COMPLETION, ctx -> markCompletion(ctx, true));
+              javalin.routes.delete(COMPLETION, ctx -> markCompletion(ctx, false));
               javalin.routes.get("/api/status", ctx -> ctx.json(Map.of("status", "ok")));
               javalin.routes.get("/config.json", this::clientConfig);
             });
@@ -70,6 +76,21 @@ public final class DemoServer implements AutoCloseable {
 
   public String baseUrl() {
     return "http://localhost:" + port();
+  }
+
+  private void lessons(Context ctx) {
+    ctx.json(progress.lessonsFor(JwtAuth.token(ctx).subject()));
+  }
+
+  private void markCompletion(Context ctx, boolean completed) {
+    String id = ctx.pathParam("id");
+    if (!id.matches("\\d{1,6}") || !Progress.exists(Integer.parseInt(id))) {
+      ctx.status(404).json(Map.of("error", "not_found", "message", "There is no such lesson."));
+      return;
+    }
+    int lessonId = Integer.parseInt(id);
+    progress.mark(JwtAuth.token(ctx).subject(), lessonId, completed);
+    ctx.json(Map.of("id", lessonId, "completed", completed));
   }
 
   /** What the Angular client reads at start-up: where to log in, and where its token may go. */

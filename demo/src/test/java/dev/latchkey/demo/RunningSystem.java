@@ -2,6 +2,7 @@ package dev.latchkey.demo;
 
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.users.Argon2Params;
 import java.net.URI;
 import java.nio.file.Path;
@@ -41,6 +42,8 @@ final class RunningSystem implements AutoCloseable {
       String delivery,
       UnaryOperator<AuthServerConfig> customise) {
     int appPort = FreePort.find();
+    String appUrl = "http://localhost:" + appPort;
+    // As `latchkey demo` configures it (DemoCommand.forDemo, in the cli module).
     AuthServerConfig config =
         customise.apply(
             AuthServerConfig.defaults()
@@ -50,7 +53,10 @@ final class RunningSystem implements AutoCloseable {
                 .withSessionLength(sessionLength)
                 .withPasswordHashing(TEST_HASHING)
                 .withSignupEnabled(true)
-                .withCorsOrigins(List.of("http://localhost:" + appPort)));
+                .withCorsOrigins(List.of(appUrl))
+                .withDelivery(DeliveryMode.parse(delivery))
+                .withReturnToAllowList(List.of(appUrl + "/auth/callback"))
+                .withDefaultReturnTo(appUrl + "/"));
     AuthServer auth = AuthServer.start(config);
     try {
       auth.store().users().add(EMAIL, PASSWORD.toCharArray());
