@@ -5,6 +5,23 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { SERVER_UNAVAILABLE } from '../core/http-errors';
 import { Lesson, LessonsService } from './lessons.service';
 
+export const XSRF_REFUSED = 'The server refused the change (missing XSRF token).';
+
+/** What the page shows when marking a lesson (un)completed fails; null for 401. */
+export function lessonActionErrorMessage(error: unknown): string | null {
+  const status = error instanceof HttpErrorResponse ? error.status : -1;
+  if (status === 401) {
+    return null; // the interceptor ends the session and opens the login page
+  }
+  if (status === 403) {
+    return XSRF_REFUSED;
+  }
+  if (status === 0 || status >= 500) {
+    return SERVER_UNAVAILABLE;
+  }
+  return `The change could not be saved (HTTP ${status}).`;
+}
+
 @Component({
   selector: 'app-lessons',
   templateUrl: './lessons.html',
@@ -16,6 +33,9 @@ export class LessonsPage {
   protected readonly lessons = signal<readonly Lesson[]>([]);
   protected readonly loading = signal(true);
   protected readonly error = signal<string | null>(null);
+  /** Ids of the lessons whose completion request is in flight. */
+  protected readonly pending = signal<ReadonlySet<number>>(new Set());
+  protected readonly actionError = signal<string | null>(null);
 
   constructor() {
     this.load();
@@ -29,7 +49,7 @@ export class LessonsPage {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (lessons) => {
-          this.lessons.set(Array.isArray(lessons) ? lessons : []);
+          this.lessons.set(lessons);
           this.loading.set(false);
         },
         error: (err: unknown) => {
@@ -42,5 +62,42 @@ export class LessonsPage {
           );
         },
       });
+  }
+
+  /** Marks the lesson completed, or un-marks it (`PUT`/`DELETE …/completion`). */
+  protected toggleCompleted(lesson: Lesson): void {
+    const id = lesson.id;
+    if (this.pending().has(id)) {
+      return;
+    }
+    this.actionError.set(null);
+    this.setPending(id, true);
+    this.lessonsService
+      .setCompleted(id, !lesson.completed)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: ({ completed }) => {
+          this.setPending(id, false);
+          this.lessons.update((lessons) =>
+            lessons.map((l) => (l.id === id ? { ...l, completed } : l)),
+          );
+        },
+        error: (err: unknown) => {
+          this.setPending(id, false);
+          this.actionError.set(lessonActionErrorMessage(err));
+        },
+      });
+  }
+
+  private setPending(id: number, inFlight: boolean): void {
+    this.pending.update((ids) => {
+      const next = new Set(ids);
+      if (inFlight) {
+        next.add(id);
+      } else {
+        next.delete(id);
+      }
+      return next;
+    });
   }
 }
