@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       UsersCommand.class,
       KeysCommand.class,
       TokenCommand.class,
+      SessionsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Latchkey implements Runnable {
@@ -30,7 +31,24 @@ public final class Latchkey implements Runnable {
     return new CommandLine(new Latchkey())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setDefaultValueProvider(new EnvironmentDefaults())
+        .setParameterExceptionHandler(Latchkey::refuse)
         .setExecutionExceptionHandler(Latchkey::explain);
+  }
+
+  /** A flag or value picocli cannot read: one line, pointing at the help, exit code 2. */
+  private static int refuse(CommandLine.ParameterException e, String[] args) {
+    CommandLine commandLine = e.getCommandLine();
+    commandLine
+        .getErr()
+        .println(
+            "latchkey "
+                + commandLine.getCommandName()
+                + ": "
+                + e.getMessage()
+                + " (see: "
+                + commandLine.getCommandSpec().qualifiedName()
+                + " --help)");
+    return commandLine.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** An operator sees what went wrong in one line, not a stack trace. */

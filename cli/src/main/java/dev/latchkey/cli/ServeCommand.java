@@ -2,6 +2,7 @@ package dev.latchkey.cli;
 
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,12 +15,17 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts the auth server: login, sign-up, JWKS and discovery, key rotation.",
+      "Starts the auth server: login, sign-up, hosted login page, refresh, JWKS and discovery,"
+          + " key rotation, revocation feed.",
       "Every option also reads the environment variable named in brackets."
     })
 final class ServeCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
+
+  @Mixin DeliveryOptions delivery;
+
+  @Mixin SessionOptions sessions;
 
   @Option(
       names = "--host",
@@ -119,6 +125,24 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    AuthServerConfig config = config();
+    try (Shutdown shutdown = new Shutdown();
+        AuthServer server = AuthServer.start(config)) {
+      System.out.printf(
+          "Auth server: %s%n  login:     POST %s/api/login%n  JWKS:      %s%n"
+              + "  discovery: %s%nCtrl-C stops it.%n",
+          server.baseUrl(), server.baseUrl(), server.jwksUrl(), server.discoveryUrl());
+      shutdown.awaitRequest();
+    }
+    return 0;
+  }
+
+  /**
+   * The auth server's settings from the parsed options, without starting anything.
+   *
+   * @throws IllegalArgumentException for a value the server refuses (one line for the operator)
+   */
+  AuthServerConfig config() throws IOException {
     AuthServerConfig config =
         store
             .applyTo(AuthServerConfig.defaults())
@@ -137,14 +161,7 @@ final class ServeCommand implements Callable<Integer> {
     if (issuer != null) {
       config = config.withIssuer(issuer);
     }
-    try (Shutdown shutdown = new Shutdown();
-        AuthServer server = AuthServer.start(config)) {
-      System.out.printf(
-          "Auth server: %s%n  login:     POST %s/api/login%n  JWKS:      %s%n"
-              + "  discovery: %s%nCtrl-C stops it.%n",
-          server.baseUrl(), server.baseUrl(), server.jwksUrl(), server.discoveryUrl());
-      shutdown.awaitRequest();
-    }
-    return 0;
+    config = delivery.applyTo(config);
+    return sessions.applyTo(config);
   }
 }

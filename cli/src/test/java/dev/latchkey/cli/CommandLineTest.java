@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,5 +112,52 @@ class CommandLineTest {
             });
     assertThat(printed).contains(" active ").contains(" next ");
     assertThat(err.toString()).contains("no-such-kid");
+  }
+
+  @Test
+  void sessionsRevokeLogsAUserOutEverywhere() {
+    assertThat(run("a long enough passphrase\n", "users", "add", "eve@example.com")).isZero();
+    String printed =
+        printed(
+            () -> {
+              assertThat(run("", "token", "eve@example.com")).isZero();
+              assertThat(run("", "sessions", "revoke", "--user", "eve@example.com")).isZero();
+              assertThat(run("", "sessions", "revoke", "--user", "EVE@example.com")).isZero();
+            });
+    assertThat(printed)
+        .contains("Revoked 1 session of eve@example.com")
+        .contains("Revoked 0 sessions of EVE@example.com");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void sessionsRevokeRefusesAnUnknownUserInOneLine() {
+    assertThat(run("", "sessions", "revoke", "--user", "nobody@example.com")).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .startsWith("latchkey revoke: ")
+        .contains("nobody@example.com")
+        .doesNotContain("Exception")
+        .doesNotContain("\n");
+    err.getBuffer().setLength(0);
+    assertThat(run("", "sessions", "revoke", "--user", "no-such-id")).isEqualTo(1);
+    assertThat(err.toString()).contains("no-such-id");
+  }
+
+  @Test
+  void sessionsRevokeNeedsTheUserFlag() {
+    assertThat(run("", "sessions", "revoke")).isEqualTo(2);
+    assertThat(err.toString()).contains("--user");
+  }
+
+  @Test
+  void sessionsRevokeNeverTakesTheUserFromTheEnvironment() {
+    CommandLine commandLine =
+        Latchkey.commandLine()
+            .setDefaultValueProvider(
+                new EnvironmentDefaults(Map.of("LATCHKEY_USER", "eve@example.com")));
+    commandLine.setErr(new PrintWriter(err, true));
+    assertThat(commandLine.execute("sessions", "revoke", "--data-dir", dataDir.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--user EMAIL is required on the command line");
   }
 }
