@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.Cookie;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CookieModeBrowserTest {
 
   @TempDir static Path dataDir;
+  private static BrowserSystem running;
   private static RunningSystem system;
-  private static Playwright playwright;
   private static Browser browser;
 
   private BrowserContext context;
@@ -36,27 +36,21 @@ class CookieModeBrowserTest {
 
   @BeforeAll
   static void start() {
-    Chromium.assumeAvailable();
-    system = RunningSystem.start(dataDir, Duration.ofHours(2), "cookie");
-    playwright = Chromium.playwright();
-    browser = Chromium.launch(playwright);
+    running = BrowserSystem.start(dataDir, Duration.ofHours(2), "cookie");
+    system = running.system;
+    browser = running.browser;
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (system != null) system.close();
+    if (running != null) running.close();
   }
 
   @BeforeEach
   void logIn() {
     context = browser.newContext();
     page = context.newPage();
-    page.navigate(system.app.baseUrl() + "/login");
-    page.getByTestId("login-email").fill(RunningSystem.EMAIL);
-    page.getByTestId("login-password").fill(RunningSystem.PASSWORD);
-    page.getByTestId("login-submit").click();
+    running.logIn(page, RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lesson-item").first()).isVisible();
   }
 
@@ -106,11 +100,14 @@ class CookieModeBrowserTest {
   @Test
   void logoutSendsTheXsrfHeaderAndEndsTheSession() {
     String xsrf = browserCookie("XSRF-TOKEN").value;
-    Request logout =
-        page.waitForRequest(
-            request -> request.url().endsWith("/api/logout") && request.method().equals("POST"),
+    Response logout =
+        page.waitForResponse(
+            response ->
+                response.url().endsWith("/api/logout")
+                    && response.request().method().equals("POST"),
             () -> page.getByTestId("nav-logout").click());
-    assertThat(logout.headers().get("x-xsrf-token")).isEqualTo(xsrf);
+    assertThat(logout.request().headers().get("x-xsrf-token")).isEqualTo(xsrf);
+    assertThat(logout.status()).isEqualTo(204);
     assertThat(page.getByTestId("nav-login")).isVisible();
 
     page.navigate(system.app.baseUrl() + "/lessons");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -18,23 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 class HostedLoginBrowserTest {
 
   @TempDir static Path dataDir;
+  private static BrowserSystem running;
   private static RunningSystem system;
-  private static Playwright playwright;
   private static Browser browser;
 
   @BeforeAll
   static void start() {
-    Chromium.assumeAvailable();
-    system = RunningSystem.start(dataDir, Duration.ofHours(2), "body");
-    playwright = Chromium.playwright();
-    browser = Chromium.launch(playwright);
+    running = BrowserSystem.start(dataDir, Duration.ofHours(2), "body");
+    system = running.system;
+    browser = running.browser;
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (system != null) system.close();
+    if (running != null) running.close();
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Request;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LoginJourneyBrowserTest {
 
   @TempDir static Path dataDir;
+  private static BrowserSystem running;
   private static RunningSystem system;
-  private static Playwright playwright;
   private static Browser browser;
 
   private BrowserContext context;
@@ -34,17 +33,14 @@ class LoginJourneyBrowserTest {
 
   @BeforeAll
   static void start() {
-    Chromium.assumeAvailable();
-    system = RunningSystem.start(dataDir, Duration.ofHours(2), "body");
-    playwright = Chromium.playwright();
-    browser = Chromium.launch(playwright);
+    running = BrowserSystem.start(dataDir, Duration.ofHours(2), "body");
+    system = running.system;
+    browser = running.browser;
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (system != null) system.close();
+    if (running != null) running.close();
   }
 
   @BeforeEach
@@ -60,10 +56,7 @@ class LoginJourneyBrowserTest {
   }
 
   private void logIn(String password) {
-    page.navigate(system.app.baseUrl() + "/login");
-    page.getByTestId("login-email").fill(RunningSystem.EMAIL);
-    page.getByTestId("login-password").fill(password);
-    page.getByTestId("login-submit").click();
+    running.logIn(page, password);
   }
 
   private Object storage(String key) {

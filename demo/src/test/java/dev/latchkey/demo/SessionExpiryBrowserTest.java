@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PageAssertions;
 import java.nio.file.Path;
@@ -20,32 +19,24 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionExpiryBrowserTest {
 
   @TempDir static Path dataDir;
-  private static RunningSystem system;
-  private static Playwright playwright;
+  private static BrowserSystem running;
   private static Browser browser;
 
   @BeforeAll
   static void start() {
-    Chromium.assumeAvailable();
-    system = RunningSystem.start(dataDir, Duration.ofSeconds(4), "body");
-    playwright = Chromium.playwright();
-    browser = Chromium.launch(playwright);
+    running = BrowserSystem.start(dataDir, Duration.ofSeconds(4), "body");
+    browser = running.browser;
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (system != null) system.close();
+    if (running != null) running.close();
   }
 
   @Test
   void anExpiredSessionReturnsToLoginWithAMessage() {
     try (Page page = browser.newPage()) {
-      page.navigate(system.app.baseUrl() + "/login");
-      page.getByTestId("login-email").fill(RunningSystem.EMAIL);
-      page.getByTestId("login-password").fill(RunningSystem.PASSWORD);
-      page.getByTestId("login-submit").click();
+      running.logIn(page, RunningSystem.PASSWORD);
       assertThat(page.getByTestId("lessons-list")).isVisible();
 
       assertThat(page)
