@@ -19,6 +19,8 @@ import dev.latchkey.verifier.keys.JwksSettings;
 import dev.latchkey.verifier.keys.KeysUnavailableException;
 import dev.latchkey.verifier.keys.PemKeys;
 import dev.latchkey.verifier.keys.StaticKeySource;
+import dev.latchkey.verifier.revocation.RevocationFeed;
+import dev.latchkey.verifier.revocation.RevocationSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -68,6 +70,7 @@ public final class JwtVerifier implements AutoCloseable {
   private final Predicate<VerifiedToken> isRevoked;
   private final VerifiedTokenCache cache;
   private final JwksKeySource jwks;
+  private final RevocationFeed feed;
   private final int staticKeys;
   private final LongAdder accepted = new LongAdder();
   private final LongAdder cacheHits = new LongAdder();
@@ -82,6 +85,7 @@ public final class JwtVerifier implements AutoCloseable {
     this.isRevoked = b.isRevoked;
     this.jwks = jwks;
     this.staticKeys = staticKeys;
+    this.feed = b.revocationFeed == null ? null : new RevocationFeed(b.revocationSettings());
     this.claimsPolicy =
         new ClaimsPolicy(b.issuer, Set.copyOf(b.audiences), b.requiredClaims, b.clock, b.clockSkew);
     for (RejectionReason r : RejectionReason.values()) {
@@ -175,7 +179,11 @@ public final class JwtVerifier implements AutoCloseable {
     return verified;
   }
 
+  /** The feed (lock-free lookup of the sid), then the user's hook: either one revoking rejects. */
   private void checkRevoked(VerifiedToken t) {
+    if (feed != null && feed.isRevoked(t.sessionId())) {
+      throw new TokenRejectedException(RejectionReason.REVOKED);
+    }
     if (isRevoked == null) {
       return;
     }
@@ -295,7 +303,19 @@ public final class JwtVerifier implements AutoCloseable {
         jwks == null ? 0 : jwks.fetchesOk(),
         jwks == null ? 0 : jwks.fetchesFailed(),
         jwks == null ? staticKeys : jwks.keysHeld(),
-        jwks == null ? null : jwks.keysAge());
+        jwks == null ? null : jwks.keysAge(),
+        feed == null ? 0 : feed.pollsOk(),
+        feed == null ? 0 : feed.pollsFailed(),
+        feed == null ? 0 : feed.size(),
+        feed == null ? null : feed.age());
+  }
+
+  /**
+   * Polls the revocation feed now (bounded by the timeouts), e.g. from an admin hook right after a
+   * revocation; returns whether the poll succeeded. False when no feed is configured.
+   */
+  public boolean refreshRevocations() {
+    return feed != null && feed.pollNow();
   }
 
   /**
@@ -313,11 +333,14 @@ public final class JwtVerifier implements AutoCloseable {
     }
   }
 
-  /** Stops the background JWKS refresh thread. */
+  /** Stops the background threads (JWKS refresh, revocation feed poller). */
   @Override
   public void close() {
     if (jwks != null) {
       jwks.close();
+    }
+    if (feed != null) {
+      feed.close();
     }
   }
 
@@ -348,6 +371,11 @@ public final class JwtVerifier implements AutoCloseable {
     private int jwksMaxResponseBytes = Defaults.JWKS_MAX_RESPONSE_BYTES;
     private Duration jwksOutageWindow = Defaults.JWKS_OUTAGE_WINDOW;
     private Duration jwksBackgroundCheck = Defaults.JWKS_BACKGROUND_CHECK;
+    private URI revocationFeed;
+    private Duration revocationPollInterval = Defaults.REVOCATION_POLL_INTERVAL;
+    private Duration revocationRetention = Defaults.REVOCATION_RETENTION;
+    private int revocationMaxResponseBytes = Defaults.REVOCATION_MAX_RESPONSE_BYTES;
+    private Duration revocationBackgroundCheck = Defaults.REVOCATION_BACKGROUND_CHECK;
 
     private Builder() {}
 
@@ -507,6 +535,52 @@ public final class JwtVerifier implements AutoCloseable {
     }
 
     /**
+     * Polls the auth server's revocation feed ({@code {issuer}/api/revocations}) in the background
+     * and rejects tokens whose {@code sid} it lists, with reason {@code revoked}, alongside any
+     * {@link #isRevoked} hook. Uses the JWKS connect and read timeouts.
+     */
+    public Builder revocationFeed(URI url) {
+      this.revocationFeed = Objects.requireNonNull(url);
+      return this;
+    }
+
+    public Builder revocationPollInterval(Duration interval) {
+      this.revocationPollInterval = interval;
+      return this;
+    }
+
+    /** How long a revoked sid is held after its revocation (default session length + skew). */
+    public Builder revocationRetention(Duration retention) {
+      this.revocationRetention = retention;
+      return this;
+    }
+
+    public Builder revocationMaxResponseBytes(int bytes) {
+      this.revocationMaxResponseBytes = bytes;
+      return this;
+    }
+
+    /** Wall-clock upper bound between two "is a poll due" checks of the poller thread. */
+    public Builder revocationBackgroundCheck(Duration period) {
+      this.revocationBackgroundCheck = period;
+      return this;
+    }
+
+    RevocationSettings revocationSettings() {
+      return new RevocationSettings(
+          revocationFeed,
+          revocationPollInterval,
+          revocationRetention,
+          Defaults.REVOCATION_SINCE_OVERLAP,
+          jwksConnectTimeout,
+          jwksReadTimeout,
+          revocationMaxResponseBytes,
+          maxJsonDepth,
+          revocationBackgroundCheck,
+          clock);
+    }
+
+    /**
      * Builds the verifier. Refuses at start-up: no or several key sources, a missing issuer or
      * audience, HMAC algorithms with a public-key source (or the reverse), a short secret.
      */
@@ -532,6 +606,13 @@ public final class JwtVerifier implements AutoCloseable {
       }
       if (maxTokenLength < 16 || maxJsonDepth < 2) {
         throw new IllegalStateException("token bounds too small");
+      }
+      if (revocationFeed != null) {
+        try {
+          revocationSettings(); // validates before any thread starts
+        } catch (IllegalArgumentException | NullPointerException e) {
+          throw new IllegalStateException("revocation feed: " + e.getMessage());
+        }
       }
       if (hmacSecret != null) {
         if (algorithms == null) {
