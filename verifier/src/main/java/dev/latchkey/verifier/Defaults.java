@@ -93,6 +93,47 @@ public final class Defaults {
    */
   public static final int VERIFIED_TOKEN_CACHE_SIZE = 4096;
 
+  /**
+   * The revocation feed is polled every 30 s: the auth server answers with {@code Cache-Control:
+   * max-age=30}, so polling faster mostly re-reads cached answers; a revoked session is then
+   * refused within poll interval + max-age (60 s) of its revocation, small against a 2 h session,
+   * for one small request per application server every 30 s.
+   */
+  public static final Duration REVOCATION_POLL_INTERVAL = Duration.ofSeconds(30);
+
+  /**
+   * The length of a Latchkey session (the auth server's default token lifetime, {@code expiresIn
+   * 7200}): no token of a session outlives it.
+   */
+  public static final Duration SESSION_LENGTH = Duration.ofHours(2);
+
+  /**
+   * A revoked sid is held for session length + clock skew (2 h 1 min) after its revocation: by then
+   * every token of that session has expired beyond the skew, so holding it longer protects nothing.
+   * The feed lists the same window. Raise it if the auth server issues longer tokens.
+   */
+  public static final Duration REVOCATION_RETENTION = SESSION_LENGTH.plus(CLOCK_SKEW);
+
+  /**
+   * Each poll asks {@code since} = the previous answer's {@code now} minus 60 s (the clock skew we
+   * trust between hosts): a revocation written by another auth server instance whose clock lags, or
+   * committed just after the previous answer was computed, is still listed. Repeats are harmless.
+   */
+  public static final Duration REVOCATION_SINCE_OVERLAP = CLOCK_SKEW;
+
+  /**
+   * 1 MiB revocation feed response cap: an entry is about 70 bytes, so the first poll (the whole 2
+   * h window) can list about 15 000 revoked sessions; a bigger body is refused unread and counted
+   * as a failed poll (raise the cap for bigger deployments).
+   */
+  public static final int REVOCATION_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+  /**
+   * The poller thread wakes at least every 5 s (wall clock) to see whether a poll is due by the
+   * verifier's clock; with the system clock it sleeps exactly until the next poll is due.
+   */
+  public static final Duration REVOCATION_BACKGROUND_CHECK = Duration.ofSeconds(5);
+
   /** 256 bits: RFC 7518 §3.2 requires an HS256 key at least as long as the hash output. */
   public static final int MIN_HMAC_SECRET_BYTES = 32;
 

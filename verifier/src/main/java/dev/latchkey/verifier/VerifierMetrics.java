@@ -14,6 +14,12 @@ import java.util.Map;
  * @param keysHeld number of verification keys currently held
  * @param keysAge time since the held keys were fetched; null for static sources or before the first
  *     successful fetch
+ * @param revocationPollsOk successful revocation feed polls (0 without a feed)
+ * @param revocationPollsFailed failed revocation feed polls (refused, non-200, timeout, too big,
+ *     not JSON, wrong shape)
+ * @param revokedSessionsHeld revoked session ids currently held from the feed
+ * @param revocationFeedAge time since the last successful poll; null without a feed or before the
+ *     first successful poll (alert when it grows well beyond the poll interval)
  */
 public record VerifierMetrics(
     long accepted,
@@ -22,7 +28,11 @@ public record VerifierMetrics(
     long jwksFetchesOk,
     long jwksFetchesFailed,
     int keysHeld,
-    Duration keysAge) {
+    Duration keysAge,
+    long revocationPollsOk,
+    long revocationPollsFailed,
+    int revokedSessionsHeld,
+    Duration revocationFeedAge) {
 
   /** Total rejections over all reasons. */
   public long rejectedTotal() {

@@ -10,11 +10,14 @@ import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
 import java.security.Key;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -37,17 +40,51 @@ public final class ConvertedKeySelector extends JWSVerificationKeySelector<Secur
     if (!isAllowed(header.getAlgorithm())) {
       return List.of();
     }
-    JWKMatcher matcher = createJWKMatcher(header);
-    if (matcher == null) {
+    JWKSelector selector = selectorFor(header);
+    if (selector == null) {
       return List.of();
     }
-    List<JWK> jwks = getJWKSource().get(new JWKSelector(matcher), context);
+    List<JWK> jwks = getJWKSource().get(selector, context);
     List<Key> keys = new ArrayList<>(jwks.size());
     for (JWK jwk : jwks) {
       keys.addAll(keysOf(jwk));
     }
     return keys;
   }
+
+  /**
+   * Nimbus's matcher for the header ({@link #createJWKMatcher}), remembered for the last four
+   * headers seen: an issuer signs with one or two kids at a time. The matcher depends on nothing
+   * but the header's {@code alg}, {@code kid} and {@code x5t#S256} (Nimbus 10's {@code
+   * JWKMatcher.forJWSHeader}), so those three are the cache key.
+   */
+  private JWKSelector selectorFor(JWSHeader header) {
+    JWSAlgorithm alg = header.getAlgorithm();
+    String kid = header.getKeyID();
+    Base64URL x5t = header.getX509CertSHA256Thumbprint();
+    Selector[] known = selectors;
+    for (Selector s : known) {
+      if (s.alg().equals(alg) && Objects.equals(s.kid(), kid) && Objects.equals(s.x5t(), x5t)) {
+        return s.selector();
+      }
+    }
+    JWKMatcher matcher = createJWKMatcher(header);
+    if (matcher == null) {
+      return null;
+    }
+    JWKSelector selector = new JWKSelector(matcher);
+    synchronized (this) {
+      Selector[] next = Arrays.copyOf(selectors, Math.min(selectors.length + 1, 4));
+      System.arraycopy(selectors, 0, next, 1, next.length - 1);
+      next[0] = new Selector(alg, kid, x5t, selector);
+      selectors = next;
+    }
+    return selector;
+  }
+
+  private record Selector(JWSAlgorithm alg, String kid, Base64URL x5t, JWKSelector selector) {}
+
+  private volatile Selector[] selectors = new Selector[0];
 
   private List<Key> keysOf(JWK jwk) {
     List<Key> known = converted.get(jwk);

@@ -7,11 +7,8 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.latchkey.verifier.JsonDepth;
+import dev.latchkey.verifier.fetch.BoundedGet;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,7 +50,7 @@ public final class JwksKeySource implements JWKSource<SecurityContext>, AutoClos
   private record Snapshot(JWKSet keys, Instant fetchedAt) {}
 
   private final JwksSettings settings;
-  private final HttpClient http;
+  private final BoundedGet http;
   private final ScheduledExecutorService executor;
   private final AtomicLong fetchesOk = new AtomicLong();
   private final AtomicLong fetchesFailed = new AtomicLong();
@@ -78,10 +73,8 @@ public final class JwksKeySource implements JWKSource<SecurityContext>, AutoClos
               return t;
             });
     this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(settings.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+        new BoundedGet(
+            settings.connectTimeout(), settings.readTimeout(), settings.maxResponseBytes());
     long period = settings.backgroundCheck().toMillis();
     executor.scheduleWithFixedDelay(this::backgroundCheck, period, period, TimeUnit.MILLISECONDS);
     startRefreshIfAllowed(settings.clock().instant()); // fetch at start-up, in the background
@@ -268,32 +261,7 @@ public final class JwksKeySource implements JWKSource<SecurityContext>, AutoClos
   }
 
   private JWKSet fetch() throws IOException, java.text.ParseException {
-    HttpRequest request =
-        HttpRequest.newBuilder(settings.uri())
-            .timeout(settings.readTimeout())
-            .header("Accept", "application/jwk-set+json, application/json")
-            .GET()
-            .build();
-    CompletableFuture<HttpResponse<byte[]>> call =
-        http.sendAsync(request, info -> new CappedBody(settings.maxResponseBytes(), info));
-    HttpResponse<byte[]> response;
-    try {
-      response = call.get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      throw new IOException("timed out after " + settings.readTimeout().toMillis() + " ms");
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-    }
-    if (response.statusCode() != 200) {
-      throw new IOException("HTTP status " + response.statusCode());
-    }
-    byte[] body = response.body();
+    byte[] body = http.get(settings.uri(), "application/jwk-set+json, application/json");
     if (!JsonDepth.within(body, settings.maxJsonDepth())) {
       throw new IOException("JSON nested too deeply");
     }
@@ -319,62 +287,5 @@ public final class JwksKeySource implements JWKSource<SecurityContext>, AutoClos
       keys = keys.subList(0, settings.maxKeys());
     }
     return new JWKSet(keys);
-  }
-
-  /** Collects the body up to a cap; a bigger body (declared or actual) fails the call unread. */
-  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final int cap;
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    private final long declared;
-    private Flow.Subscription subscription;
-
-    CappedBody(int cap, HttpResponse.ResponseInfo info) {
-      this.cap = cap;
-      this.declared = info.headers().firstValueAsLong("Content-Length").orElse(-1L);
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      this.subscription = s;
-      if (declared > cap) {
-        s.cancel();
-        result.completeExceptionally(new IOException("response larger than " + cap + " bytes"));
-      } else {
-        s.request(Long.MAX_VALUE);
-      }
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      if (result.isDone()) {
-        return;
-      }
-      for (ByteBuffer b : items) {
-        if (out.size() + b.remaining() > cap) {
-          subscription.cancel();
-          result.completeExceptionally(new IOException("response larger than " + cap + " bytes"));
-          return;
-        }
-        byte[] chunk = new byte[b.remaining()];
-        b.get(chunk);
-        out.write(chunk, 0, chunk.length);
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      result.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      result.complete(out.toByteArray());
-    }
   }
 }
