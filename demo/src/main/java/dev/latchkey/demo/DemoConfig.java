@@ -1,6 +1,7 @@
 package dev.latchkey.demo;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ import java.util.List;
  * @param signupEnabled whether the client offers the sign-up page
  * @param extraApiOrigins API origins besides this server's own that the client may send the token
  *     to
+ * @param revocationPollInterval how often the auth server's revocation feed is read: a logged-out
+ *     session stops opening the API within this plus the feed's max-age
  */
 public record DemoConfig(
     int port,
@@ -23,12 +26,14 @@ public record DemoConfig(
     String delivery,
     String cookieName,
     boolean signupEnabled,
-    List<String> extraApiOrigins) {
+    List<String> extraApiOrigins,
+    Duration revocationPollInterval) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_AUTH_URL = "http://localhost:9000";
   public static final String DEFAULT_AUDIENCE = "latchkey-demo";
   public static final String DEFAULT_COOKIE_NAME = "__Host-latchkey";
+  public static final Duration DEFAULT_REVOCATION_POLL_INTERVAL = Duration.ofSeconds(30);
 
   public DemoConfig {
     if (!delivery.equals("body") && !delivery.equals("cookie")) {
@@ -45,42 +50,95 @@ public record DemoConfig(
         "body",
         DEFAULT_COOKIE_NAME,
         true,
-        List.of());
+        List.of(),
+        DEFAULT_REVOCATION_POLL_INTERVAL);
   }
 
   public DemoConfig withPort(int newPort) {
     return new DemoConfig(
-        newPort, authUrl, audience, delivery, cookieName, signupEnabled, extraApiOrigins);
+        newPort,
+        authUrl,
+        audience,
+        delivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval);
   }
 
   public DemoConfig withAuthUrl(URI newAuthUrl) {
     return new DemoConfig(
-        port, newAuthUrl, audience, delivery, cookieName, signupEnabled, extraApiOrigins);
+        port,
+        newAuthUrl,
+        audience,
+        delivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval);
   }
 
   public DemoConfig withAudience(String newAudience) {
     return new DemoConfig(
-        port, authUrl, newAudience, delivery, cookieName, signupEnabled, extraApiOrigins);
+        port,
+        authUrl,
+        newAudience,
+        delivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval);
   }
 
   public DemoConfig withDelivery(String newDelivery) {
     return new DemoConfig(
-        port, authUrl, audience, newDelivery, cookieName, signupEnabled, extraApiOrigins);
+        port,
+        authUrl,
+        audience,
+        newDelivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval);
   }
 
   public DemoConfig withCookieName(String newCookieName) {
     return new DemoConfig(
-        port, authUrl, audience, delivery, newCookieName, signupEnabled, extraApiOrigins);
+        port,
+        authUrl,
+        audience,
+        delivery,
+        newCookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval);
   }
 
   public DemoConfig withSignupEnabled(boolean enabled) {
-    return new DemoConfig(port, authUrl, audience, delivery, cookieName, enabled, extraApiOrigins);
+    return new DemoConfig(
+        port,
+        authUrl,
+        audience,
+        delivery,
+        cookieName,
+        enabled,
+        extraApiOrigins,
+        revocationPollInterval);
+  }
+
+  public DemoConfig withRevocationPollInterval(Duration interval) {
+    return new DemoConfig(
+        port, authUrl, audience, delivery, cookieName, signupEnabled, extraApiOrigins, interval);
   }
 
   /** The issuer is the auth server's base URL, without a trailing slash. */
   public String issuer() {
     String url = authUrl.toString();
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  public URI revocationsUrl() {
+    return URI.create(issuer() + "/api/revocations");
   }
 
   public URI jwksUrl() {

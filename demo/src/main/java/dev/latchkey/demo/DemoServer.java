@@ -5,6 +5,7 @@ import dev.latchkey.verifier.javalin.JwtAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,9 @@ public final class DemoServer implements AutoCloseable {
             .jwksUrl(config.jwksUrl())
             .issuer(config.issuer())
             .audience(config.audience())
+            .revocationFeed(config.revocationsUrl())
+            .revocationPollInterval(config.revocationPollInterval())
+            .revocationBackgroundCheck(min(config.revocationPollInterval(), Duration.ofSeconds(5)))
             .build();
     JwtAuth auth =
         config.delivery().equals("cookie")
@@ -55,6 +59,10 @@ public final class DemoServer implements AutoCloseable {
               javalin.routes.get("/api/status", ctx -> ctx.json(Map.of("status", "ok")));
               javalin.routes.get("/config.json", this::clientConfig);
             });
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Starts the server; the caller closes it. */

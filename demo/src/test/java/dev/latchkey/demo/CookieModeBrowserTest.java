@@ -62,7 +62,10 @@ class CookieModeBrowserTest {
   @Test
   void scriptsCannotReadTheSessionAndNothingIsInStorage() {
     String scriptCookies = (String) page.evaluate("() => document.cookie");
-    assertThat(scriptCookies).contains("XSRF-TOKEN=").doesNotContain("latchkey").doesNotContain("eyJ");
+    assertThat(scriptCookies)
+        .contains("XSRF-TOKEN=")
+        .doesNotContain("latchkey")
+        .doesNotContain("eyJ");
     assertThat(page.evaluate("() => localStorage.getItem('id_token')")).isNull();
 
     Cookie session = browserCookie("__Host-latchkey");

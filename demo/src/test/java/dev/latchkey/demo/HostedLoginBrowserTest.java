@@ -51,7 +51,8 @@ class HostedLoginBrowserTest {
 
       assertThat(page).hasURL(Pattern.compile("^" + system.app.baseUrl() + "/lessons"));
       assertThat(page.getByTestId("lesson-item").first()).isVisible();
-      assertThat((String) page.evaluate("() => localStorage.getItem('id_token')")).startsWith("eyJ");
+      assertThat((String) page.evaluate("() => localStorage.getItem('id_token')"))
+          .startsWith("eyJ");
     }
   }
 

@@ -65,7 +65,9 @@ final class RunningSystem implements AutoCloseable {
               DemoConfig.defaults()
                   .withPort(appPort)
                   .withAuthUrl(URI.create(auth.baseUrl()))
-                  .withDelivery(delivery));
+                  .withDelivery(delivery)
+                  // Quick, so that tests see a logout reach the application server in a second.
+                  .withRevocationPollInterval(Duration.ofSeconds(1)));
       return new RunningSystem(auth, app);
     } catch (RuntimeException e) {
       auth.close();
