@@ -3,6 +3,7 @@ package dev.latchkey.cli;
 import dev.latchkey.demo.DemoConfig;
 import dev.latchkey.demo.DemoServer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,6 +48,16 @@ final class AppCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   String delivery;
 
+  @Option(
+      names = "--revocation-poll-interval",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "How often the auth server's revocation feed is read: a logout closes the API within"
+              + " this plus the feed's max-age (LATCHKEY_REVOCATION_POLL_INTERVAL)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration revocationPollInterval;
+
   @Override
   public Integer call() throws Exception {
     DemoConfig config =
@@ -54,7 +65,8 @@ final class AppCommand implements Callable<Integer> {
             .withPort(port)
             .withAuthUrl(authUrl)
             .withAudience(audience)
-            .withDelivery(delivery);
+            .withDelivery(delivery)
+            .withRevocationPollInterval(revocationPollInterval);
     try (Shutdown shutdown = new Shutdown();
         DemoServer app = DemoServer.start(config)) {
       System.out.printf("Demo application server: %s (Ctrl-C stops it)%n", app.baseUrl());
