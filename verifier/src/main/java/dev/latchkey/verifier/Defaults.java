@@ -64,10 +64,13 @@ public final class Defaults {
   public static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   /**
-   * 2 s for the whole response (headers and body): a first fetch blocks the first requests, so it
-   * must be bounded tightly; later fetches happen in the background.
+   * 5 s for the whole response (headers and body). A first fetch holds the first requests, so it is
+   * bounded; but an auth server that has just started answers its first request slowly (class
+   * loading, JIT, key decoding), and 2 s proved too tight on a busy two-core host: the fetch timed
+   * out and the first tokens were refused as {@code keys_unavailable}. Later fetches happen in the
+   * background, where the wait costs nothing. (jwks-rsa waits 30 s.)
    */
-  public static final Duration JWKS_READ_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration JWKS_READ_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * 50 KiB response cap (Nimbus's {@code DefaultResourceRetriever} default): five RSA keys with x5c
