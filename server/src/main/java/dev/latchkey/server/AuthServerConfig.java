@@ -174,12 +174,19 @@ public record AuthServerConfig(
     return issuer != null ? issuer : baseUrl(actualPort);
   }
 
-  /** The JDBC URL actually used: the configured one, else an H2 file under {@link #dataDir}. */
+  /**
+   * The JDBC URL actually used: the configured one, else an H2 file under {@link #dataDir}. {@code
+   * WRITE_DELAY=0} makes H2 write every commit to the file before the commit returns; with H2's
+   * default (a background write up to a second later) a killed process loses transactions it had
+   * already committed, such as a signing key that has signed tokens, or a revocation.
+   */
   public String effectiveDbUrl() {
     if (dbUrl != null) {
       return dbUrl;
     }
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("latchkey") + ";AUTO_SERVER=FALSE";
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("latchkey")
+        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0";
   }
 
   public AuthServerConfig withHost(String v) {
