@@ -105,7 +105,7 @@ public final class AuthServer implements AutoCloseable {
           } catch (RuntimeException e) {
             log.warn("Key rotation check failed, will retry: {}", e.toString());
           }
-          try { // refresh-throttle branch: forget ended sessions and throttle counters
+          try { // forget ended sessions and throttle counters
             store.sessions().purgeExpired();
             store.throttle().purgeExpired();
           } catch (RuntimeException e) {

@@ -28,8 +28,8 @@ public final class AuthStore implements AutoCloseable {
   private final Database database;
   private final Users users;
   private final SigningKeys keys;
-  private final LoginThrottle throttle; // refresh-throttle branch
-  private final Sessions sessions; // refresh-throttle branch
+  private final LoginThrottle throttle;
+  private final Sessions sessions;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -61,14 +61,13 @@ public final class AuthStore implements AutoCloseable {
 
   /**
    * Server-side sessions: {@code revoke(sid)}, {@code revokeAllForUser(emailOrId)} (logout
-   * everywhere, for {@code latchkey sessions revoke --user}), {@code revokedSince(instant)}
-   * (refresh-throttle branch).
+   * everywhere, for {@code latchkey sessions revoke --user}), {@code revokedSince(instant)}.
    */
   public Sessions sessions() {
     return sessions;
   }
 
-  /** Brute-force throttling counters (refresh-throttle branch). */
+  /** Brute-force throttling counters. */
   public LoginThrottle throttle() {
     return throttle;
   }
@@ -84,7 +83,7 @@ public final class AuthStore implements AutoCloseable {
 
   /** A token issuer for a given issuer URL. */
   public TokenIssuer tokens(String issuer) {
-    // refresh-throttle branch: tokenLength() is the access token length when refresh is on
+    // tokenLength() is the access token length when refresh is on
     return new TokenIssuer(keys, issuer, config.audience(), config.tokenLength(), config.clock());
   }
 
@@ -101,7 +100,7 @@ public final class AuthStore implements AutoCloseable {
             .orElseThrow(
                 () -> new UserException("unknown_user", "no enabled user with email " + email));
     keys.ensureActiveKey();
-    // refresh-throttle branch: the token gets a session row, so that it can be revoked
+    // the token gets a session row, so that it can be revoked
     return sessions.start(user, tokens(), false).access();
   }
 
