@@ -4,21 +4,23 @@
 #   demo      the real DemoServer (verified-token cache on, its default),
 #   cached    a copy of the demo's API in front of a verifier with the cache on,
 #   uncached  the same with JwtVerifier.Builder.verifiedTokenCache(false);
-# the copies also serve the same lessons without the middleware at /api/lessons-open.
+# the copies also serve the same lessons without the middleware at /api/lessons-open, which is
+# driven with the same Authorization header (ignored there): lessons ÷ lessons-open is then the
+# middleware alone, with the same request and answer bytes.
 # Everything runs in one JVM (dev.latchkey.bench.load.LessonsServers) that this script starts and
 # stops; every wrk run is bounded by its duration.
 #
 # Usage (from the repository root, after building bench):
 #   mvn -B -o -q -Dskip.npm -DskipTests install -pl verifier,server,demo,bench
 #   bench/load/lessons-wrk.sh
-# Settings (environment): THREADS=2 CONNECTIONS=32 DURATION=10s WARMUP=3s ROUNDS=2 (about 4 minutes)
+# Settings (environment): THREADS=2 CONNECTIONS=32 DURATION=10s WARMUP=2s ROUNDS=3 (about 5 minutes)
 set -euo pipefail
 
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-3s}
-ROUNDS=${ROUNDS:-2}
+WARMUP=${WARMUP:-2s}
+ROUNDS=${ROUNDS:-3}
 
 here=$(cd "$(dirname "$0")" && pwd)
 jar="$here/../target/benchmarks.jar"
@@ -72,23 +74,33 @@ for base in "$CACHED_URL" "$UNCACHED_URL"; do
     || { echo "$base/api/lessons-open fails" >&2; exit 1; }
 done
 
-# run NAME URL [wrk args...]: prints "NAME requests/s p50 p99" after a warm-up; fails on non-2xx.
+# The servers' JVM CPU time (user + system, in clock ticks) from /proc: with the cores shared with
+# wrk and possibly other work, CPU time per request is steadier than requests/s.
+tick=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+
+# run NAME URL [wrk args...]: prints "NAME requests/s p50 p99 server-CPU-µs-per-request" after a
+# warm-up; fails on non-2xx answers.
 run() {
   local name=$1 url=$2
   shift 2
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
-  local out
+  local out before after
+  before=$(cpu_ticks)
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
+  after=$(cpu_ticks)
   if grep -q "Non-2xx" <<<"$out"; then
     echo "$name: non-2xx answers:" >&2
     echo "$out" >&2
     exit 1
   fi
-  local rps p50 p99
+  local rps p50 p99 count
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  echo "$name $rps $p50 $p99"
+  count=$(awk '/requests in/ {print $1}' <<<"$out")
+  echo "$name $rps $p50 $p99 $(awk -v t=$((after - before)) -v n="$count" -v hz="$tick" \
+    'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
 }
 
 bearer=(-H "Authorization: Bearer $TOKEN")
@@ -110,32 +122,44 @@ for round in $(seq 1 "$ROUNDS"); do
     run "demo/status" "$DEMO_URL/api/status"
     run "demo/lessons" "$DEMO_URL/api/lessons" "${bearer[@]}"
     run "cached/status" "$CACHED_URL/api/status"
-    run "cached/lessons-open" "$CACHED_URL/api/lessons-open"
+    run "cached/lessons-open" "$CACHED_URL/api/lessons-open" "${bearer[@]}"
     run "cached/lessons" "$CACHED_URL/api/lessons" "${bearer[@]}"
     run "uncached/status" "$UNCACHED_URL/api/status"
-    run "uncached/lessons-open" "$UNCACHED_URL/api/lessons-open"
+    run "uncached/lessons-open" "$UNCACHED_URL/api/lessons-open" "${bearer[@]}"
     run "uncached/lessons" "$UNCACHED_URL/api/lessons" "${bearer[@]}"
   } | sed "s/^/$round /" | tee -a "$results"
 done
 
+# The cores may be shared with other work whose load changes from one run to the next: every
+# figure is the median over the rounds (each round visits every endpoint in turn), and each ratio
+# is taken between medians.
 echo
-echo "| server | endpoint | requests/s (mean of $ROUNDS) | per round | p50 / p99 of last round |"
-echo "| --- | --- | --- | --- | --- |"
-awk '{ k=$2; sum[k]+=$3; n[k]++; per[k]=per[k] (per[k]==""?"":", ") $3; lat[k]=$4 " / " $5;
-       if (!(k in seen)) { seen[k]=1; order[++m]=k } }
-     END { for (i=1;i<=m;i++) { k=order[i]; split(k,p,"/");
-             printf "| %s | %s | %.0f | %s | %s |\n", p[1], p[2], sum[k]/n[k], per[k], lat[k] } }' \
+echo "| server | endpoint | requests/s (median of $ROUNDS) | per round | server CPU µs per request (median) | p50 / p99 of last round |"
+echo "| --- | --- | --- | --- | --- | --- |"
+summary="$work/summary"
+awk 'function median(k, col,   c, a, b, t, s) {
+       c = n[k]; for (a = 1; a <= c; a++) s[a] = v[k, a, col];
+       for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (s[b] < s[a]) { t = s[a]; s[a] = s[b]; s[b] = t }
+       return (c % 2) ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2 }
+     { k = $2; i = ++n[k]; v[k, i, 1] = $3; v[k, i, 2] = $6;
+       per[k] = per[k] (per[k] == "" ? "" : ", ") sprintf("%.0f", $3); lat[k] = $4 " / " $5;
+       if (!(k in seen)) { seen[k] = 1; order[++m] = k } }
+     END { for (i = 1; i <= m; i++) { k = order[i]; rps = median(k, 1); cpu = median(k, 2);
+             print k, rps, cpu > "'"$summary"'";
+             split(k, p, "/");
+             printf "| %s | %s | %.0f | %s | %.1f | %s |\n", p[1], p[2], rps, per[k], cpu, lat[k] } }' \
   "$results"
 echo
-echo "| ratio (same run, means) | value |"
-echo "| --- | --- |"
-awk '{ sum[$2]+=$3; n[$2]++ }
+echo "| ratio or difference (medians, same run) | requests/s ratio | server CPU per request |"
+echo "| --- | --- | --- |"
+awk '{ r[$1] = $2; c[$1] = $3 }
+     function row(label, a, b) {
+       printf "| %s | %.2f | %+.1f µs (%.2f×) |\n", label, r[a] / r[b], c[a] - c[b], c[a] / c[b] }
      END {
-       for (k in sum) r[k]=sum[k]/n[k];
-       printf "| demo: lessons (bearer, cache on) ÷ status (open) | %.2f |\n", r["demo/lessons"]/r["demo/status"];
-       printf "| copy, cache on: lessons ÷ status | %.2f |\n", r["cached/lessons"]/r["cached/status"];
-       printf "| copy, cache on: lessons ÷ lessons-open (middleware alone) | %.2f |\n", r["cached/lessons"]/r["cached/lessons-open"];
-       printf "| copy, cache off: lessons ÷ status | %.2f |\n", r["uncached/lessons"]/r["uncached/status"];
-       printf "| copy, cache off: lessons ÷ lessons-open (middleware alone) | %.2f |\n", r["uncached/lessons"]/r["uncached/lessons-open"];
-       printf "| cache off ÷ cache on, lessons | %.2f |\n", r["uncached/lessons"]/r["cached/lessons"];
-     }' "$results"
+       row("demo: lessons (bearer, cache on) vs status (open)", "demo/lessons", "demo/status");
+       row("copy, cache on: lessons vs status", "cached/lessons", "cached/status");
+       row("copy, cache on: lessons vs lessons-open (the middleware alone)", "cached/lessons", "cached/lessons-open");
+       row("copy, cache off: lessons vs status", "uncached/lessons", "uncached/status");
+       row("copy, cache off: lessons vs lessons-open (the middleware alone)", "uncached/lessons", "uncached/lessons-open");
+       row("lessons: cache off vs cache on", "uncached/lessons", "cached/lessons");
+     }' "$summary"

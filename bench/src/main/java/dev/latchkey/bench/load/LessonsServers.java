@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -71,6 +72,10 @@ public final class LessonsServers implements AutoCloseable {
               .jwksUrl(config.jwksUrl())
               .issuer(config.issuer())
               .audience(config.audience())
+              .revocationFeed(config.revocationsUrl())
+              .revocationPollInterval(config.revocationPollInterval())
+              .revocationBackgroundCheck(
+                  min(config.revocationPollInterval(), Duration.ofSeconds(5)))
               .verifiedTokenCache(cache)
               .build();
       JwtAuth auth = JwtAuth.bearer(verifier);
@@ -96,6 +101,10 @@ public final class LessonsServers implements AutoCloseable {
 
     public String baseUrl() {
       return "http://localhost:" + app.port();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+      return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.latchkey.bench.server;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.util.Base64URL;
+import dev.latchkey.server.keys.ActiveKey;
+import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
@@ -75,11 +77,40 @@ public class IssueBenchmark {
     return f.issuer.issue(f.userId, "bench-session");
   }
 
-  /** A login without its password hash: user lookup on H2, new session, token. */
+  /**
+   * A login without its password hash, as {@code PasswordLogin.attempt} does it: the brute-force
+   * throttle check, the user lookup, the throttle reset of a success, and a new session (token
+   * signed, session row inserted).
+   */
   @Benchmark
-  public IssuedToken loginMinusHash() {
+  public SessionTokens loginMinusHash() {
+    if (f.store.throttle().check(IssuerFixture.EMAIL, IssuerFixture.CLIENT).isPresent()) {
+      throw new IllegalStateException("throttled");
+    }
     AuthenticatedUser user =
         f.store.users().findEnabled(IssuerFixture.EMAIL).orElseThrow(IllegalStateException::new);
-    return f.issuer.issue(user);
+    f.store.throttle().recordSuccess(IssuerFixture.EMAIL);
+    return f.store.sessions().start(user, f.issuer, true);
+  }
+
+  /** {@code SigningKeys.active()}: the transaction {@link TokenIssuer#issue} runs per token. */
+  @Benchmark
+  public ActiveKey activeKeyLookup() {
+    return f.store.keys().active();
+  }
+
+  /** The throttle's check before a login and its reset after a success: two transactions. */
+  @Benchmark
+  public boolean throttleCheckAndReset() {
+    boolean locked =
+        f.store.throttle().check(IssuerFixture.EMAIL, IssuerFixture.CLIENT).isPresent();
+    f.store.throttle().recordSuccess(IssuerFixture.EMAIL);
+    return !locked;
+  }
+
+  /** {@code Users.findEnabled}: the user lookup a login runs (without its password hash). */
+  @Benchmark
+  public AuthenticatedUser userLookup() {
+    return f.store.users().findEnabled(IssuerFixture.EMAIL).orElseThrow(IllegalStateException::new);
   }
 }

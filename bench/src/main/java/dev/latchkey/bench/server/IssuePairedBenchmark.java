@@ -2,6 +2,7 @@ package dev.latchkey.bench.server;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.util.Base64URL;
+import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.tokens.IssuedToken;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +78,7 @@ public class IssuePairedBenchmark {
   @Benchmark
   @Group("login")
   @GroupThreads(1)
-  public IssuedToken loginOurs() {
+  public SessionTokens loginOurs() {
     return b.loginMinusHash();
   }
 }

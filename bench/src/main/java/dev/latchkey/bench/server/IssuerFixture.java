@@ -26,6 +26,7 @@ public final class IssuerFixture implements AutoCloseable {
   public static final String ISSUER = "http://localhost:9000";
   public static final String AUDIENCE = "latchkey-demo";
   public static final String EMAIL = "bench@example.com";
+  public static final String CLIENT = "127.0.0.1";
   private static final Argon2Params CHEAP = new Argon2Params(8, 1, 1);
 
   public final Path dataDir;

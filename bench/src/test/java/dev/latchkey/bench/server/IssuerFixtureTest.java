@@ -3,6 +3,7 @@ package dev.latchkey.bench.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.verifier.JwtVerifier;
 import java.security.Signature;
@@ -40,9 +41,13 @@ class IssuerFixtureTest {
 
       IssuedToken issued = b.tokenIssuerIssue();
       assertThat(verifier.verify(issued.token()).subject()).isEqualTo(f.userId);
-      IssuedToken login = b.loginMinusHash();
-      assertThat(verifier.verify(login.token()).subject()).isEqualTo(f.userId);
+      SessionTokens login = b.loginMinusHash();
+      assertThat(verifier.verify(login.access().token()).subject()).isEqualTo(f.userId);
+      assertThat(f.store.sessions().find(login.sid())).isPresent();
       assertThat(login.sid()).isNotEqualTo(issued.sid());
+      assertThat(b.throttleCheckAndReset()).isTrue();
+      assertThat(b.activeKeyLookup().kid()).isEqualTo(f.activeKey.kid());
+      assertThat(b.userLookup().id()).isEqualTo(f.userId);
     } finally {
       b.tearDown();
     }
@@ -55,10 +60,26 @@ class IssuerFixtureTest {
     try {
       assertThat(b.signerOurs().decode()).isEqualTo(b.signerRaw());
       assertThat(b.issueRaw()).isEqualTo(b.loginRaw());
-      assertThat(b.issueOurs().token()).isNotEqualTo(b.loginOurs().token());
+      assertThat(b.issueOurs().token()).isNotEqualTo(b.loginOurs().access().token());
     } finally {
       b.tearDown();
     }
+  }
+
+  @Test
+  void theCpuTimeRunTimesEveryOperation() throws Exception {
+    var rows = IssueCpuTime.run(1, 2, 0);
+    assertThat(rows)
+        .extracting(IssueCpuTime.Row::name)
+        .containsExactly(
+            "rawJcaSign",
+            "issuerSigner",
+            "tokenIssuerIssue",
+            "loginMinusHash",
+            "activeKeyLookup",
+            "throttleCheckAndReset",
+            "userLookup");
+    assertThat(rows).allSatisfy(r -> assertThat(r.cpuMicros()).isPositive());
   }
 
   @Test
