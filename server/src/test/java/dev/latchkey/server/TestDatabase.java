@@ -14,14 +14,17 @@ enum TestDatabase {
   H2,
   POSTGRES;
 
-  static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-  static final String PG_USER = "postgres";
+  static final String PG_URL = Postgres.URL;
+  static final String PG_USER = Postgres.USER;
 
   /** Cheap Argon2id parameters so that the test run stays fast; one test uses the real ones. */
   static final Argon2Params FAST_HASHING = new Argon2Params(256, 1, 1);
 
   /** A fresh, empty database (a folder or a schema) and a config for it on a free loopback port. */
   AuthServerConfig freshConfig(Path tempDir) {
+    if (this == POSTGRES) {
+      Postgres.assumeAvailable();
+    }
     AuthServerConfig base =
         AuthServerConfig.defaults()
             .withHost("127.0.0.1")

@@ -18,6 +18,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.Postgres;
 import dev.latchkey.server.tokens.IssuedToken;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -57,8 +58,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against the same database, and after every kill checks the stored keys in-process.
  */
 class KeyStoreCrashTest {
-  private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-  private static final String PG_USER = "postgres";
+  private static final String PG_URL = Postgres.URL;
+  private static final String PG_USER = Postgres.USER;
   private static final String EOF = "\u0000EOF";
 
   /** Completed steps before each kill; a round is 3 to 5 steps, so these land in varied places. */
@@ -71,6 +72,9 @@ class KeyStoreCrashTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void killedAtAnyStepTheKeysStayConsistent(String database, @TempDir Path dir) throws Exception {
     boolean pg = database.equals("POSTGRES");
+    if (pg) {
+      Postgres.assumeAvailable();
+    }
     String url = pg ? PG_URL : null;
     String schema = pg ? "lk_crash_" + UUID.randomUUID().toString().replace("-", "") : null;
     String user = pg ? PG_USER : null;
