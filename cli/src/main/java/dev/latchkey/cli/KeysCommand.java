@@ -1,12 +1,9 @@
 package dev.latchkey.cli;
 
-import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.keys.SigningKeyInfo;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** Lists, rotates and revokes signing keys; each change is printed. */
@@ -17,25 +14,11 @@ import picocli.CommandLine.Parameters;
     subcommands = {KeysCommand.ListKeys.class, KeysCommand.Rotate.class, KeysCommand.Revoke.class})
 final class KeysCommand {
 
-  private abstract static class StoreCommand implements Callable<Integer> {
-    @Mixin StoreOptions store;
-
-    @Override
-    public Integer call() throws Exception {
-      try (AuthStore opened = AuthStore.open(store.applyTo(AuthServerConfig.defaults()))) {
-        run(opened);
-      }
-      return 0;
+  private static void print(List<String> changes) {
+    if (changes.isEmpty()) {
+      System.out.println("Nothing changed");
     }
-
-    abstract void run(AuthStore store);
-
-    static void print(List<String> changes) {
-      if (changes.isEmpty()) {
-        System.out.println("Nothing changed");
-      }
-      changes.forEach(System.out::println);
-    }
+    changes.forEach(System.out::println);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists signing keys.")

@@ -1,12 +1,9 @@
 package dev.latchkey.cli;
 
-import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.users.UserSummary;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** Manages users without a running server. */
@@ -24,20 +21,6 @@ import picocli.CommandLine.Parameters;
       UsersCommand.ListUsers.class
     })
 final class UsersCommand {
-
-  private abstract static class StoreCommand implements Callable<Integer> {
-    @Mixin StoreOptions store;
-
-    @Override
-    public Integer call() throws Exception {
-      try (AuthStore opened = AuthStore.open(store.applyTo(AuthServerConfig.defaults()))) {
-        run(opened);
-      }
-      return 0;
-    }
-
-    abstract void run(AuthStore store) throws Exception;
-  }
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user.")
   static final class Add extends StoreCommand {

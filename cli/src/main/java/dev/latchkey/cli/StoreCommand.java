@@ -1,0 +1,22 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.AuthStore;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+
+/** An operator command that opens the auth server's store (no HTTP), acts, and closes it. */
+abstract class StoreCommand implements Callable<Integer> {
+
+  @Mixin StoreOptions store;
+
+  @Override
+  public Integer call() throws Exception {
+    try (AuthStore opened = AuthStore.open(store.applyTo(AuthServerConfig.defaults()))) {
+      run(opened);
+    }
+    return 0;
+  }
+
+  abstract void run(AuthStore store) throws Exception;
+}
