@@ -95,10 +95,11 @@ final class DemoCommand implements Callable<Integer> {
         forDemo(AuthServerConfig.defaults(), appConfig, authPort)
             .withDataDir(dataDir)
             .withSessionLength(sessionLength);
-    DemoUser.Credentials credentials = DemoUser.ensure(authConfig, demoPassword);
     try (Shutdown shutdown = new Shutdown();
         AuthServer auth = AuthServer.start(authConfig);
         DemoServer app = DemoServer.start(appConfig.withAuthUrl(URI.create(auth.baseUrl())))) {
+      DemoUser.Credentials credentials =
+          DemoUser.ensure(auth.store().users(), dataDir, demoPassword);
       System.out.printf(
           "%n  Latchkey demo is running%n%n"
               + "  Open the app:     %s%n"

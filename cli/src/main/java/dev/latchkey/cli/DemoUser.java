@@ -1,7 +1,5 @@
 package dev.latchkey.cli;
 
-import dev.latchkey.server.AuthServerConfig;
-import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.users.Users;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,32 +25,30 @@ final class DemoUser {
 
   private DemoUser() {}
 
-  static Credentials ensure(AuthServerConfig config, String requestedPassword) throws IOException {
-    Path saved = config.dataDir().resolve(SAVED_PASSWORD_FILE);
-    try (AuthStore store = AuthStore.open(config)) {
-      Users users = store.users();
-      boolean exists = users.list().stream().anyMatch(user -> user.email().equals(EMAIL));
-      if (requestedPassword != null && !requestedPassword.isBlank()) {
-        if (exists) {
-          users.setPassword(EMAIL, requestedPassword.toCharArray());
-        } else {
-          users.add(EMAIL, requestedPassword.toCharArray());
-        }
-        Files.deleteIfExists(saved);
-        return new Credentials("(as given in LATCHKEY_DEMO_PASSWORD / --demo-password)");
+  /** Creates the demo user, or sets its password, in the running auth server's store. */
+  static Credentials ensure(Users users, Path dataDir, String requestedPassword)
+      throws IOException {
+    Path saved = dataDir.resolve(SAVED_PASSWORD_FILE);
+    boolean exists = users.list().stream().anyMatch(user -> user.email().equals(EMAIL));
+    if (requestedPassword != null && !requestedPassword.isBlank()) {
+      if (exists) {
+        users.setPassword(EMAIL, requestedPassword.toCharArray());
+      } else {
+        users.add(EMAIL, requestedPassword.toCharArray());
       }
-      if (!exists) {
-        String generated = generatePassword();
-        users.add(EMAIL, generated.toCharArray());
-        writeOwnerOnly(saved, generated);
-        return new Credentials(generated);
-      }
-      if (Files.isReadable(saved)) {
-        return new Credentials(Files.readString(saved, StandardCharsets.UTF_8).trim());
-      }
-      return new Credentials(
-          "(unchanged; set a new one with ./latchkey users passwd " + EMAIL + ")");
+      Files.deleteIfExists(saved);
+      return new Credentials("(as given in LATCHKEY_DEMO_PASSWORD / --demo-password)");
     }
+    if (!exists) {
+      String generated = generatePassword();
+      users.add(EMAIL, generated.toCharArray());
+      writeOwnerOnly(saved, generated);
+      return new Credentials(generated);
+    }
+    if (Files.isReadable(saved)) {
+      return new Credentials(Files.readString(saved, StandardCharsets.UTF_8).trim());
+    }
+    return new Credentials("(unchanged; set a new one with ./latchkey users passwd " + EMAIL + ")");
   }
 
   private static String generatePassword() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Every setting of the auth server, immutable. Start from {@link #defaults()} and change what you
@@ -190,642 +191,100 @@ public record AuthServerConfig(
   }
 
   public AuthServerConfig withHost(String v) {
-    return new AuthServerConfig(
-        v,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.host = v);
   }
 
   public AuthServerConfig withPort(int v) {
-    return new AuthServerConfig(
-        host,
-        v,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.port = v);
   }
 
   public AuthServerConfig withIssuer(String v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        v,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.issuer = v);
   }
 
   public AuthServerConfig withAudience(String v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        v,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.audience = v);
   }
 
   public AuthServerConfig withDbUrl(String v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        v,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.dbUrl = v);
   }
 
   public AuthServerConfig withDbCredentials(String user, String password) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        user,
-        password,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(
+        d -> {
+          d.dbUser = user;
+          d.dbPassword = password;
+        });
   }
 
   public AuthServerConfig withDbSchema(String v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        v,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.dbSchema = v);
   }
 
   public AuthServerConfig withDataDir(Path v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        v,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.dataDir = v);
   }
 
   public AuthServerConfig withMasterKeyFile(Path v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        v,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.masterKeyFile = v);
   }
 
   public AuthServerConfig withMasterKey(String base64) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        base64,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.masterKey = base64);
   }
 
   public AuthServerConfig withSessionLength(Duration v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        v,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.sessionLength = v);
   }
 
   public AuthServerConfig withAlgorithm(String v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        v,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.algorithm = v);
   }
 
   public AuthServerConfig withRotationPeriod(Duration v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        v,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.rotationPeriod = v);
   }
 
   public AuthServerConfig withJwksMaxAge(Duration v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        v,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.jwksMaxAge = v);
   }
 
   public AuthServerConfig withClockSkew(Duration v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        v,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.clockSkew = v);
   }
 
   public AuthServerConfig withRotationCheckInterval(Duration v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        v,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.rotationCheckInterval = v);
   }
 
   public AuthServerConfig withCorsOrigins(List<String> v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        v,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.corsOrigins = v);
   }
 
   public AuthServerConfig withSignupEnabled(boolean v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        v,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.signupEnabled = v);
   }
 
   public AuthServerConfig withPasswordHashing(Argon2Params v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        v,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.passwordHashing = v);
   }
 
   public AuthServerConfig withHashPool(int threads, int queue) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        threads,
-        queue,
-        clock,
-        delivery);
+    return copy(
+        d -> {
+          d.hashThreads = threads;
+          d.hashQueue = queue;
+        });
   }
 
   public AuthServerConfig withClock(Clock v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        v,
-        delivery);
+    return copy(d -> d.clock = v);
   }
 
   /** Replaces every delivery setting at once. */
   public AuthServerConfig withDeliverySettings(DeliverySettings v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        sessions,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        v);
+    return copy(d -> d.delivery = v);
   }
 
   /**
@@ -866,32 +325,7 @@ public record AuthServerConfig(
   }
 
   public AuthServerConfig withSessions(SessionSettings v) {
-    return new AuthServerConfig(
-        host,
-        port,
-        issuer,
-        audience,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbSchema,
-        dataDir,
-        masterKeyFile,
-        masterKey,
-        sessionLength,
-        v,
-        algorithm,
-        rotationPeriod,
-        jwksMaxAge,
-        clockSkew,
-        rotationCheckInterval,
-        corsOrigins,
-        signupEnabled,
-        passwordHashing,
-        hashThreads,
-        hashQueue,
-        clock,
-        delivery);
+    return copy(d -> d.sessions = v);
   }
 
   /** Refresh sessions ({@link RefreshSettings#on()}); {@link RefreshSettings#OFF} by default. */
@@ -920,6 +354,99 @@ public record AuthServerConfig(
    */
   public Duration tokenLength() {
     return sessions.refresh().enabled() ? sessions.refresh().accessTokenLength() : sessionLength;
+  }
+
+  /** This config with some settings changed: the one place that lists every setting for a copy. */
+  private AuthServerConfig copy(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  /** The settings of a config being copied; {@link #build()} validates them again. */
+  private static final class Draft {
+    String host;
+    int port;
+    String issuer;
+    String audience;
+    String dbUrl;
+    String dbUser;
+    String dbPassword;
+    String dbSchema;
+    Path dataDir;
+    Path masterKeyFile;
+    String masterKey;
+    Duration sessionLength;
+    SessionSettings sessions;
+    String algorithm;
+    Duration rotationPeriod;
+    Duration jwksMaxAge;
+    Duration clockSkew;
+    Duration rotationCheckInterval;
+    List<String> corsOrigins;
+    boolean signupEnabled;
+    Argon2Params passwordHashing;
+    int hashThreads;
+    int hashQueue;
+    Clock clock;
+    DeliverySettings delivery;
+
+    Draft(AuthServerConfig c) {
+      host = c.host;
+      port = c.port;
+      issuer = c.issuer;
+      audience = c.audience;
+      dbUrl = c.dbUrl;
+      dbUser = c.dbUser;
+      dbPassword = c.dbPassword;
+      dbSchema = c.dbSchema;
+      dataDir = c.dataDir;
+      masterKeyFile = c.masterKeyFile;
+      masterKey = c.masterKey;
+      sessionLength = c.sessionLength;
+      sessions = c.sessions;
+      algorithm = c.algorithm;
+      rotationPeriod = c.rotationPeriod;
+      jwksMaxAge = c.jwksMaxAge;
+      clockSkew = c.clockSkew;
+      rotationCheckInterval = c.rotationCheckInterval;
+      corsOrigins = c.corsOrigins;
+      signupEnabled = c.signupEnabled;
+      passwordHashing = c.passwordHashing;
+      hashThreads = c.hashThreads;
+      hashQueue = c.hashQueue;
+      clock = c.clock;
+      delivery = c.delivery;
+    }
+
+    AuthServerConfig build() {
+      return new AuthServerConfig(
+          host,
+          port,
+          issuer,
+          audience,
+          dbUrl,
+          dbUser,
+          dbPassword,
+          dbSchema,
+          dataDir,
+          masterKeyFile,
+          masterKey,
+          sessionLength,
+          sessions,
+          algorithm,
+          rotationPeriod,
+          jwksMaxAge,
+          clockSkew,
+          rotationCheckInterval,
+          corsOrigins,
+          signupEnabled,
+          passwordHashing,
+          hashThreads,
+          hashQueue,
+          clock,
+          delivery);
+    }
   }
 
   /** Hides the secrets so that a logged config never shows them. */

@@ -171,11 +171,7 @@ final class SessionEndpoints {
   }
 
   private Optional<String> sidFromBearer(Context ctx) {
-    String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Optional.empty();
-    }
-    return ownTokens.sessionIdOf(header.substring(7).strip());
+    return SessionStatusEndpoint.bearer(ctx).flatMap(ownTokens::sessionIdOf);
   }
 
   // ---- revocation feed ---------------------------------------------------------------------

@@ -96,7 +96,11 @@ final class SessionStatusEndpoint {
         && sessions.find(id).map(session -> session.revokedAt() == null).orElse(true);
   }
 
-  private static Optional<String> bearer(Context ctx) {
+  /**
+   * The token of an {@code Authorization: Bearer} header; an empty string for another scheme or a
+   * bare "Bearer" (an invalid credential, not a missing one); empty without the header.
+   */
+  static Optional<String> bearer(Context ctx) {
     String header = ctx.header("Authorization");
     if (header == null) {
       return Optional.empty();

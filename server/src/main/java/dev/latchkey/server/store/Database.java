@@ -129,6 +129,11 @@ public final class Database implements AutoCloseable {
     return new StoreException("database error (SQL state " + e.getSQLState() + ")", e);
   }
 
+  /** A unique or other integrity constraint refused the write (SQL state class 23): a race lost. */
+  public static boolean isConstraintViolation(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("23");
+  }
+
   /** Connection-level failures (by JDBC type or SQL state class 08 / 57P): the database is away. */
   private static boolean isOutage(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -180,7 +180,7 @@ public final class LoginThrottle {
         ps.setLong(4, newExpiresAt);
         ps.executeUpdate();
       } catch (SQLException e) {
-        if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+        if (Database.isConstraintViolation(e)) {
           throw new Raced(); // another instance inserted it first: roll back and count again
         }
         throw e;

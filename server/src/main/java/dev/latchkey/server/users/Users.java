@@ -216,7 +216,7 @@ public final class Users {
             ps.setLong(5, now);
             ps.executeUpdate();
           } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+            if (Database.isConstraintViolation(e)) {
               return Optional.empty(); // a concurrent insert of the same email won
             }
             throw e;
