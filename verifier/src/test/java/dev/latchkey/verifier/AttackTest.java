@@ -44,8 +44,7 @@ class AttackTest {
   private final RSAKey key = Keys.rsa("k1");
   private final RSAKey attacker = Keys.rsa("attacker");
   private final JwtVerifier verifier =
-      JwtVerifier.builder()
-          .jwkSet(new JWKSet(key.toPublicJWK()))
+      JwtVerifier.withJwkSet(new JWKSet(key.toPublicJWK()))
           .issuer(Tokens.ISSUER)
           .audience(Tokens.AUDIENCE)
           .clock(clock)
@@ -121,8 +120,7 @@ class AttackTest {
   @Test
   void hmacCannotEvenBeConfiguredWithAPublicKeySource() {
     var b =
-        JwtVerifier.builder()
-            .jwkSet(new JWKSet(key.toPublicJWK()))
+        JwtVerifier.withJwkSet(new JWKSet(key.toPublicJWK()))
             .issuer(Tokens.ISSUER)
             .audience(Tokens.AUDIENCE)
             .algorithms(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.HS256));
@@ -239,8 +237,7 @@ class AttackTest {
   void es256PsychicSignatureIsRefused() {
     ECKey ec = Keys.ec("e1");
     JwtVerifier es =
-        JwtVerifier.builder()
-            .jwkSet(new JWKSet(ec.toPublicJWK()))
+        JwtVerifier.withJwkSet(new JWKSet(ec.toPublicJWK()))
             .algorithms(Set.of(JWSAlgorithm.ES256))
             .issuer(Tokens.ISSUER)
             .audience(Tokens.AUDIENCE)
