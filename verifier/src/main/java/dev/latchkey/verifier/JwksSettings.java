@@ -69,18 +69,16 @@ public record JwksSettings(
   }
 
   /** Settings that differ from the defaults; the record checks them all in {@link #build}. */
-  public static final class Builder {
+  public static final class Builder extends FetchSettingsBuilder<Builder> {
     private Duration cacheTtl = Defaults.JWKS_CACHE_TTL;
     private Duration refreshAhead = Defaults.JWKS_REFRESH_AHEAD;
     private int maxKeys = Defaults.JWKS_MAX_KEYS;
     private int fetchesPerMinute = Defaults.JWKS_FETCHES_PER_MINUTE;
-    private Duration connectTimeout = Defaults.JWKS_CONNECT_TIMEOUT;
-    private Duration readTimeout = Defaults.JWKS_READ_TIMEOUT;
-    private int maxResponseBytes = Defaults.JWKS_MAX_RESPONSE_BYTES;
     private Duration outageWindow = Defaults.JWKS_OUTAGE_WINDOW;
-    private Duration backgroundCheck = Defaults.JWKS_BACKGROUND_CHECK;
 
-    private Builder() {}
+    private Builder() {
+      super(Defaults.JWKS_MAX_RESPONSE_BYTES, Defaults.JWKS_BACKGROUND_CHECK);
+    }
 
     public Builder cacheTtl(Duration ttl) {
       this.cacheTtl = ttl;
@@ -102,28 +100,8 @@ public record JwksSettings(
       return this;
     }
 
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = timeout;
-      return this;
-    }
-
-    public Builder readTimeout(Duration timeout) {
-      this.readTimeout = timeout;
-      return this;
-    }
-
-    public Builder maxResponseBytes(int bytes) {
-      this.maxResponseBytes = bytes;
-      return this;
-    }
-
     public Builder outageWindow(Duration window) {
       this.outageWindow = window;
-      return this;
-    }
-
-    public Builder backgroundCheck(Duration period) {
-      this.backgroundCheck = period;
       return this;
     }
 

@@ -1,13 +1,11 @@
 package dev.latchkey.verifier;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import dev.latchkey.verifier.internal.fetch.Endpoint;
 import dev.latchkey.verifier.internal.fetch.Schedule;
 import dev.latchkey.verifier.internal.keys.JwksKeySource;
 import dev.latchkey.verifier.internal.keys.KeySource;
 import java.net.URI;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A verifier whose keys come from a JWK Set URL: fetched with timeouts and a size cap, cached,
@@ -26,16 +24,6 @@ public final class JwksUrlBuilder extends VerifierBuilder<JwksUrlBuilder> {
   public JwksUrlBuilder jwks(JwksSettings settings) {
     this.jwks = Objects.requireNonNull(settings);
     return this;
-  }
-
-  @Override
-  Set<JWSAlgorithm> defaultAlgorithms() {
-    return Defaults.ALGORITHMS;
-  }
-
-  @Override
-  void checkAlgorithms(Set<JWSAlgorithm> algorithms) {
-    Algorithms.requirePublicKey(algorithms);
   }
 
   @Override

@@ -1,10 +1,8 @@
 package dev.latchkey.verifier;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.latchkey.verifier.internal.keys.InMemoryKeySource;
 import dev.latchkey.verifier.internal.keys.KeySource;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -25,16 +23,6 @@ public final class PublicKeyBuilder extends VerifierBuilder<PublicKeyBuilder> {
           JWKSet keys = read.get();
           return new InMemoryKeySource(() -> keys);
         });
-  }
-
-  @Override
-  Set<JWSAlgorithm> defaultAlgorithms() {
-    return Defaults.ALGORITHMS;
-  }
-
-  @Override
-  void checkAlgorithms(Set<JWSAlgorithm> algorithms) {
-    Algorithms.requirePublicKey(algorithms);
   }
 
   @Override

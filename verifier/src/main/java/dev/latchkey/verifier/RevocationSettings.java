@@ -51,17 +51,14 @@ public record RevocationSettings(
   }
 
   /** Settings that differ from the defaults; the record checks them all in {@link #build}. */
-  public static final class Builder {
+  public static final class Builder extends FetchSettingsBuilder<Builder> {
     private final URI uri;
     private Duration pollInterval = Defaults.REVOCATION_POLL_INTERVAL;
     private Duration retention = Defaults.REVOCATION_RETENTION;
     private Duration sinceOverlap = Defaults.REVOCATION_SINCE_OVERLAP;
-    private Duration connectTimeout = Defaults.JWKS_CONNECT_TIMEOUT;
-    private Duration readTimeout = Defaults.JWKS_READ_TIMEOUT;
-    private int maxResponseBytes = Defaults.REVOCATION_MAX_RESPONSE_BYTES;
-    private Duration backgroundCheck = Defaults.REVOCATION_BACKGROUND_CHECK;
 
     private Builder(URI uri) {
+      super(Defaults.REVOCATION_MAX_RESPONSE_BYTES, Defaults.REVOCATION_BACKGROUND_CHECK);
       this.uri = uri;
     }
 
@@ -78,26 +75,6 @@ public record RevocationSettings(
 
     public Builder sinceOverlap(Duration overlap) {
       this.sinceOverlap = overlap;
-      return this;
-    }
-
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = timeout;
-      return this;
-    }
-
-    public Builder readTimeout(Duration timeout) {
-      this.readTimeout = timeout;
-      return this;
-    }
-
-    public Builder maxResponseBytes(int bytes) {
-      this.maxResponseBytes = bytes;
-      return this;
-    }
-
-    public Builder backgroundCheck(Duration period) {
-      this.backgroundCheck = period;
       return this;
     }
 

@@ -43,11 +43,15 @@ public abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     return (B) this;
   }
 
-  /** The algorithms allowed when none are configured. */
-  abstract Set<JWSAlgorithm> defaultAlgorithms();
+  /** The algorithms allowed when none are configured: those of public keys unless overridden. */
+  Set<JWSAlgorithm> defaultAlgorithms() {
+    return Defaults.ALGORITHMS;
+  }
 
   /** Refuses algorithms the key source cannot verify (e.g. HMAC with a public key). */
-  abstract void checkAlgorithms(Set<JWSAlgorithm> algorithms);
+  void checkAlgorithms(Set<JWSAlgorithm> algorithms) {
+    Algorithms.requirePublicKey(algorithms);
+  }
 
   /** The key source; made only once every setting was checked, as it may start a thread. */
   abstract KeySource keySource();

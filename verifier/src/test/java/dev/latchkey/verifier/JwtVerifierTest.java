@@ -1,5 +1,6 @@
 package dev.latchkey.verifier;
 
+import static dev.latchkey.verifier.testing.Reasons.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,15 +36,6 @@ class JwtVerifierTest {
 
   private PublicKeyBuilder withKey() {
     return base(JwtVerifier.withJwkSet(new JWKSet(key.toPublicJWK())));
-  }
-
-  private static RejectionReason reasonOf(JwtVerifier v, String token) {
-    try {
-      v.verify(token);
-      return null;
-    } catch (TokenRejectedException e) {
-      return e.reason();
-    }
   }
 
   private String pem() throws Exception {

@@ -7,13 +7,13 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.latchkey.verifier.JwksSettings;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RejectionReason;
-import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
 import dev.latchkey.verifier.testing.Await;
 import dev.latchkey.verifier.testing.JwksServer;
 import dev.latchkey.verifier.testing.JwksServer.Mode;
 import dev.latchkey.verifier.testing.Keys;
 import dev.latchkey.verifier.testing.MutableClock;
+import dev.latchkey.verifier.testing.Reasons;
 import dev.latchkey.verifier.testing.Tokens;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,12 +76,7 @@ class JwksKeySourceTest {
   }
 
   private RejectionReason reasonOf(String token) {
-    try {
-      verifier.verify(token);
-      return null;
-    } catch (TokenRejectedException e) {
-      return e.reason();
-    }
+    return Reasons.reasonOf(verifier, token);
   }
 
   @Test

@@ -10,11 +10,11 @@ import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.PublicKeyBuilder;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.RevocationSettings;
-import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifierMetrics;
 import dev.latchkey.verifier.testing.Await;
 import dev.latchkey.verifier.testing.Keys;
 import dev.latchkey.verifier.testing.MutableClock;
+import dev.latchkey.verifier.testing.Reasons;
 import dev.latchkey.verifier.testing.RevocationServer;
 import dev.latchkey.verifier.testing.RevocationServer.Mode;
 import dev.latchkey.verifier.testing.Tokens;
@@ -108,12 +108,7 @@ class RevocationFeedTest {
   }
 
   private RejectionReason reasonOf(String token) {
-    try {
-      verifier.verify(token);
-      return null;
-    } catch (TokenRejectedException e) {
-      return e.reason();
-    }
+    return Reasons.reasonOf(verifier, token);
   }
 
   /** Moves the clock past the poll interval and waits for the poll that then falls due. */
