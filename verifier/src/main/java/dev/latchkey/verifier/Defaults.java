@@ -91,7 +91,8 @@ public final class Defaults {
   public static final Duration JWKS_OUTAGE_WINDOW = Duration.ofHours(2);
 
   /**
-   * How often the background thread checks whether a refresh is due (cheap: no fetch unless due).
+   * The background thread sleeps at most 15 s between checks whether a refresh is due (cheap: no
+   * fetch unless due); with the system ticker it otherwise sleeps until the refresh is due.
    */
   public static final Duration JWKS_BACKGROUND_CHECK = Duration.ofSeconds(15);
 
@@ -137,8 +138,8 @@ public final class Defaults {
   public static final int REVOCATION_MAX_RESPONSE_BYTES = 1024 * 1024;
 
   /**
-   * The poller thread wakes at least every 5 s (wall clock) to see whether a poll is due by the
-   * verifier's clock; with the system clock it sleeps exactly until the next poll is due.
+   * The poller thread wakes at least every 5 s to see whether a poll is due by the verifier's
+   * ticker; with the system ticker it sleeps exactly until the next poll is due.
    */
   public static final Duration REVOCATION_BACKGROUND_CHECK = Duration.ofSeconds(5);
 
