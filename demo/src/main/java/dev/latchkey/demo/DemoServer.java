@@ -1,6 +1,7 @@
 package dev.latchkey.demo;
 
 import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.RevocationSettings;
 import dev.latchkey.verifier.javalin.JwtAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -32,13 +33,10 @@ public final class DemoServer implements AutoCloseable {
   private DemoServer(DemoConfig config) {
     this.config = config;
     this.verifier =
-        JwtVerifier.builder()
-            .jwksUrl(config.jwksUrl())
+        JwtVerifier.withJwksUrl(config.jwksUrl())
             .issuer(config.issuer())
             .audience(config.audience())
-            .revocationFeed(config.revocationsUrl())
-            .revocationPollInterval(config.revocationPollInterval())
-            .revocationBackgroundCheck(min(config.revocationPollInterval(), Duration.ofSeconds(5)))
+            .revocationFeed(revocationFeed(config))
             .build();
     JwtAuth auth =
         config.delivery().equals("cookie")
@@ -59,6 +57,15 @@ public final class DemoServer implements AutoCloseable {
               javalin.routes.get("/api/status", ctx -> ctx.json(Map.of("status", "ok")));
               javalin.routes.get("/config.json", this::clientConfig);
             });
+  }
+
+  /** The auth server's feed, polled as often as the demo is configured to. */
+  public static RevocationSettings revocationFeed(DemoConfig config) {
+    Duration interval = config.revocationPollInterval();
+    return RevocationSettings.builder(config.revocationsUrl())
+        .pollInterval(interval)
+        .backgroundCheck(min(interval, Duration.ofSeconds(5)))
+        .build();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,11 +45,11 @@ class RotationWithVerifierTest {
                 .withPasswordHashing(new Argon2Params(1024, 1, 1)));
     auth.store().users().add(EMAIL, "a long enough passphrase".toCharArray());
     verifier =
-        JwtVerifier.builder()
-            .jwksUrl(URI.create(auth.jwksUrl()))
+        JwtVerifier.withJwksUrl(URI.create(auth.jwksUrl()))
             .issuer(auth.issuer())
             .audience("latchkey-demo")
             .clock(clock)
+            .ticker(() -> ChronoUnit.NANOS.between(Instant.EPOCH, clock.instant()))
             .build();
   }
 

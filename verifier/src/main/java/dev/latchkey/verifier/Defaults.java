@@ -1,11 +1,13 @@
 package dev.latchkey.verifier;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.latchkey.verifier.wire.TokenType;
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * Every default of the verifier, named once with the reason for its value. docs/verifier.md repeats
+ * Every default of the verifier, named once with the reason for its value (the wire names, such as
+ * the XSRF cookie and header, are in {@link dev.latchkey.verifier.wire}). docs/verifier.md repeats
  * this table; change both together.
  */
 public final class Defaults {
@@ -15,7 +17,7 @@ public final class Defaults {
   public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256);
 
   /** {@code at+jwt} (RFC 9068 / RFC 8725 §3.11 explicit typing): Latchkey tokens carry it. */
-  public static final Set<String> TYPES = Set.of("at+jwt");
+  public static final Set<String> TYPES = Set.of(TokenType.ACCESS_TOKEN);
 
   /**
    * 60 s of clock skew for exp, nbf and iat: enough for NTP-synchronised hosts, small against a
@@ -60,7 +62,10 @@ public final class Defaults {
    */
   public static final int JWKS_FETCHES_PER_MINUTE = 10;
 
-  /** 1 s to connect: the JWKS endpoint is near (same site); failing fast keeps requests moving. */
+  /**
+   * 1 s to connect: the JWKS endpoint is near (same site); failing fast keeps requests moving. The
+   * revocation feed uses the same connect and read timeouts by default.
+   */
   public static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   /**
@@ -86,7 +91,8 @@ public final class Defaults {
   public static final Duration JWKS_OUTAGE_WINDOW = Duration.ofHours(2);
 
   /**
-   * How often the background thread checks whether a refresh is due (cheap: no fetch unless due).
+   * The background thread sleeps at most 15 s between checks whether a refresh is due (cheap: no
+   * fetch unless due); with the system ticker it otherwise sleeps until the refresh is due.
    */
   public static final Duration JWKS_BACKGROUND_CHECK = Duration.ofSeconds(15);
 
@@ -132,20 +138,11 @@ public final class Defaults {
   public static final int REVOCATION_MAX_RESPONSE_BYTES = 1024 * 1024;
 
   /**
-   * The poller thread wakes at least every 5 s (wall clock) to see whether a poll is due by the
-   * verifier's clock; with the system clock it sleeps exactly until the next poll is due.
+   * The poller thread wakes at least every 5 s to see whether a poll is due by the verifier's
+   * ticker; with the system ticker it sleeps exactly until the next poll is due.
    */
   public static final Duration REVOCATION_BACKGROUND_CHECK = Duration.ofSeconds(5);
 
   /** 256 bits: RFC 7518 §3.2 requires an HS256 key at least as long as the hash output. */
   public static final int MIN_HMAC_SECRET_BYTES = 32;
-
-  /** The realm in {@code WWW-Authenticate}. */
-  public static final String REALM = "latchkey";
-
-  /** Angular's default XSRF cookie name. */
-  public static final String XSRF_COOKIE = "XSRF-TOKEN";
-
-  /** Angular's default XSRF header name. */
-  public static final String XSRF_HEADER = "X-XSRF-TOKEN";
 }

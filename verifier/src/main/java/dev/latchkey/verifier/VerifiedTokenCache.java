@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A bounded map from the SHA-256 of a token to its verified result. The token itself is never
  * stored (a heap dump holds no bearer tokens). Entries are dropped at exp; time claims are
- * re-checked by the verifier on every hit; the whole cache is cleared when a key is removed.
+ * re-checked by the verifier on every hit; the whole cache is cleared when a key is removed. A
+ * cache of size 0 holds nothing: its key of every token is null.
  */
 final class VerifiedTokenCache {
   /** 256-bit digest as four longs: cheap equals and hash. */
@@ -35,7 +36,11 @@ final class VerifiedTokenCache {
     this.map = new ConcurrentHashMap<>(Math.min(maxEntries, 1024) * 2);
   }
 
-  static Object keyOf(String token) {
+  /** The key of {@code token}, or null when the cache is off. */
+  Object keyOf(String token) {
+    if (maxEntries == 0) {
+      return null;
+    }
     MessageDigest md = SHA256.get();
     byte[] h = md.digest(token.getBytes(StandardCharsets.ISO_8859_1));
     ByteBuffer b = ByteBuffer.wrap(h);
@@ -43,14 +48,19 @@ final class VerifiedTokenCache {
   }
 
   VerifiedToken get(Object key) {
-    return map.get((Key) key);
+    return key == null ? null : map.get((Key) key);
   }
 
   void remove(Object key) {
-    map.remove((Key) key);
+    if (key != null) {
+      map.remove((Key) key);
+    }
   }
 
   void put(Object key, VerifiedToken token, Instant now) {
+    if (key == null) {
+      return;
+    }
     if (map.size() >= maxEntries) {
       evict(now);
     }

@@ -1,5 +1,6 @@
 package dev.latchkey.verifier;
 
+import static dev.latchkey.verifier.testing.Reasons.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,17 +30,12 @@ class JwtVerifierTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final RSAKey key = Keys.rsa("k1");
 
-  private JwtVerifier.Builder base() {
-    return JwtVerifier.builder().issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE).clock(clock);
+  private <B extends VerifierBuilder<B>> B base(B keySource) {
+    return keySource.issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE).clock(clock);
   }
 
-  private static RejectionReason reasonOf(JwtVerifier v, String token) {
-    try {
-      v.verify(token);
-      return null;
-    } catch (TokenRejectedException e) {
-      return e.reason();
-    }
+  private PublicKeyBuilder withKey() {
+    return base(JwtVerifier.withJwkSet(new JWKSet(key.toPublicJWK())));
   }
 
   private String pem() throws Exception {
@@ -50,7 +46,7 @@ class JwtVerifierTest {
 
   @Test
   void verifiedTokenCarriesTheClaims() {
-    JwtVerifier v = base().jwkSet(new JWKSet(key.toPublicJWK())).build();
+    JwtVerifier v = withKey().build();
 
     VerifiedToken t = v.verify(Tokens.rs256(key, clock, c -> c.claim("roles", List.of("student"))));
 
@@ -72,7 +68,7 @@ class JwtVerifierTest {
   void pemFileKeyVerifiesWhateverKidTheTokenNames(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("public.pem");
     Files.writeString(file, pem(), StandardCharsets.US_ASCII);
-    JwtVerifier v = base().publicKeyPem(file).build();
+    JwtVerifier v = base(JwtVerifier.withPublicKeyPem(file)).build();
 
     assertThat(v.verify(Tokens.rs256(key, clock)).subject()).isEqualTo("user-42");
     String noKid =
@@ -93,8 +89,8 @@ class JwtVerifierTest {
   void pemWithAPrivateKeyIsRefused() {
     assertThatThrownBy(
             () ->
-                base()
-                    .publicKeyPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+                base(JwtVerifier.withPublicKeyPem(
+                        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
                     .build())
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -102,7 +98,7 @@ class JwtVerifierTest {
   @Test
   void hmacSecretSourceVerifiesHs256AndRefusesEverythingElse() throws Exception {
     byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    JwtVerifier v = base().hmacSecret(secret).build();
+    JwtVerifier v = base(JwtVerifier.withSecret(secret)).build();
     SignedJWT hs =
         new SignedJWT(
             Tokens.header(JWSAlgorithm.HS256, null).build(), Tokens.claims(clock).build());
@@ -120,30 +116,30 @@ class JwtVerifierTest {
 
   @Test
   void builderRefusesUnsafeConfigurationsAtStartUp() {
-    byte[] shortSecret = new byte[31];
-    List<JwtVerifier.Builder> bad = new ArrayList<>();
-    bad.add(base()); // no key source
-    bad.add(base().hmacSecret(shortSecret));
-    bad.add(base().hmacSecret(new byte[32]).algorithms(Set.of(JWSAlgorithm.HS512)));
-    bad.add(base().hmacSecret(new byte[64]).algorithms(Set.of(JWSAlgorithm.RS256)));
-    bad.add(base().hmacSecret(new byte[64]).jwkSet(new JWKSet(key.toPublicJWK())));
-    bad.add(base().jwkSet(new JWKSet(key.toPublicJWK())).algorithms(Set.of(JWSAlgorithm.HS256)));
-    bad.add(base().jwkSet(new JWKSet(key.toPublicJWK())).algorithms(Set.of()));
-    bad.add(JwtVerifier.builder().audience("a").jwkSet(new JWKSet(key.toPublicJWK()))); // no issuer
-    bad.add(JwtVerifier.builder().issuer("i").jwkSet(new JWKSet(key.toPublicJWK()))); // no aud
-    for (JwtVerifier.Builder b : bad) {
+    // No key source, or a secret beside public keys, cannot be written: each entry point is one.
+    JWKSet publicKeys = new JWKSet(key.toPublicJWK());
+    List<VerifierBuilder<?>> bad = new ArrayList<>();
+    bad.add(base(JwtVerifier.withSecret(new byte[31])));
+    bad.add(base(JwtVerifier.withSecret(new byte[32])).algorithms(JWSAlgorithm.HS512));
+    bad.add(base(JwtVerifier.withSecret(new byte[64])).algorithms(JWSAlgorithm.RS256));
+    bad.add(withKey().algorithms(JWSAlgorithm.HS256));
+    bad.add(withKey().algorithms(Set.of()));
+    bad.add(JwtVerifier.withJwkSet(publicKeys).audience("a")); // no issuer
+    bad.add(JwtVerifier.withJwkSet(publicKeys).issuer("i")); // no audience
+    bad.add(withKey().allowedTypes());
+    bad.add(withKey().maxTokenLength(8));
+    for (VerifierBuilder<?> b : bad) {
       assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class);
     }
     assertThatThrownBy(
             () ->
-                base()
-                    .jwkSet(
+                base(JwtVerifier.withJwkSet(
                         new JWKSet(
                             new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(new byte[32])
-                                .build()))
+                                .build())))
                     .build())
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> base().jwksUrl(URI.create("file:///etc/passwd")).build())
+    assertThatThrownBy(() -> JwtVerifier.withJwksUrl(URI.create("file:///etc/passwd")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -151,8 +147,7 @@ class JwtVerifierTest {
   void isRevokedIsCalledOnlyForValidTokensAndFailsClosed() {
     List<String> seen = new ArrayList<>();
     JwtVerifier v =
-        base()
-            .jwkSet(new JWKSet(key.toPublicJWK()))
+        withKey()
             .isRevoked(
                 t -> {
                   seen.add(t.sessionId());
@@ -176,11 +171,7 @@ class JwtVerifierTest {
   @Test
   void cacheHitsRecheckTimeAndRevocation() {
     Set<String> revoked = new java.util.concurrent.ConcurrentSkipListSet<>();
-    JwtVerifier v =
-        base()
-            .jwkSet(new JWKSet(key.toPublicJWK()))
-            .isRevoked(t -> revoked.contains(t.sessionId()))
-            .build();
+    JwtVerifier v = withKey().isRevoked(t -> revoked.contains(t.sessionId())).build();
     String token =
         Tokens.rs256(
             key, clock, c -> c.expirationTime(Date.from(clock.instant().plusSeconds(120))));
@@ -199,7 +190,7 @@ class JwtVerifierTest {
 
   @Test
   void cacheIsKeyedOnTheWholeToken() {
-    JwtVerifier v = base().jwkSet(new JWKSet(key.toPublicJWK())).build();
+    JwtVerifier v = withKey().build();
     String token = Tokens.rs256(key, clock);
     v.verify(token);
     String[] p = token.split("\\.");
@@ -215,7 +206,7 @@ class JwtVerifierTest {
 
   @Test
   void cacheCanBeTurnedOff() {
-    JwtVerifier v = base().jwkSet(new JWKSet(key.toPublicJWK())).verifiedTokenCache(false).build();
+    JwtVerifier v = withKey().verifiedTokenCache(false).build();
     String token = Tokens.rs256(key, clock);
 
     v.verify(token);
@@ -227,8 +218,7 @@ class JwtVerifierTest {
 
   @Test
   void foreignIssuerTypesCanBeAllowed() {
-    JwtVerifier v =
-        base().jwkSet(new JWKSet(key.toPublicJWK())).allowedTypes("at+jwt", "JWT").build();
+    JwtVerifier v = withKey().allowedTypes("at+jwt", "JWT").build();
     JWSHeader jwt =
         new JWSHeader.Builder(JWSAlgorithm.RS256)
             .keyID("k1")
@@ -237,6 +227,46 @@ class JwtVerifierTest {
 
     assertThat(v.verify(Tokens.sign(key, jwt, Tokens.claims(clock).build())).subject())
         .isEqualTo("user-42");
+  }
+
+  @Test
+  void aSuppliedKeySetIsReadOnEveryVerificationAndARemovedKeyStopsAtOnce() {
+    RSAKey next = Keys.rsa("k2");
+    java.util.concurrent.atomic.AtomicReference<JWKSet> published =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            new JWKSet(List.of(key.toPublicJWK(), next.toPublicJWK())));
+    JwtVerifier v = base(JwtVerifier.withJwkSetSupplier(published::get)).build();
+    String byK1 = Tokens.rs256(key, clock);
+    v.verify(byK1);
+    v.verify(byK1);
+    assertThat(v.metrics().cacheHits()).isEqualTo(1);
+    assertThat(v.metrics().keysHeld()).isEqualTo(2);
+
+    published.set(new JWKSet(next.toPublicJWK())); // k1 revoked by the application
+    assertThat(v.verify(Tokens.rs256(next, clock)).keyId()).isEqualTo("k2");
+
+    assertThat(reasonOf(v, byK1)).isEqualTo(RejectionReason.UNKNOWN_KEY);
+    assertThat(v.metrics().keysHeld()).isEqualTo(1);
+    published.set(null); // a failing supplier: the token was not judged
+    assertThat(reasonOf(v, Tokens.rs256(next, clock))).isEqualTo(RejectionReason.KEYS_UNAVAILABLE);
+  }
+
+  @Test
+  void verifyIgnoringExpiryRecognisesAnExpiredTokenAndNothingElse() {
+    JwtVerifier v = withKey().build();
+    String expired =
+        Tokens.rs256(
+            key, clock, c -> c.expirationTime(Date.from(clock.instant().minusSeconds(3600))));
+
+    assertThat(reasonOf(v, expired)).isEqualTo(RejectionReason.EXPIRED);
+    assertThat(v.verifyIgnoringExpiry(expired).sessionId()).isEqualTo("session-7");
+    assertThatThrownBy(
+            () -> v.verifyIgnoringExpiry(Tokens.rs256(key, clock, c -> c.issuer("http://evil"))))
+        .isInstanceOf(TokenRejectedException.class);
+    assertThatThrownBy(() -> v.verifyIgnoringExpiry(Tokens.rs256(Keys.rsa("other"), clock)))
+        .isInstanceOf(TokenRejectedException.class);
+    assertThatThrownBy(() -> v.verifyIgnoringExpiry("x"))
+        .isInstanceOf(TokenRejectedException.class);
   }
 
   @Test

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -39,8 +38,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>two copies of the demo's API set up the same way (static files, SPA root, {@code
  *       JwtAuth.bearer} before {@code /api/lessons}, {@code /api/status}), one with the
  *       verified-token cache on and one with it off ({@code
- *       JwtVerifier.Builder.verifiedTokenCache(false)}, which the demo does not expose). They serve
- *       the lessons the demo serves, and the same list again without the middleware at {@code
+ *       VerifierBuilder.verifiedTokenCache(false)}, which the demo does not expose). They serve the
+ *       lessons the demo serves, and the same list again without the middleware at {@code
  *       /api/lessons-open}, so that the middleware's own cost can be told apart from the larger
  *       answer.
  * </ul>
@@ -68,14 +67,10 @@ public final class LessonsServers implements AutoCloseable {
 
     Mirror(DemoConfig config, boolean cache, List<Map<String, Object>> lessons) {
       verifier =
-          JwtVerifier.builder()
-              .jwksUrl(config.jwksUrl())
+          JwtVerifier.withJwksUrl(config.jwksUrl())
               .issuer(config.issuer())
               .audience(config.audience())
-              .revocationFeed(config.revocationsUrl())
-              .revocationPollInterval(config.revocationPollInterval())
-              .revocationBackgroundCheck(
-                  min(config.revocationPollInterval(), Duration.ofSeconds(5)))
+              .revocationFeed(DemoServer.revocationFeed(config))
               .verifiedTokenCache(cache)
               .build();
       JwtAuth auth = JwtAuth.bearer(verifier);
@@ -101,10 +96,6 @@ public final class LessonsServers implements AutoCloseable {
 
     public String baseUrl() {
       return "http://localhost:" + app.port();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-      return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

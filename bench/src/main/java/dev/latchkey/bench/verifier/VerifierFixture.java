@@ -61,13 +61,12 @@ public final class VerifierFixture {
       token = jwt.serialize();
       JWKSet keys = new JWKSet(key.toPublicJWK());
       uncached =
-          JwtVerifier.builder()
-              .jwkSet(keys)
+          JwtVerifier.withJwkSet(keys)
               .issuer(ISSUER)
               .audience(AUDIENCE)
               .verifiedTokenCache(false)
               .build();
-      cached = JwtVerifier.builder().jwkSet(keys).issuer(ISSUER).audience(AUDIENCE).build();
+      cached = JwtVerifier.withJwkSet(keys).issuer(ISSUER).audience(AUDIENCE).build();
       cached.verify(token); // warm the cache entry
       raw = new RSASSAVerifier(key.toRSAPublicKey());
       SignedJWT parsed = SignedJWT.parse(token);

@@ -26,8 +26,7 @@ class LoadHarnessTest {
             cheap,
             r -> {
               try (JwtVerifier verifier =
-                  JwtVerifier.builder()
-                      .jwksUrl(URI.create(r.jwksUrl()))
+                  JwtVerifier.withJwksUrl(URI.create(r.jwksUrl()))
                       .issuer(r.jwksUrl().replace("/.well-known/jwks.json", ""))
                       .audience("latchkey-demo")
                       .build()) {

@@ -18,8 +18,7 @@ class IssuerFixtureTest {
     b.setUp();
     IssuerFixture f = b.fixture();
     try (JwtVerifier verifier =
-        JwtVerifier.builder()
-            .jwkSet(f.store.keys().publicJwkSet())
+        JwtVerifier.withJwkSet(f.store.keys().publicJwkSet())
             .issuer(IssuerFixture.ISSUER)
             .audience(IssuerFixture.AUDIENCE)
             .verifiedTokenCache(false)

@@ -2,9 +2,9 @@ package dev.latchkey.verifier.javalin;
 
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.VerifiedToken;
-import dev.latchkey.verifier.http.AuthPolicy;
-import dev.latchkey.verifier.http.Outcome;
-import dev.latchkey.verifier.http.RequestView;
+import dev.latchkey.verifier.internal.http.AuthPolicy;
+import dev.latchkey.verifier.internal.http.Outcome;
+import dev.latchkey.verifier.internal.http.RequestView;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.UnauthorizedResponse;
@@ -45,11 +45,6 @@ public final class JwtAuth {
   /** The Authorization header if present, else the cookie (with the XSRF check). */
   public static JwtAuth bearerOrCookie(JwtVerifier verifier, String cookieName) {
     return new JwtAuth(AuthPolicy.of(verifier, AuthPolicy.Mode.BEARER_OR_COOKIE, cookieName));
-  }
-
-  /** Any policy, e.g. with another realm or XSRF names. */
-  public static JwtAuth of(AuthPolicy policy) {
-    return new JwtAuth(policy);
   }
 
   /** The same, with another {@code realm} in {@code WWW-Authenticate}. */

@@ -2,9 +2,9 @@ package dev.latchkey.verifier.servlet;
 
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.VerifiedToken;
-import dev.latchkey.verifier.http.AuthPolicy;
-import dev.latchkey.verifier.http.Outcome;
-import dev.latchkey.verifier.http.RequestView;
+import dev.latchkey.verifier.internal.http.AuthPolicy;
+import dev.latchkey.verifier.internal.http.Outcome;
+import dev.latchkey.verifier.internal.http.RequestView;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -30,7 +30,7 @@ public final class JwtAuthFilter implements Filter {
   private final AuthPolicy policy;
   private final boolean required;
 
-  public JwtAuthFilter(AuthPolicy policy, boolean required) {
+  private JwtAuthFilter(AuthPolicy policy, boolean required) {
     this.policy = policy;
     this.required = required;
   }
@@ -59,6 +59,11 @@ public final class JwtAuthFilter implements Filter {
   /** The same filter with another realm. */
   public JwtAuthFilter realm(String realm) {
     return new JwtAuthFilter(policy.withRealm(realm), required);
+  }
+
+  /** The same filter with other XSRF cookie and header names than Angular's defaults. */
+  public JwtAuthFilter xsrfNames(String cookieName, String headerName) {
+    return new JwtAuthFilter(policy.withXsrfNames(cookieName, headerName), required);
   }
 
   @Override

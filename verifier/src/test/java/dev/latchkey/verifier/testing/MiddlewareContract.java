@@ -41,8 +41,7 @@ public abstract class MiddlewareContract {
   @BeforeEach
   void startServer() throws Exception {
     verifier =
-        JwtVerifier.builder()
-            .jwkSet(new JWKSet(key.toPublicJWK()))
+        JwtVerifier.withJwkSet(new JWKSet(key.toPublicJWK()))
             .issuer(Tokens.ISSUER)
             .audience(Tokens.AUDIENCE)
             .clock(clock)

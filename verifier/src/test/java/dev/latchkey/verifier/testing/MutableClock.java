@@ -5,9 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock the test moves by hand. */
+/**
+ * A clock the test moves by hand: the wall clock ({@link #instant()}) and, moving with it, the
+ * monotonic ticker ({@link #nanoTime()}, for {@code VerifierBuilder.ticker(clock::nanoTime)}).
+ */
 public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now;
 
@@ -26,6 +30,11 @@ public final class MutableClock extends Clock {
   @Override
   public Instant instant() {
     return now.get();
+  }
+
+  /** Nanoseconds since the epoch of the current instant: moves exactly as the clock does. */
+  public long nanoTime() {
+    return ChronoUnit.NANOS.between(Instant.EPOCH, now.get());
   }
 
   @Override

@@ -1,0 +1,18 @@
+/**
+ * The HTTP contract between the Latchkey auth server, its clients and the application servers that
+ * verify its tokens, defined once: both the verifier's adapters and the auth server use these
+ * classes, so the two sides cannot drift apart.
+ *
+ * <ul>
+ *   <li>{@link dev.latchkey.verifier.wire.TokenType}: the {@code typ} header of a session token;
+ *   <li>{@link dev.latchkey.verifier.wire.BearerToken}: reading {@code Authorization: Bearer};
+ *   <li>{@link dev.latchkey.verifier.wire.Xsrf}: the double-submit cookie and header of cookie
+ *       mode;
+ *   <li>{@link dev.latchkey.verifier.wire.ErrorResponse}: the JSON error body and the RFC 6750
+ *       {@code WWW-Authenticate} challenge;
+ *   <li>{@link dev.latchkey.verifier.wire.RevocationFeedFormat}: the revocation feed's JSON.
+ * </ul>
+ *
+ * <p>The package depends on nothing but the JDK and Nimbus's JSON helpers.
+ */
+package dev.latchkey.verifier.wire;

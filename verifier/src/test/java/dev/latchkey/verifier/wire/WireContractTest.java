@@ -1,0 +1,102 @@
+package dev.latchkey.verifier.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.net.URI;
+import java.text.ParseException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The wire contract's one behaviour for each piece both sides read or write. */
+class WireContractTest {
+
+  @Test
+  void bearerHeaderGivesTheTokenEmptyForABareSchemeAndNullForAnotherScheme() {
+    assertThat(BearerToken.parse("Bearer abc.def.ghi")).isEqualTo("abc.def.ghi");
+    assertThat(BearerToken.parse("  bEaReR   abc  ")).isEqualTo("abc");
+    assertThat(BearerToken.parse("Bearer")).isEmpty();
+    assertThat(BearerToken.parse("Bearer ")).isEmpty();
+    assertThat(BearerToken.parse("Basic dXNlcjpwYXNz")).isNull();
+    assertThat(BearerToken.parse("BearerX abc")).isNull();
+    assertThat(BearerToken.parse("Bear")).isNull();
+    assertThat(BearerToken.parse(null)).isNull();
+    assertThat(BearerToken.parse(BearerToken.headerValue("t"))).isEqualTo("t");
+  }
+
+  @Test
+  void xsrfMatchesOnlyEqualNonEmptyValuesOnUnsafeMethods() {
+    assertThat(Xsrf.matches("abc", "abc")).isTrue();
+    assertThat(Xsrf.matches("abc", "abd")).isFalse();
+    assertThat(Xsrf.matches("abc", null)).isFalse();
+    assertThat(Xsrf.matches(null, "abc")).isFalse();
+    assertThat(Xsrf.matches("", "")).isFalse();
+    assertThat(Xsrf.isRequiredFor("post")).isTrue();
+    assertThat(Xsrf.isRequiredFor("DELETE")).isTrue();
+    assertThat(Xsrf.isRequiredFor("GET")).isFalse();
+    assertThat(Xsrf.isRequiredFor(null)).isFalse();
+    assertThat(Xsrf.COOKIE).isEqualTo("XSRF-TOKEN");
+    assertThat(Xsrf.HEADER).isEqualTo("X-XSRF-TOKEN");
+  }
+
+  @Test
+  void tokenTypesCompareWithoutCaseOrMediaTypePrefix() {
+    assertThat(TokenType.normalise("application/AT+JWT")).isEqualTo(TokenType.ACCESS_TOKEN);
+    assertThat(TokenType.normalise("JWT")).isEqualTo("jwt");
+  }
+
+  @Test
+  void errorBodyAndChallenges() throws Exception {
+    assertThat(JSONObjectUtils.parse(ErrorResponse.body("expired", "The token has expired")))
+        .containsEntry("error", "expired")
+        .containsEntry("message", "The token has expired");
+    assertThat(ErrorResponse.challenge("latchkey")).isEqualTo("Bearer realm=\"latchkey\"");
+    assertThat(ErrorResponse.invalidTokenChallenge("r", "The token has expired"))
+        .isEqualTo(
+            "Bearer realm=\"r\", error=\"invalid_token\","
+                + " error_description=\"The token has expired\"");
+    assertThatThrownBy(() -> ErrorResponse.challenge("a\"b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theFeedReadsWhatItWrites() throws Exception {
+    List<RevocationFeedFormat.Entry> revoked =
+        List.of(
+            new RevocationFeedFormat.Entry("s-1", 1_700_000_000L),
+            new RevocationFeedFormat.Entry("s-2", 1_700_000_005L));
+    String json = RevocationFeedFormat.write(revoked, 1_700_000_010L);
+
+    assertThat(json)
+        .isEqualTo(
+            "{\"revoked\":[{\"sid\":\"s-1\",\"at\":1700000000},{\"sid\":\"s-2\",\"at\":1700000005}],"
+                + "\"now\":1700000010}");
+    assertThat(RevocationFeedFormat.parse(json))
+        .isEqualTo(new RevocationFeedFormat.Page(revoked, 1_700_000_010L));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{}",
+        "{\"revoked\":[],\"now\":-1}",
+        "{\"revoked\":{},\"now\":1}",
+        "{\"revoked\":[{\"sid\":\"\",\"at\":1}],\"now\":1}",
+        "{\"revoked\":[{\"sid\":\"s\",\"at\":1.5}],\"now\":1}",
+        "{\"revoked\":[{\"sid\":\"s\"}],\"now\":1}"
+      })
+  void theFeedRefusesAnyOtherShape(String json) {
+    assertThatThrownBy(() -> RevocationFeedFormat.parse(json)).isInstanceOf(ParseException.class);
+  }
+
+  @Test
+  void sinceIsAppendedToAFeedUrlThatAlreadyHasAQuery() {
+    assertThat(RevocationFeedFormat.withSince(URI.create("https://a.example/api/revocations"), 5))
+        .isEqualTo(URI.create("https://a.example/api/revocations?since=5"));
+    assertThat(RevocationFeedFormat.withSince(URI.create("https://a.example/r?tenant=x"), 5))
+        .isEqualTo(URI.create("https://a.example/r?tenant=x&since=5"));
+  }
+}
