@@ -1,25 +1,18 @@
-import { provideHttpClient, withInterceptors, withXsrfConfiguration } from '@angular/common/http';
-import {
-  ApplicationConfig,
-  inject,
-  provideAppInitializer,
-  provideBrowserGlobalErrorListeners,
-} from '@angular/core';
+import { ApplicationConfig, inject, provideBrowserGlobalErrorListeners } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { provideLatchkey } from '@latchkey/angular';
 
 import { routes } from './app.routes';
-import { ConfigService } from './core/app-config';
-import { authInterceptor } from './core/auth.interceptor';
-import { XSRF_COOKIE_NAME, XSRF_HEADER_NAME } from './core/http-context';
+import { ConfigService, latchkeyOptions } from './core/app-config';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
-    provideAppInitializer(() => inject(ConfigService).load()),
-    provideHttpClient(
-      withInterceptors([authInterceptor]),
-      withXsrfConfiguration({ cookieName: XSRF_COOKIE_NAME, headerName: XSRF_HEADER_NAME }),
-    ),
     provideRouter(routes, withComponentInputBinding()),
+    // The demo's settings come from its server's /config.json, read once at start-up.
+    provideLatchkey(() => {
+      const config = inject(ConfigService);
+      return config.load().then(latchkeyOptions);
+    }),
   ],
 };

@@ -1,7 +1,8 @@
 import { Routes } from '@angular/router';
 
-import { CallbackPage } from './callback/callback';
-import { authGuard, signupEnabledGuard } from './core/auth.guard';
+import { authGuard, hostedLoginCallbackGuard } from '@latchkey/angular';
+
+import { signupEnabledGuard } from './core/signup-enabled.guard';
 import { LessonsPage } from './lessons/lessons';
 import { LoginPage } from './login/login';
 import { SignupPage } from './signup/signup';
@@ -16,7 +17,8 @@ export const routes: Routes = [
   {
     path: 'auth/callback',
     title: 'Logging in · Latchkey',
-    component: CallbackPage,
+    canActivate: [hostedLoginCallbackGuard],
+    children: [],
   },
   {
     path: 'signup',

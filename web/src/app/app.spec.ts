@@ -82,11 +82,14 @@ describe('App', () => {
   it('returns from the hosted login page logged in (cookie mode)', async () => {
     const { auth, http, router } = setUpApp({ delivery: 'cookie' }, routes);
     const fixture = TestBed.createComponent(App);
-    await router.navigateByUrl('/auth/callback');
-    await fixture.whenStable();
-    const req = http.expectOne('http://localhost:9000/api/session');
-    expect(req.request.withCredentials).toBe(true);
-    req.flush({ expiresIn: 600 });
+    const navigation = router.navigateByUrl('/auth/callback'); // waits for the session answer
+    await vi
+      .waitFor(() => http.expectOne('http://localhost:9000/api/session'), { timeout: 1000 })
+      .then((req) => {
+        expect(req.request.withCredentials).toBe(true);
+        req.flush({ expiresIn: 600 });
+      });
+    await navigation;
     await fixture.whenStable();
     await vi.waitFor(() => expect(router.url).toBe('/lessons'));
     expect(auth.isLoggedIn()).toBe(true);

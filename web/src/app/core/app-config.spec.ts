@@ -1,10 +1,15 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
+import { provideLatchkey } from '@latchkey/angular';
 
-import { CONFIG_URL, ConfigService, DEFAULT_CONFIG, normalizeConfig } from './app-config';
-import { authInterceptor } from './auth.interceptor';
+import {
+  CONFIG_URL,
+  ConfigService,
+  DEFAULT_CONFIG,
+  latchkeyOptions,
+  normalizeConfig,
+} from './app-config';
 
 describe('normalizeConfig', () => {
   it('reads the documented /config.json', () => {
@@ -46,11 +51,7 @@ describe('normalizeConfig', () => {
 describe('ConfigService.load', () => {
   function setUp() {
     TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(withInterceptors([authInterceptor])),
-        provideHttpClientTesting(),
-        provideRouter([]),
-      ],
+      providers: [provideLatchkey({ authUrl: '' }), provideHttpClientTesting(), provideRouter([])],
     });
     return { service: TestBed.inject(ConfigService), http: TestBed.inject(HttpTestingController) };
   }
@@ -70,7 +71,11 @@ describe('ConfigService.load', () => {
 
     expect(service.value.authUrl).toBe('http://localhost:9000');
     expect(service.config().delivery).toBe('cookie');
-    expect(service.authOrigin).toBe('http://localhost:9000');
+    expect(latchkeyOptions(service.value)).toMatchObject({
+      authUrl: 'http://localhost:9000',
+      delivery: 'cookie',
+      homePath: '/lessons',
+    });
   });
 
   it('keeps the defaults when /config.json is missing', async () => {

@@ -1,9 +1,7 @@
 import { HttpBackend, HttpClient } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
+import { Delivery, LatchkeyOptions } from '@latchkey/angular';
 import { firstValueFrom, timeout } from 'rxjs';
-
-/** How the auth server delivers the session token. */
-export type Delivery = 'body' | 'cookie';
 
 /**
  * Runtime configuration, read from `GET /config.json` before the app starts.
@@ -87,6 +85,18 @@ export function normalizeConfig(raw: unknown): AppConfig {
   });
 }
 
+/** The Latchkey options for a configuration: what `provideLatchkey()` is given. */
+export function latchkeyOptions(config: AppConfig): LatchkeyOptions {
+  return {
+    authUrl: config.authUrl,
+    apiOrigins: config.apiOrigins,
+    delivery: config.delivery,
+    refresh: config.refreshEnabled,
+    loginPath: '/login',
+    homePath: '/lessons',
+  };
+}
+
 /** Holds the runtime configuration; `load()` runs once, from an app initializer. */
 @Injectable({ providedIn: 'root' })
 export class ConfigService {
@@ -101,14 +111,8 @@ export class ConfigService {
     return this.state();
   }
 
-  /** Origin of the auth server ('' when it is this origin). */
-  get authOrigin(): string {
-    const authUrl = this.state().authUrl;
-    return authUrl === '' ? '' : new URL(authUrl).origin;
-  }
-
   /** Loads /config.json; never fails: a missing or broken file leaves the defaults. */
-  async load(): Promise<void> {
+  async load(): Promise<AppConfig> {
     try {
       const raw = await firstValueFrom(
         this.http.get<unknown>(CONFIG_URL).pipe(timeout(CONFIG_TIMEOUT_MS)),
@@ -118,6 +122,7 @@ export class ConfigService {
       console.warn(`Latchkey: ${CONFIG_URL} could not be loaded, using defaults`, err);
       this.state.set(DEFAULT_CONFIG);
     }
+    return this.state();
   }
 
   /** For tests and embedding: replace the configuration directly. */

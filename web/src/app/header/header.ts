@@ -1,8 +1,8 @@
 import { Component, inject } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive } from '@angular/router';
+import { AuthService } from '@latchkey/angular';
 
 import { ConfigService } from '../core/app-config';
-import { AuthService } from '../core/auth.service';
 
 @Component({
   selector: 'app-header',

@@ -1,8 +1,8 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { SERVER_UNAVAILABLE } from '@latchkey/angular';
 
-import { SERVER_UNAVAILABLE } from '../core/http-errors';
 import { API_ORIGIN, setCookie, setUpApp } from '../testing/test-setup';
 import { LessonsPage, XSRF_REFUSED, lessonActionErrorMessage } from './lessons';
 

@@ -1,8 +1,8 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { Component, DestroyRef, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { SERVER_UNAVAILABLE } from '@latchkey/angular';
 
-import { SERVER_UNAVAILABLE } from '../core/http-errors';
 import { Lesson, LessonsService } from './lessons.service';
 
 export const XSRF_REFUSED = 'The server refused the change (missing XSRF token).';

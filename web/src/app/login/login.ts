@@ -1,11 +1,9 @@
 import { Component, computed, inject, input, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
+import { AuthService, loginErrorMessage, safeReturnUrl } from '@latchkey/angular';
 
 import { ConfigService } from '../core/app-config';
-import { AuthService } from '../core/auth.service';
-import { loginErrorMessage } from '../core/http-errors';
-import { safeReturnUrl } from '../core/urls';
 
 /** Messages for `/login?reason=...`: why the user is on the login page. */
 export const SESSION_MESSAGES: Readonly<Record<string, string>> = {
@@ -65,7 +63,7 @@ export class LoginPage {
     this.auth.login(email.trim(), password).subscribe({
       next: () => {
         this.pending.set(false);
-        void this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
+        void this.router.navigateByUrl(safeReturnUrl(this.returnUrl(), '/lessons'));
       },
       error: (err: unknown) => {
         this.pending.set(false);

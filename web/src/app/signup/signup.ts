@@ -2,10 +2,9 @@ import { HttpClient } from '@angular/common/http';
 import { Component, DestroyRef, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
+import { authEndpointContext, signupErrorMessage } from '@latchkey/angular';
 
 import { ConfigService } from '../core/app-config';
-import { authEndpointContext } from '../core/http-context';
-import { signupErrorMessage } from '../core/http-errors';
 
 /** How long the success message shows before the login page opens. */
 export const SIGNUP_REDIRECT_DELAY_MS = 1500;

@@ -1,12 +1,10 @@
-import { provideHttpClient, withInterceptors, withXsrfConfiguration } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { inject } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, Routes, provideRouter, withComponentInputBinding } from '@angular/router';
+import { AuthService, provideLatchkey } from '@latchkey/angular';
 
-import { AppConfig, ConfigService } from '../core/app-config';
-import { authInterceptor } from '../core/auth.interceptor';
-import { AuthService } from '../core/auth.service';
-import { XSRF_COOKIE_NAME, XSRF_HEADER_NAME } from '../core/http-context';
+import { AppConfig, ConfigService, latchkeyOptions } from '../core/app-config';
 
 export const AUTH_URL = 'http://localhost:9000';
 export const API_ORIGIN = 'http://localhost:8080';
@@ -21,21 +19,21 @@ export const DEMO_CONFIG: Partial<AppConfig> = {
 };
 
 /**
- * Configures TestBed like app.config.ts (interceptor, XSRF names, router), with the
- * HTTP testing backend and the given runtime configuration.
+ * Configures TestBed like app.config.ts (Latchkey, router), with the HTTP testing backend and
+ * the given runtime configuration in place of /config.json.
  */
 export function setUpApp(config: Partial<AppConfig> = DEMO_CONFIG, routes: Routes = []) {
   TestBed.configureTestingModule({
     providers: [
-      provideHttpClient(
-        withInterceptors([authInterceptor]),
-        withXsrfConfiguration({ cookieName: XSRF_COOKIE_NAME, headerName: XSRF_HEADER_NAME }),
-      ),
-      provideHttpClientTesting(),
       provideRouter(routes, withComponentInputBinding()),
+      provideLatchkey(() => {
+        const service = inject(ConfigService);
+        service.set({ ...DEMO_CONFIG, ...config });
+        return latchkeyOptions(service.value);
+      }),
+      provideHttpClientTesting(),
     ],
   });
-  TestBed.inject(ConfigService).set({ ...DEMO_CONFIG, ...config });
   return {
     http: TestBed.inject(HttpTestingController),
     auth: TestBed.inject(AuthService),

@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
 final class AppCommand implements Callable<Integer> {
 
   @Option(
-      names = "--port",
+      names = {"--port", "--app-port"},
       defaultValue = "8080",
-      description = "HTTP port (LATCHKEY_PORT). Default: ${DEFAULT-VALUE}.")
+      description = "HTTP port (LATCHKEY_APP_PORT). Default: ${DEFAULT-VALUE}.")
   int port;
 
   @Option(

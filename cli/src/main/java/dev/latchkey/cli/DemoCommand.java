@@ -26,9 +26,9 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
   @Option(
-      names = "--port",
+      names = {"--port", "--app-port"},
       defaultValue = "8080",
-      description = "Demo application server port (LATCHKEY_PORT). Default: ${DEFAULT-VALUE}.")
+      description = "Demo application server port (LATCHKEY_APP_PORT). Default: ${DEFAULT-VALUE}.")
   int port;
 
   @Option(

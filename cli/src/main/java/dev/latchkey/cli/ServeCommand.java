@@ -34,9 +34,9 @@ final class ServeCommand implements Callable<Integer> {
   String host;
 
   @Option(
-      names = "--port",
+      names = {"--port", "--auth-port"},
       defaultValue = "9000",
-      description = "HTTP port (LATCHKEY_PORT). Default: ${DEFAULT-VALUE}.")
+      description = "HTTP port (LATCHKEY_AUTH_PORT). Default: ${DEFAULT-VALUE}.")
   int port;
 
   @Option(
@@ -123,9 +123,20 @@ final class ServeCommand implements Callable<Integer> {
       description = "Enable POST /api/signup (LATCHKEY_SIGNUP). Default: ${DEFAULT-VALUE}.")
   boolean signup;
 
+  @Option(
+      names = DemoDefaultsGuard.OVERRIDE,
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1",
+      description =
+          "Start on a non-loopback --host even with the demo audience or a localhost issuer"
+              + " (LATCHKEY_ALLOW_DEMO_DEFAULTS). Default: ${DEFAULT-VALUE}.")
+  boolean allowDemoDefaults;
+
   @Override
   public Integer call() throws Exception {
     AuthServerConfig config = config();
+    DemoDefaultsGuard.check(host, issuer, port, audience, allowDemoDefaults);
     try (Shutdown shutdown = new Shutdown();
         AuthServer server = AuthServer.start(config)) {
       System.out.printf(

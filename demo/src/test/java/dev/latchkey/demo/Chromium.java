@@ -60,7 +60,8 @@ final class Chromium {
                 .setArgs(FLAGS));
   }
 
-  private static void require(boolean condition, String why) {
+  /** Skips (or, where browser tests are required, fails) unless the condition holds. */
+  static void require(boolean condition, String why) {
     if (condition) {
       return;
     }

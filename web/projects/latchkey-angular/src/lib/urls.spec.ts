@@ -13,7 +13,9 @@ describe('urls', () => {
 
   it('follows only in-app return URLs', () => {
     expect(safeReturnUrl('/lessons?page=2')).toBe('/lessons?page=2');
-    expect(safeReturnUrl(undefined)).toBe('/lessons');
+    expect(safeReturnUrl(undefined)).toBe('/');
+    expect(safeReturnUrl(undefined, '/lessons')).toBe('/lessons');
+    expect(safeReturnUrl('/signin?x=1', '/', '/signin')).toBe('/');
     for (const bad of [
       'https://evil.example',
       '//evil.example',
@@ -22,7 +24,7 @@ describe('urls', () => {
       '/login',
       'lessons',
     ]) {
-      expect(safeReturnUrl(bad)).toBe('/lessons');
+      expect(safeReturnUrl(bad, '/lessons')).toBe('/lessons');
     }
   });
 });

@@ -1,8 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { Router } from '@angular/router';
 
-import { AUTH_URL, setUpApp } from '../testing/test-setup';
-import { EXPIRES_AT_KEY, ID_TOKEN_KEY } from './auth.service';
+import { AUTH_URL, setUpApp } from './testing/test-setup';
+import { EXPIRES_AT_KEY, ID_TOKEN_KEY } from './storage';
 
 const NOW = new Date('2026-03-01T10:00:00Z');
 
@@ -182,7 +182,7 @@ describe('AuthService', () => {
 
   describe('refresh sessions', () => {
     it('refreshes shortly before expiry and keeps the session', async () => {
-      const { auth, http } = setUpApp({ refreshEnabled: true });
+      const { auth, http } = setUpApp({ refresh: true });
       auth.setSession({ idToken: 'first', expiresIn: 900 });
 
       await vi.advanceTimersByTimeAsync(900_000 - 60_000);

@@ -3,8 +3,10 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { Router } from '@angular/router';
 import { Observable, shareReplay, tap } from 'rxjs';
 
-import { ConfigService } from './app-config';
 import { authEndpointContext } from './http-context';
+import { rolesOf } from './jwt';
+import { LatchkeyConfig } from './options';
+import { EXPIRES_AT_KEY, ID_TOKEN_KEY, LatchkeyStorage } from './storage';
 
 /** What `POST /api/login` (and `/api/refresh`, `/api/session`) answers. */
 export interface LoginResponse {
@@ -14,68 +16,58 @@ export interface LoginResponse {
   readonly expiresIn: number;
 }
 
-/** Why a session ended without the user asking; shown on the login page. */
+/** Why a session ended without the user asking; passed to the login route as `?reason=`. */
 export type SessionEndReason = 'expired' | 'unauthorized';
 
-export const ID_TOKEN_KEY = 'id_token';
-export const EXPIRES_AT_KEY = 'expires_at';
+/** The open session: when it ends and, in body mode, its token. */
+interface Session {
+  readonly expiresAt: number;
+  readonly token: string | null;
+}
 
 /** setTimeout's longest delay (about 24.8 days); longer waits are done in steps. */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 /** Refresh this long before expiry (or at 80 % of a shorter session). */
 const REFRESH_AHEAD_MS = 60_000;
 
-type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+const NO_ROLES: readonly string[] = Object.freeze([]);
 
 /**
- * localStorage, or a map in memory where the browser refuses it (privacy modes, sandboxed
- * frames): the session then lasts as long as the page.
- */
-function browserStorage(): KeyValueStore {
-  try {
-    if (typeof localStorage !== 'undefined' && localStorage !== null) {
-      return localStorage;
-    }
-  } catch {
-    // access denied: fall through
-  }
-  const memory = new Map<string, string>();
-  return {
-    getItem: (key) => memory.get(key) ?? null,
-    setItem: (key, value) => void memory.set(key, value),
-    removeItem: (key) => void memory.delete(key),
-  };
-}
-
-/**
- * The session, as the seed design describes it: `login()` posts the credentials once and
- * shares the answer, `setSession()` keeps `id_token` and `expires_at` in localStorage,
- * `logout()` removes them. In cookie mode the token lives in an HttpOnly cookie the
- * script never sees, and only `expires_at` is stored.
+ * The session. `login()` posts the credentials once and shares the answer; the session is
+ * kept as `id_token` and `expires_at` in the configured storage (cookie mode: only
+ * `expires_at`, the token lives in an HttpOnly cookie the script never sees); a timer ends it
+ * when it runs out, and with `refresh` renews it shortly before.
  */
 @Injectable({ providedIn: 'root' })
 export class AuthService {
   private readonly http = inject(HttpClient);
-  private readonly config = inject(ConfigService);
+  private readonly config = inject(LatchkeyConfig);
   private readonly router = inject(Router);
-  private readonly storage = browserStorage();
 
-  /** Epoch ms at which the current session ends, or null when logged out. */
-  private readonly session = signal<number | null>(null);
+  private readonly session = signal<Session | null>(null, {
+    equal: (a, b) => a?.expiresAt === b?.expiresAt && a?.token === b?.token,
+  });
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing: Observable<LoginResponse> | null = null;
 
-  /** True while a session is open; for templates. */
+  /** True while a session is open. */
   readonly loggedIn = computed(() => this.session() !== null);
   /** When the open session ends (epoch ms), or null. */
-  readonly expiresAt = this.session.asReadonly();
+  readonly expiresAt = computed(() => this.session()?.expiresAt ?? null);
+  /**
+   * The session's roles, from the token's `roles` claim; empty without one, when logged out,
+   * and in cookie mode (the script cannot read the token). For what the page shows only: the
+   * server decides.
+   */
+  readonly roles = computed(() => {
+    const token = this.session()?.token;
+    return token ? rolesOf(token) : NO_ROLES;
+  });
 
   constructor() {
-    if (this.isCookieMode()) {
-      this.remove(ID_TOKEN_KEY); // left over from body mode: cookie mode keeps no token
-    }
-    this.sync();
+    this.configure();
+    this.config.onChange(() => this.configure());
     const onStorage = (event: StorageEvent) => {
       if (event.key === null || event.key === ID_TOKEN_KEY || event.key === EXPIRES_AT_KEY) {
         this.sync(); // another tab logged in or out
@@ -92,10 +84,9 @@ export class AuthService {
 
   /** Posts the credentials to the auth server once; every subscriber shares that one answer. */
   login(email: string, password: string): Observable<LoginResponse> {
-    const { authUrl } = this.config.value;
     return this.http
       .post<LoginResponse>(
-        `${authUrl}/api/login`,
+        `${this.config.value.authUrl}/api/login`,
         { email, password },
         { withCredentials: this.usesAuthCookies(), context: authEndpointContext() },
       )
@@ -105,7 +96,10 @@ export class AuthService {
       );
   }
 
-  /** Stores the session from a login answer: `expires_at` = now + `expiresIn` seconds. */
+  /**
+   * Stores the session from a login answer: `expires_at` = now + `expiresIn` seconds, and in
+   * body mode `id_token`. For custom login flows; `login()` calls it.
+   */
   setSession(response: LoginResponse): void {
     const expiresIn = Number(response?.expiresIn);
     if (!Number.isFinite(expiresIn) || expiresIn <= 0) {
@@ -126,38 +120,35 @@ export class AuthService {
   }
 
   /**
-   * Ends the session here: removes `id_token` and `expires_at`. In cookie mode (or with
-   * refresh sessions) it also asks the auth server to clear its cookies.
+   * Ends the session here: removes `id_token` and `expires_at` at once, and tells the auth
+   * server when {@link serverLogout} says so.
    */
   logout(): void {
     const hadSession = this.session() !== null || this.read(EXPIRES_AT_KEY) !== null;
+    const token = this.read(ID_TOKEN_KEY); // kept for the server call
     this.remove(ID_TOKEN_KEY);
     this.remove(EXPIRES_AT_KEY);
     this.refreshing = null;
     this.sync();
-    if (hadSession && this.usesAuthCookies()) {
-      const { authUrl } = this.config.value;
-      this.http
-        .post(`${authUrl}/api/logout`, null, {
-          withCredentials: true,
-          context: authEndpointContext(),
-        })
-        .subscribe({ error: () => undefined }); // the local session is gone either way
+    if (hadSession) {
+      this.serverLogout(token)?.subscribe({ error: () => undefined }); // gone here either way
     }
   }
 
   /**
-   * Logs out because the session ended by itself, and returns to the login page with a
-   * message (and the page to come back to).
+   * Logs out because the session ended by itself, and goes to the login route with the reason
+   * (and the page to come back to).
    */
   endSession(reason: SessionEndReason): void {
+    const { loginPath } = this.config.value;
     const current = this.router.url;
-    if (this.session() === null && current.startsWith('/login')) {
+    const onLogin = current === loginPath || current.startsWith(`${loginPath}?`);
+    if (this.session() === null && onLogin) {
       return; // already ended (several requests failed at once) and on the login page
     }
     this.logout();
-    const returnUrl = current.startsWith('/login') || current === '/' ? undefined : current;
-    void this.router.navigate(['/login'], { queryParams: { reason, returnUrl } });
+    const returnUrl = onLogin || current === '/' ? undefined : current;
+    void this.router.navigate([loginPath], { queryParams: { reason, returnUrl } });
   }
 
   /**
@@ -166,9 +157,8 @@ export class AuthService {
    */
   refresh(): Observable<LoginResponse> {
     if (this.refreshing === null) {
-      const { authUrl } = this.config.value;
       this.refreshing = this.http
-        .post<LoginResponse>(`${authUrl}/api/refresh`, null, {
+        .post<LoginResponse>(`${this.config.value.authUrl}/api/refresh`, null, {
           withCredentials: true,
           context: authEndpointContext(),
         })
@@ -184,13 +174,13 @@ export class AuthService {
   }
 
   /**
-   * Asks the auth server for the session its cookie holds (`GET {authUrl}/api/session`),
-   * after the hosted login page sent the browser back here.
+   * Asks the auth server for the session its cookie holds (`GET {authUrl}/api/session`) and
+   * keeps it: after the hosted login page sent the browser back (see
+   * `hostedLoginCallbackGuard`).
    */
   checkSession(): Observable<LoginResponse> {
-    const { authUrl } = this.config.value;
     return this.http
-      .get<LoginResponse>(`${authUrl}/api/session`, {
+      .get<LoginResponse>(`${this.config.value.authUrl}/api/session`, {
         withCredentials: true,
         context: authEndpointContext(),
       })
@@ -224,13 +214,47 @@ export class AuthService {
     return this.isCookieMode() || !this.isLoggedIn() ? null : this.read(ID_TOKEN_KEY);
   }
 
+  /** Whether the open session has the role (see {@link roles}). */
+  hasRole(role: string): boolean {
+    return this.roles().includes(role);
+  }
+
+  /**
+   * The one place that decides whether and how a logout reaches the auth server. Today: only
+   * where the auth server keeps cookies for us (cookie mode, or refresh sessions), to clear
+   * them. `token` is the body-mode token as it was before the logout, for a call that sends it
+   * as `Authorization: Bearer`.
+   */
+  private serverLogout(token: string | null): Observable<unknown> | null {
+    void token; // not sent yet: see the doc comment
+    if (!this.usesAuthCookies()) {
+      return null;
+    }
+    return this.http.post(`${this.config.value.authUrl}/api/logout`, null, {
+      withCredentials: true,
+      context: authEndpointContext(),
+    });
+  }
+
+  private get storage(): LatchkeyStorage {
+    return this.config.value.storage;
+  }
+
   private isCookieMode(): boolean {
     return this.config.value.delivery === 'cookie';
   }
 
   /** Whether the auth server keeps cookies for us (session or refresh cookie). */
   private usesAuthCookies(): boolean {
-    return this.isCookieMode() || this.config.value.refreshEnabled;
+    return this.isCookieMode() || this.config.value.refresh;
+  }
+
+  /** Applies the settings in force: cookie mode keeps no token. */
+  private configure(): void {
+    if (this.isCookieMode()) {
+      this.remove(ID_TOKEN_KEY); // left over from body mode
+    }
+    this.sync();
   }
 
   /** Brings the signal and the timers in line with what is stored. */
@@ -241,13 +265,13 @@ export class AuthService {
       return;
     }
     const expiresAt = (this.getExpiration() as Date).getTime();
-    this.session.set(expiresAt);
+    this.session.set({ expiresAt, token: this.getToken() });
     const now = Date.now();
     this.expiryTimer = setTimeout(
       () => this.onExpiryTimer(),
       Math.min(expiresAt - now, MAX_TIMER_DELAY_MS),
     );
-    if (this.config.value.refreshEnabled) {
+    if (this.config.value.refresh) {
       const ahead = Math.min(REFRESH_AHEAD_MS, (expiresAt - now) * 0.2);
       this.refreshTimer = setTimeout(
         () => this.refresh().subscribe({ error: () => undefined }), // expiry timer still runs

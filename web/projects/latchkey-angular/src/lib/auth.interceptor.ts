@@ -8,9 +8,9 @@ import {
 import { inject } from '@angular/core';
 import { catchError, throwError } from 'rxjs';
 
-import { ConfigService } from './app-config';
 import { AuthService } from './auth.service';
 import { AUTH_ENDPOINT, XSRF_HEADER_NAME } from './http-context';
+import { LatchkeyConfig } from './options';
 import { requestOrigin } from './urls';
 
 /** Methods that change nothing, so need no XSRF header (Angular's own rule). */
@@ -27,10 +27,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *   requests `withCredentials` and, on unsafe methods, copies the `XSRF-TOKEN` cookie
  *   into `X-XSRF-TOKEN` (Angular's own XSRF interceptor does that for same-origin
  *   requests only).
- * - A 401 from the API ends the session and returns to the login page.
+ * - A 401 from the API ends the session and returns to the login route.
+ *
+ * `provideLatchkey()` registers it.
  */
-export const authInterceptor: HttpInterceptorFn = (req, next) => {
-  const config = inject(ConfigService);
+export const latchkeyInterceptor: HttpInterceptorFn = (req, next) => {
+  const config = inject(LatchkeyConfig);
   const auth = inject(AuthService);
   const pageHref = inject(DOCUMENT).location?.href ?? '';
   const { apiOrigins, delivery } = config.value;

@@ -14,17 +14,22 @@ export function requestOrigin(url: string, pageHref: string): string | null {
 }
 
 /**
- * A safe in-app path to go to after login: only a path on this origin
- * ("/lessons?x=1"), never "//evil.example" or "https://evil.example".
+ * A safe in-app path to go to after login (a `?returnUrl=`): only a path on this origin
+ * ("/lessons?x=1"), never "//evil.example" or "https://evil.example", nor the login route
+ * itself; `fallback` otherwise.
  */
-export function safeReturnUrl(value: unknown, fallback = '/lessons'): string {
+export function safeReturnUrl(value: unknown, fallback = '/', loginPath = '/login'): string {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) {
     return fallback;
   }
   if (value.includes('\\') || /[\u0000-\u001f]/.test(value)) {
     return fallback;
   }
-  if (value === '/login' || value.startsWith('/login?') || value.startsWith('/login/')) {
+  if (
+    value === loginPath ||
+    value.startsWith(`${loginPath}?`) ||
+    value.startsWith(`${loginPath}/`)
+  ) {
     return fallback;
   }
   return value;

@@ -1,7 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { TestBed } from '@angular/core/testing';
 
-import { API_ORIGIN, AUTH_URL, setCookie, setUpApp } from '../testing/test-setup';
+import { API_ORIGIN, AUTH_URL, setCookie, setUpApp } from './testing/test-setup';
 import { authEndpointContext } from './http-context';
 
 const NOW = new Date('2026-03-01T10:00:00Z').getTime();

@@ -1,0 +1,38 @@
+/*
+ * Public API of @latchkey/angular: everything an application imports. Anything else is
+ * internal and may change without notice.
+ */
+export { provideLatchkey, type LatchkeyOptionsSource } from './lib/provide';
+export {
+  LatchkeyConfig,
+  LATCHKEY_OPTIONS,
+  normalizeOptions,
+  type Delivery,
+  type LatchkeyOptions,
+  type LatchkeySettings,
+} from './lib/options';
+export { AuthService, type LoginResponse, type SessionEndReason } from './lib/auth.service';
+export { authGuard, roleGuard, hostedLoginCallbackGuard } from './lib/guards';
+export { latchkeyInterceptor } from './lib/auth.interceptor';
+export {
+  EXPIRES_AT_KEY,
+  ID_TOKEN_KEY,
+  MemoryStorage,
+  type LatchkeyStorage,
+  type LatchkeyStorageChoice,
+} from './lib/storage';
+export {
+  AUTH_ENDPOINT,
+  XSRF_COOKIE_NAME,
+  XSRF_HEADER_NAME,
+  authEndpointContext,
+} from './lib/http-context';
+export {
+  SERVER_UNAVAILABLE,
+  loginErrorMessage,
+  retryAfterSeconds,
+  serverMessage,
+  signupErrorMessage,
+} from './lib/http-errors';
+export { safeReturnUrl } from './lib/urls';
+export { jwtClaims } from './lib/jwt';
