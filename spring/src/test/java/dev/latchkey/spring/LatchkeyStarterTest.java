@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.latchkey.server.tokens.IssuedToken;
+import dev.latchkey.spring.testing.AuthServerFixture;
 import dev.latchkey.verifier.JwtVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;

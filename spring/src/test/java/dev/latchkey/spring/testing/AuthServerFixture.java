@@ -1,4 +1,4 @@
-package dev.latchkey.spring;
+package dev.latchkey.spring.testing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -28,12 +28,12 @@ import java.util.UUID;
 /**
  * A real Latchkey auth server on a loopback port (H2 in a temporary folder, cheap Argon2) with a
  * student and an admin, and the tokens the starter tests send: issued ones (real sessions, so they
- * can be revoked), expired and foreign-key ones.
+ * can be revoked), expired and foreign-key ones. Shared with the sample's tests (test-jar).
  */
-final class AuthServerFixture implements AutoCloseable {
-  static final String STUDENT = "student@example.com";
-  static final String ADMIN = "admin@example.com";
-  static final String PASSWORD = "correct horse battery staple 42";
+public final class AuthServerFixture implements AutoCloseable {
+  public static final String STUDENT = "student@example.com";
+  public static final String ADMIN = "admin@example.com";
+  public static final String PASSWORD = "correct horse battery staple 42";
 
   private final AuthServer server;
   private final Path dataDir;
@@ -43,7 +43,7 @@ final class AuthServerFixture implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  static AuthServerFixture start() {
+  public static AuthServerFixture start() {
     Path dir;
     try {
       dir = Files.createTempDirectory("latchkey-spring-test");
@@ -71,26 +71,26 @@ final class AuthServerFixture implements AutoCloseable {
     }
   }
 
-  AuthServer server() {
+  public AuthServer server() {
     return server;
   }
 
-  String issuer() {
+  public String issuer() {
     return server.issuer();
   }
 
   /** A session token as {@code latchkey token EMAIL} issues it (a real, revocable session). */
-  IssuedToken issue(String email) {
+  public IssuedToken issue(String email) {
     return server.store().issueToken(email);
   }
 
   /** Revokes the session of a token, as a logout does. */
-  void revoke(IssuedToken token) {
+  public void revoke(IssuedToken token) {
     server.store().sessions().revoke(token.sid());
   }
 
   /** A token of the server's active key carrying {@code roles} (until users have roles). */
-  String withRoles(String... roles) throws JOSEException {
+  public String withRoles(String... roles) throws JOSEException {
     var key = server.store().keys().active();
     Instant now = Instant.now();
     SignedJWT jwt =
@@ -112,7 +112,7 @@ final class AuthServerFixture implements AutoCloseable {
   }
 
   /** Signed by the server's active key, issued 1 h ago for 5 minutes. */
-  String expired() {
+  public String expired() {
     Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), Clock.systemUTC().getZone());
     TokenIssuer old =
         new TokenIssuer(
@@ -121,7 +121,7 @@ final class AuthServerFixture implements AutoCloseable {
   }
 
   /** Header and claims like the server's, signed by a key it never had. */
-  String forged() throws JOSEException {
+  public String forged() throws JOSEException {
     Instant now = Instant.now();
     SignedJWT jwt =
         new SignedJWT(
