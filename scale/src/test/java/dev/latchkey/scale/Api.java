@@ -34,9 +34,13 @@ final class Api {
       return status == expected;
     }
 
-    /** What a tally counts: the status, or {@code io-error}. */
+    /** What a tally counts: the status and the error code of a JSON error, or {@code io-error}. */
     String label() {
-      return status < 0 ? "io-error" : String.valueOf(status);
+      if (status < 0) {
+        return "io-error";
+      }
+      String error = status >= 400 ? error() : "";
+      return error.isEmpty() ? String.valueOf(status) : status + " " + error;
     }
 
     JsonNode json() {

@@ -45,14 +45,17 @@ final class Tally {
         .increment();
   }
 
-  /** Requests in {@code window} (null: every window) of {@code operation} (null: every one). */
+  /**
+   * Requests in {@code window} (null: every window) of {@code operation} (null: every one) whose
+   * outcome starts with {@code outcome} (null: any), e.g. {@code "503"}.
+   */
   long count(String window, String operation, String outcome) {
     long n = 0;
     for (Map.Entry<String, LongAdder> e : counts.entrySet()) {
       String[] key = e.getKey().split("\\|");
       if ((window == null || key[0].equals(window))
           && (operation == null || key[1].equals(operation))
-          && (outcome == null || key[2].equals(outcome))) {
+          && (outcome == null || key[2].startsWith(outcome))) {
         n += e.getValue().sum();
       }
     }
