@@ -408,29 +408,31 @@ class ScaleOutTest {
 
   @Test
   @Order(4)
-  void steadyMixedLoad() throws Exception {
-    section("steady mixed load through the proxy");
-    Tally tally = new Tally("steady", "steady");
-    MixedLoad load = load(tally, List.of());
-    load.runFor(Duration.ofSeconds(8));
-    print(tally.report());
-    say(
-        "%d requests in 8 s from %d clients; unexpected outcomes: %d",
-        tally.total(), load.clients(), tally.unexpected(null));
-    assertThat(tally.unexpected(null)).as("unexpected outcomes under steady load").isZero();
-  }
-
-  @Test
-  @Order(5)
   void aKilledAuthServerLosesNoSession() throws Exception {
     section("kill -9 of one auth server mid-load");
     // Sessions started on each instance directly, the one about to die included.
-    for (int i = 0; i < INSTANCES * KEPT_PER_INSTANCE; i++) {
-      LatchkeyProcess server = auth.get(i % INSTANCES);
-      String email = "kept" + i + "@scale.example.com";
-      Api.Outcome login = api.login(server.url(), email, passwords.get("kept" + i), null);
-      assertThat(login.status()).as("login of %s on %s", email, server.name()).isEqualTo(200);
-      kept.add(Api.session(email, login));
+    ExecutorService logins = Executors.newFixedThreadPool(INSTANCES);
+    try {
+      List<Future<Api.Session>> started = new ArrayList<>();
+      for (int i = 0; i < INSTANCES * KEPT_PER_INSTANCE; i++) {
+        LatchkeyProcess server = auth.get(i % INSTANCES);
+        String user = "kept" + i;
+        started.add(
+            logins.submit(
+                () -> {
+                  String email = user + "@scale.example.com";
+                  Api.Outcome login = api.login(server.url(), email, passwords.get(user), null);
+                  assertThat(login.status())
+                      .as("login of %s on %s", email, server.name())
+                      .isEqualTo(200);
+                  return Api.session(email, login);
+                }));
+      }
+      for (Future<Api.Session> session : started) {
+        kept.add(session.get());
+      }
+    } finally {
+      logins.shutdownNow();
     }
     say("%d sessions started, %d on each instance", kept.size(), KEPT_PER_INSTANCE);
 
@@ -484,7 +486,7 @@ class ScaleOutTest {
   }
 
   @Test
-  @Order(6)
+  @Order(5)
   void aPostgresRestartGives503sThenFullService() throws Exception {
     section("PostgreSQL restart mid-load (no restart of Latchkey)");
     Tally tally = new Tally("postgres", "db-up");
@@ -553,12 +555,13 @@ class ScaleOutTest {
   }
 
   @Test
-  @Order(7)
-  void exactlyOneInstanceRotatesAndAllServeTheSameKeys() throws Exception {
-    section("key rotation");
+  @Order(6)
+  void exactlyOneInstanceRotatesUnderLoadAndAllServeTheSameKeys() throws Exception {
+    section("key rotation under a mixed load through the proxy");
     // `latchkey keys rotate`, a separate process on the same database, publishes the next key; it
     // may sign one JWKS max-age after its publication, and the instances' own schedules make the
-    // switch: each checks every 60 s (fixed, from its start) and they race for it.
+    // switch: each checks every 60 s (fixed, from its start) and they race for it. A mixed load
+    // runs meanwhile: logins, refreshes, protected requests on both application servers, logouts.
     Command.Result rotate =
         Command.runOrFail(
             LatchkeyProcess.command(jar, storeArgs("keys", "rotate")), Duration.ofSeconds(60));
@@ -600,13 +603,27 @@ class ScaleOutTest {
             + " about %.1f s",
         seconds(Instant.now(), activatesAt), seconds(Instant.now(), expected));
     Instant published = Instant.ofEpochMilli(times[0]);
+    Tally tally = new Tally("rotation", "before-switch");
+    MixedLoad load = load(tally, List.of()).start();
+    Instant loadStart = Instant.now();
     // The checks drift by their own duration; one that meets a database outage retries 60 s later.
     Instant deadline = expected.plus(ROTATION_CHECK).plusSeconds(15);
     while (!"ACTIVE".equals(keyState(newKid)) && Instant.now().isBefore(deadline)) {
       Thread.sleep(250);
     }
+    tally.window("after-switch");
     say("%s is %s, %.1f s after its publication", newKid, keyState(newKid), since(published));
+    Thread.sleep(Math.max(3_000, 8_000 - Duration.between(loadStart, Instant.now()).toMillis()));
+    load.stop();
+    print(tally.report());
+    say(
+        "%d requests in %.1f s from %d clients across the switch; unexpected outcomes: %d",
+        tally.total(), since(loadStart), load.clients(), tally.unexpected(null));
     assertThat(keyState(newKid)).as("state of %s", newKid).isEqualTo("ACTIVE");
+    assertThat(tally.unexpected(null)).as("unexpected outcomes across the switch").isZero();
+    assertThat(tally.count("after-switch", "lessons", "200"))
+        .as("protected requests with tokens of the new key")
+        .isPositive();
 
     Map<String, List<String>> changes = keyChanges();
     changes.forEach((change, who) -> say("  logged by %s: %s", who, change));
@@ -639,7 +656,7 @@ class ScaleOutTest {
   }
 
   @Test
-  @Order(8)
+  @Order(7)
   void applicationServersServeValidTokensWhileEveryAuthServerIsDown() throws Exception {
     section("every auth server down");
     for (LatchkeyProcess server : auth) {
