@@ -69,9 +69,7 @@ final class LatchkeyProcess implements AutoCloseable {
   }
 
   static List<String> command(Path jar, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
+    List<String> command = java();
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(args);
@@ -91,13 +89,18 @@ final class LatchkeyProcess implements AutoCloseable {
     Path stub = scratch.resolve("no-client");
     Files.createDirectories(stub.resolve("public"));
     Files.writeString(stub.resolve("public/index.html"), "<!doctype html><title>no client</title>");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
+    List<String> command = java();
     command.add("-cp");
     command.add(jar + File.pathSeparator + stub);
     command.add(mainClass(jar));
     command.addAll(args);
+    return command;
+  }
+
+  private static List<String> java() {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_OPTIONS);
     return command;
   }
 
