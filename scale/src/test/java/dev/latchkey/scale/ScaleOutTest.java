@@ -254,9 +254,10 @@ class ScaleOutTest {
 
   @AfterAll
   void stop() {
-    section("tear-down");
     teardown.close();
-    say("every process stopped; logs in %s; whole run %.1f s", runDir, since(began));
+    if (runDir != null) {
+      say("tear-down: every process stopped; logs in %s; whole run %.1f s", runDir, since(began));
+    }
   }
 
   // ---- the steps ----------------------------------------------------------------------------
