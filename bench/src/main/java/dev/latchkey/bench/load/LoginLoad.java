@@ -153,7 +153,7 @@ public final class LoginLoad {
           new Report(
               hashMs,
               perCheckpoint * checkpoints.size(),
-              config.hashThreads(),
+              config.hashing().threads(),
               levels,
               sampleToken,
               server.jwksUrl());
