@@ -1,7 +1,7 @@
 package dev.latchkey.cli;
 
-import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.delivery.DeliveryMode;
+import dev.latchkey.server.delivery.DeliverySettings;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -69,15 +69,10 @@ final class DeliveryOptions {
               + " an absolute URL or a path here (LATCHKEY_DEFAULT_RETURN_TO). Default: /login/done.")
   String defaultReturnTo;
 
-  AuthServerConfig applyTo(AuthServerConfig config) {
-    return config
-        .withDelivery(mode)
-        .withCookieName(cookieName)
-        .withCookieDomain(cookieDomain)
-        .withInsecureCookies(insecureCookies)
-        .withHostedLogin(hostedLogin)
-        .withReturnToAllowList(returnTo)
-        .withDefaultReturnTo(defaultReturnTo);
+  /** The delivery settings these options name. */
+  DeliverySettings settings() {
+    return new DeliverySettings(
+        mode, cookieName, cookieDomain, insecureCookies, hostedLogin, returnTo, defaultReturnTo);
   }
 
   /** {@code body}, {@code cookie} or {@code both}, in any case. */

@@ -5,6 +5,9 @@ import dev.latchkey.demo.DemoServer;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.delivery.DeliveryMode;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.store.StoreSettings;
+import dev.latchkey.server.tokens.TokenSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,25 +79,24 @@ final class DemoCommand implements Callable<Integer> {
    */
   static AuthServerConfig forDemo(AuthServerConfig base, DemoConfig app, int authPort) {
     String appUrl = "http://localhost:" + app.port();
-    return base.withHost("localhost")
-        .withPort(authPort)
-        .withIssuer("http://localhost:" + authPort)
-        .withAudience(app.audience())
-        .withSignupEnabled(true)
-        .withCorsOrigins(List.of(appUrl))
-        .withDelivery(DeliveryMode.parse(app.delivery()))
-        .withCookieName(app.cookieName())
-        .withReturnToAllowList(List.of(appUrl + "/auth/callback"))
-        .withDefaultReturnTo(appUrl + "/");
+    return base.withHttp(new HttpSettings("localhost", authPort, List.of(appUrl), true))
+        .withTokens(new TokenSettings("http://localhost:" + authPort, app.audience()))
+        .withDelivery(
+            base.delivery()
+                .withMode(DeliveryMode.parse(app.delivery()))
+                .withCookieName(app.cookieName())
+                .withReturnToAllowList(List.of(appUrl + "/auth/callback"))
+                .withDefaultReturnTo(appUrl + "/"));
   }
 
   @Override
   public Integer call() throws Exception {
     DemoConfig appConfig = DemoConfig.defaults().withPort(port).withDelivery(delivery);
+    AuthServerConfig defaults = AuthServerConfig.defaults();
     AuthServerConfig authConfig =
-        forDemo(AuthServerConfig.defaults(), appConfig, authPort)
-            .withDataDir(dataDir)
-            .withSessionLength(sessionLength);
+        forDemo(defaults, appConfig, authPort)
+            .withStore(StoreSettings.embedded(dataDir))
+            .withSessions(defaults.sessions().withSessionLength(sessionLength));
     try (Shutdown shutdown = new Shutdown();
         AuthServer auth = AuthServer.start(authConfig);
         DemoServer app = DemoServer.start(appConfig.withAuthUrl(URI.create(auth.baseUrl())))) {

@@ -2,6 +2,10 @@ package dev.latchkey.cli;
 
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.keys.KeySettings;
+import dev.latchkey.server.tokens.TokenSettings;
+import dev.latchkey.server.users.HashingSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -154,25 +158,19 @@ final class ServeCommand implements Callable<Integer> {
    * @throws IllegalArgumentException for a value the server refuses (one line for the operator)
    */
   AuthServerConfig config() throws IOException {
-    AuthServerConfig config =
-        store
-            .applyTo(AuthServerConfig.defaults())
-            .withHost(host)
-            .withPort(port)
-            .withAudience(audience)
-            .withSessionLength(sessionLength)
-            .withAlgorithm(algorithm)
-            .withRotationPeriod(rotationPeriod)
-            .withJwksMaxAge(jwksMaxAge)
-            .withClockSkew(clockSkew)
-            .withCorsOrigins(corsOrigins)
-            .withSignupEnabled(signup);
-    config =
-        config.withHashPool(hashThreads != null ? hashThreads : config.hashThreads(), hashQueue);
-    if (issuer != null) {
-      config = config.withIssuer(issuer);
-    }
-    config = delivery.applyTo(config);
-    return sessions.applyTo(config);
+    AuthServerConfig defaults = AuthServerConfig.defaults();
+    KeySettings keys = defaults.keys();
+    HashingSettings hashing = defaults.hashing();
+    return new AuthServerConfig(
+        new HttpSettings(host, port, corsOrigins, signup),
+        new TokenSettings(issuer, audience),
+        store.settings(),
+        new KeySettings(
+            algorithm, rotationPeriod, jwksMaxAge, clockSkew, keys.rotationCheckInterval()),
+        new HashingSettings(
+            hashing.params(), hashThreads != null ? hashThreads : hashing.threads(), hashQueue),
+        sessions.settings(sessionLength),
+        delivery.settings(),
+        defaults.clock());
   }
 }

@@ -1,7 +1,7 @@
 package dev.latchkey.cli;
 
-import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.sessions.RefreshSettings;
+import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.throttle.ThrottleSettings;
 import java.time.Duration;
 import java.util.List;
@@ -126,13 +126,14 @@ final class SessionOptions {
               + " (LATCHKEY_REVOCATION_POLL_INTERVAL). Default: ${DEFAULT-VALUE}.")
   Duration revocationPollInterval;
 
-  AuthServerConfig applyTo(AuthServerConfig config) {
-    AuthServerConfig result =
-        config
-            .withTrustedProxies(trustedProxies)
-            .withRevocationPollInterval(revocationPollInterval)
-            .withThrottle(throttle());
-    return refresh ? result.withRefresh(refresh()) : result;
+  /** The session settings these options name, with tokens of {@code sessionLength}. */
+  SessionSettings settings(Duration sessionLength) {
+    return new SessionSettings(
+        sessionLength,
+        refresh ? refresh() : RefreshSettings.OFF,
+        throttle(),
+        trustedProxies,
+        revocationPollInterval);
   }
 
   private ThrottleSettings throttle() {

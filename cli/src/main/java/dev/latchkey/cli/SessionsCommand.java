@@ -44,7 +44,8 @@ final class SessionsCommand {
         throw new ParameterException(
             spec.commandLine(), "--user EMAIL is required on the command line");
       }
-      try (AuthStore opened = AuthStore.open(store.applyTo(AuthServerConfig.defaults()))) {
+      AuthServerConfig config = AuthServerConfig.defaults().withStore(store.settings());
+      try (AuthStore opened = AuthStore.open(config)) {
         if (!user.contains("@")
             && opened.users().list().stream().noneMatch(u -> u.id().equals(user))) {
           throw new UserException("unknown_user", "no user with id " + user);

@@ -12,7 +12,8 @@ abstract class StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (AuthStore opened = AuthStore.open(store.applyTo(AuthServerConfig.defaults()))) {
+    try (AuthStore opened =
+        AuthStore.open(AuthServerConfig.defaults().withStore(store.settings()))) {
       run(opened);
     }
     return 0;

@@ -1,6 +1,6 @@
 package dev.latchkey.cli;
 
-import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.store.StoreSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,24 +49,12 @@ final class StoreOptions {
               + " <data-dir>/master.key, generated on first start.")
   Path masterKeyFile;
 
-  AuthServerConfig applyTo(AuthServerConfig config) throws IOException {
-    AuthServerConfig result = config.withDataDir(dataDir);
-    if (dbUrl != null) {
-      result = result.withDbUrl(dbUrl);
-    }
+  /** The store these options name. */
+  StoreSettings settings() throws IOException {
     String dbPassword =
         dbPasswordFile != null
             ? Files.readString(dbPasswordFile).trim()
             : System.getenv("LATCHKEY_DB_PASSWORD");
-    if (dbUser != null || dbPassword != null) {
-      result = result.withDbCredentials(dbUser, dbPassword);
-    }
-    if (dbSchema != null) {
-      result = result.withDbSchema(dbSchema);
-    }
-    if (masterKeyFile != null) {
-      result = result.withMasterKeyFile(masterKeyFile);
-    }
-    return result;
+    return new StoreSettings(dbUrl, dbUser, dbPassword, dbSchema, dataDir, masterKeyFile, null);
   }
 }

@@ -31,8 +31,8 @@ final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (AuthStore opened =
-        AuthStore.open(store.applyTo(AuthServerConfig.defaults()).withIssuer(issuer))) {
+    AuthServerConfig config = AuthServerConfig.defaults().withStore(store.settings());
+    try (AuthStore opened = AuthStore.open(config.withTokens(config.tokens().withIssuer(issuer)))) {
       IssuedToken token = opened.issueToken(email);
       System.out.println(token.token());
     }

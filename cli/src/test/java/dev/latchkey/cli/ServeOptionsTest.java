@@ -119,7 +119,7 @@ class ServeOptionsTest {
     assertThat(refresh.idleLifetime()).isEqualTo(Duration.ofHours(12));
     assertThat(refresh.absoluteLifetime()).isEqualTo(Duration.ofDays(30));
     assertThat(refresh.reuseGrace()).isZero();
-    assertThat(config.tokenLength()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.sessions().tokenLength()).isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test

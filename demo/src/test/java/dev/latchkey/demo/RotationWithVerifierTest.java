@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;
@@ -38,11 +41,10 @@ class RotationWithVerifierTest {
     auth =
         AuthServer.start(
             AuthServerConfig.defaults()
-                .withHost("localhost")
-                .withPort(0)
-                .withDataDir(dataDir)
+                .withHttp(HttpSettings.defaults().withAddress("localhost", 0))
+                .withStore(StoreSettings.embedded(dataDir))
                 .withClock(clock)
-                .withPasswordHashing(new Argon2Params(1024, 1, 1)));
+                .withHashing(HashingSettings.defaults().withParams(new Argon2Params(1024, 1, 1))));
     auth.store().users().add(EMAIL, "a long enough passphrase".toCharArray());
     verifier =
         JwtVerifier.withJwksUrl(URI.create(auth.jwksUrl()))

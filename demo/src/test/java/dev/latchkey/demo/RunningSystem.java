@@ -3,6 +3,8 @@ package dev.latchkey.demo;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.delivery.DeliveryMode;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
 import java.net.URI;
 import java.nio.file.Path;
@@ -44,19 +46,20 @@ final class RunningSystem implements AutoCloseable {
     int appPort = FreePort.find();
     String appUrl = "http://localhost:" + appPort;
     // As `latchkey demo` configures it (DemoCommand.forDemo, in the cli module).
+    AuthServerConfig defaults = AuthServerConfig.defaults();
     AuthServerConfig config =
         customise.apply(
-            AuthServerConfig.defaults()
-                .withHost("localhost")
-                .withPort(0)
-                .withDataDir(dataDir)
-                .withSessionLength(sessionLength)
-                .withPasswordHashing(TEST_HASHING)
-                .withSignupEnabled(true)
-                .withCorsOrigins(List.of(appUrl))
-                .withDelivery(DeliveryMode.parse(delivery))
-                .withReturnToAllowList(List.of(appUrl + "/auth/callback"))
-                .withDefaultReturnTo(appUrl + "/"));
+            defaults
+                .withHttp(new HttpSettings("localhost", 0, List.of(appUrl), true))
+                .withStore(StoreSettings.embedded(dataDir))
+                .withSessions(defaults.sessions().withSessionLength(sessionLength))
+                .withHashing(defaults.hashing().withParams(TEST_HASHING))
+                .withDelivery(
+                    defaults
+                        .delivery()
+                        .withMode(DeliveryMode.parse(delivery))
+                        .withReturnToAllowList(List.of(appUrl + "/auth/callback"))
+                        .withDefaultReturnTo(appUrl + "/")));
     AuthServer auth = AuthServer.start(config);
     try {
       auth.store().users().add(EMAIL, PASSWORD.toCharArray());

@@ -13,8 +13,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.keys.KeySettings;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.tokens.TokenIssuer;
+import dev.latchkey.server.tokens.TokenSettings;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,14 +66,13 @@ final class LatchkeyFixture implements AutoCloseable {
     new SecureRandom().nextBytes(masterKey);
     AuthServerConfig config =
         AuthServerConfig.defaults()
-            .withHost("127.0.0.1")
-            .withPort(0)
-            .withAudience(AUDIENCE)
-            .withDataDir(dataDir)
-            .withMasterKey(Base64.getEncoder().encodeToString(masterKey))
-            .withPasswordHashing(new Argon2Params(1024, 1, 1))
-            .withHashPool(1, 8)
-            .withJwksMaxAge(Duration.ofSeconds(1));
+            .withHttp(HttpSettings.defaults().withAddress("127.0.0.1", 0))
+            .withTokens(TokenSettings.defaults().withAudience(AUDIENCE))
+            .withStore(
+                StoreSettings.embedded(dataDir)
+                    .withMasterKey(Base64.getEncoder().encodeToString(masterKey)))
+            .withHashing(new HashingSettings(new Argon2Params(1024, 1, 1), 1, 8))
+            .withKeys(KeySettings.defaults().withJwksMaxAge(Duration.ofSeconds(1)));
     AuthServer server = AuthServer.start(config);
     try {
       String id = server.store().users().add(EMAIL, PASSWORD.toCharArray());

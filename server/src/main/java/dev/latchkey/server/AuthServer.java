@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.http.HttpApi;
+import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.users.HashingPool;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The running auth server: HTTP endpoints, the password hashing pool and the key rotation schedule.
  *
  * <pre>{@code
- * try (AuthServer server = AuthServer.start(AuthServerConfig.defaults().withPort(0))) {
+ * AuthServerConfig config = AuthServerConfig.defaults();
+ * try (AuthServer server = AuthServer.start(config.withHttp(config.http().withPort(0)))) {
  *   System.out.println(server.jwksUrl());
  * }
  * }</pre>
@@ -55,16 +57,17 @@ public final class AuthServer implements AutoCloseable {
    * HTTP server on {@code config.port()} (0 picks a free port).
    */
   public static AuthServer start(AuthServerConfig config) {
-    int port = config.port() == 0 ? freePort(config.host()) : config.port();
-    AuthServerConfig effective = config.withPort(port);
-    String baseUrl = effective.baseUrl(port);
+    HttpSettings http = config.http();
+    int port = http.port() == 0 ? freePort(http.host()) : http.port();
+    AuthServerConfig effective = config.withHttp(http.withPort(port));
+    String baseUrl = effective.http().baseUrl(port);
     String issuer = effective.effectiveIssuer(port);
     AuthStore store = AuthStore.open(effective);
     HashingPool hashing = null;
     ScheduledExecutorService scheduler = null;
     try {
       store.keys().ensureActiveKey();
-      hashing = new HashingPool(config.hashThreads(), config.hashQueue());
+      hashing = new HashingPool(config.hashing().threads(), config.hashing().queue());
       HttpApi api = new HttpApi(effective, store, store.tokens(issuer), hashing, baseUrl);
       Javalin app = api.create().start();
       scheduler = scheduleRotation(store, config);
@@ -72,9 +75,9 @@ public final class AuthServer implements AutoCloseable {
           "Latchkey auth server at {} (issuer {}, audience {}, {} keys, signup {})",
           baseUrl,
           issuer,
-          config.audience(),
-          config.algorithm(),
-          config.signupEnabled() ? "on" : "off");
+          config.tokens().audience(),
+          config.keys().algorithm(),
+          http.signupEnabled() ? "on" : "off");
       return new AuthServer(store, hashing, scheduler, app, port, baseUrl, issuer);
     } catch (RuntimeException e) {
       if (scheduler != null) {
@@ -97,7 +100,7 @@ public final class AuthServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    long every = config.rotationCheckInterval().toMillis();
+    long every = config.keys().rotationCheckInterval().toMillis();
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {

@@ -2,6 +2,7 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.throttle.LoginThrottle;
@@ -11,6 +12,7 @@ import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.PasswordHasher;
 import dev.latchkey.server.users.UserException;
 import dev.latchkey.server.users.Users;
+import java.time.Clock;
 
 /**
  * The auth server's database with its users and signing keys, usable without HTTP (the command
@@ -34,16 +36,21 @@ public final class AuthStore implements AutoCloseable {
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
     this.database = database;
-    this.users = new Users(database, new PasswordHasher(config.passwordHashing()), config.clock());
-    this.keys = new SigningKeys(database, masterKey, config);
-    this.throttle = new LoginThrottle(database, config.sessions().throttle(), config.clock());
-    this.sessions = new Sessions(database, masterKey, config);
+    Clock clock = config.clock();
+    SessionSettings sessionSettings = config.sessions();
+    this.users = new Users(database, new PasswordHasher(config.hashing().params()), clock);
+    // retention follows the session length, also while refresh signs shorter access tokens
+    this.keys =
+        new SigningKeys(database, masterKey, config.keys(), sessionSettings.sessionLength(), clock);
+    this.throttle = new LoginThrottle(database, sessionSettings.throttle(), clock);
+    this.sessions =
+        new Sessions(database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock);
   }
 
   /** Opens the database of this configuration and brings its schema up to date. */
   public static AuthStore open(AuthServerConfig config) {
-    MasterKey masterKey = MasterKey.load(config);
-    Database database = Database.open(config);
+    MasterKey masterKey = MasterKey.load(config.store());
+    Database database = Database.open(config.store());
     return new AuthStore(config, database, masterKey);
   }
 
@@ -78,13 +85,14 @@ public final class AuthStore implements AutoCloseable {
 
   /** A token issuer for the configured issuer (or the base URL {@code http://<host>:<port>}). */
   public TokenIssuer tokens() {
-    return tokens(config.effectiveIssuer(config.port()));
+    return tokens(config.effectiveIssuer(config.http().port()));
   }
 
   /** A token issuer for a given issuer URL. */
   public TokenIssuer tokens(String issuer) {
     // tokenLength() is the access token length when refresh is on
-    return new TokenIssuer(keys, issuer, config.audience(), config.tokenLength(), config.clock());
+    return new TokenIssuer(
+        keys, issuer, config.tokens().audience(), config.sessions().tokenLength(), config.clock());
   }
 
   /**

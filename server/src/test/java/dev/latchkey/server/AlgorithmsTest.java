@@ -16,8 +16,11 @@ class AlgorithmsTest {
   @ParameterizedTest
   @ValueSource(strings = {"ES256", "PS256"})
   void selectableAlgorithmsSignVerifiableTokens(String algorithm) throws Exception {
+    AuthServerConfig fresh = TestDatabase.H2.freshConfig(tempDir);
     AuthServerConfig config =
-        TestDatabase.H2.freshConfig(tempDir).withAlgorithm(algorithm).withAudience("app");
+        fresh
+            .withKeys(fresh.keys().withAlgorithm(algorithm))
+            .withTokens(fresh.tokens().withAudience("app"));
     try (AuthServer server = AuthServer.start(config)) {
       server.store().users().add("ada@example.com", "correct horse battery".toCharArray());
 

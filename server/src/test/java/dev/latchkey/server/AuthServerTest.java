@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.keys.KeySettings;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.SigningKeyInfo;
 import dev.latchkey.server.users.Argon2Params;
@@ -23,8 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +38,8 @@ class AuthServerTest {
   @TempDir Path tempDir;
 
   private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
-    AuthServerConfig config =
-        custom.apply(
-            db.freshConfig(tempDir).withRotationCheckInterval(java.time.Duration.ofHours(1)));
+    AuthServerConfig config = TestDatabase.quiet(db.freshConfig(tempDir));
+    config = custom.apply(config);
     dropLater.add(config);
     return AuthServer.start(config);
   }
@@ -130,7 +128,8 @@ class AuthServerTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void discoveryDocumentPointsAtTheJwks(TestDatabase db) {
-    try (AuthServer server = start(db, c -> c.withIssuer("https://auth.example.com/"))) {
+    try (AuthServer server =
+        start(db, c -> c.withTokens(c.tokens().withIssuer("https://auth.example.com/")))) {
       JsonNode doc = json(get(server.discoveryUrl()));
 
       assertThat(doc.get("issuer").asText()).isEqualTo("https://auth.example.com");
@@ -167,10 +166,14 @@ class AuthServerTest {
             db,
             c ->
                 c.withClock(clock)
-                    .withRotationPeriod(period)
-                    .withJwksMaxAge(maxAge)
-                    .withSessionLength(session)
-                    .withClockSkew(skew))) {
+                    .withKeys(
+                        new KeySettings(
+                            c.keys().algorithm(),
+                            period,
+                            maxAge,
+                            skew,
+                            c.keys().rotationCheckInterval()))
+                    .withSessions(c.sessions().withSessionLength(session)))) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       String a = activeKid(server);
       String tokenA = idToken(login(server, EMAIL, PASSWORD));
@@ -321,7 +324,7 @@ class AuthServerTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void signupCreatesAccountsWithoutRevealingExistingOnes(TestDatabase db) {
-    try (AuthServer server = start(db, c -> c.withSignupEnabled(true))) {
+    try (AuthServer server = start(db, c -> c.withHttp(c.http().withSignupEnabled(true)))) {
       String url = server.baseUrl() + "/api/signup";
 
       HttpResponse<String> created = postJson(url, TestHttp.credentials(EMAIL, PASSWORD));
@@ -374,7 +377,11 @@ class AuthServerTest {
     assertThat(storedHash(config)).startsWith("$argon2id$v=19$m=256,t=1,p=1$");
 
     Argon2Params stronger = new Argon2Params(512, 2, 1);
-    try (AuthServer server = AuthServer.start(config.withPort(0).withPasswordHashing(stronger))) {
+    AuthServerConfig restarted =
+        config
+            .withHttp(config.http().withPort(0))
+            .withHashing(config.hashing().withParams(stronger));
+    try (AuthServer server = AuthServer.start(restarted)) {
       assertThat(login(server, EMAIL, "wrong password!").statusCode()).isEqualTo(401);
       assertThat(storedHash(config)).startsWith("$argon2id$v=19$m=256,t=1,p=1$");
 
@@ -454,17 +461,8 @@ class AuthServerTest {
     try (AuthStore store = AuthStore.open(config)) {
       return store
           .database()
-          .inTransaction(
-              c -> {
-                try (PreparedStatement ps =
-                    c.prepareStatement("SELECT password_hash FROM users WHERE email = ?")) {
-                  ps.setString(1, EMAIL);
-                  try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getString(1);
-                  }
-                }
-              });
+          .queryOne("SELECT password_hash FROM users WHERE email = ?", rs -> rs.getString(1), EMAIL)
+          .orElseThrow();
     }
   }
 }

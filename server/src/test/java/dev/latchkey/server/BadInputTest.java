@@ -23,7 +23,8 @@ class BadInputTest {
 
   @BeforeAll
   static void start() {
-    server = AuthServer.start(TestDatabase.H2.freshConfig(tempDir).withSignupEnabled(true));
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    server = AuthServer.start(config.withHttp(config.http().withSignupEnabled(true)));
     server.store().users().add("ada@example.com", "correct horse battery".toCharArray());
   }
 

@@ -76,7 +76,8 @@ class CombinedSessionTest {
 
   @Test
   void aCookieLogoutWithTheXsrfHeaderRevokesTheSessionAndClearsTheCookies() {
-    try (AuthServer server = start(c -> c.withDelivery(DeliveryMode.COOKIE))) {
+    try (AuthServer server =
+        start(c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
       HttpResponse<String> login = login(server, EMAIL, PASSWORD);
       String cookies = cookieHeader(login);
 
@@ -97,7 +98,8 @@ class CombinedSessionTest {
 
   @Test
   void aCrossSiteLogoutWithoutTheXsrfHeaderRevokesNothing() {
-    try (AuthServer server = start(c -> c.withDelivery(DeliveryMode.COOKIE))) {
+    try (AuthServer server =
+        start(c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
       HttpResponse<String> login = login(server, EMAIL, PASSWORD);
       String cookies = cookieHeader(login);
 
@@ -114,10 +116,14 @@ class CombinedSessionTest {
     try (AuthServer server =
         start(
             c ->
-                c.withDelivery(DeliveryMode.COOKIE)
-                    .withRefresh(
-                        RefreshSettings.on(
-                            Duration.ofMinutes(15), Duration.ofDays(1), Duration.ofDays(7))))) {
+                c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE))
+                    .withSessions(
+                        c.sessions()
+                            .withRefresh(
+                                RefreshSettings.on(
+                                    Duration.ofMinutes(15),
+                                    Duration.ofDays(1),
+                                    Duration.ofDays(7)))))) {
       HttpResponse<String> login = login(server, EMAIL, PASSWORD);
       SetCookie refreshCookie =
           SetCookie.all(login).stream()
@@ -144,7 +150,11 @@ class CombinedSessionTest {
   @Test
   void theHostedPageIsThrottledLikeTheApi() {
     try (AuthServer server =
-        start(c -> c.withThrottle(ThrottleSettings.defaults().withThresholds(2, 100)))) {
+        start(
+            c ->
+                c.withSessions(
+                    c.sessions()
+                        .withThrottle(ThrottleSettings.defaults().withThresholds(2, 100))))) {
       for (int i = 0; i < 2; i++) {
         assertThat(login(server, EMAIL, "wrong password " + i).statusCode()).isEqualTo(401);
       }

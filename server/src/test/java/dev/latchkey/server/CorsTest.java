@@ -2,6 +2,7 @@ package dev.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.server.http.HttpSettings;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,9 +20,10 @@ class CorsTest {
 
   @BeforeAll
   static void start() {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
     server =
         AuthServer.start(
-            TestDatabase.H2.freshConfig(tempDir).withCorsOrigins(List.of("http://localhost:8080")));
+            config.withHttp(config.http().withCorsOrigins(List.of("http://localhost:8080"))));
     server.store().users().add("ada@example.com", "correct horse battery".toCharArray());
   }
 
@@ -76,7 +78,7 @@ class CorsTest {
   @Test
   void wildcardOriginsAreRefusedByConfiguration() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> AuthServerConfig.defaults().withCorsOrigins(List.of("*")))
+            () -> HttpSettings.defaults().withCorsOrigins(List.of("*")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -12,6 +12,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.delivery.DeliveryMode;
+import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.delivery.SessionCookies;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -66,7 +67,8 @@ class DeliveryTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void cookieModeSetsAHostOnlySessionCookieAndAnXsrfCookie(TestDatabase db) throws Exception {
-    try (AuthServer server = start(db, c -> c.withDelivery(DeliveryMode.COOKIE))) {
+    try (AuthServer server =
+        start(db, c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
       HttpResponse<String> r = login(server, EMAIL, PASSWORD);
 
       assertThat(r.statusCode()).isEqualTo(200);
@@ -98,7 +100,8 @@ class DeliveryTest {
 
   @Test
   void bothModeSetsTheCookiesAndReturnsTheTokenInTheBody() {
-    try (AuthServer server = start(TestDatabase.H2, c -> c.withDelivery(DeliveryMode.BOTH))) {
+    try (AuthServer server =
+        start(TestDatabase.H2, c -> c.withDelivery(c.delivery().withMode(DeliveryMode.BOTH)))) {
       HttpResponse<String> r = login(server, EMAIL, PASSWORD);
 
       JsonNode body = json(r);
@@ -111,7 +114,8 @@ class DeliveryTest {
 
   @Test
   void failedLoginSetsNoCookie() {
-    try (AuthServer server = start(TestDatabase.H2, c -> c.withDelivery(DeliveryMode.COOKIE))) {
+    try (AuthServer server =
+        start(TestDatabase.H2, c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
       HttpResponse<String> r = login(server, EMAIL, "not the password");
 
       assertThat(r.statusCode()).isEqualTo(401);
@@ -124,7 +128,9 @@ class DeliveryTest {
     try (AuthServer server =
         start(
             TestDatabase.H2,
-            c -> c.withDelivery(DeliveryMode.COOKIE).withCookieDomain(".Example.com"))) {
+            c ->
+                c.withDelivery(
+                    c.delivery().withMode(DeliveryMode.COOKIE).withCookieDomain(".Example.com")))) {
       HttpResponse<String> r = login(server, EMAIL, PASSWORD);
 
       SetCookie session = SetCookie.named(r, "latchkey").orElseThrow();
@@ -142,9 +148,10 @@ class DeliveryTest {
         start(
             TestDatabase.H2,
             c ->
-                c.withDelivery(DeliveryMode.COOKIE)
-                    .withCookieName("__Host-app")
-                    .withSessionLength(java.time.Duration.ofMinutes(15)))) {
+                c.withDelivery(
+                        c.delivery().withMode(DeliveryMode.COOKIE).withCookieName("__Host-app"))
+                    .withSessions(
+                        c.sessions().withSessionLength(java.time.Duration.ofMinutes(15))))) {
       HttpResponse<String> r = login(server, EMAIL, PASSWORD);
 
       assertThat(SetCookie.named(r, "__Host-app").orElseThrow().attr("Max-Age")).isEqualTo("900");
@@ -160,7 +167,10 @@ class DeliveryTest {
     logger.addAppender(appender);
     try (AuthServer server =
         start(
-            TestDatabase.H2, c -> c.withDelivery(DeliveryMode.COOKIE).withInsecureCookies(true))) {
+            TestDatabase.H2,
+            c ->
+                c.withDelivery(
+                    c.delivery().withMode(DeliveryMode.COOKIE).withInsecureCookies(true)))) {
       HttpResponse<String> r = login(server, EMAIL, PASSWORD);
 
       SetCookie session = SetCookie.named(r, "latchkey").orElseThrow();
@@ -180,7 +190,7 @@ class DeliveryTest {
 
   @Test
   void invalidDeliverySettingsAreRefused() {
-    AuthServerConfig c = AuthServerConfig.defaults();
+    DeliverySettings c = DeliverySettings.defaults();
     assertThat(DeliveryMode.parse("Cookie")).isEqualTo(DeliveryMode.COOKIE);
     assertThatThrownBy(() -> DeliveryMode.parse("header"))
         .isInstanceOf(IllegalArgumentException.class);
@@ -193,8 +203,8 @@ class DeliveryTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> c.withCookieDomain("evil.com; Secure"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(c.delivery().effectiveCookieName()).isEqualTo("__Host-latchkey");
-    assertThat(c.withInsecureCookies(true).delivery().effectiveCookieName()).isEqualTo("latchkey");
-    assertThat(c.withDelivery(DeliveryMode.BOTH).toString()).contains("delivery=both");
+    assertThat(c.effectiveCookieName()).isEqualTo("__Host-latchkey");
+    assertThat(c.withInsecureCookies(true).effectiveCookieName()).isEqualTo("latchkey");
+    assertThat(c.withMode(DeliveryMode.BOTH).toString()).contains("delivery=both");
   }
 }

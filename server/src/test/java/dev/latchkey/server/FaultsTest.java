@@ -7,14 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.MasterKeyMismatchException;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,10 +38,9 @@ class FaultsTest {
     }
     String[] args = {"-tcpPort", "" + dbPort, "-baseDir", tempDir.toString(), "-ifNotExists"};
     Server db = Server.createTcpServer(args).start();
-    AuthServerConfig config =
-        TestDatabase.H2
-            .freshConfig(tempDir)
-            .withDbUrl("jdbc:h2:tcp://localhost:" + dbPort + "/latchkey");
+    AuthServerConfig fresh = TestDatabase.H2.freshConfig(tempDir);
+    String url = "jdbc:h2:tcp://localhost:" + dbPort + "/latchkey";
+    AuthServerConfig config = fresh.withStore(fresh.store().withDatabase(url, null, null, null));
     try (AuthServer server = AuthServer.start(config)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
@@ -68,8 +67,7 @@ class FaultsTest {
     AuthServerConfig config =
         TestDatabase.H2
             .freshConfig(tempDir)
-            .withPasswordHashing(new Argon2Params(19 * 1024, 6, 1))
-            .withHashPool(1, 1);
+            .withHashing(new HashingSettings(new Argon2Params(19 * 1024, 6, 1), 1, 1));
     try (AuthServer server = AuthServer.start(config)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
@@ -101,8 +99,8 @@ class FaultsTest {
 
   @Test
   void theEmbeddedDefaultGeneratesAnOwnerOnlyMasterKeyAndEncryptsPrivateKeys() throws Exception {
-    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir).withMasterKey(null);
-    Path keyFile = config.dataDir().resolve("master.key");
+    AuthServerConfig config = withoutMasterKey(TestDatabase.H2.freshConfig(tempDir));
+    Path keyFile = config.store().dataDir().resolve("master.key");
     try (AuthServer server = AuthServer.start(config)) {
       assertThat(Files.getPosixFilePermissions(keyFile))
           .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
@@ -122,38 +120,35 @@ class FaultsTest {
     try (AuthServer server = AuthServer.start(config)) {
       assertThat(server.port()).isPositive();
     }
-    assertThatThrownBy(() -> AuthServer.start(config.withMasterKey(MasterKey.generateBase64())))
+    StoreSettings otherKey = config.store().withMasterKey(MasterKey.generateBase64());
+    assertThatThrownBy(() -> AuthServer.start(config.withStore(otherKey)))
         .isInstanceOf(MasterKeyMismatchException.class)
         .hasMessageContaining("master key");
   }
 
   @Test
   void anOperatorMasterKeyFileMustExistAndBeValid() throws Exception {
-    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir).withMasterKey(null);
+    AuthServerConfig base = withoutMasterKey(TestDatabase.H2.freshConfig(tempDir));
     Path file = tempDir.resolve("operator.key");
-    assertThatThrownBy(() -> AuthStore.open(config.withMasterKeyFile(file)))
-        .hasMessageContaining("does not exist");
+    AuthServerConfig config = base.withStore(base.store().withMasterKeyFile(file));
+    assertThatThrownBy(() -> AuthStore.open(config)).hasMessageContaining("does not exist");
     Files.writeString(file, "not base64 of 32 bytes");
-    assertThatThrownBy(() -> AuthStore.open(config.withMasterKeyFile(file)))
-        .hasMessageContaining("not base64 of 32 bytes");
+    assertThatThrownBy(() -> AuthStore.open(config)).hasMessageContaining("not base64 of 32 bytes");
     Files.writeString(file, MasterKey.generateBase64() + "\n");
-    try (AuthServer server = AuthServer.start(config.withMasterKeyFile(file))) {
+    try (AuthServer server = AuthServer.start(config)) {
       assertThat(server.port()).isPositive();
-      assertThat(Files.exists(config.dataDir().resolve("master.key"))).isFalse();
+      assertThat(Files.exists(config.store().dataDir().resolve("master.key"))).isFalse();
     }
+  }
+
+  private static AuthServerConfig withoutMasterKey(AuthServerConfig config) {
+    return config.withStore(config.store().withMasterKey(null));
   }
 
   private static String storedPrivateKey(AuthStore store) {
     return store
         .database()
-        .inTransaction(
-            c -> {
-              try (PreparedStatement ps =
-                      c.prepareStatement("SELECT private_key_enc FROM signing_keys");
-                  ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-              }
-            });
+        .queryOne("SELECT private_key_enc FROM signing_keys", rs -> rs.getString(1))
+        .orElseThrow();
   }
 }

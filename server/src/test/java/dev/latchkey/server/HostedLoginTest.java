@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.server.delivery.DeliveryMode;
+import dev.latchkey.server.delivery.DeliverySettings;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -44,11 +45,14 @@ class HostedLoginTest {
   }
 
   private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
+    AuthServerConfig fresh = db.freshConfig(tempDir);
     AuthServerConfig config =
         custom.apply(
-            db.freshConfig(tempDir)
-                .withReturnToAllowList(List.of(APP, "http://localhost:8080"))
-                .withDefaultReturnTo(DEFAULT));
+            fresh.withDelivery(
+                fresh
+                    .delivery()
+                    .withReturnToAllowList(List.of(APP, "http://localhost:8080"))
+                    .withDefaultReturnTo(DEFAULT)));
     dropLater.add(config);
     AuthServer server = AuthServer.start(config);
     server.store().users().add(EMAIL, PASSWORD.toCharArray());
@@ -187,7 +191,9 @@ class HostedLoginTest {
     try (AuthServer server =
         start(
             TestDatabase.H2,
-            c -> c.withDelivery(DeliveryMode.COOKIE).withCookieDomain("example.com"))) {
+            c ->
+                c.withDelivery(
+                    c.delivery().withMode(DeliveryMode.COOKIE).withCookieDomain("example.com")))) {
       Form form = open(server, null);
 
       HttpResponse<String> r = submit(server, form, EMAIL, PASSWORD, "");
@@ -205,8 +211,9 @@ class HostedLoginTest {
 
   @Test
   void theBuiltInDefaultTargetIsTheSignedInPage() {
+    AuthServerConfig fresh = TestDatabase.H2.freshConfig(tempDir);
     AuthServerConfig config =
-        TestDatabase.H2.freshConfig(tempDir).withReturnToAllowList(List.of(APP));
+        fresh.withDelivery(fresh.delivery().withReturnToAllowList(List.of(APP)));
     try (AuthServer server = AuthServer.start(config)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       HttpResponse<String> r = submit(server, open(server, null), EMAIL, PASSWORD, "//evil.com");
@@ -440,14 +447,15 @@ class HostedLoginTest {
 
   @Test
   void theHostedPageCanBeTurnedOff() {
-    try (AuthServer server = start(TestDatabase.H2, c -> c.withHostedLogin(false))) {
+    try (AuthServer server =
+        start(TestDatabase.H2, c -> c.withDelivery(c.delivery().withHostedLogin(false)))) {
       assertThat(get(server.baseUrl() + "/login").statusCode()).isEqualTo(404);
     }
   }
 
   @Test
   void allowListAndDefaultAreCheckedAtConfiguration() {
-    AuthServerConfig c = AuthServerConfig.defaults();
+    DeliverySettings c = DeliverySettings.defaults();
     for (List<String> bad :
         List.of(
             List.of("https://*.example.com"),
@@ -467,10 +475,7 @@ class HostedLoginTest {
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
     }
-    assertThat(
-            c.withReturnToAllowList(List.of("HTTPS://App.Example.com/app"))
-                .delivery()
-                .returnToAllowList())
+    assertThat(c.withReturnToAllowList(List.of("HTTPS://App.Example.com/app")).returnToAllowList())
         .containsExactly("https://app.example.com/app");
   }
 }

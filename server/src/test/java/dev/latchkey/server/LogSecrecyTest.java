@@ -23,13 +23,16 @@ class LogSecrecyTest {
     String password = "Secret-Passphrase-4711";
     String token;
     String masterKey = dev.latchkey.server.keys.MasterKey.generateBase64();
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
     try (AuthServer server =
         AuthServer.start(
-            TestDatabase.H2
-                .freshConfig(tempDir)
-                .withMasterKey(masterKey)
-                .withSignupEnabled(true)
-                .withPasswordHashing(new dev.latchkey.server.users.Argon2Params(512, 1, 1)))) {
+            config
+                .withStore(config.store().withMasterKey(masterKey))
+                .withHttp(config.http().withSignupEnabled(true))
+                .withHashing(
+                    config
+                        .hashing()
+                        .withParams(new dev.latchkey.server.users.Argon2Params(512, 1, 1))))) {
       TestHttp.postJson(
           server.baseUrl() + "/api/signup", TestHttp.credentials("a@example.com", password));
       token = TestHttp.idToken(TestHttp.login(server, "a@example.com", password));

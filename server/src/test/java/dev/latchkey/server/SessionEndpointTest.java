@@ -47,11 +47,8 @@ class SessionEndpointTest {
   }
 
   private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
-    AuthServerConfig config =
-        custom.apply(
-            db.freshConfig(tempDir)
-                .withCorsOrigins(List.of(APP))
-                .withRotationCheckInterval(Duration.ofHours(1)));
+    AuthServerConfig config = TestDatabase.quiet(db.freshConfig(tempDir));
+    config = custom.apply(config.withHttp(config.http().withCorsOrigins(List.of(APP))));
     dropLater.add(config);
     AuthServer server = AuthServer.start(config);
     server.store().users().add(EMAIL, PASSWORD.toCharArray());
@@ -65,7 +62,8 @@ class SessionEndpointTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void cookieModeSessionByCookieHasNoTokenInTheBody(TestDatabase db) {
-    try (AuthServer server = start(db, c -> c.withDelivery(DeliveryMode.COOKIE))) {
+    try (AuthServer server =
+        start(db, c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
       SetCookie cookie =
           SetCookie.named(login(server, EMAIL, PASSWORD), "__Host-latchkey").orElseThrow();
 
@@ -99,7 +97,8 @@ class SessionEndpointTest {
 
   @Test
   void bothModeReturnsTheTokenFromTheCookie() {
-    try (AuthServer server = start(TestDatabase.H2, c -> c.withDelivery(DeliveryMode.BOTH))) {
+    try (AuthServer server =
+        start(TestDatabase.H2, c -> c.withDelivery(c.delivery().withMode(DeliveryMode.BOTH)))) {
       String token = idToken(login(server, EMAIL, PASSWORD));
 
       HttpResponse<String> r = get(sessionUrl(server), "Cookie", "__Host-latchkey=" + token);
@@ -110,7 +109,8 @@ class SessionEndpointTest {
 
   @Test
   void noCredentialsIs401WithAChallenge() {
-    try (AuthServer server = start(TestDatabase.H2, c -> c.withDelivery(DeliveryMode.COOKIE))) {
+    try (AuthServer server =
+        start(TestDatabase.H2, c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
       HttpResponse<String> r = get(sessionUrl(server));
 
       assertThat(r.statusCode()).isEqualTo(401);
@@ -136,7 +136,8 @@ class SessionEndpointTest {
                   .asLong())
           .isEqualTo(3600);
 
-      clock.advance(Duration.ofHours(1).plus(server.store().config().clockSkew()).plusSeconds(1));
+      clock.advance(
+          Duration.ofHours(1).plus(server.store().config().keys().clockSkew()).plusSeconds(1));
       HttpResponse<String> r = get(sessionUrl(server), "Authorization", "Bearer " + token);
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(json(r).get("error").asText()).isEqualTo("invalid_token");
@@ -221,7 +222,8 @@ class SessionEndpointTest {
 
   @Test
   void corsForTheSessionEndpointAndPreflightsOfSessionAndLogout() {
-    try (AuthServer server = start(TestDatabase.H2, c -> c.withDelivery(DeliveryMode.COOKIE))) {
+    try (AuthServer server =
+        start(TestDatabase.H2, c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
       HttpResponse<String> r = get(sessionUrl(server), "Origin", APP);
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).contains(APP);

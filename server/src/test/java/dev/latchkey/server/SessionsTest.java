@@ -49,8 +49,7 @@ class SessionsTest {
   private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
     AuthServerConfig config =
         custom.apply(
-            db.freshConfig(tempDir.resolve("s" + dropLater.size()))
-                .withRotationCheckInterval(Duration.ofHours(1))
+            TestDatabase.quiet(db.freshConfig(tempDir.resolve("s" + dropLater.size())))
                 .withClock(clock));
     dropLater.add(config);
     AuthServer server = AuthServer.start(config);
@@ -62,9 +61,11 @@ class SessionsTest {
     return start(
         db,
         c ->
-            c.withRefresh(
-                RefreshSettings.on(
-                    Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(8))));
+            c.withSessions(
+                c.sessions()
+                    .withRefresh(
+                        RefreshSettings.on(
+                            Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(8)))));
   }
 
   @AfterEach
@@ -186,7 +187,10 @@ class SessionsTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void revocationFeedFiltersBySinceAndForgetsExpiredTokens(TestDatabase db) throws Exception {
-    try (AuthServer server = start(db, c -> c.withRevocationPollInterval(Duration.ofSeconds(20)))) {
+    try (AuthServer server =
+        start(
+            db,
+            c -> c.withSessions(c.sessions().withRevocationPollInterval(Duration.ofSeconds(20))))) {
       String s1 = sid(idToken(login(server, EMAIL, PASSWORD)));
       long t1 = clock.instant().getEpochSecond();
       server.store().sessions().revoke(s1);

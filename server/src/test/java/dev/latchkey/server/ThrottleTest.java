@@ -32,8 +32,7 @@ class ThrottleTest {
   private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
     AuthServerConfig config =
         custom.apply(
-            db.freshConfig(tempDir.resolve("s" + dropLater.size()))
-                .withRotationCheckInterval(Duration.ofHours(1))
+            TestDatabase.quiet(db.freshConfig(tempDir.resolve("s" + dropLater.size())))
                 .withClock(clock));
     dropLater.add(config);
     return AuthServer.start(config);
@@ -64,7 +63,12 @@ class ThrottleTest {
   @EnumSource(TestDatabase.class)
   void accountLocksAfterThresholdDoublingToTheCapWithoutHashingAndSuccessResets(TestDatabase db) {
     try (AuthServer server =
-        start(db, c -> c.withThrottle(ThrottleSettings.defaults().withThresholds(5, 1000)))) {
+        start(
+            db,
+            c ->
+                c.withSessions(
+                    c.sessions()
+                        .withThrottle(ThrottleSettings.defaults().withThresholds(5, 1000))))) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       for (int i = 0; i < 5; i++) {
         assertThat(login(server, EMAIL, WRONG).statusCode()).isEqualTo(401);
@@ -118,7 +122,8 @@ class ThrottleTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void addressCounterBehindATrustedProxyIsSeparateFromTheAccountCounter(TestDatabase db) {
-    try (AuthServer server = start(db, c -> c.withTrustedProxies(List.of("127.0.0.0/8")))) {
+    try (AuthServer server =
+        start(db, c -> c.withSessions(c.sessions().withTrustedProxies(List.of("127.0.0.0/8"))))) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       String attacker = "203.0.113.7";
       for (int i = 0; i < 20; i++) {
@@ -150,7 +155,8 @@ class ThrottleTest {
       }
       assertLocked(loginFrom(server, "198.51.100.99", "fresh@example.com", WRONG), 1);
     }
-    try (AuthServer server = start(db, c -> c.withThrottle(ThrottleSettings.off()))) {
+    try (AuthServer server =
+        start(db, c -> c.withSessions(c.sessions().withThrottle(ThrottleSettings.off())))) {
       for (int i = 0; i < 8; i++) {
         assertThat(login(server, EMAIL, WRONG).statusCode()).isEqualTo(401);
       }

@@ -7,7 +7,10 @@ import dev.latchkey.demo.DemoConfig;
 import dev.latchkey.demo.DemoServer;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.javalin.JwtAuth;
 import io.javalin.Javalin;
@@ -114,11 +117,11 @@ public final class LessonsServers implements AutoCloseable {
       a =
           AuthServer.start(
               AuthServerConfig.defaults()
-                  .withHost("localhost")
-                  .withPort(0)
-                  .withDataDir(dataDir)
+                  .withHttp(HttpSettings.defaults().withAddress("localhost", 0))
+                  .withStore(StoreSettings.embedded(dataDir))
                   // One login only: the hash parameters do not matter here.
-                  .withPasswordHashing(new Argon2Params(1024, 1, 1)));
+                  .withHashing(
+                      HashingSettings.defaults().withParams(new Argon2Params(1024, 1, 1))));
       a.store().users().add(EMAIL, PASSWORD.toCharArray());
       token = login(a);
       DemoConfig config = DemoConfig.defaults().withPort(0).withAuthUrl(URI.create(a.baseUrl()));

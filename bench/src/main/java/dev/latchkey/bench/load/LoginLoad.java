@@ -3,7 +3,10 @@ package dev.latchkey.bench.load;
 import dev.latchkey.bench.TempDirs;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import dev.latchkey.server.users.PasswordHasher;
 import java.io.IOException;
 import java.net.URI;
@@ -106,10 +109,9 @@ public final class LoginLoad {
     Path dir = TempDirs.create("latchkey-bench-login");
     AuthServerConfig config =
         AuthServerConfig.defaults()
-            .withHost("127.0.0.1")
-            .withPort(0)
-            .withDataDir(dir)
-            .withPasswordHashing(o.argon2());
+            .withHttp(HttpSettings.defaults().withAddress("127.0.0.1", 0))
+            .withStore(StoreSettings.embedded(dir))
+            .withHashing(HashingSettings.defaults().withParams(o.argon2()));
     try (AuthServer server = AuthServer.start(config)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       HttpClient client =
@@ -151,7 +153,7 @@ public final class LoginLoad {
           new Report(
               hashMs,
               perCheckpoint * checkpoints.size(),
-              config.hashThreads(),
+              config.hashing().threads(),
               levels,
               sampleToken,
               server.jwksUrl());

@@ -7,9 +7,12 @@ import dev.latchkey.bench.TempDirs;
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.keys.ActiveKey;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
+import dev.latchkey.server.tokens.TokenSettings;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.text.ParseException;
@@ -48,10 +51,9 @@ public final class IssuerFixture implements AutoCloseable {
     dataDir = TempDirs.create("latchkey-bench-issuer");
     AuthServerConfig config =
         AuthServerConfig.defaults()
-            .withDataDir(dataDir)
-            .withIssuer(ISSUER)
-            .withAudience(AUDIENCE)
-            .withPasswordHashing(CHEAP);
+            .withStore(StoreSettings.embedded(dataDir))
+            .withTokens(new TokenSettings(ISSUER, AUDIENCE))
+            .withHashing(HashingSettings.defaults().withParams(CHEAP));
     store = AuthStore.open(config);
     try {
       store.keys().ensureActiveKey();

@@ -58,13 +58,17 @@ public final class HttpApi {
     this.store = store;
     this.tokens = tokens;
     this.hashing = hashing;
-    this.cors = new Cors(config.corsOrigins());
+    this.cors = new Cors(config.http().corsOrigins());
     this.baseUrl = baseUrl;
     this.passwordLogin = new PasswordLogin(store, tokens, hashing);
-    SessionCookies cookies = new SessionCookies(config.delivery(), config.tokenLength());
+    SessionCookies cookies = new SessionCookies(config.delivery(), config.sessions().tokenLength());
     SessionTokenVerifier ownTokens =
         new SessionTokenVerifier(
-            store.keys(), tokens.issuer(), tokens.audience(), config.clock(), config.clockSkew());
+            store.keys(),
+            tokens.issuer(),
+            tokens.audience(),
+            config.clock(),
+            config.keys().clockSkew());
     this.sessionStatus =
         new SessionStatusEndpoint(config.delivery().mode(), cookies, ownTokens, store.sessions());
     this.sessions = new SessionEndpoints(config, store, tokens, cors, sessionStatus, ownTokens);
@@ -86,8 +90,8 @@ public final class HttpApi {
     c.startup.showJavalinBanner = false;
     c.startup.showOldJavalinVersionWarning = false;
     c.http.maxRequestSize = Json.MAX_BODY_BYTES;
-    c.jetty.host = config.host();
-    c.jetty.port = config.port();
+    c.jetty.host = config.http().host();
+    c.jetty.port = config.http().port();
     c.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
 
     c.routes.before(this::commonHeaders);
@@ -153,7 +157,7 @@ public final class HttpApi {
   }
 
   private void signup(Context ctx) {
-    if (!config.signupEnabled()) {
+    if (!config.http().signupEnabled()) {
       throw notFoundError();
     }
     Map<String, String> body = Json.readStringFields(ctx, CREDENTIAL_FIELDS, MAX_FIELD_LENGTH);
@@ -189,7 +193,7 @@ public final class HttpApi {
 
   private void jwks(Context ctx) {
     String json = store.keys().publicJwkSet().toString(true);
-    ctx.header("Cache-Control", "public, max-age=" + config.jwksMaxAge().toSeconds());
+    ctx.header("Cache-Control", "public, max-age=" + config.keys().jwksMaxAge().toSeconds());
     Json.writeRaw(ctx, 200, json);
   }
 
@@ -202,13 +206,13 @@ public final class HttpApi {
     doc.put("subject_types_supported", List.of("public"));
     doc.put("response_types_supported", List.of("id_token"));
     doc.put("claims_supported", List.of("iss", "sub", "aud", "iat", "exp", "jti", "sid"));
-    ctx.header("Cache-Control", "public, max-age=" + config.jwksMaxAge().toSeconds());
+    ctx.header("Cache-Control", "public, max-age=" + config.keys().jwksMaxAge().toSeconds());
     Json.write(ctx, 200, doc);
   }
 
   private List<String> signingAlgorithms() {
     Set<String> algs = new java.util.LinkedHashSet<>();
-    algs.add(config.algorithm());
+    algs.add(config.keys().algorithm());
     for (SigningKeyInfo key : store.keys().published()) {
       algs.add(key.algorithm());
     }

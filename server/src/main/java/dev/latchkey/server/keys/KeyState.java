@@ -16,4 +16,9 @@ public enum KeyState {
   public boolean published() {
     return this == NEXT || this == ACTIVE || this == RETIRED;
   }
+
+  /** The state in lower case, as operators read it. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -1,6 +1,6 @@
 package dev.latchkey.server.keys;
 
-import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.store.StoreSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -46,22 +46,22 @@ public final class MasterKey {
    * Finds the master key: the configured value, else {@value #ENV}, else the configured file, else
    * {@code dataDir/master.key}, generated with owner-only permissions if it does not exist.
    */
-  public static MasterKey load(AuthServerConfig config) {
-    if (config.masterKey() != null) {
-      return fromBase64(config.masterKey(), "the configured master key");
+  public static MasterKey load(StoreSettings settings) {
+    if (settings.masterKey() != null) {
+      return fromBase64(settings.masterKey(), "the configured master key");
     }
     String env = System.getenv(ENV);
     if (env != null && !env.isBlank()) {
       return fromBase64(env, ENV);
     }
-    if (config.masterKeyFile() != null) {
-      Path file = config.masterKeyFile();
+    if (settings.masterKeyFile() != null) {
+      Path file = settings.masterKeyFile();
       if (!Files.isRegularFile(file)) {
         throw new IllegalStateException("master key file " + file + " does not exist");
       }
       return readFile(file);
     }
-    Path file = config.dataDir().resolve("master.key");
+    Path file = settings.dataDir().resolve("master.key");
     if (Files.isRegularFile(file)) {
       return readFile(file);
     }

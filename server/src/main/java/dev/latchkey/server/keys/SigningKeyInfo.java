@@ -24,7 +24,7 @@ public record SigningKeyInfo(
   /** One line for the command line: {@code kid state algorithm created ...}. */
   public String describe() {
     StringBuilder s = new StringBuilder();
-    s.append(kid).append(' ').append(state.name().toLowerCase(java.util.Locale.ROOT));
+    s.append(kid).append(' ').append(state.label());
     s.append(' ').append(algorithm).append(" created=").append(createdAt);
     append(s, "activates", state == KeyState.NEXT ? activatesAt : null);
     append(s, "activated", activatedAt);

@@ -7,15 +7,14 @@ package dev.latchkey.server.sessions;
 public final class RefreshRejected extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final String reason;
+  private final RefreshFailure reason;
 
-  RefreshRejected(String reason) {
-    super("refresh token rejected: " + reason, null, false, false);
+  RefreshRejected(RefreshFailure reason) {
+    super("refresh token rejected: " + reason.label(), null, false, false);
     this.reason = reason;
   }
 
-  /** {@code malformed}, {@code unknown}, {@code expired}, {@code revoked} or {@code reused}. */
-  public String reason() {
+  public RefreshFailure reason() {
     return reason;
   }
 }

@@ -1,31 +1,23 @@
 package dev.latchkey.server.sessions;
 
-import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.store.Database;
+import dev.latchkey.server.store.RaceLost;
+import dev.latchkey.server.store.Sql;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
-import dev.latchkey.server.users.EmailAddress;
 import dev.latchkey.server.users.UserException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
+import dev.latchkey.server.users.Users;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,33 +26,44 @@ import org.slf4j.LoggerFactory;
  * session, or every session of a user); the revocation feed; and refresh token families.
  *
  * <p>A refresh family is the session itself: it has exactly one current refresh token, stored only
- * as its SHA-256. The first token is 256 random bits; each rotation's successor is HMAC-SHA256 of
- * its predecessor under a key derived from the master key. That lets a parallel tab presenting a
- * just-spent token (within the grace interval) be given the family's current token without storing
- * any token in clear. Every rotation is a conditional update of the session row, so two instances
+ * as its hash ({@link RefreshTokenChain}). What a presented token gets is decided by {@link
+ * RefreshPolicy}; every rotation is a conditional update of the session row, so two instances
  * racing on one token cannot both rotate it.
  */
 public final class Sessions {
   private static final Logger log = LoggerFactory.getLogger(Sessions.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
-  private static final int MAX_CHAIN_WALK = 64;
   private static final int ATTEMPTS = 4;
+  private static final String FAMILY_COLUMNS =
+      "sid, user_id, idle_expires_at, absolute_expires_at, revoked_at, refresh_hash";
 
   private final Database db;
+  private final Users users;
+  private final SessionSettings settings;
   private final RefreshSettings refresh;
-  private final Duration tokenLength;
   private final Duration clockSkew;
   private final Clock clock;
-  private final byte[] chainKey;
+  private final RefreshPolicy policy;
 
-  public Sessions(Database db, MasterKey masterKey, AuthServerConfig config) {
+  /**
+   * @param clockSkew how long after its {@code exp} a token may still be accepted somewhere
+   */
+  public Sessions(
+      Database db,
+      Users users,
+      MasterKey masterKey,
+      SessionSettings settings,
+      Duration clockSkew,
+      Clock clock) {
     this.db = db;
-    this.refresh = config.sessions().refresh();
-    this.tokenLength = config.tokenLength();
-    this.clockSkew = config.clockSkew();
-    this.clock = config.clock();
-    this.chainKey = masterKey.deriveKey("latchkey refresh token chain v1");
+    this.users = users;
+    this.settings = settings;
+    this.refresh = settings.refresh();
+    this.clockSkew = clockSkew;
+    this.clock = clock;
+    this.policy =
+        new RefreshPolicy(
+            refresh, new RefreshTokenChain(masterKey.deriveKey("latchkey refresh token chain v1")));
   }
 
   public boolean refreshEnabled() {
@@ -82,26 +85,20 @@ public final class Sessions {
     boolean refreshing = withRefresh && refresh.enabled();
     long absolute = refreshing ? now + refresh.absoluteLifetime().toMillis() : accessExpiry(now);
     long idle = refreshing ? Math.min(absolute, now + refresh.idleLifetime().toMillis()) : absolute;
-    String refreshToken = refreshing ? randomToken() : null;
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO sessions (sid, user_id, created_at, last_used_at, idle_expires_at,"
-                      + " absolute_expires_at, access_expires_at, refresh_hash, refresh_rotated_at)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, sid);
-            ps.setString(2, user.id());
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.setLong(5, idle);
-            ps.setLong(6, absolute);
-            ps.setLong(7, accessExpiry(now));
-            ps.setString(8, refreshToken == null ? null : hash(refreshToken));
-            ps.setObject(9, refreshToken == null ? null : now, java.sql.Types.BIGINT);
-            return ps.executeUpdate();
-          }
-        });
+    String refreshToken = refreshing ? RefreshTokenChain.first() : null;
+    db.update(
+        "INSERT INTO sessions (sid, user_id, created_at, last_used_at, idle_expires_at,"
+            + " absolute_expires_at, access_expires_at, refresh_hash, refresh_rotated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        sid,
+        user.id(),
+        now,
+        now,
+        idle,
+        absolute,
+        accessExpiry(now),
+        refreshToken == null ? null : RefreshTokenChain.hash(refreshToken),
+        refreshToken == null ? null : now);
     return new SessionTokens(
         access, refreshToken, refreshToken == null ? null : Instant.ofEpochMilli(absolute));
   }
@@ -119,149 +116,109 @@ public final class Sessions {
       throw new IllegalStateException("refresh sessions are off");
     }
     if (presented == null || !TOKEN_SHAPE.matcher(presented).matches()) {
-      throw new RefreshRejected("malformed");
+      throw new RefreshRejected(RefreshFailure.MALFORMED);
     }
-    Outcome outcome = withRetries(c -> refreshLocked(c, presented));
-    if (outcome.rejected() != null) {
-      if (outcome.rejected().equals("reused")) {
-        log.warn("Refresh token reuse: revoked session {} (possible token theft)", outcome.sid());
-      }
-      throw new RefreshRejected(outcome.rejected());
+    RefreshDecision decision =
+        db.inTransactionRetrying(
+            ATTEMPTS,
+            c -> refreshLocked(c, presented),
+            () -> new RefreshRejected(RefreshFailure.CONTENDED));
+    RefreshFamily family;
+    String token;
+    if (decision instanceof RefreshDecision.Rotate rotate) {
+      family = rotate.family();
+      token = rotate.next();
+    } else if (decision instanceof RefreshDecision.HandOver handOver) {
+      family = handOver.family();
+      token = handOver.current();
+    } else if (decision instanceof RefreshDecision.RevokeFamily reuse) {
+      log.warn("Refresh token reuse: revoked session {} (possible token theft)", reuse.sid());
+      throw new RefreshRejected(RefreshFailure.REUSED);
+    } else {
+      throw new RefreshRejected(((RefreshDecision.Reject) decision).reason());
     }
-    IssuedToken access = tokens.issue(outcome.userId(), outcome.sid());
-    return new SessionTokens(
-        access, outcome.refreshToken(), Instant.ofEpochMilli(outcome.absoluteExpiresAt()));
+    IssuedToken access = tokens.issue(family.userId(), family.sid());
+    return new SessionTokens(access, token, Instant.ofEpochMilli(family.absoluteExpiresAt()));
   }
 
-  private record Outcome(
-      String sid, String userId, String refreshToken, long absoluteExpiresAt, String rejected) {
-    static Outcome reject(String sid, String reason) {
-      return new Outcome(sid, null, null, 0, reason);
-    }
-  }
-
-  private record Row(
-      String sid,
-      String userId,
-      long idleExpiresAt,
-      long absoluteExpiresAt,
-      Long revokedAt,
-      String refreshHash) {
-    boolean live(long now) {
-      return revokedAt == null && now < idleExpiresAt && now < absoluteExpiresAt;
-    }
-  }
-
-  private static final String ROW_COLUMNS =
-      "sid, user_id, idle_expires_at, absolute_expires_at, revoked_at, refresh_hash";
-
-  private Outcome refreshLocked(Connection c, String presented) throws SQLException {
+  /** Decides what the presented token gets and writes it, under the session row's lock. */
+  private RefreshDecision refreshLocked(Connection c, String presented) throws SQLException {
     long now = clock.millis();
-    String presentedHash = hash(presented);
-    Optional<Row> current = lockRow(c, "refresh_hash = ?", presentedHash);
-    if (current.isPresent()) {
-      Row row = current.get();
-      if (!row.live(now)) {
-        return Outcome.reject(row.sid(), "expired");
-      }
-      String next = child(presented);
-      long idle = Math.min(row.absoluteExpiresAt(), now + refresh.idleLifetime().toMillis());
-      try (PreparedStatement ps =
-          c.prepareStatement(
+    String presentedHash = RefreshTokenChain.hash(presented);
+    RefreshDecision decision = policy.decide(presented, lookUp(c, presentedHash), now);
+    if (decision instanceof RefreshDecision.Rotate rotate) {
+      String sid = rotate.family().sid();
+      int updated =
+          Sql.update(
+              c,
               "UPDATE sessions SET refresh_hash = ?, refresh_rotated_at = ?, last_used_at = ?,"
                   + " idle_expires_at = ?, access_expires_at = ?"
-                  + " WHERE sid = ? AND refresh_hash = ? AND revoked_at IS NULL")) {
-        ps.setString(1, hash(next));
-        ps.setLong(2, now);
-        ps.setLong(3, now);
-        ps.setLong(4, idle);
-        ps.setLong(5, accessExpiry(now));
-        ps.setString(6, row.sid());
-        ps.setString(7, presentedHash);
-        if (ps.executeUpdate() != 1) {
-          throw new Raced(); // rotated by someone else meanwhile: look again
-        }
+                  + " WHERE sid = ? AND refresh_hash = ? AND revoked_at IS NULL",
+              RefreshTokenChain.hash(rotate.next()),
+              now,
+              now,
+              rotate.idleExpiresAt(),
+              accessExpiry(now),
+              sid,
+              presentedHash);
+      if (updated != 1) {
+        throw new RaceLost(); // rotated by someone else meanwhile: look again
       }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO spent_refresh_tokens (token_hash, sid, spent_at) VALUES (?, ?, ?)")) {
-        ps.setString(1, presentedHash);
-        ps.setString(2, row.sid());
-        ps.setLong(3, now);
-        ps.executeUpdate();
-      }
-      return new Outcome(row.sid(), row.userId(), next, row.absoluteExpiresAt(), null);
+      Sql.update(
+          c,
+          "INSERT INTO spent_refresh_tokens (token_hash, sid, spent_at) VALUES (?, ?, ?)",
+          presentedHash,
+          sid,
+          now);
+    } else if (decision instanceof RefreshDecision.HandOver handOver) {
+      Sql.update(
+          c,
+          "UPDATE sessions SET last_used_at = ?, access_expires_at = ? WHERE sid = ?",
+          now,
+          accessExpiry(now),
+          handOver.family().sid());
+    } else if (decision instanceof RefreshDecision.RevokeFamily reuse) {
+      revokeLocked(c, reuse.sid(), now, "refresh_reuse");
     }
-
-    String sid = null;
-    long spentAt = 0;
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT sid, spent_at FROM spent_refresh_tokens WHERE token_hash = ?")) {
-      ps.setString(1, presentedHash);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          sid = rs.getString(1);
-          spentAt = rs.getLong(2);
-        }
-      }
-    }
-    if (sid == null) {
-      return Outcome.reject(null, "unknown");
-    }
-    Optional<Row> family = lockRow(c, "sid = ?", sid);
-    if (family.isEmpty()) {
-      return Outcome.reject(sid, "unknown");
-    }
-    Row row = family.get();
-    if (row.revokedAt() != null) {
-      return Outcome.reject(sid, "revoked");
-    }
-    if (!row.live(now)) {
-      return Outcome.reject(sid, "expired");
-    }
-    if (now - spentAt <= refresh.reuseGrace().toMillis() && row.refreshHash() != null) {
-      // A parallel tab: hand out the family's current token (found by walking the chain).
-      String t = presented;
-      for (int i = 0; i < MAX_CHAIN_WALK; i++) {
-        t = child(t);
-        if (hash(t).equals(row.refreshHash())) {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE sessions SET last_used_at = ?, access_expires_at = ? WHERE sid = ?")) {
-            ps.setLong(1, now);
-            ps.setLong(2, accessExpiry(now));
-            ps.setString(3, sid);
-            ps.executeUpdate();
-          }
-          return new Outcome(sid, row.userId(), t, row.absoluteExpiresAt(), null);
-        }
-      }
-    }
-    revokeLocked(c, sid, now, "refresh_reuse");
-    return Outcome.reject(sid, "reused");
+    return decision;
   }
 
-  private Optional<Row> lockRow(Connection c, String where, String value) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT " + ROW_COLUMNS + " FROM sessions WHERE " + where + " FOR UPDATE")) {
-      ps.setString(1, value);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        long revoked = rs.getLong(5);
-        Long revokedAt = rs.wasNull() ? null : revoked;
-        return Optional.of(
-            new Row(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getLong(3),
-                rs.getLong(4),
-                revokedAt,
-                rs.getString(6)));
-      }
+  private static StoredRefreshToken lookUp(Connection c, String tokenHash) throws SQLException {
+    Optional<RefreshFamily> current = lockFamily(c, "refresh_hash = ?", tokenHash);
+    if (current.isPresent()) {
+      return new StoredRefreshToken.Current(current.get());
     }
+    Optional<SpentToken> spent =
+        Sql.one(
+            c,
+            "SELECT sid, spent_at FROM spent_refresh_tokens WHERE token_hash = ?",
+            rs -> new SpentToken(rs.getString(1), rs.getLong(2)),
+            tokenHash);
+    if (spent.isEmpty()) {
+      return new StoredRefreshToken.Unknown(null);
+    }
+    String sid = spent.get().sid();
+    return lockFamily(c, "sid = ?", sid)
+        .<StoredRefreshToken>map(f -> new StoredRefreshToken.Spent(f, spent.get().spentAt()))
+        .orElse(new StoredRefreshToken.Unknown(sid));
+  }
+
+  private record SpentToken(String sid, long spentAt) {}
+
+  private static Optional<RefreshFamily> lockFamily(Connection c, String where, String value)
+      throws SQLException {
+    return Sql.one(
+        c,
+        "SELECT " + FAMILY_COLUMNS + " FROM sessions WHERE " + where + " FOR UPDATE",
+        Sessions::family,
+        value);
+  }
+
+  private static RefreshFamily family(ResultSet rs) throws SQLException {
+    long revoked = rs.getLong(5);
+    Long revokedAt = rs.wasNull() ? null : revoked;
+    return new RefreshFamily(
+        rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), revokedAt, rs.getString(6));
   }
 
   /**
@@ -272,23 +229,19 @@ public final class Sessions {
     if (token == null || !TOKEN_SHAPE.matcher(token).matches()) {
       return Optional.empty();
     }
-    String h = hash(token);
+    String h = RefreshTokenChain.hash(token);
     return db.inTransaction(
         c -> {
-          for (String sql :
-              List.of(
-                  "SELECT sid FROM sessions WHERE refresh_hash = ?",
-                  "SELECT sid FROM spent_refresh_tokens WHERE token_hash = ?")) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-              ps.setString(1, h);
-              try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                  return Optional.of(rs.getString(1));
-                }
-              }
-            }
-          }
-          return Optional.<String>empty();
+          Optional<String> sid =
+              Sql.one(
+                  c, "SELECT sid FROM sessions WHERE refresh_hash = ?", rs -> rs.getString(1), h);
+          return sid.isPresent()
+              ? sid
+              : Sql.one(
+                  c,
+                  "SELECT sid FROM spent_refresh_tokens WHERE token_hash = ?",
+                  rs -> rs.getString(1),
+                  h);
         });
   }
 
@@ -313,15 +266,13 @@ public final class Sessions {
 
   private static int revokeLocked(Connection c, String sid, long now, String reason)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE sessions SET revoked_at = ?, revoke_reason = ?, refresh_hash = NULL"
-                + " WHERE sid = ? AND revoked_at IS NULL")) {
-      ps.setLong(1, now);
-      ps.setString(2, reason);
-      ps.setString(3, sid);
-      return ps.executeUpdate();
-    }
+    return Sql.update(
+        c,
+        "UPDATE sessions SET revoked_at = ?, revoke_reason = ?, refresh_hash = NULL"
+            + " WHERE sid = ? AND revoked_at IS NULL",
+        now,
+        reason,
+        sid);
   }
 
   /**
@@ -333,39 +284,19 @@ public final class Sessions {
    * @throws UserException {@code unknown_user} for an email without an account
    */
   public int revokeAllForUser(String userIdOrEmail) {
+    String userId = userIdOrEmail.contains("@") ? users.idOf(userIdOrEmail) : userIdOrEmail;
     long now = clock.millis();
-    long stillUsable = now - clockSkew.toMillis();
     int n =
-        db.inTransaction(
-            c -> {
-              String userId = userIdOrEmail;
-              if (userIdOrEmail.contains("@")) {
-                String email = EmailAddress.normalize(userIdOrEmail);
-                try (PreparedStatement ps =
-                    c.prepareStatement("SELECT id FROM users WHERE email = ?")) {
-                  ps.setString(1, email);
-                  try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                      throw new UserException("unknown_user", "no user with email " + email);
-                    }
-                    userId = rs.getString(1);
-                  }
-                }
-              }
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "UPDATE sessions SET revoked_at = ?, revoke_reason = 'admin',"
-                          + " refresh_hash = NULL WHERE user_id = ? AND revoked_at IS NULL"
-                          + " AND (access_expires_at > ? OR (refresh_hash IS NOT NULL"
-                          + " AND idle_expires_at > ? AND absolute_expires_at > ?))")) {
-                ps.setLong(1, now);
-                ps.setString(2, userId);
-                ps.setLong(3, stillUsable);
-                ps.setLong(4, now);
-                ps.setLong(5, now);
-                return ps.executeUpdate();
-              }
-            });
+        db.update(
+            "UPDATE sessions SET revoked_at = ?, revoke_reason = 'admin',"
+                + " refresh_hash = NULL WHERE user_id = ? AND revoked_at IS NULL"
+                + " AND (access_expires_at > ? OR (refresh_hash IS NOT NULL"
+                + " AND idle_expires_at > ? AND absolute_expires_at > ?))",
+            now,
+            userId,
+            now - clockSkew.toMillis(),
+            now,
+            now);
     log.info("Revoked {} sessions of a user", n);
     return n;
   }
@@ -377,58 +308,32 @@ public final class Sessions {
    */
   public List<Revocation> revokedSince(Instant since) {
     long now = clock.millis();
-    long relevantFrom = now - tokenLength.toMillis() - clockSkew.toMillis();
-    long from = Math.max(since.toEpochMilli(), relevantFrom);
-    return db.inTransaction(
-        c -> {
-          List<Revocation> list = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT sid, revoked_at FROM sessions WHERE revoked_at IS NOT NULL"
-                      + " AND revoked_at >= ? AND access_expires_at > ?"
-                      + " ORDER BY revoked_at, sid")) {
-            ps.setLong(1, from);
-            ps.setLong(2, now - clockSkew.toMillis());
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                list.add(new Revocation(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));
-              }
-            }
-          }
-          return list;
-        });
+    long relevantFrom = now - settings.tokenLength().toMillis() - clockSkew.toMillis();
+    return db.query(
+        "SELECT sid, revoked_at FROM sessions WHERE revoked_at IS NOT NULL"
+            + " AND revoked_at >= ? AND access_expires_at > ? ORDER BY revoked_at, sid",
+        rs -> new Revocation(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))),
+        Math.max(since.toEpochMilli(), relevantFrom),
+        now - clockSkew.toMillis());
   }
 
   /** One session, for admin and tests. */
   public Optional<SessionInfo> find(String sid) {
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT sid, user_id, created_at, last_used_at, idle_expires_at,"
-                      + " absolute_expires_at, access_expires_at, revoked_at, revoke_reason"
-                      + " FROM sessions WHERE sid = ?")) {
-            ps.setString(1, sid);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return Optional.<SessionInfo>empty();
-              }
-              long revoked = rs.getLong(8);
-              Instant revokedAt = rs.wasNull() ? null : Instant.ofEpochMilli(revoked);
-              return Optional.of(
-                  new SessionInfo(
-                      rs.getString(1),
-                      rs.getString(2),
-                      Instant.ofEpochMilli(rs.getLong(3)),
-                      Instant.ofEpochMilli(rs.getLong(4)),
-                      Instant.ofEpochMilli(rs.getLong(5)),
-                      Instant.ofEpochMilli(rs.getLong(6)),
-                      Instant.ofEpochMilli(rs.getLong(7)),
-                      revokedAt,
-                      rs.getString(9)));
-            }
-          }
-        });
+    return db.queryOne(
+        "SELECT sid, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at,"
+            + " access_expires_at, revoked_at, revoke_reason FROM sessions WHERE sid = ?",
+        rs ->
+            new SessionInfo(
+                rs.getString("sid"),
+                rs.getString("user_id"),
+                Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "last_used_at"),
+                Sql.instant(rs, "idle_expires_at"),
+                Sql.instant(rs, "absolute_expires_at"),
+                Sql.instant(rs, "access_expires_at"),
+                Sql.instant(rs, "revoked_at"),
+                rs.getString("revoke_reason")),
+        sid);
   }
 
   /**
@@ -437,70 +342,15 @@ public final class Sessions {
    */
   public int purgeExpired() {
     long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM sessions WHERE access_expires_at < ? AND (revoked_at IS NOT NULL"
-                      + " OR idle_expires_at < ? OR absolute_expires_at < ?)")) {
-            ps.setLong(1, now - clockSkew.toMillis());
-            ps.setLong(2, now);
-            ps.setLong(3, now);
-            return ps.executeUpdate();
-          }
-        });
+    return db.update(
+        "DELETE FROM sessions WHERE access_expires_at < ? AND (revoked_at IS NOT NULL"
+            + " OR idle_expires_at < ? OR absolute_expires_at < ?)",
+        now - clockSkew.toMillis(),
+        now,
+        now);
   }
 
   private long accessExpiry(long now) {
-    return now + tokenLength.toMillis();
-  }
-
-  private static final class Raced extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Raced() {
-      super(null, null, false, false);
-    }
-  }
-
-  private <T> T withRetries(Database.Work<T> work) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return db.inTransaction(work);
-      } catch (Raced e) {
-        if (attempt >= ATTEMPTS) {
-          throw new RefreshRejected("contended");
-        }
-      }
-    }
-  }
-
-  private static String randomToken() {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  /** The successor of a refresh token in its family: HMAC-SHA256 under the chain key. */
-  private String child(String token) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(chainKey, "HmacSHA256"));
-      byte[] out = mac.doFinal(token.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** What is stored of a refresh token: base64url(SHA-256). */
-  static String hash(String token) {
-    try {
-      byte[] h =
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(h);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return now + settings.tokenLength().toMillis();
   }
 }

@@ -2,7 +2,6 @@ package dev.latchkey.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.latchkey.server.AuthServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -10,6 +9,9 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,26 +31,26 @@ public final class Database implements AutoCloseable {
   }
 
   /** Opens the pool and brings the schema up to date with the Flyway migrations. */
-  public static Database open(AuthServerConfig config) {
-    String url = config.effectiveDbUrl();
-    if (config.dbUrl() == null) {
+  public static Database open(StoreSettings settings) {
+    String url = settings.effectiveDbUrl();
+    if (settings.dbUrl() == null) {
       try {
-        Files.createDirectories(config.dataDir());
+        Files.createDirectories(settings.dataDir());
       } catch (IOException e) {
-        throw new IllegalStateException("cannot create data folder " + config.dataDir(), e);
+        throw new IllegalStateException("cannot create data folder " + settings.dataDir(), e);
       }
     }
-    migrate(url, config.dbUser(), config.dbPassword(), config.dbSchema());
+    migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(url);
-    if (config.dbUser() != null) {
-      hikari.setUsername(config.dbUser());
+    if (settings.dbUser() != null) {
+      hikari.setUsername(settings.dbUser());
     }
-    if (config.dbPassword() != null) {
-      hikari.setPassword(config.dbPassword());
+    if (settings.dbPassword() != null) {
+      hikari.setPassword(settings.dbPassword());
     }
-    if (config.dbSchema() != null) {
-      hikari.setSchema(config.dbSchema());
+    if (settings.dbSchema() != null) {
+      hikari.setSchema(settings.dbSchema());
     }
     hikari.setPoolName("latchkey");
     hikari.setMaximumPoolSize(10);
@@ -103,6 +105,38 @@ public final class Database implements AutoCloseable {
       }
       throw translated;
     }
+  }
+
+  /**
+   * Runs work in a transaction, again in a fresh one each time it throws {@link RaceLost}; after
+   * {@code attempts} lost races throws what {@code contended} supplies.
+   */
+  public <T> T inTransactionRetrying(
+      int attempts, Work<T> work, Supplier<? extends RuntimeException> contended) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return inTransaction(work);
+      } catch (RaceLost e) {
+        if (attempt >= attempts) {
+          throw contended.get();
+        }
+      }
+    }
+  }
+
+  /** One INSERT, UPDATE or DELETE in its own transaction (see {@link Sql#update}). */
+  public int update(String sql, Object... params) {
+    return inTransaction(c -> Sql.update(c, sql, params));
+  }
+
+  /** The first row of one query in its own transaction (see {@link Sql#one}). */
+  public <T> Optional<T> queryOne(String sql, Sql.RowMapper<T> row, Object... params) {
+    return inTransaction(c -> Sql.one(c, sql, row, params));
+  }
+
+  /** Every row of one query in its own transaction (see {@link Sql#list}). */
+  public <T> List<T> query(String sql, Sql.RowMapper<T> row, Object... params) {
+    return inTransaction(c -> Sql.list(c, sql, row, params));
   }
 
   /** True when a connection can be had and answers. */

@@ -1,13 +1,13 @@
 package dev.latchkey.server.throttle;
 
 import dev.latchkey.server.store.Database;
+import dev.latchkey.server.store.RaceLost;
+import dev.latchkey.server.store.Sql;
 import dev.latchkey.server.users.EmailAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,18 +52,12 @@ public final class LoginThrottle {
     }
     long now = clock.millis();
     long until =
-        db.inTransaction(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT MAX(locked_until) FROM login_throttle WHERE throttle_key IN (?, ?)")) {
-                ps.setString(1, accountKey(email));
-                ps.setString(2, addressKey(clientAddress));
-                try (ResultSet rs = ps.executeQuery()) {
-                  return rs.next() ? rs.getLong(1) : 0L;
-                }
-              }
-            });
+        db.queryOne(
+                "SELECT MAX(locked_until) FROM login_throttle WHERE throttle_key IN (?, ?)",
+                rs -> rs.getLong(1),
+                accountKey(email),
+                addressKey(clientAddress))
+            .orElse(0L);
     return until > now ? Optional.of(Duration.ofMillis(until - now)) : Optional.empty();
   }
 
@@ -87,28 +81,12 @@ public final class LoginThrottle {
     if (!settings.enabled()) {
       return;
     }
-    String key = accountKey(email);
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM login_throttle WHERE throttle_key = ?")) {
-            ps.setString(1, key);
-            return ps.executeUpdate();
-          }
-        });
+    db.update("DELETE FROM login_throttle WHERE throttle_key = ?", accountKey(email));
   }
 
   /** Deletes counters that have run out; returns how many. */
   public int purgeExpired() {
-    long now = clock.millis();
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM login_throttle WHERE expires_at <= ?")) {
-            ps.setLong(1, now);
-            return ps.executeUpdate();
-          }
-        });
+    return db.update("DELETE FROM login_throttle WHERE expires_at <= ?", clock.millis());
   }
 
   /** The lock after the {@code failures}-th failure: none below the threshold, then doubling. */
@@ -125,77 +103,50 @@ public final class LoginThrottle {
     return Duration.ofMillis(Math.min(millis, max));
   }
 
-  private static final class Raced extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Raced() {
-      super(null, null, false, false);
-    }
-  }
-
   /** Adds a failure to one counter, row-locked; returns the count. */
   private int fail(String key, int threshold) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return db.inTransaction(c -> failLocked(c, key, threshold));
-      } catch (Raced e) {
-        if (attempt >= ATTEMPTS) {
-          throw new IllegalStateException("throttle counter kept racing");
-        }
-      }
-    }
+    return db.inTransactionRetrying(
+        ATTEMPTS,
+        c -> failLocked(c, key, threshold),
+        () -> new IllegalStateException("throttle counter kept racing"));
   }
+
+  private record Counter(int failures, long lockedUntil, long expiresAt) {}
 
   private int failLocked(Connection c, String key, int threshold) throws SQLException {
     long now = clock.millis();
-    Integer failures = null;
-    long lockedUntil = 0;
-    long expiresAt = 0;
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    Optional<Counter> stored =
+        Sql.one(
+            c,
             "SELECT failures, locked_until, expires_at FROM login_throttle"
-                + " WHERE throttle_key = ? FOR UPDATE")) {
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          failures = rs.getInt(1);
-          lockedUntil = rs.getLong(2);
-          expiresAt = rs.getLong(3);
-        }
-      }
-    }
-    boolean fresh = failures == null || expiresAt <= now;
-    int count = fresh ? 1 : failures + 1;
+                + " WHERE throttle_key = ? FOR UPDATE",
+            rs -> new Counter(rs.getInt(1), rs.getLong(2), rs.getLong(3)),
+            key);
+    boolean fresh = stored.isEmpty() || stored.get().expiresAt() <= now;
+    int count = fresh ? 1 : stored.get().failures() + 1;
     long lock = now + lockAfter(count, threshold).toMillis();
-    long newLockedUntil = Math.max(fresh ? 0 : lockedUntil, lock);
-    long newExpiresAt = Math.max(now, newLockedUntil) + settings.window().toMillis();
-    if (failures == null) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO login_throttle (throttle_key, failures, locked_until, expires_at)"
-                  + " VALUES (?, ?, ?, ?)")) {
-        ps.setString(1, key);
-        ps.setInt(2, count);
-        ps.setLong(3, newLockedUntil);
-        ps.setLong(4, newExpiresAt);
-        ps.executeUpdate();
-      } catch (SQLException e) {
-        if (Database.isConstraintViolation(e)) {
-          throw new Raced(); // another instance inserted it first: roll back and count again
-        }
-        throw e;
+    long lockedUntil = Math.max(fresh ? 0 : stored.get().lockedUntil(), lock);
+    long expiresAt = Math.max(now, lockedUntil) + settings.window().toMillis();
+    if (stored.isEmpty()) {
+      if (!Sql.insertUnlessTaken(
+          c,
+          "INSERT INTO login_throttle (throttle_key, failures, locked_until, expires_at)"
+              + " VALUES (?, ?, ?, ?)",
+          key,
+          count,
+          lockedUntil,
+          expiresAt)) {
+        throw new RaceLost(); // another instance inserted it first: roll back and count again
       }
     } else {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE login_throttle SET failures = ?, locked_until = ?, expires_at = ?"
-                  + " WHERE throttle_key = ?")) {
-        ps.setInt(1, count);
-        ps.setLong(2, newLockedUntil);
-        ps.setLong(3, newExpiresAt);
-        ps.setString(4, key);
-        ps.executeUpdate();
-      }
+      Sql.update(
+          c,
+          "UPDATE login_throttle SET failures = ?, locked_until = ?, expires_at = ?"
+              + " WHERE throttle_key = ?",
+          count,
+          lockedUntil,
+          expiresAt,
+          key);
     }
     return count;
   }

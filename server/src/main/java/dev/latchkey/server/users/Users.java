@@ -1,13 +1,9 @@
 package dev.latchkey.server.users;
 
 import dev.latchkey.server.store.Database;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.latchkey.server.store.Sql;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,17 +69,11 @@ public final class Users {
     String hash = hasher.hash(password);
     long now = clock.millis();
     int n =
-        db.inTransaction(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE email = ?")) {
-                ps.setString(1, hash);
-                ps.setLong(2, now);
-                ps.setString(3, address);
-                return ps.executeUpdate();
-              }
-            });
+        db.update(
+            "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE email = ?",
+            hash,
+            now,
+            address);
     requireFound(n, address);
   }
 
@@ -98,38 +88,19 @@ public final class Users {
 
   private void setDisabled(String email, boolean disabled) {
     String address = EmailAddress.normalize(email);
-    int n =
-        db.inTransaction(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement("UPDATE users SET disabled = ? WHERE email = ?")) {
-                ps.setBoolean(1, disabled);
-                ps.setString(2, address);
-                return ps.executeUpdate();
-              }
-            });
-    requireFound(n, address);
+    requireFound(
+        db.update("UPDATE users SET disabled = ? WHERE email = ?", disabled, address), address);
   }
 
   public List<UserSummary> list() {
-    return db.inTransaction(
-        c -> {
-          List<UserSummary> users = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT id, email, created_at, disabled FROM users ORDER BY created_at, email");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              users.add(
-                  new UserSummary(
-                      rs.getString(1),
-                      rs.getString(2),
-                      Instant.ofEpochMilli(rs.getLong(3)),
-                      rs.getBoolean(4)));
-            }
-          }
-          return users;
-        });
+    return db.query(
+        "SELECT id, email, created_at, disabled FROM users ORDER BY created_at, email",
+        rs ->
+            new UserSummary(
+                rs.getString(1),
+                rs.getString(2),
+                Instant.ofEpochMilli(rs.getLong(3)),
+                rs.getBoolean(4)));
   }
 
   /** The enabled user with this email, if any (for issuing a token from the command line). */
@@ -137,6 +108,18 @@ public final class Users {
     return find(EmailAddress.normalize(email))
         .filter(row -> !row.disabled())
         .map(row -> new AuthenticatedUser(row.id(), row.email()));
+  }
+
+  /**
+   * The id of the user with this email, enabled or not.
+   *
+   * @throws UserException {@code unknown_user} when there is no user with this email
+   */
+  public String idOf(String email) {
+    String address = EmailAddress.normalize(email);
+    return find(address)
+        .map(UserRow::id)
+        .orElseThrow(() -> new UserException("unknown_user", "no user with email " + address));
   }
 
   /**
@@ -162,38 +145,21 @@ public final class Users {
 
   private void rehash(UserRow user, char[] password) {
     String fresh = hasher.hash(password);
-    db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")) {
-            ps.setString(1, fresh);
-            ps.setString(2, user.id());
-            ps.setString(3, user.hash());
-            return ps.executeUpdate();
-          }
-        });
+    db.update(
+        "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+        fresh,
+        user.id(),
+        user.hash());
     log.info("Rehashed the password of user {} with {}", user.id(), hasher.params());
   }
 
   private record UserRow(String id, String email, String hash, boolean disabled) {}
 
   private Optional<UserRow> find(String address) {
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT id, email, password_hash, disabled FROM users WHERE email = ?")) {
-            ps.setString(1, address);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(
-                      new UserRow(
-                          rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)))
-                  : Optional.empty();
-            }
-          }
-        });
+    return db.queryOne(
+        "SELECT id, email, password_hash, disabled FROM users WHERE email = ?",
+        rs -> new UserRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)),
+        address);
   }
 
   /** Inserts unless the email exists; the id when inserted. */
@@ -202,36 +168,19 @@ public final class Users {
     long now = clock.millis();
     return db.inTransaction(
         c -> {
-          if (exists(c, address)) {
-            return Optional.empty();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO users (id, email, password_hash, created_at, password_changed_at,"
-                      + " disabled) VALUES (?, ?, ?, ?, ?, FALSE)")) {
-            ps.setString(1, id);
-            ps.setString(2, address);
-            ps.setString(3, hash);
-            ps.setLong(4, now);
-            ps.setLong(5, now);
-            ps.executeUpdate();
-          } catch (SQLException e) {
-            if (Database.isConstraintViolation(e)) {
-              return Optional.empty(); // a concurrent insert of the same email won
-            }
-            throw e;
-          }
-          return Optional.of(id);
+          boolean inserted =
+              Sql.one(c, "SELECT 1 FROM users WHERE email = ?", rs -> true, address).isEmpty()
+                  && Sql.insertUnlessTaken( // false when a concurrent insert of the email won
+                      c,
+                      "INSERT INTO users (id, email, password_hash, created_at,"
+                          + " password_changed_at, disabled) VALUES (?, ?, ?, ?, ?, FALSE)",
+                      id,
+                      address,
+                      hash,
+                      now,
+                      now);
+          return inserted ? Optional.of(id) : Optional.<String>empty();
         });
-  }
-
-  private static boolean exists(Connection c, String address) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users WHERE email = ?")) {
-      ps.setString(1, address);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
   }
 
   private static String validEmail(String email) {

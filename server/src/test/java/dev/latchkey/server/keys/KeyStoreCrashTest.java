@@ -216,8 +216,8 @@ class KeyStoreCrashTest {
     RotationChurn.MovingClock clock = new RotationChurn.MovingClock();
     AuthServerConfig config =
         RotationChurn.config(url, schema, user, dataDir, masterKeyBase64, clock);
-    Duration retention = config.sessionLength().plus(config.clockSkew());
-    MasterKey masterKey = MasterKey.load(config);
+    Duration retention = config.sessions().sessionLength().plus(config.keys().clockSkew());
+    MasterKey masterKey = MasterKey.load(config.store());
     try (AuthStore store = AuthStore.open(config)) {
       // The child's clock as last seen (it prints every new value before using it).
       Instant now = RotationChurn.latestStoredInstant(store);
@@ -249,7 +249,8 @@ class KeyStoreCrashTest {
               .collect(Collectors.toSet());
       for (SigningKeyInfo key : keys) {
         String what = key.describe() + " " + context;
-        checkTimes(key, retention, config.jwksMaxAge(), now, firstCreated, revocations, what);
+        checkTimes(
+            key, retention, config.keys().jwksMaxAge(), now, firstCreated, revocations, what);
         checkPrivateKey(key, sealed.get(key.kid()), masterKey, what);
       }
       checkActiveIntervals(keys, context);
@@ -272,7 +273,7 @@ class KeyStoreCrashTest {
       }
 
       for (String token : tokens) {
-        checkToken(token, byKid, jwks, config.clockSkew(), context);
+        checkToken(token, byKid, jwks, config.keys().clockSkew(), context);
       }
 
       // Restart as a server would: exactly one key signs, and what it signs verifies.

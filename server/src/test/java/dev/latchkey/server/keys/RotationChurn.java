@@ -2,8 +2,11 @@ package dev.latchkey.server.keys;
 
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -35,23 +38,24 @@ public final class RotationChurn {
   /** The configuration both the churn and the test that checks its database use. */
   static AuthServerConfig config(
       String dbUrl, String dbSchema, String dbUser, Path dataDir, String masterKey, Clock clock) {
-    AuthServerConfig config =
-        AuthServerConfig.defaults()
-            .withHost("127.0.0.1")
-            .withPort(0)
-            .withDataDir(dataDir)
-            .withMasterKey(masterKey)
-            .withPasswordHashing(new Argon2Params(1024, 1, 1))
-            .withHashPool(1, 8)
-            .withSessionLength(Duration.ofMinutes(30))
-            .withClockSkew(Duration.ofMinutes(1))
-            .withJwksMaxAge(Duration.ofMinutes(10))
-            .withRotationPeriod(Duration.ofMinutes(20))
-            .withClock(clock);
+    StoreSettings store = StoreSettings.embedded(dataDir).withMasterKey(masterKey);
     if (dbUrl != null) {
-      config = config.withDbUrl(dbUrl).withDbCredentials(dbUser, null).withDbSchema(dbSchema);
+      store = store.withDatabase(dbUrl, dbUser, null, dbSchema);
     }
-    return config;
+    AuthServerConfig defaults = AuthServerConfig.defaults();
+    return defaults
+        .withHttp(HttpSettings.defaults().withAddress("127.0.0.1", 0))
+        .withStore(store)
+        .withHashing(new HashingSettings(new Argon2Params(1024, 1, 1), 1, 8))
+        .withSessions(defaults.sessions().withSessionLength(Duration.ofMinutes(30)))
+        .withKeys(
+            new KeySettings(
+                "RS256",
+                Duration.ofMinutes(20),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(1),
+                defaults.keys().rotationCheckInterval()))
+        .withClock(clock);
   }
 
   /**

@@ -1,0 +1,61 @@
+package dev.latchkey.server.http;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The HTTP server and who may call it.
+ *
+ * @param host the address the HTTP server binds to
+ * @param port the HTTP port; 0 picks a free port
+ * @param corsOrigins exact origins allowed to call the API from a browser (no wildcard)
+ * @param signupEnabled whether {@code POST /api/signup} exists
+ */
+public record HttpSettings(String host, int port, List<String> corsOrigins, boolean signupEnabled) {
+
+  public static final int DEFAULT_PORT = 9000;
+
+  public HttpSettings {
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    corsOrigins = List.copyOf(Objects.requireNonNull(corsOrigins, "corsOrigins"));
+    for (String origin : corsOrigins) {
+      if (origin.contains("*") || !origin.matches("https?://[^/\\s]+")) {
+        throw new IllegalArgumentException(
+            "a CORS origin is scheme://host[:port] without wildcard or path, got " + origin);
+      }
+    }
+  }
+
+  /** Every interface, port 9000, no CORS origin, sign-up off. */
+  public static HttpSettings defaults() {
+    return new HttpSettings("0.0.0.0", DEFAULT_PORT, List.of(), false);
+  }
+
+  public HttpSettings withAddress(String host, int port) {
+    return new HttpSettings(host, port, corsOrigins, signupEnabled);
+  }
+
+  public HttpSettings withPort(int v) {
+    return withAddress(host, v);
+  }
+
+  public HttpSettings withCorsOrigins(List<String> v) {
+    return new HttpSettings(host, port, v, signupEnabled);
+  }
+
+  public HttpSettings withSignupEnabled(boolean v) {
+    return new HttpSettings(host, port, corsOrigins, v);
+  }
+
+  /**
+   * The URL this server is reached at on a port: {@code http://host:port}, with {@code localhost}
+   * for a wildcard bind address.
+   */
+  public String baseUrl(int actualPort) {
+    String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+    return "http://" + shown + ":" + (actualPort == 0 ? port : actualPort);
+  }
+}
