@@ -1,6 +1,7 @@
 package dev.latchkey.server.delivery;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -23,8 +24,8 @@ import java.util.Set;
 /**
  * Checks a session token against this server's own published keys (the JWK Set it serves at {@code
  * /.well-known/jwks.json}), as any verifier would: signature with an allow-listed algorithm, {@code
- * typ at+jwt}, exact {@code iss}, {@code aud}, {@code exp} with the configured clock skew, and the
- * required claims.
+ * typ at+jwt} (or {@code JWT}, the other type it may be configured to write), exact {@code iss},
+ * {@code aud}, {@code exp} with the configured clock skew, and the required claims.
  */
 public final class SessionTokenVerifier {
   private static final Set<JWSAlgorithm> ALGORITHMS =
@@ -52,12 +53,14 @@ public final class SessionTokenVerifier {
         };
     claims.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()));
     processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TokenIssuer.TYPE));
+    processor.setJWSTypeVerifier(
+        new DefaultJOSEObjectTypeVerifier<>(TokenIssuer.TYPE, JOSEObjectType.JWT));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
     processor.setJWTClaimsSetVerifier(claims);
 
     ignoringExpiry = new DefaultJWTProcessor<>();
-    ignoringExpiry.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TokenIssuer.TYPE));
+    ignoringExpiry.setJWSTypeVerifier(
+        new DefaultJOSEObjectTypeVerifier<>(TokenIssuer.TYPE, JOSEObjectType.JWT));
     ignoringExpiry.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
     ignoringExpiry.setJWTClaimsSetVerifier(
         (set, context) -> {

@@ -205,7 +205,9 @@ public final class HttpApi {
     doc.put("token_endpoint_auth_methods_supported", List.of("none"));
     doc.put("subject_types_supported", List.of("public"));
     doc.put("response_types_supported", List.of("id_token"));
-    doc.put("claims_supported", List.of("iss", "sub", "aud", "iat", "exp", "jti", "sid"));
+    doc.put(
+        "claims_supported",
+        List.of("iss", "sub", "aud", "iat", "exp", "jti", "sid", TokenIssuer.ROLES_CLAIM));
     ctx.header("Cache-Control", "public, max-age=" + config.keys().jwksMaxAge().toSeconds());
     Json.write(ctx, 200, doc);
   }

@@ -10,9 +10,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,12 +58,11 @@ public final class AuthServerFixture implements AutoCloseable {
     AuthServer server =
         AuthServer.start(
             AuthServerConfig.defaults()
-                .withHost("127.0.0.1")
-                .withPort(0)
-                .withDataDir(dir)
-                .withMasterKey(Base64.getEncoder().encodeToString(masterKey))
-                .withPasswordHashing(new Argon2Params(1024, 1, 1))
-                .withHashPool(1, 8));
+                .withHttp(HttpSettings.defaults().withAddress("127.0.0.1", 0))
+                .withStore(
+                    StoreSettings.embedded(dir)
+                        .withMasterKey(Base64.getEncoder().encodeToString(masterKey)))
+                .withHashing(new HashingSettings(new Argon2Params(1024, 1, 1), 1, 8)));
     try {
       server.store().users().add(STUDENT, PASSWORD.toCharArray());
       server.store().users().add(ADMIN, PASSWORD.toCharArray());
