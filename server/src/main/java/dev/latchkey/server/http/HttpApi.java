@@ -27,6 +27,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -125,14 +126,13 @@ public final class HttpApi {
     c.routes.post("/api/refresh", refresh::handle);
     c.routes.get("/api/revocations", revocations::handle);
     for (String path :
-        new String[] {
-          "/api/login",
-          "/api/signup",
-          "/api/session",
-          "/api/logout",
-          "/api/refresh",
-          "/api/refresh/logout"
-        }) {
+        List.of(
+            "/api/login",
+            "/api/signup",
+            "/api/session",
+            "/api/logout",
+            "/api/refresh",
+            "/api/refresh/logout")) {
       c.routes.options(path, cors::preflight);
     }
     if (hostedLoginEnabled) {
