@@ -37,10 +37,10 @@ public final class BrowserCookies {
 
   private static final long CSRF_MAX_AGE_SECONDS = 3600;
 
-  /** A cookie's name and fixed attributes; {@link #value} gives its {@code Set-Cookie} header. */
+  /** A cookie's name and fixed attributes; {@link #header} gives its {@code Set-Cookie} header. */
   private record Cookie(
       String name, String path, String domain, boolean secure, boolean httpOnly, String sameSite) {
-    String value(String value, long maxAge) {
+    String header(String value, long maxAge) {
       StringBuilder b = new StringBuilder(name).append('=').append(value);
       b.append("; Path=").append(path);
       if (domain != null) {
@@ -125,31 +125,31 @@ public final class BrowserCookies {
       add(ctx, clearedRefresh());
     }
     if (mode.setsCookies() || sessionToken(ctx).isPresent()) {
-      add(ctx, session.value("", 0));
-      add(ctx, xsrf.value("", 0));
+      add(ctx, session.header("", 0));
+      add(ctx, xsrf.header("", 0));
     }
   }
 
   /** The {@code Set-Cookie} value that deletes the refresh cookie, for a refused refresh. */
   public String clearedRefresh() {
-    return refresh.value("", 0);
+    return refresh.header("", 0);
   }
 
   /** Sets the hosted login form's CSRF cookie. */
   public void setHostedLoginCsrf(Context ctx, String token) {
-    add(ctx, hostedLoginCsrf.value(token, CSRF_MAX_AGE_SECONDS));
+    add(ctx, hostedLoginCsrf.header(token, CSRF_MAX_AGE_SECONDS));
   }
 
   private void setSession(Context ctx, SessionTokens tokens) {
     long maxAge = Math.max(0, Math.min(tokens.access().expiresIn(), sessionMaxAge));
-    add(ctx, session.value(tokens.access().token(), maxAge));
-    add(ctx, xsrf.value(randomToken(), maxAge));
+    add(ctx, session.header(tokens.access().token(), maxAge));
+    add(ctx, xsrf.header(randomToken(), maxAge));
   }
 
   private void setRefresh(Context ctx, SessionTokens tokens) {
     if (tokens.refreshToken() != null) {
       long maxAge = Duration.between(Instant.now(clock), tokens.refreshExpiresAt()).toSeconds();
-      add(ctx, refresh.value(tokens.refreshToken(), Math.max(0, maxAge)));
+      add(ctx, refresh.header(tokens.refreshToken(), Math.max(0, maxAge)));
     }
   }
 
