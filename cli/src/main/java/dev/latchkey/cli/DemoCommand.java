@@ -23,11 +23,8 @@ import picocli.CommandLine.Option;
     description = {
       "Starts the auth server and the demo application server (serving the Angular client) on"
           + " embedded defaults: H2 and generated keys under the data folder.",
-      "Creates the demo users "
-          + DemoUser.STUDENT.email()
-          + " and "
-          + DemoUser.ADMIN.email()
-          + " (role admin) on first start.",
+      "Creates the demo users student@example.com and admin@example.com (role admin) on"
+          + " first start.",
       "Every option also reads the environment variable named in brackets."
     })
 final class DemoCommand implements Callable<Integer> {

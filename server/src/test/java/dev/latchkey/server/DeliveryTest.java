@@ -13,7 +13,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.delivery.DeliverySettings;
-import dev.latchkey.server.delivery.SessionCookies;
+import dev.latchkey.server.http.exchange.BrowserCookies;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,7 +161,7 @@ class DeliveryTest {
 
   @Test
   void insecureCookiesDropSecureAndWarnAtStart() {
-    Logger logger = (Logger) LoggerFactory.getLogger(SessionCookies.class);
+    Logger logger = (Logger) LoggerFactory.getLogger(BrowserCookies.class);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     logger.addAppender(appender);

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** One raw {@code Set-Cookie} header, split into name, value and attributes (keys lower-case). */
-record SetCookie(String raw, String name, String value, Map<String, String> attributes) {
-  static SetCookie parse(String raw) {
+public record SetCookie(String raw, String name, String value, Map<String, String> attributes) {
+  public static SetCookie parse(String raw) {
     String[] parts = raw.split(";");
     String[] nv = parts[0].split("=", 2);
     Map<String, String> attrs = new LinkedHashMap<>();
@@ -20,19 +20,19 @@ record SetCookie(String raw, String name, String value, Map<String, String> attr
     return new SetCookie(raw, nv[0].strip(), nv.length > 1 ? nv[1] : "", attrs);
   }
 
-  static List<SetCookie> all(HttpResponse<?> response) {
+  public static List<SetCookie> all(HttpResponse<?> response) {
     return response.headers().allValues("Set-Cookie").stream().map(SetCookie::parse).toList();
   }
 
-  static Optional<SetCookie> named(HttpResponse<?> response, String name) {
+  public static Optional<SetCookie> named(HttpResponse<?> response, String name) {
     return all(response).stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
-  boolean has(String attribute) {
+  public boolean has(String attribute) {
     return attributes.containsKey(attribute.toLowerCase(Locale.ROOT));
   }
 
-  String attr(String attribute) {
+  public String attr(String attribute) {
     return attributes.get(attribute.toLowerCase(Locale.ROOT));
   }
 }

@@ -130,8 +130,8 @@ class LatchkeyStarterTest {
   @Test
   void aTokenWithoutTheRoleGets403InsufficientScopeByRuleAndByAnnotation() throws Exception {
     String student = auth.issue(AuthServerFixture.STUDENT).token();
-    String admin = auth.withRoles("admin");
-    String other = auth.withRoles("teacher");
+    String admin = auth.issue(AuthServerFixture.ADMIN).token();
+    String other = auth.issue(AuthServerFixture.TEACHER).token();
     for (String path : new String[] {"/api/admin/progress", "/api/rules/admin"}) {
       for (String token : new String[] {student, other}) {
         HttpResponse<String> r = get(path, token);

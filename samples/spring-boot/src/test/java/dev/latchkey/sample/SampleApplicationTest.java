@@ -64,7 +64,7 @@ class SampleApplicationTest {
   @Test
   void completionsShowInTheAdminProgressWhichOnlyAdminsSee() throws Exception {
     String student = "Bearer " + auth.issue(AuthServerFixture.STUDENT).token();
-    String admin = "Bearer " + auth.withRoles("admin");
+    String admin = "Bearer " + auth.issue(AuthServerFixture.ADMIN).token();
 
     assertThat(send("PUT", "/api/lessons/2/completion", "Authorization", student).statusCode())
         .isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.latchkey.server.delivery;
 
 import dev.latchkey.server.hosted.ReturnToPolicy;
+import dev.latchkey.server.wire.Wire;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -35,12 +36,6 @@ public record DeliverySettings(
     List<String> returnToAllowList,
     String defaultReturnTo) {
 
-  /** The name of the script-readable double-submit cookie (Angular's default). */
-  public static final String XSRF_COOKIE = "XSRF-TOKEN";
-
-  /** The header that must repeat the {@code XSRF-TOKEN} cookie (Angular's default). */
-  public static final String XSRF_HEADER = "X-XSRF-TOKEN";
-
   /** The built-in page the hosted login goes to when nothing else is configured. */
   public static final String DONE_PATH = "/login/done";
 
@@ -71,7 +66,8 @@ public record DeliverySettings(
       if (lower.startsWith("__secure-") && insecureCookies) {
         throw new IllegalArgumentException("a __Secure- cookie needs Secure");
       }
-      if (lower.equals(XSRF_COOKIE.toLowerCase(Locale.ROOT)) || lower.contains("latchkey-csrf")) {
+      if (lower.equals(Wire.XSRF_COOKIE.toLowerCase(Locale.ROOT))
+          || lower.contains("latchkey-csrf")) {
         throw new IllegalArgumentException("the session cookie name is taken: " + cookieName);
       }
     }

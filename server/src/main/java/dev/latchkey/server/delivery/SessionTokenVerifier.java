@@ -13,7 +13,7 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.server.keys.SigningKeys;
-import dev.latchkey.server.tokens.TokenIssuer;
+import dev.latchkey.server.wire.Wire;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +31,7 @@ public final class SessionTokenVerifier {
   private static final Set<JWSAlgorithm> ALGORITHMS =
       Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256);
   private static final int MAX_TOKEN_LENGTH = 8192;
+  private static final JOSEObjectType TYPE = new JOSEObjectType(Wire.TOKEN_TYPE);
 
   private final DefaultJWTProcessor<SecurityContext> processor;
   private final DefaultJWTProcessor<SecurityContext> ignoringExpiry;
@@ -53,14 +54,13 @@ public final class SessionTokenVerifier {
         };
     claims.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()));
     processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(
-        new DefaultJOSEObjectTypeVerifier<>(TokenIssuer.TYPE, JOSEObjectType.JWT));
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPE, JOSEObjectType.JWT));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
     processor.setJWTClaimsSetVerifier(claims);
 
     ignoringExpiry = new DefaultJWTProcessor<>();
     ignoringExpiry.setJWSTypeVerifier(
-        new DefaultJOSEObjectTypeVerifier<>(TokenIssuer.TYPE, JOSEObjectType.JWT));
+        new DefaultJOSEObjectTypeVerifier<>(TYPE, JOSEObjectType.JWT));
     ignoringExpiry.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
     ignoringExpiry.setJWTClaimsSetVerifier(
         (set, context) -> {

@@ -1,5 +1,6 @@
 package dev.latchkey.server.http;
 
+import dev.latchkey.server.http.exchange.ApiError;
 import io.javalin.http.Context;
 import java.util.Arrays;
 import java.util.List;

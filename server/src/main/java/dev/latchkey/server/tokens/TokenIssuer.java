@@ -8,6 +8,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.ActiveKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.users.AuthenticatedUser;
+import dev.latchkey.server.wire.Wire;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,10 +26,7 @@ import java.util.function.Function;
  */
 public final class TokenIssuer {
   /** The explicit type of a Latchkey session token (RFC 9068). */
-  public static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");
-
-  /** The claim listing the subject's roles (the verifier's {@code wire.Roles.CLAIM}). */
-  public static final String ROLES_CLAIM = "roles";
+  public static final JOSEObjectType TYPE = new JOSEObjectType(Wire.TOKEN_TYPE);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -98,7 +96,7 @@ public final class TokenIssuer {
             .claim("sid", sessionId);
     List<String> roles = rolesOf.apply(subject);
     if (!roles.isEmpty()) {
-      claims.claim(ROLES_CLAIM, roles);
+      claims.claim(Wire.ROLES_CLAIM, roles);
     }
     JWSHeader header = new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(type).build();
     SignedJWT jwt = new SignedJWT(header, claims.build());

@@ -30,12 +30,14 @@ import java.util.UUID;
 
 /**
  * A real Latchkey auth server on a loopback port (H2 in a temporary folder, cheap Argon2) with a
- * student and an admin, and the tokens the starter tests send: issued ones (real sessions, so they
- * can be revoked), expired and foreign-key ones. Shared with the sample's tests (test-jar).
+ * student (no role), an admin (role admin) and a teacher (role teacher), and the tokens the starter
+ * tests send: issued ones (real sessions, so they can be revoked), expired and foreign-key ones.
+ * Shared with the sample's tests (test-jar).
  */
 public final class AuthServerFixture implements AutoCloseable {
   public static final String STUDENT = "student@example.com";
   public static final String ADMIN = "admin@example.com";
+  public static final String TEACHER = "teacher@example.com";
   public static final String PASSWORD = "correct horse battery staple 42";
 
   private final AuthServer server;
@@ -65,7 +67,8 @@ public final class AuthServerFixture implements AutoCloseable {
                 .withHashing(new HashingSettings(new Argon2Params(1024, 1, 1), 1, 8)));
     try {
       server.store().users().add(STUDENT, PASSWORD.toCharArray());
-      server.store().users().add(ADMIN, PASSWORD.toCharArray());
+      server.store().users().add(ADMIN, PASSWORD.toCharArray(), java.util.List.of("admin"));
+      server.store().users().add(TEACHER, PASSWORD.toCharArray(), java.util.List.of("teacher"));
       return new AuthServerFixture(server, dir);
     } catch (RuntimeException e) {
       server.close();
@@ -89,28 +92,6 @@ public final class AuthServerFixture implements AutoCloseable {
   /** Revokes the session of a token, as a logout does. */
   public void revoke(IssuedToken token) {
     server.store().sessions().revoke(token.sid());
-  }
-
-  /** A token of the server's active key carrying {@code roles} (until users have roles). */
-  public String withRoles(String... roles) throws JOSEException {
-    var key = server.store().keys().active();
-    Instant now = Instant.now();
-    SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(key.algorithm())
-                .keyID(key.kid())
-                .type(new JOSEObjectType("at+jwt"))
-                .build(),
-            new JWTClaimsSet.Builder()
-                .issuer(issuer())
-                .subject("admin-1")
-                .audience("latchkey-demo")
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-                .claim("roles", java.util.List.of(roles))
-                .build());
-    jwt.sign(key.signer());
-    return jwt.serialize();
   }
 
   /** Signed by the server's active key, issued 1 h ago for 5 minutes. */

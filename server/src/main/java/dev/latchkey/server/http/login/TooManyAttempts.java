@@ -1,5 +1,6 @@
-package dev.latchkey.server.http;
+package dev.latchkey.server.http.login;
 
+import dev.latchkey.server.http.exchange.ApiError;
 import java.time.Duration;
 import java.util.Map;
 
@@ -7,7 +8,7 @@ import java.util.Map;
  * {@code 429 too_many_attempts} with {@code Retry-After} and {@code retryAfter} (whole seconds,
  * rounded up, at least 1). The message never says whether the account or the address is locked.
  */
-final class TooManyAttempts extends ApiError {
+public final class TooManyAttempts extends ApiError {
   private static final long serialVersionUID = 1L;
 
   private final long retryAfter;

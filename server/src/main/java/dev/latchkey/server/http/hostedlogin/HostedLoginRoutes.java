@@ -1,23 +1,21 @@
-package dev.latchkey.server.http;
+package dev.latchkey.server.http.hostedlogin;
 
-import dev.latchkey.server.hosted.CsrfCookie;
 import dev.latchkey.server.hosted.LoginPage;
 import dev.latchkey.server.hosted.ReturnToPolicy;
+import dev.latchkey.server.http.exchange.ApiError;
+import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.FailureMapping;
+import dev.latchkey.server.http.login.PasswordLogin;
+import dev.latchkey.server.http.login.RequestAddress;
+import dev.latchkey.server.http.login.TooManyAttempts;
 import dev.latchkey.server.sessions.SessionTokens;
-import dev.latchkey.server.store.StoreUnavailableException;
-import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Issue 5: the hosted login page. {@code GET /login?return_to=URL} renders the form; {@code POST
@@ -25,49 +23,57 @@ import org.slf4j.LoggerFactory;
  * generic failure, same cost for an unknown email), sets the session cookies and answers {@code
  * 303} to the allowed {@code return_to} or the default target. Every answer is HTML.
  */
-final class HostedLoginEndpoints {
-  private static final Logger log = LoggerFactory.getLogger(HostedLoginEndpoints.class);
-  private static final String INVALID = "The email or password is incorrect.";
+public final class HostedLoginRoutes {
   private static final String EXPIRED =
       "This sign-in form has expired or was not sent from this page. Please sign in again.";
   private static final int MAX_FIELD = PasswordPolicy.MAX_LENGTH;
+  private static final String SOMETHING_WENT_WRONG =
+      "Something went wrong on our side. Please try again.";
+
+  /** The page's words for the {@code error} codes of a failed sign-in. */
+  private static final Map<String, String> PAGE_MESSAGES =
+      Map.of(
+          "invalid_credentials", "The email or password is incorrect.",
+          "too_many_attempts", "Too many failed sign-ins. Please try again later.",
+          "busy", "Too many sign-ins at once. Please try again in a moment.",
+          "unavailable", "The service is temporarily unavailable. Please try again.");
 
   private final PasswordLogin passwordLogin;
-  private final Function<Context, String> clientAddress;
-  private final BiConsumer<Context, SessionTokens> setLoginCookies;
-  private final CsrfCookie csrf;
+  private final RequestAddress clientAddress;
+  private final BrowserCookies cookies;
   private final ReturnToPolicy returnTo;
+  private final FailureMapping failures;
   private final String csp;
 
-  HostedLoginEndpoints(
+  public HostedLoginRoutes(
       PasswordLogin passwordLogin,
-      Function<Context, String> clientAddress,
-      BiConsumer<Context, SessionTokens> setLoginCookies,
-      CsrfCookie csrf,
-      ReturnToPolicy returnTo) {
+      RequestAddress clientAddress,
+      BrowserCookies cookies,
+      ReturnToPolicy returnTo,
+      FailureMapping failures) {
     this.passwordLogin = passwordLogin;
     this.clientAddress = clientAddress;
-    this.setLoginCookies = setLoginCookies;
-    this.csrf = csrf;
+    this.cookies = cookies;
     this.returnTo = returnTo;
+    this.failures = failures;
     this.csp = LoginPage.contentSecurityPolicy(returnTo.redirectOrigins());
   }
 
   /** {@code GET /login}: the form, with a CSRF token in a cookie and a hidden field. */
-  void show(Context ctx) {
+  public void show(Context ctx) {
     pageHeaders(ctx);
     String target = returnTo.allowed(ctx.queryParam("return_to")).orElse("");
     render(ctx, 200, "", target, null);
   }
 
   /** {@code GET /login/done}: the default target when no application is configured. */
-  void done(Context ctx) {
+  public void done(Context ctx) {
     pageHeaders(ctx);
     ctx.status(200).html(LoginPage.signedIn());
   }
 
   /** {@code POST /login}. */
-  void submit(Context ctx) {
+  public void submit(Context ctx) {
     pageHeaders(ctx);
     String type = ctx.header("Content-Type");
     String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
@@ -83,13 +89,13 @@ final class HostedLoginEndpoints {
     String token = field(form, "csrf", 64);
     String target = returnTo.allowed(postedReturnTo).orElse("");
 
-    if (!CsrfCookie.matches(ctx.cookie(csrf.name()), token)) {
+    if (!CsrfToken.matches(cookies.hostedLoginCsrf(ctx), token)) {
       render(ctx, 403, email, target, EXPIRED);
       return;
     }
     CompletableFuture<SessionTokens> attempt;
     try {
-      attempt = passwordLogin.attempt(email, password.toCharArray(), clientAddress.apply(ctx));
+      attempt = passwordLogin.attempt(email, password.toCharArray(), clientAddress.of(ctx));
     } catch (TooManyAttempts locked) {
       failed(ctx, locked, email, target);
       return;
@@ -108,42 +114,28 @@ final class HostedLoginEndpoints {
   }
 
   private void succeed(Context ctx, SessionTokens login, String target) {
-    setLoginCookies.accept(ctx, login);
+    cookies.setOnHostedLogin(ctx, login);
     ctx.status(303).header("Location", target.isEmpty() ? returnTo.defaultTarget() : target);
     ctx.result("");
   }
 
   private void failed(Context ctx, Throwable thrown, String email, String target) {
-    Throwable e = unwrap(thrown);
-    if (e == PasswordLogin.INVALID_CREDENTIALS) {
-      render(ctx, 401, email, target, INVALID);
-    } else if (e instanceof TooManyAttempts locked) {
-      locked.headers().forEach(ctx::header);
-      render(ctx, 429, email, target, "Too many failed sign-ins. Please try again later.");
-    } else if (e instanceof HashingPool.Saturated) {
-      ctx.header("Retry-After", "1");
-      render(ctx, 503, email, target, "Too many sign-ins at once. Please try again in a moment.");
-    } else if (e instanceof StoreUnavailableException) {
-      log.warn("Database unavailable during a hosted login");
-      ctx.header("Retry-After", "5");
-      render(ctx, 503, email, target, "The service is temporarily unavailable. Please try again.");
-    } else {
-      log.error("Unexpected failure of a hosted login", e);
-      render(ctx, 500, email, target, "Something went wrong on our side. Please try again.");
-    }
+    ApiError answer = failures.answerFor(ctx, thrown);
+    answer.headers().forEach(ctx::header);
+    String message = PAGE_MESSAGES.getOrDefault(answer.error(), SOMETHING_WENT_WRONG);
+    render(ctx, answer.status(), email, target, message);
   }
 
   private void render(Context ctx, int status, String email, String target, String error) {
-    String token = csrf.tokenFor(ctx.cookie(csrf.name()));
-    ctx.res().addHeader("Set-Cookie", csrf.header(token));
+    String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
+    cookies.setHostedLoginCsrf(ctx, token);
     ctx.status(status).html(LoginPage.form(email, target, token, error));
   }
 
   private void pageHeaders(Context ctx) {
     ctx.header("Content-Security-Policy", csp);
     ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Cache-Control", "no-store");
-    ctx.header("Pragma", "no-cache");
+    Caching.noStore(ctx);
   }
 
   /** One value at most, of a bounded length; missing is empty. */
@@ -157,13 +149,5 @@ final class HostedLoginEndpoints {
       throw ApiError.badRequest("Field '" + name + "' is too long.");
     }
     return value;
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

@@ -1,4 +1,4 @@
-package dev.latchkey.server.http;
+package dev.latchkey.server.http.exchange;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.latchkey.server.wire.Wire;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,9 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /** Reading JSON request bodies strictly and writing JSON answers: the one place for both. */
-final class Json {
+public final class Json {
   /** Larger request bodies are refused with 413. */
-  static final int MAX_BODY_BYTES = 64 * 1024;
+  public static final int MAX_BODY_BYTES = 64 * 1024;
 
   /** How much of an oversized body is read and thrown away so that the client gets its 413. */
   private static final int MAX_DRAINED_BYTES = 1024 * 1024;
@@ -54,7 +55,8 @@ final class Json {
    *
    * @throws ApiError 415 for another content type, 413 for a body over 64 KiB, 400 otherwise
    */
-  static Map<String, String> readStringFields(Context ctx, Set<String> allowed, int maxLength) {
+  public static Map<String, String> readStringFields(
+      Context ctx, Set<String> allowed, int maxLength) {
     requireJsonContentType(ctx);
     byte[] body = readLimited(ctx);
     JsonNode root;
@@ -148,7 +150,7 @@ final class Json {
   }
 
   /** Writes a JSON answer. */
-  static void write(Context ctx, int status, Object body) {
+  public static void write(Context ctx, int status, Object body) {
     try {
       ctx.status(status)
           .contentType("application/json; charset=utf-8")
@@ -159,17 +161,16 @@ final class Json {
   }
 
   /** Writes an already serialised JSON answer. */
-  static void writeRaw(Context ctx, int status, String json) {
+  public static void writeRaw(Context ctx, int status, String json) {
     ctx.status(status).contentType("application/json; charset=utf-8").result(json);
   }
 
   /** Writes {@code {"error", "message"}} with the error's status and headers. */
-  static void writeError(Context ctx, ApiError error) {
+  public static void writeError(Context ctx, ApiError error) {
     error.headers().forEach(ctx::header);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", error.error());
-    body.put("message", error.getMessage());
-    body.putAll(error.extraFields());
-    write(ctx, error.status(), body);
+    write(
+        ctx,
+        error.status(),
+        Wire.errorBody(error.error(), error.getMessage(), error.extraFields()));
   }
 }

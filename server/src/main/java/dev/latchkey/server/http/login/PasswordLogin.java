@@ -1,10 +1,13 @@
-package dev.latchkey.server.http;
+package dev.latchkey.server.http.login;
 
-import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.sessions.SessionTokens;
+import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.HashingPool;
+import dev.latchkey.server.users.Users;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -16,18 +19,27 @@ import java.util.concurrent.CompletableFuture;
  * (an unknown email pays the same), failures are counted, and a success resets the account's count
  * and starts a session.
  */
-final class PasswordLogin {
+public final class PasswordLogin {
 
   /** The password check failed; one generic answer whatever the reason. */
-  static final ApiError INVALID_CREDENTIALS =
+  public static final ApiError INVALID_CREDENTIALS =
       new ApiError(401, "invalid_credentials", "The email or password is incorrect.");
 
-  private final AuthStore store;
+  private final LoginThrottle throttle;
+  private final Users users;
+  private final Sessions sessions;
   private final TokenIssuer tokens;
   private final HashingPool hashing;
 
-  PasswordLogin(AuthStore store, TokenIssuer tokens, HashingPool hashing) {
-    this.store = store;
+  public PasswordLogin(
+      LoginThrottle throttle,
+      Users users,
+      Sessions sessions,
+      TokenIssuer tokens,
+      HashingPool hashing) {
+    this.throttle = throttle;
+    this.users = users;
+    this.sessions = sessions;
     this.tokens = tokens;
     this.hashing = hashing;
   }
@@ -39,8 +51,8 @@ final class PasswordLogin {
    * @return the new session, or a future failed with {@link #INVALID_CREDENTIALS}, {@link
    *     HashingPool.Saturated} or a store failure
    */
-  CompletableFuture<SessionTokens> attempt(String email, char[] password, String client) {
-    Optional<Duration> wait = store.throttle().check(email, client);
+  public CompletableFuture<SessionTokens> attempt(String email, char[] password, String client) {
+    Optional<Duration> wait = throttle.check(email, client);
     if (wait.isPresent()) {
       Arrays.fill(password, '\0');
       throw new TooManyAttempts(wait.get());
@@ -48,13 +60,13 @@ final class PasswordLogin {
     return hashing.submit(
         () -> {
           try {
-            Optional<AuthenticatedUser> user = store.users().authenticate(email, password);
+            Optional<AuthenticatedUser> user = users.authenticate(email, password);
             if (user.isEmpty()) {
-              store.throttle().recordFailure(email, client);
+              throttle.recordFailure(email, client);
               throw INVALID_CREDENTIALS;
             }
-            store.throttle().recordSuccess(email);
-            return store.sessions().start(user.get(), tokens, true);
+            throttle.recordSuccess(email);
+            return sessions.start(user.get(), tokens, true);
           } finally {
             Arrays.fill(password, '\0');
           }

@@ -1,4 +1,4 @@
-package dev.latchkey.server.http;
+package dev.latchkey.server.http.exchange;
 
 import java.util.Map;
 
@@ -38,7 +38,12 @@ public class ApiError extends RuntimeException {
     return Map.of();
   }
 
-  static ApiError badRequest(String message) {
+  /** {@code 404 not_found}: for unknown paths and for features switched off. */
+  public static ApiError notFound() {
+    return new ApiError(404, "not_found", "There is nothing here.");
+  }
+
+  public static ApiError badRequest(String message) {
     return new ApiError(400, "invalid_request", message);
   }
 }

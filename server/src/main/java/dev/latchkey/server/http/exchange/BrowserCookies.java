@@ -1,0 +1,192 @@
+package dev.latchkey.server.http.exchange;
+
+import dev.latchkey.server.delivery.DeliveryMode;
+import dev.latchkey.server.delivery.DeliverySettings;
+import dev.latchkey.server.sessions.RefreshSettings;
+import dev.latchkey.server.sessions.SessionTokens;
+import dev.latchkey.server.wire.Wire;
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every cookie the auth server sets, written as raw {@code Set-Cookie} headers so that each
+ * attribute is exactly what this class says:
+ *
+ * <ul>
+ *   <li>the session cookie ({@code HttpOnly; SameSite=Lax; Path=/}, Secure unless insecure cookies
+ *       are configured, with the configured Domain) and the script-readable {@code XSRF-TOKEN}
+ *       double-submit cookie beside it;
+ *   <li>the refresh cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/api/refresh});
+ *   <li>the hosted login form's CSRF cookie ({@code HttpOnly; SameSite=Strict; Path=/}, host-only
+ *       even when the session cookie has a Domain, so that a sibling sub-domain cannot set it).
+ * </ul>
+ */
+public final class BrowserCookies {
+  private static final Logger log = LoggerFactory.getLogger(BrowserCookies.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Longer session cookie values are ignored (a JWT of this server is far shorter). */
+  private static final int MAX_TOKEN_LENGTH = 8192;
+
+  private static final long CSRF_MAX_AGE_SECONDS = 3600;
+
+  /** A cookie's name and fixed attributes; {@link #header} gives its {@code Set-Cookie} header. */
+  private record Cookie(
+      String name, String path, String domain, boolean secure, boolean httpOnly, String sameSite) {
+    String header(String value, long maxAge) {
+      StringBuilder b = new StringBuilder(name).append('=').append(value);
+      b.append("; Path=").append(path);
+      if (domain != null) {
+        b.append("; Domain=").append(domain);
+      }
+      b.append("; Max-Age=").append(maxAge);
+      if (maxAge == 0) {
+        b.append("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+      }
+      if (secure) {
+        b.append("; Secure");
+      }
+      if (httpOnly) {
+        b.append("; HttpOnly");
+      }
+      return b.append("; SameSite=").append(sameSite).toString();
+    }
+  }
+
+  private final DeliveryMode mode;
+  private final long sessionMaxAge;
+  private final boolean refreshEnabled;
+  private final Clock clock;
+  private final Cookie session;
+  private final Cookie xsrf;
+  private final Cookie refresh;
+  private final Cookie hostedLoginCsrf;
+
+  /**
+   * @param sessionLength the longest a session cookie lives, whatever a token's expiry says
+   */
+  public BrowserCookies(
+      DeliverySettings delivery, Duration sessionLength, RefreshSettings refresh, Clock clock) {
+    boolean secure = delivery.secureCookies();
+    String domain = delivery.cookieDomain();
+    this.mode = delivery.mode();
+    this.sessionMaxAge = sessionLength.toSeconds();
+    this.refreshEnabled = refresh.enabled();
+    this.clock = clock;
+    this.session = new Cookie(delivery.effectiveCookieName(), "/", domain, secure, true, "Lax");
+    this.xsrf = new Cookie(Wire.XSRF_COOKIE, "/", domain, secure, false, "Lax");
+    this.refresh = new Cookie(refresh.cookieName(), "/api/refresh", null, true, true, "Strict");
+    this.hostedLoginCsrf =
+        new Cookie(
+            secure ? "__Host-latchkey-csrf" : "latchkey-csrf", "/", null, secure, true, "Strict");
+    if (delivery.insecureCookies()) {
+      log.warn(
+          "Insecure cookies: the session and XSRF cookies are sent without Secure, so over plain"
+              + " HTTP anyone on the network can read them. Use this only for development.");
+    }
+  }
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  /**
+   * The cookies of a login or a refresh: the session and XSRF cookies in the cookie and both
+   * delivery modes, and the refresh cookie when the session has a refresh token.
+   */
+  public void setOnLogin(Context ctx, SessionTokens tokens) {
+    if (mode.setsCookies()) {
+      setSession(ctx, tokens);
+    }
+    setRefresh(ctx, tokens);
+  }
+
+  /**
+   * The cookies of a hosted login: the session cookie whatever the delivery mode, as the page
+   * answers with a redirect and a cookie is the only way the session reaches the application
+   * (which, in body mode, then exchanges it for a token at {@code GET /api/session}).
+   */
+  public void setOnHostedLogin(Context ctx, SessionTokens tokens) {
+    setSession(ctx, tokens);
+    setRefresh(ctx, tokens);
+  }
+
+  /**
+   * The cookies of a logout: deletes the refresh cookie when refresh is on or one was sent, and the
+   * session and XSRF cookies when this mode sets them or a session cookie was sent.
+   */
+  public void clearOnLogout(Context ctx) {
+    if (refreshEnabled || refreshToken(ctx) != null) {
+      add(ctx, clearedRefresh());
+    }
+    if (mode.setsCookies() || sessionToken(ctx).isPresent()) {
+      add(ctx, session.header("", 0));
+      add(ctx, xsrf.header("", 0));
+    }
+  }
+
+  /** The {@code Set-Cookie} value that deletes the refresh cookie, for a refused refresh. */
+  public String clearedRefresh() {
+    return refresh.header("", 0);
+  }
+
+  /** Sets the hosted login form's CSRF cookie. */
+  public void setHostedLoginCsrf(Context ctx, String token) {
+    add(ctx, hostedLoginCsrf.header(token, CSRF_MAX_AGE_SECONDS));
+  }
+
+  private void setSession(Context ctx, SessionTokens tokens) {
+    long maxAge = Math.max(0, Math.min(tokens.access().expiresIn(), sessionMaxAge));
+    add(ctx, session.header(tokens.access().token(), maxAge));
+    add(ctx, xsrf.header(randomToken(), maxAge));
+  }
+
+  private void setRefresh(Context ctx, SessionTokens tokens) {
+    if (tokens.refreshToken() != null) {
+      long maxAge = Duration.between(Instant.now(clock), tokens.refreshExpiresAt()).toSeconds();
+      add(ctx, refresh.header(tokens.refreshToken(), Math.max(0, maxAge)));
+    }
+  }
+
+  private static void add(Context ctx, String setCookie) {
+    ctx.res().addHeader("Set-Cookie", setCookie);
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  /** The session token from the request's session cookie, if any. */
+  public Optional<String> sessionToken(Context ctx) {
+    String value = ctx.cookie(session.name());
+    if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
+      return Optional.empty();
+    }
+    return Optional.of(value);
+  }
+
+  /** The refresh token from the request's refresh cookie, or {@code null}. */
+  public String refreshToken(Context ctx) {
+    return ctx.cookie(refresh.name());
+  }
+
+  /** The hosted login form's CSRF token from its cookie, or {@code null}. */
+  public String hostedLoginCsrf(Context ctx) {
+    return ctx.cookie(hostedLoginCsrf.name());
+  }
+
+  /** Whether the request's XSRF header repeats its XSRF cookie (see {@link Wire#xsrfMatches}). */
+  public static boolean xsrfMatches(Context ctx) {
+    return Wire.xsrfMatches(ctx.cookie(Wire.XSRF_COOKIE), ctx.header(Wire.XSRF_HEADER));
+  }
+
+  /** A fresh random token: 256 bits, base64url without padding (43 characters). */
+  public static String randomToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

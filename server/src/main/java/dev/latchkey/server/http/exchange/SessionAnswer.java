@@ -1,0 +1,27 @@
+package dev.latchkey.server.http.exchange;
+
+import dev.latchkey.server.delivery.DeliveryMode;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The JSON answer that hands a session to the client (login, refresh, {@code GET /api/session}):
+ * {@code 200 {"idToken"?, "expiresIn"}}, the token only in the body and both delivery modes.
+ */
+public final class SessionAnswer {
+  private final DeliveryMode mode;
+
+  public SessionAnswer(DeliveryMode mode) {
+    this.mode = mode;
+  }
+
+  public void write(Context ctx, String token, long expiresIn) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (mode.tokenInBody()) {
+      body.put("idToken", token);
+    }
+    body.put("expiresIn", expiresIn);
+    Json.write(ctx, 200, body);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.latchkey.server.http.session;
+
+import dev.latchkey.server.http.exchange.ApiError;
+import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.SessionAnswer;
+import dev.latchkey.server.sessions.RefreshRejected;
+import dev.latchkey.server.sessions.SessionTokens;
+import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.tokens.TokenIssuer;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/**
+ * {@code POST /api/refresh}: trades the refresh cookie for a new token pair (rotation), answering
+ * as a login does; {@code 401 invalid_refresh_token} and a deleted cookie when the session is over.
+ * {@code 404} while refresh sessions are off.
+ */
+public final class RefreshRoute {
+  private final boolean enabled;
+  private final Sessions sessions;
+  private final TokenIssuer tokens;
+  private final BrowserCookies cookies;
+  private final SessionAnswer answer;
+
+  public RefreshRoute(
+      boolean enabled,
+      Sessions sessions,
+      TokenIssuer tokens,
+      BrowserCookies cookies,
+      SessionAnswer answer) {
+    this.enabled = enabled;
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.cookies = cookies;
+    this.answer = answer;
+  }
+
+  public void handle(Context ctx) {
+    if (!enabled) {
+      throw ApiError.notFound();
+    }
+    Caching.noStore(ctx);
+    SessionTokens session;
+    try {
+      session = sessions.refresh(cookies.refreshToken(ctx), tokens);
+    } catch (RefreshRejected e) {
+      throw new ApiError(
+          401,
+          "invalid_refresh_token",
+          "The session has ended; log in again.",
+          Map.of("Set-Cookie", cookies.clearedRefresh()));
+    }
+    cookies.setOnLogin(ctx, session);
+    answer.write(ctx, session.access().token(), session.access().expiresIn());
+  }
+}

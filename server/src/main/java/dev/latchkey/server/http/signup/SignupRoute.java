@@ -1,0 +1,60 @@
+package dev.latchkey.server.http.signup;
+
+import dev.latchkey.server.http.exchange.ApiError;
+import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.Credentials;
+import dev.latchkey.server.http.exchange.Json;
+import dev.latchkey.server.users.EmailAddress;
+import dev.latchkey.server.users.HashingPool;
+import dev.latchkey.server.users.Users;
+import io.javalin.http.Context;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * {@code POST /api/signup {"email", "password"}}: {@code 201} with the same answer whether or not
+ * the email already had an account; {@code 404} while signup is off.
+ */
+public final class SignupRoute {
+  private static final Map<String, String> CREATED =
+      Map.of(
+          "status",
+          "created",
+          "message",
+          "If this email can be used, its account is ready: log in.");
+
+  private final boolean enabled;
+  private final Users users;
+  private final HashingPool hashing;
+
+  public SignupRoute(boolean enabled, Users users, HashingPool hashing) {
+    this.enabled = enabled;
+    this.users = users;
+    this.hashing = hashing;
+  }
+
+  public void handle(Context ctx) {
+    if (!enabled) {
+      throw ApiError.notFound();
+    }
+    Credentials credentials = Credentials.read(ctx);
+    String email = credentials.email();
+    char[] password = credentials.password().toCharArray();
+    Caching.noStore(ctx);
+    if (EmailAddress.parse(email).isEmpty()) {
+      throw new ApiError(400, "invalid_email", "This is not a valid email address.");
+    }
+    ctx.future(
+        () ->
+            hashing
+                .submit(
+                    () -> {
+                      try {
+                        return users.signUp(email, password);
+                      } finally {
+                        Arrays.fill(password, '\0');
+                      }
+                    })
+                .thenAccept(created -> Json.write(ctx, 201, CREATED)));
+  }
+}
