@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.latchkey.server.tokens.IssuedToken;
+import dev.latchkey.spring.testing.AppClient;
 import dev.latchkey.spring.testing.AuthServerFixture;
 import dev.latchkey.verifier.JwtVerifier;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -31,8 +28,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class LatchkeyStarterTest {
   private static final String COOKIE = "__Host-latchkey";
   private static AuthServerFixture auth;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @LocalServerPort int port;
   @Autowired JwtVerifier verifier;
@@ -50,14 +45,7 @@ class LatchkeyStarterTest {
 
   private HttpResponse<String> send(String method, String path, String... headers)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10))
-            .method(method, HttpRequest.BodyPublishers.noBody());
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new AppClient(port).send(method, path, headers);
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {

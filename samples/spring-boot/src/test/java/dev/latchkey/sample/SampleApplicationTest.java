@@ -2,12 +2,9 @@ package dev.latchkey.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.spring.testing.AppClient;
 import dev.latchkey.spring.testing.AuthServerFixture;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -19,8 +16,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SampleApplicationTest {
   private static AuthServerFixture auth;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @LocalServerPort int port;
 
@@ -37,14 +32,7 @@ class SampleApplicationTest {
 
   private HttpResponse<String> send(String method, String path, String... headers)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10))
-            .method(method, HttpRequest.BodyPublishers.noBody());
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new AppClient(port).send(method, path, headers);
   }
 
   @Test
