@@ -2,8 +2,10 @@ package dev.latchkey.server.http;
 
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
+import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Json;
@@ -57,13 +59,15 @@ public final class HttpApi {
   private final RefreshRoute refresh;
   private final RevocationFeedRoute revocations;
   private final HostedLoginRoutes hostedLogin;
+  private final AccountRoutes accountRoutes;
 
   public HttpApi(
       AuthServerConfig config,
       AuthStore store,
       TokenIssuer tokens,
       HashingPool hashing,
-      String baseUrl) {
+      String baseUrl,
+      Accounts accounts) {
     DeliverySettings delivery = config.delivery();
     RefreshSettings refreshSettings = config.sessions().refresh();
     this.host = config.http().host();
@@ -83,11 +87,22 @@ public final class HttpApi {
             config.clock(),
             config.keys().clockSkew());
     PasswordLogin passwordLogin =
-        new PasswordLogin(store.throttle(), store.users(), store.sessions(), tokens, hashing);
+        new PasswordLogin(
+            store.throttle(), store.users(), store.sessions(), tokens, hashing, accounts::mayLogIn);
     RequestAddress clientAddress = new RequestAddress(config.sessions().trustedProxies());
 
     this.login = new LoginRoute(passwordLogin, clientAddress, cookies, answer);
-    this.signup = new SignupRoute(config.http().signupEnabled(), store.users(), hashing);
+    this.signup = new SignupRoute(config.http().signupEnabled(), accounts, hashing);
+    this.accountRoutes =
+        new AccountRoutes(
+            accounts,
+            hashing,
+            store.throttle(),
+            store.users(),
+            store.sessions(),
+            ownTokens,
+            cookies,
+            clientAddress);
     this.keyDiscovery =
         new KeyDiscoveryRoutes(
             store.keys(),
@@ -134,6 +149,12 @@ public final class HttpApi {
     c.routes.post("/api/refresh/logout", logout::handle);
     c.routes.post("/api/refresh", refresh::handle);
     c.routes.get("/api/revocations", revocations::handle);
+    c.routes.post("/api/email-verification", accountRoutes::resendVerification);
+    c.routes.post("/api/email-verification/confirm", accountRoutes::confirmEmail);
+    c.routes.post("/api/password-reset", accountRoutes::requestReset);
+    c.routes.post("/api/password-reset/confirm", accountRoutes::confirmReset);
+    c.routes.post("/api/password", accountRoutes::changePassword);
+    AccountRoutes.PATHS.forEach(path -> c.routes.options(path, cors::preflight));
     for (String path :
         List.of(
             "/api/login",
