@@ -359,4 +359,83 @@ class AccountsTest {
       assertThat(eml).contains("Subject: Confirm your email address").contains("To: " + EMAIL);
     }
   }
+
+  private static HttpResponse<String> postForm(
+      AuthServer server, String path, String csrfCookie, Map<String, String> form) {
+    String body =
+        form.entrySet().stream()
+            .map(
+                e ->
+                    java.net.URLEncoder.encode(e.getKey(), java.nio.charset.StandardCharsets.UTF_8)
+                        + "="
+                        + java.net.URLEncoder.encode(
+                            e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+            .collect(java.util.stream.Collectors.joining("&"));
+    return TestHttp.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Cookie", HostedLoginTest.CSRF_COOKIE + "=" + csrfCookie)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  @Test
+  void theHostedPagesResetAPasswordFromTheMailedLink() throws Exception {
+    try (AuthServer server = start(TestDatabase.H2, c -> c)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      HttpResponse<String> login = get(server.baseUrl() + "/login");
+      assertThat(login.body()).contains("href=\"/login/forgot-password\"");
+
+      HttpResponse<String> forgot = get(server.baseUrl() + "/login/forgot-password");
+      assertThat(forgot.statusCode()).isEqualTo(200);
+      assertThat(forgot.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+      String cookie = SetCookie.named(forgot, HostedLoginTest.CSRF_COOKIE).orElseThrow().value();
+      String csrf = HostedLoginTest.hidden(forgot.body(), "csrf");
+      assertThat(
+              postForm(
+                      server,
+                      "/login/forgot-password",
+                      "wrong",
+                      Map.of("csrf", csrf, "email", EMAIL))
+                  .statusCode())
+          .isEqualTo(403);
+      HttpResponse<String> sent =
+          postForm(server, "/login/forgot-password", cookie, Map.of("csrf", csrf, "email", EMAIL));
+      assertThat(sent.statusCode()).isEqualTo(200);
+      assertThat(sent.body()).contains("If this address has an account");
+      MimeMessage reset = mail(1);
+      assertThat(text(reset)).contains(server.baseUrl() + "/login/reset-password#token=");
+      String token = token(reset);
+
+      HttpResponse<String> page = get(server.baseUrl() + "/login/reset-password");
+      String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+      assertThat(csp).contains("default-src 'none'").contains("script-src 'sha256-");
+      assertThat(page.body()).contains("history.replaceState").contains("id=\"token\"");
+
+      HttpResponse<String> weak =
+          postForm(
+              server,
+              "/login/reset-password",
+              cookie,
+              Map.of("csrf", csrf, "token", token, "password", "short"));
+      assertThat(weak.statusCode()).isEqualTo(400);
+      HttpResponse<String> done =
+          postForm(
+              server,
+              "/login/reset-password",
+              cookie,
+              Map.of("csrf", csrf, "token", token, "password", NEW_PASSWORD));
+      assertThat(done.statusCode()).isEqualTo(200);
+      assertThat(done.body()).contains("Password set");
+      assertThat(login(server, EMAIL, NEW_PASSWORD).statusCode()).isEqualTo(200);
+      HttpResponse<String> again =
+          postForm(
+              server,
+              "/login/reset-password",
+              cookie,
+              Map.of("csrf", csrf, "token", token, "password", NEW_PASSWORD));
+      assertThat(again.statusCode()).isEqualTo(400);
+      assertThat(again.body()).contains("already been used");
+    }
+  }
 }

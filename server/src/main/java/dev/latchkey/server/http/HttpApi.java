@@ -5,12 +5,14 @@ import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
+import dev.latchkey.server.hosted.AccountPages;
 import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.http.feed.RevocationFeedRoute;
+import dev.latchkey.server.http.hostedlogin.HostedAccountRoutes;
 import dev.latchkey.server.http.hostedlogin.HostedLoginRoutes;
 import dev.latchkey.server.http.jwks.KeyDiscoveryRoutes;
 import dev.latchkey.server.http.login.LoginRoute;
@@ -60,6 +62,7 @@ public final class HttpApi {
   private final RevocationFeedRoute revocations;
   private final HostedLoginRoutes hostedLogin;
   private final AccountRoutes accountRoutes;
+  private final HostedAccountRoutes hostedAccounts;
 
   public HttpApi(
       AuthServerConfig config,
@@ -103,6 +106,7 @@ public final class HttpApi {
             ownTokens,
             cookies,
             clientAddress);
+    this.hostedAccounts = new HostedAccountRoutes(accounts, hashing, cookies);
     this.keyDiscovery =
         new KeyDiscoveryRoutes(
             store.keys(),
@@ -169,6 +173,12 @@ public final class HttpApi {
       c.routes.get("/login", hostedLogin::show);
       c.routes.post("/login", hostedLogin::submit);
       c.routes.get("/login/done", hostedLogin::done);
+      c.routes.get(AccountPages.FORGOT_PATH, hostedAccounts::showForgot);
+      c.routes.post(AccountPages.FORGOT_PATH, hostedAccounts::submitForgot);
+      c.routes.get(AccountPages.RESET_PATH, hostedAccounts::showReset);
+      c.routes.post(AccountPages.RESET_PATH, hostedAccounts::submitReset);
+      c.routes.get(AccountPages.VERIFY_PATH, hostedAccounts::showVerify);
+      c.routes.post(AccountPages.VERIFY_PATH, hostedAccounts::submitVerify);
     }
 
     c.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
