@@ -40,9 +40,10 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 command -v curl >/dev/null || { echo "curl is missing" >&2; exit 1; }
 [ -f "$jar" ] || { echo "$jar is missing: build bench first" >&2; exit 1; }
 cp="$jar"
-if ! unzip -l "$jar" | grep -q ' public/index.html$'; then
+has_public() { unzip -l "$1" public/index.html >/dev/null 2>&1; }
+if ! has_public "$jar"; then
   WEB_JAR=${WEB_JAR:-$(ls "$root"/web/target/latchkey-web-*.jar 2>/dev/null | head -n 1)}
-  if [ -z "$WEB_JAR" ] || ! unzip -l "$WEB_JAR" | grep -q ' public/index.html$'; then
+  if [ -z "$WEB_JAR" ] || ! has_public "$WEB_JAR"; then
     echo "the demo server needs public/: build web (without -Dskip.npm) or set WEB_JAR" >&2
     exit 1
   fi
