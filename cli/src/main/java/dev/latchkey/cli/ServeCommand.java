@@ -51,6 +51,15 @@ final class ServeCommand implements Callable<Integer> {
   String issuer;
 
   @Option(
+      names = "--public-url",
+      description =
+          "The URL browsers and verifiers reach this server at, e.g. behind a reverse proxy"
+              + " https://auth.example.com (LATCHKEY_PUBLIC_URL); every published URL (discovery's"
+              + " jwks_uri, the hosted page's form and redirects) starts with it."
+              + " Default: the issuer when it is an http(s) URL, else http://<host>:<port>.")
+  String publicUrl;
+
+  @Option(
       names = "--audience",
       defaultValue = "latchkey-demo",
       description = "The aud claim (LATCHKEY_AUDIENCE). Default: ${DEFAULT-VALUE}.")
@@ -144,9 +153,13 @@ final class ServeCommand implements Callable<Integer> {
     try (Shutdown shutdown = new Shutdown();
         AuthServer server = AuthServer.start(config)) {
       System.out.printf(
-          "Auth server: %s%n  login:     POST %s/api/login%n  JWKS:      %s%n"
+          "Auth server: %s (public URL %s)%n  login:     POST %s/api/login%n  JWKS:      %s%n"
               + "  discovery: %s%nCtrl-C stops it.%n",
-          server.baseUrl(), server.baseUrl(), server.jwksUrl(), server.discoveryUrl());
+          server.baseUrl(),
+          server.publicUrl(),
+          server.publicUrl(),
+          server.publicUrl() + "/.well-known/jwks.json",
+          server.publicUrl() + "/.well-known/openid-configuration");
       shutdown.awaitRequest();
     }
     return 0;
@@ -162,7 +175,7 @@ final class ServeCommand implements Callable<Integer> {
     KeySettings keys = defaults.keys();
     HashingSettings hashing = defaults.hashing();
     return new AuthServerConfig(
-        new HttpSettings(host, port, corsOrigins, signup),
+        new HttpSettings(host, port, corsOrigins, signup, publicUrl),
         new TokenSettings(issuer, audience),
         store.settings(),
         new KeySettings(

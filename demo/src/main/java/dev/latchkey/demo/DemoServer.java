@@ -47,8 +47,13 @@ public final class DemoServer implements AutoCloseable {
             javalin -> {
               javalin.startup.showJavalinBanner = false;
               javalin.http.defaultContentType = "application/json";
-              javalin.staticFiles.add("/public", Location.CLASSPATH);
-              javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
+              if (hasClient()) {
+                javalin.staticFiles.add("/public", Location.CLASSPATH);
+                javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
+              } else {
+                log.warn(
+                    "No web client in this build (built with -Dskip.npm): serving the API only");
+              }
               javalin.routes.before("/api/lessons", auth.required());
               javalin.routes.before(COMPLETION, auth.required());
               javalin.routes.get("/api/lessons", this::lessons);
@@ -57,6 +62,11 @@ public final class DemoServer implements AutoCloseable {
               javalin.routes.get("/api/status", ctx -> ctx.json(Map.of("status", "ok")));
               javalin.routes.get("/config.json", this::clientConfig);
             });
+  }
+
+  /** Whether the Angular client was built into this jar ({@code -Dskip.npm} leaves it out). */
+  static boolean hasClient() {
+    return DemoServer.class.getResource("/public/index.html") != null;
   }
 
   /** The auth server's feed, polled as often as the demo is configured to. */

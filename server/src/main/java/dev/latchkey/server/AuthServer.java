@@ -34,6 +34,7 @@ public final class AuthServer implements AutoCloseable {
   private final int port;
   private final String baseUrl;
   private final String issuer;
+  private final String publicUrl;
 
   private AuthServer(
       AuthStore store,
@@ -42,7 +43,8 @@ public final class AuthServer implements AutoCloseable {
       Javalin app,
       int port,
       String baseUrl,
-      String issuer) {
+      String issuer,
+      String publicUrl) {
     this.store = store;
     this.hashing = hashing;
     this.scheduler = scheduler;
@@ -50,6 +52,7 @@ public final class AuthServer implements AutoCloseable {
     this.port = port;
     this.baseUrl = baseUrl;
     this.issuer = issuer;
+    this.publicUrl = publicUrl;
   }
 
   /**
@@ -62,23 +65,25 @@ public final class AuthServer implements AutoCloseable {
     AuthServerConfig effective = config.withHttp(http.withPort(port));
     String baseUrl = effective.http().baseUrl(port);
     String issuer = effective.effectiveIssuer(port);
+    String publicUrl = effective.publicUrl(port);
     AuthStore store = AuthStore.open(effective);
     HashingPool hashing = null;
     ScheduledExecutorService scheduler = null;
     try {
       store.keys().ensureActiveKey();
       hashing = new HashingPool(config.hashing().threads(), config.hashing().queue());
-      HttpApi api = new HttpApi(effective, store, store.tokens(issuer), hashing, baseUrl);
+      HttpApi api = new HttpApi(effective, store, store.tokens(issuer), hashing, publicUrl);
       Javalin app = api.create().start();
       scheduler = scheduleRotation(store, config);
       log.info(
-          "Latchkey auth server at {} (issuer {}, audience {}, {} keys, signup {})",
+          "Latchkey auth server at {}, public URL {} (issuer {}, audience {}, {} keys, signup {})",
           baseUrl,
+          publicUrl,
           issuer,
           config.tokens().audience(),
           config.keys().algorithm(),
           http.signupEnabled() ? "on" : "off");
-      return new AuthServer(store, hashing, scheduler, app, port, baseUrl, issuer);
+      return new AuthServer(store, hashing, scheduler, app, port, baseUrl, issuer, publicUrl);
     } catch (RuntimeException e) {
       if (scheduler != null) {
         scheduler.shutdownNow();
@@ -134,7 +139,15 @@ public final class AuthServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code http://host:port}, without a trailing slash. */
+  /**
+   * The URL published to browsers and verifiers ({@code --public-url}, else an http(s) issuer, else
+   * {@link #baseUrl()}).
+   */
+  public String publicUrl() {
+    return publicUrl;
+  }
+
+  /** {@code http://host:port} (the bind address), without a trailing slash. */
   public String baseUrl() {
     return baseUrl;
   }

@@ -63,7 +63,7 @@ public final class HttpApi {
       AuthStore store,
       TokenIssuer tokens,
       HashingPool hashing,
-      String baseUrl) {
+      String publicUrl) {
     DeliverySettings delivery = config.delivery();
     RefreshSettings refreshSettings = config.sessions().refresh();
     this.host = config.http().host();
@@ -92,7 +92,7 @@ public final class HttpApi {
         new KeyDiscoveryRoutes(
             store.keys(),
             tokens.issuer(),
-            baseUrl,
+            publicUrl,
             config.keys().algorithm(),
             config.keys().jwksMaxAge());
     this.health = new HealthRoute(store.database(), store.keys());
@@ -105,7 +105,12 @@ public final class HttpApi {
             store.sessions(), config.clock(), config.sessions().revocationPollInterval());
     this.hostedLogin =
         new HostedLoginRoutes(
-            passwordLogin, clientAddress, cookies, delivery.returnToPolicy(), this::answerFor);
+            passwordLogin,
+            clientAddress,
+            cookies,
+            delivery.returnToPolicy(),
+            this::answerFor,
+            publicUrl);
   }
 
   /** Creates (does not start) the Javalin app. */
