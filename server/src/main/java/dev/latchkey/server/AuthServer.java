@@ -2,6 +2,8 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.policy.KeyPolicy;
+import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.users.HashingPool;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -60,13 +62,23 @@ public final class AuthServer implements AutoCloseable {
    * HTTP server on {@code config.port()} (0 picks a free port).
    */
   public static AuthServer start(AuthServerConfig config) {
-    HttpSettings http = config.http();
+    return start(config, PolicyRequest.exactly(KeyPolicy.of(config)));
+  }
+
+  /**
+   * Starts under the stored key policy: settings {@code policy} leaves unset take the stored
+   * values, the first start stores them, and a setting that differs from the stored one is refused
+   * with {@link dev.latchkey.server.policy.PolicyMismatchException}.
+   */
+  public static AuthServer start(AuthServerConfig requested, PolicyRequest policy) {
+    HttpSettings http = requested.http();
     int port = http.port() == 0 ? freePort(http.host()) : http.port();
-    AuthServerConfig effective = config.withHttp(http.withPort(port));
+    AuthStore store = AuthStore.open(requested.withHttp(http.withPort(port)), policy);
+    AuthServerConfig config = store.config();
+    AuthServerConfig effective = config;
     String baseUrl = effective.http().baseUrl(port);
     String issuer = effective.effectiveIssuer(port);
     String publicUrl = effective.publicUrl(port);
-    AuthStore store = AuthStore.open(effective);
     HashingPool hashing = null;
     ScheduledExecutorService scheduler = null;
     try {

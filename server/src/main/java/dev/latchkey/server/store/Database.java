@@ -40,7 +40,11 @@ public final class Database implements AutoCloseable {
         throw new IllegalStateException("cannot create data folder " + settings.dataDir(), e);
       }
     }
-    migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
+    try {
+      migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
+    } catch (RuntimeException e) {
+      throw new StoreUnopenableException(describe(url), e);
+    }
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(url);
     if (settings.dbUser() != null) {
