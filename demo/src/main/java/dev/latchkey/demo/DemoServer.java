@@ -29,6 +29,7 @@ public final class DemoServer implements AutoCloseable {
   private final Progress progress = new Progress();
   private final JwtVerifier verifier;
   private final Javalin app;
+  private final VerifierMeters meters;
 
   private DemoServer(DemoConfig config) {
     this.config = config;
@@ -38,6 +39,7 @@ public final class DemoServer implements AutoCloseable {
             .audience(config.audience())
             .revocationFeed(revocationFeed(config))
             .build();
+    this.meters = new VerifierMeters(verifier);
     JwtAuth auth =
         config.delivery().equals("cookie")
             ? JwtAuth.cookie(verifier, config.cookieName())
@@ -60,6 +62,12 @@ public final class DemoServer implements AutoCloseable {
               javalin.routes.put(COMPLETION, ctx -> markCompletion(ctx, true));
               javalin.routes.delete(COMPLETION, ctx -> markCompletion(ctx, false));
               javalin.routes.get("/api/status", ctx -> ctx.json(Map.of("status", "ok")));
+              javalin.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.header("Cache-Control", "no-store")
+                          .contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(meters.scrape()));
               javalin.routes.get("/config.json", this::clientConfig);
             });
   }

@@ -92,7 +92,7 @@ class ReverseProxyTest {
                 runDir.resolve("auth.log"),
                 authPort,
                 "/health"));
-    auth.awaitReady(Duration.ofSeconds(60));
+    auth.awaitReady(Duration.ofMinutes(3));
     nginx =
         teardown.add(
             Nginx.start(
@@ -182,6 +182,44 @@ class ReverseProxyTest {
     Api.Outcome direct =
         api.login(auth.url(), "other@example.com", "wrong password", "198.51.100.9");
     assertThat(direct.status()).as(direct.body()).isEqualTo(429);
+  }
+
+  /**
+   * {@code latchkey keys list} and {@code users add} in their own JVMs while the server runs on the
+   * embedded database (H2's automatic mixed mode): no "database in use", no restart.
+   */
+  @Test
+  void operatorCommandsRunBesideTheRunningServer() throws Exception {
+    CommandRun keys = latchkey("", "keys", "list");
+    assertThat(keys.exitCode()).as(keys.output()).isZero();
+    assertThat(keys.output()).contains("active");
+
+    CommandRun add = latchkey("a long enough passphrase\n", "users", "add", "lin@example.com");
+    assertThat(add.exitCode()).as(add.output()).isZero();
+    Api.Outcome login = api.login(nginx.url(), "lin@example.com", "a long enough passphrase", null);
+    assertThat(login.status()).as(login.body()).isEqualTo(200);
+  }
+
+  private record CommandRun(int exitCode, String output) {}
+
+  private CommandRun latchkey(String stdin, String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.add("--data-dir");
+    all.add(runDir.resolve("data").toString());
+    Path out = Files.createTempFile(runDir, "command", ".log");
+    Process process =
+        new ProcessBuilder(
+                LatchkeyProcess.command(Path.of(System.getProperty("latchkey.jar")), all))
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().close();
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("latchkey " + String.join(" ", args) + " hung:\n" + Files.readString(out));
+    }
+    return new CommandRun(process.exitValue(), Files.readString(out));
   }
 
   private HttpResponse<String> get(String url) throws Exception {

@@ -2,6 +2,7 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.policy.KeyPolicy;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.users.HashingPool;
@@ -84,7 +85,11 @@ public final class AuthServer implements AutoCloseable {
     try {
       store.keys().ensureActiveKey();
       hashing = new HashingPool(config.hashing().threads(), config.hashing().queue());
-      HttpApi api = new HttpApi(effective, store, store.tokens(issuer), hashing, publicUrl);
+      ServerMetrics metrics = new ServerMetrics();
+      hashing.observeWait(metrics::hashWait);
+      metrics.watch(hashing, store.keys(), config.clock());
+      HttpApi api =
+          new HttpApi(effective, store, store.tokens(issuer), hashing, publicUrl, metrics);
       Javalin app = api.create().start();
       scheduler = scheduleRotation(store, config);
       log.info(

@@ -49,7 +49,8 @@ public final class StoredPolicy {
       }
       KeyPolicy first = request.over(defaults);
       if (db.inTransaction(c -> write(c, first, true))) {
-        log.info("Stored the key policy: {}", String.join(", ", first.describe()));
+        log.info(
+            "Stored the key policy: {}", String.join(", ", first.describe()).replaceAll(" +", " "));
         return first;
       } // else another instance stored it first: compare with theirs
     }
