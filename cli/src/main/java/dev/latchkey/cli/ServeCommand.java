@@ -34,6 +34,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin SessionOptions sessions;
 
+  @Mixin AccountOptions accounts;
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -68,6 +70,15 @@ final class ServeCommand implements Callable<Integer> {
           "The aud claim (LATCHKEY_AUDIENCE); part of the stored key policy."
               + " Default: the stored policy's, else latchkey-demo.")
   String audience;
+
+  @Option(
+      names = "--token-type",
+      defaultValue = "at+jwt",
+      description =
+          "The typ header of session tokens, at+jwt or JWT (LATCHKEY_TOKEN_TYPE): JWT for"
+              + " verifiers that accept only that, such as Spring Boot's issuer-uri alone."
+              + " Default: ${DEFAULT-VALUE}.")
+  String tokenType;
 
   @Option(
       names = "--session-length",
@@ -193,7 +204,7 @@ final class ServeCommand implements Callable<Integer> {
     AuthServerConfig base =
         new AuthServerConfig(
             new HttpSettings(host, port, corsOrigins, signup, publicUrl),
-            defaults.tokens(),
+            defaults.tokens().withType(tokenType),
             store.settings(),
             new KeySettings(
                 keys.algorithm(),
@@ -205,6 +216,7 @@ final class ServeCommand implements Callable<Integer> {
                 hashing.params(), hashThreads != null ? hashThreads : hashing.threads(), hashQueue),
             sessions.settings(defaults.sessions().sessionLength()),
             delivery.settings(),
+            accounts.settings(signup),
             defaults.clock());
     // every policy flag at once, so that e.g. --rotation-period 20s --jwks-max-age 5s is judged
     // as a pair, never one of them against the other's default

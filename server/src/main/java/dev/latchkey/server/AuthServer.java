@@ -1,7 +1,9 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.policy.KeyPolicy;
 import dev.latchkey.server.policy.PolicyRequest;
@@ -32,6 +34,7 @@ public final class AuthServer implements AutoCloseable {
 
   private final AuthStore store;
   private final HashingPool hashing;
+  private final Mailer mailer;
   private final ScheduledExecutorService scheduler;
   private final Javalin app;
   private final int port;
@@ -42,6 +45,7 @@ public final class AuthServer implements AutoCloseable {
   private AuthServer(
       AuthStore store,
       HashingPool hashing,
+      Mailer mailer,
       ScheduledExecutorService scheduler,
       Javalin app,
       int port,
@@ -50,6 +54,7 @@ public final class AuthServer implements AutoCloseable {
       String publicUrl) {
     this.store = store;
     this.hashing = hashing;
+    this.mailer = mailer;
     this.scheduler = scheduler;
     this.app = app;
     this.port = port;
@@ -81,6 +86,7 @@ public final class AuthServer implements AutoCloseable {
     String issuer = effective.effectiveIssuer(port);
     String publicUrl = effective.publicUrl(port);
     HashingPool hashing = null;
+    Mailer mailer = null;
     ScheduledExecutorService scheduler = null;
     try {
       store.keys().ensureActiveKey();
@@ -88,10 +94,22 @@ public final class AuthServer implements AutoCloseable {
       ServerMetrics metrics = new ServerMetrics();
       hashing.observeWait(metrics::hashWait);
       metrics.watch(hashing, store.keys(), config.clock());
+      mailer = Mailer.create(config.accounts().mail(), config.clock(), System.out);
+      Accounts accounts =
+          new Accounts(
+              config.accounts(),
+              store.database(),
+              store.users(),
+              store.sessions(),
+              store.throttle(),
+              mailer,
+              publicUrl,
+              config.clock());
       HttpApi api =
-          new HttpApi(effective, store, store.tokens(issuer), hashing, publicUrl, metrics);
+          new HttpApi(
+              effective, store, store.tokens(issuer), hashing, publicUrl, accounts, metrics);
       Javalin app = api.create().start();
-      scheduler = scheduleRotation(store, config);
+      scheduler = scheduleRotation(store, accounts, config);
       log.info(
           "Latchkey auth server at {}, public URL {} (issuer {}, audience {}, {} keys, signup {})",
           baseUrl,
@@ -100,7 +118,8 @@ public final class AuthServer implements AutoCloseable {
           config.tokens().audience(),
           config.keys().algorithm(),
           http.signupEnabled() ? "on" : "off");
-      return new AuthServer(store, hashing, scheduler, app, port, baseUrl, issuer, publicUrl);
+      return new AuthServer(
+          store, hashing, mailer, scheduler, app, port, baseUrl, issuer, publicUrl);
     } catch (RuntimeException e) {
       if (scheduler != null) {
         scheduler.shutdownNow();
@@ -108,13 +127,16 @@ public final class AuthServer implements AutoCloseable {
       if (hashing != null) {
         hashing.close();
       }
+      if (mailer != null) {
+        mailer.close();
+      }
       store.close();
       throw e;
     }
   }
 
   private static ScheduledExecutorService scheduleRotation(
-      AuthStore store, AuthServerConfig config) {
+      AuthStore store, Accounts accounts, AuthServerConfig config) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -133,6 +155,7 @@ public final class AuthServer implements AutoCloseable {
           try { // forget ended sessions and throttle counters
             store.sessions().purgeExpired();
             store.throttle().purgeExpired();
+            accounts.purgeExpired();
           } catch (RuntimeException e) {
             log.warn("Session clean-up failed, will retry: {}", e.toString());
           }
@@ -191,6 +214,11 @@ public final class AuthServer implements AutoCloseable {
     return store;
   }
 
+  /** The account mail sender (its counters: sent, failed, pending). */
+  public Mailer mailer() {
+    return mailer;
+  }
+
   /** The password hashing pool (tests). */
   HashingPool hashingPool() {
     return hashing;
@@ -202,6 +230,7 @@ public final class AuthServer implements AutoCloseable {
     app.stop();
     scheduler.shutdownNow();
     hashing.close();
+    mailer.close();
     store.close();
     log.info("Latchkey auth server at {} stopped", baseUrl);
   }

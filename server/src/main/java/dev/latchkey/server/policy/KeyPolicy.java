@@ -2,7 +2,6 @@ package dev.latchkey.server.policy;
 
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.keys.KeySettings;
-import dev.latchkey.server.tokens.TokenSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,7 @@ public record KeyPolicy(
             new KeySettings(
                 algorithm, rotationPeriod, jwksMaxAge, k.clockSkew(), k.rotationCheckInterval()))
         .withSessions(config.sessions().withSessionLength(sessionLength))
-        .withTokens(new TokenSettings(issuer, audience));
+        .withTokens(config.tokens().withIssuer(issuer).withAudience(audience));
   }
 
   /**
