@@ -77,6 +77,7 @@ class ReverseProxyTest {
             "--data-dir",
             runDir.resolve("data").toString(),
             "--signup",
+            "--require-verified-email=false",
             "--insecure-cookies",
             "--trusted-proxy",
             PROXY_ADDRESS,
