@@ -2,13 +2,16 @@ package dev.latchkey.cli;
 
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
+import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.keys.KeySettings;
-import dev.latchkey.server.tokens.TokenSettings;
+import dev.latchkey.server.policy.KeyPolicy;
+import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.users.HashingSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,14 +51,24 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--issuer",
       description =
-          "The iss claim: this server's public base URL (LATCHKEY_ISSUER)."
-              + " Default: http://localhost:<port>.")
+          "The iss claim (LATCHKEY_ISSUER); part of the stored key policy."
+              + " Default: the stored policy's, else the public URL.")
   String issuer;
 
   @Option(
+      names = "--public-url",
+      description =
+          "The URL browsers and verifiers reach this server at, e.g. behind a reverse proxy"
+              + " https://auth.example.com (LATCHKEY_PUBLIC_URL); every published URL (discovery's"
+              + " jwks_uri, the hosted page's form and redirects) starts with it."
+              + " Default: the issuer when it is an http(s) URL, else http://<host>:<port>.")
+  String publicUrl;
+
+  @Option(
       names = "--audience",
-      defaultValue = "latchkey-demo",
-      description = "The aud claim (LATCHKEY_AUDIENCE). Default: ${DEFAULT-VALUE}.")
+      description =
+          "The aud claim (LATCHKEY_AUDIENCE); part of the stored key policy."
+              + " Default: the stored policy's, else latchkey-demo.")
   String audience;
 
   @Option(
@@ -69,35 +82,35 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--session-length",
-      defaultValue = "2h",
       converter = DurationConverter.class,
-      description = "Session token lifetime (LATCHKEY_SESSION_LENGTH). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Session token lifetime, which decides how long a retired key stays published"
+              + " (LATCHKEY_SESSION_LENGTH); part of the stored key policy."
+              + " Default: the stored policy's, else 2h.")
   Duration sessionLength;
 
   @Option(
       names = "--algorithm",
-      defaultValue = "RS256",
       description =
-          "Signing algorithm of new keys: RS256, PS256 or ES256 (LATCHKEY_ALGORITHM)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "Signing algorithm of new keys: RS256, PS256 or ES256 (LATCHKEY_ALGORITHM); part of the"
+              + " stored key policy. Default: the stored policy's, else RS256.")
   String algorithm;
 
   @Option(
       names = "--rotation-period",
-      defaultValue = "30d",
       converter = DurationConverter.class,
       description =
-          "How long a key signs before the next takes over (LATCHKEY_ROTATION_PERIOD)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "How long a key signs before the next takes over (LATCHKEY_ROTATION_PERIOD); part of"
+              + " the stored key policy. Default: the stored policy's, else 30d.")
   Duration rotationPeriod;
 
   @Option(
       names = "--jwks-max-age",
-      defaultValue = "1h",
       converter = DurationConverter.class,
       description =
           "How long verifiers may cache the JWK Set; a next key is published at least this long"
-              + " before it signs (LATCHKEY_JWKS_MAX_AGE). Default: ${DEFAULT-VALUE}.")
+              + " before it signs (LATCHKEY_JWKS_MAX_AGE); part of the stored key policy."
+              + " Default: the stored policy's, else 1h.")
   Duration jwksMaxAge;
 
   @Option(
@@ -151,13 +164,29 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AuthServerConfig config = config();
-    DemoDefaultsGuard.check(host, issuer, port, audience, allowDemoDefaults);
+    if (!allowDemoDefaults && !DemoDefaultsGuard.isLoopback(host)) {
+      // the guard judges what the server will sign for: the flags over the stored policy
+      AuthServerConfig effective;
+      try (AuthStore peek = AuthStore.openForOperator(config)) {
+        effective = policyRequest().over(KeyPolicy.of(peek.config())).applyTo(config);
+      }
+      DemoDefaultsGuard.check(
+          host,
+          effective.tokens().issuer(),
+          port,
+          effective.tokens().audience(),
+          allowDemoDefaults);
+    }
     try (Shutdown shutdown = new Shutdown();
-        AuthServer server = AuthServer.start(config)) {
+        AuthServer server = AuthServer.start(config, policyRequest())) {
       System.out.printf(
-          "Auth server: %s%n  login:     POST %s/api/login%n  JWKS:      %s%n"
+          "Auth server: %s (public URL %s)%n  login:     POST %s/api/login%n  JWKS:      %s%n"
               + "  discovery: %s%nCtrl-C stops it.%n",
-          server.baseUrl(), server.baseUrl(), server.jwksUrl(), server.discoveryUrl());
+          server.baseUrl(),
+          server.publicUrl(),
+          server.publicUrl(),
+          server.publicUrl() + "/.well-known/jwks.json",
+          server.publicUrl() + "/.well-known/openid-configuration");
       shutdown.awaitRequest();
     }
     return 0;
@@ -172,17 +201,39 @@ final class ServeCommand implements Callable<Integer> {
     AuthServerConfig defaults = AuthServerConfig.defaults();
     KeySettings keys = defaults.keys();
     HashingSettings hashing = defaults.hashing();
-    return new AuthServerConfig(
-        new HttpSettings(host, port, corsOrigins, signup),
-        new TokenSettings(issuer, audience, tokenType),
-        store.settings(),
-        new KeySettings(
-            algorithm, rotationPeriod, jwksMaxAge, clockSkew, keys.rotationCheckInterval()),
-        new HashingSettings(
-            hashing.params(), hashThreads != null ? hashThreads : hashing.threads(), hashQueue),
-        sessions.settings(sessionLength),
-        delivery.settings(),
-        accounts.settings(signup),
-        defaults.clock());
+    AuthServerConfig base =
+        new AuthServerConfig(
+            new HttpSettings(host, port, corsOrigins, signup, publicUrl),
+            defaults.tokens().withType(tokenType),
+            store.settings(),
+            new KeySettings(
+                keys.algorithm(),
+                keys.rotationPeriod(),
+                keys.jwksMaxAge(),
+                clockSkew,
+                keys.rotationCheckInterval()),
+            new HashingSettings(
+                hashing.params(), hashThreads != null ? hashThreads : hashing.threads(), hashQueue),
+            sessions.settings(defaults.sessions().sessionLength()),
+            delivery.settings(),
+            accounts.settings(signup),
+            defaults.clock());
+    // every policy flag at once, so that e.g. --rotation-period 20s --jwks-max-age 5s is judged
+    // as a pair, never one of them against the other's default
+    return policyRequest().over(KeyPolicy.of(base)).applyTo(base);
+  }
+
+  /**
+   * The key policy settings given as flags (or their environment variables); the others take the
+   * stored policy.
+   */
+  PolicyRequest policyRequest() {
+    return new PolicyRequest(
+        algorithm,
+        rotationPeriod,
+        jwksMaxAge,
+        sessionLength,
+        audience,
+        issuer == null ? null : Optional.of(issuer));
   }
 }

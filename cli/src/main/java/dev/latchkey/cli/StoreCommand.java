@@ -5,7 +5,10 @@ import dev.latchkey.server.AuthStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
-/** An operator command that opens the auth server's store (no HTTP), acts, and closes it. */
+/**
+ * An operator command that opens the auth server's store (no HTTP), acts under the stored key
+ * policy, and closes it.
+ */
 abstract class StoreCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
@@ -13,7 +16,7 @@ abstract class StoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (AuthStore opened =
-        AuthStore.open(AuthServerConfig.defaults().withStore(store.settings()))) {
+        AuthStore.openForOperator(AuthServerConfig.defaults().withStore(store.settings()))) {
       run(opened);
     }
     return 0;

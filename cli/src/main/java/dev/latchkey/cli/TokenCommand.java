@@ -25,14 +25,23 @@ final class TokenCommand implements Callable<Integer> {
 
   @Option(
       names = "--issuer",
-      description = "The iss claim: the auth server's public base URL (LATCHKEY_ISSUER).",
-      defaultValue = "http://localhost:9000")
+      description =
+          "The iss claim, only before any auth server has stored its key policy"
+              + " (LATCHKEY_ISSUER); afterwards the stored policy's issuer (or the servers' public"
+              + " URL), and a different value is refused. Default: http://localhost:9000.")
   String issuer;
 
   @Override
   public Integer call() throws Exception {
     AuthServerConfig config = AuthServerConfig.defaults().withStore(store.settings());
-    try (AuthStore opened = AuthStore.open(config.withTokens(config.tokens().withIssuer(issuer)))) {
+    String asked = issuer != null ? issuer : "http://localhost:9000";
+    try (AuthStore opened =
+        AuthStore.openForOperator(config.withTokens(config.tokens().withIssuer(asked)))) {
+      String actual = opened.tokens().issuer();
+      if (issuer != null && !actual.equals(issuer.replaceAll("/$", ""))) {
+        throw new IllegalArgumentException(
+            "--issuer " + issuer + " differs from the stored key policy's issuer " + actual);
+      }
       IssuedToken token = opened.issueToken(email);
       System.out.println(token.token());
     }

@@ -61,6 +61,25 @@ class ServeOptionsTest {
     return all;
   }
 
+  /** The policy flags are judged together, never one against the other's default. */
+  @Test
+  void aShortRotationPeriodWithAShorterMaxAgeIsAccepted() throws Exception {
+    AuthServerConfig config = config("--rotation-period", "20s", "--jwks-max-age", "5s");
+    assertThat(config.keys().rotationPeriod()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(config.keys().jwksMaxAge()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void thePublicUrlIsPublishedInsteadOfTheBindAddress() throws Exception {
+    AuthServerConfig config = config("--public-url", "https://auth.example.com/");
+    assertThat(config.http().publicUrl()).isEqualTo("https://auth.example.com");
+    assertThat(config.publicUrl(9000)).isEqualTo("https://auth.example.com");
+    assertThat(config.effectiveIssuer(9000)).isEqualTo("https://auth.example.com");
+    assertThat(config("--issuer", "https://id.example.com").publicUrl(9000))
+        .isEqualTo("https://id.example.com");
+    assertThat(config().publicUrl(9000)).isEqualTo("http://localhost:9000");
+  }
+
   @Test
   void withoutTheNewFlagsTheServerDefaultsApply() throws Exception {
     AuthServerConfig config = config();

@@ -45,6 +45,7 @@ public final class DemoServer implements AutoCloseable {
   private final Progress progress = new Progress();
   private final JwtVerifier verifier;
   private final Javalin app;
+  private final VerifierMeters meters;
 
   private DemoServer(DemoConfig config) {
     this.config = config;
@@ -55,6 +56,7 @@ public final class DemoServer implements AutoCloseable {
             .revocationFeed(revocationFeed(config))
             .verifiedTokenCache(config.verifiedTokenCache())
             .build();
+    this.meters = new VerifierMeters(verifier);
     JwtAuth auth =
         config.delivery().equals("cookie")
             ? JwtAuth.cookie(verifier, config.cookieName())
@@ -66,8 +68,13 @@ public final class DemoServer implements AutoCloseable {
               javalin.jetty.modifyHttpConfiguration(
                   http -> http.setHeaderCacheSize(HEADER_CACHE_SIZE));
               javalin.http.defaultContentType = "application/json";
-              javalin.staticFiles.add("/public", Location.CLASSPATH);
-              javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
+              if (hasClient()) {
+                javalin.staticFiles.add("/public", Location.CLASSPATH);
+                javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
+              } else {
+                log.warn(
+                    "No web client in this build (built with -Dskip.npm): serving the API only");
+              }
               javalin.routes.before("/api/lessons", auth.required());
               javalin.routes.before(COMPLETION, auth.required());
               javalin.routes.before(ADMIN_PROGRESS, auth.requireRole("admin"));
@@ -76,8 +83,19 @@ public final class DemoServer implements AutoCloseable {
               javalin.routes.put(COMPLETION, ctx -> markCompletion(ctx, true));
               javalin.routes.delete(COMPLETION, ctx -> markCompletion(ctx, false));
               javalin.routes.get("/api/status", ctx -> ctx.json(Map.of("status", "ok")));
+              javalin.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.header("Cache-Control", "no-store")
+                          .contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(meters.scrape()));
               javalin.routes.get("/config.json", this::clientConfig);
             });
+  }
+
+  /** Whether the Angular client was built into this jar ({@code -Dskip.npm} leaves it out). */
+  static boolean hasClient() {
+    return DemoServer.class.getResource("/public/index.html") != null;
   }
 
   /** The auth server's feed, polled as often as the demo is configured to. */

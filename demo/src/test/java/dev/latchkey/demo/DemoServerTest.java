@@ -64,6 +64,22 @@ class DemoServerTest {
   }
 
   @Test
+  void metricsExportTheVerifierCountersAfterARealRejection() throws Exception {
+    get("/api/lessons", "Authorization", "Bearer not.a.jwt");
+    HttpResponse<String> metrics = get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("latchkey_verifier_verifications_total{outcome=\"accepted\",reason=\"none\"}")
+        .containsPattern(
+            "latchkey_verifier_verifications_total\\{outcome=\"rejected\",reason=\"[a-z_]+\"\\}"
+                + " [1-9]")
+        .contains("latchkey_verifier_cache_hits_total")
+        .contains("latchkey_verifier_jwks_fetches_total{outcome=\"failed\"}")
+        .contains("latchkey_verifier_revocation_feed_age_seconds")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
   void clientConfigNamesTheAuthServerAndThisOriginOnly() throws Exception {
     HttpResponse<String> response = get("/config.json");
     assertThat(response.statusCode()).isEqualTo(200);

@@ -3,8 +3,6 @@ package dev.latchkey.scale;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
 
 /**
  * One {@code latchkey} command in its own JVM ({@code java -jar latchkey.jar ...}), its output in a
@@ -77,24 +73,11 @@ final class LatchkeyProcess implements AutoCloseable {
   }
 
   /**
-   * The command of {@code latchkey app}. A jar built with {@code -Dskip.npm} has no Angular client
-   * ({@code public/} on its class path), and the application server then refuses to start; there,
-   * and only there, the jar runs by its main class with a folder holding an empty {@code public/}
-   * after it on the class path.
+   * The command of {@code latchkey app}. A jar built with {@code -Dskip.npm} has no Angular client;
+   * the application server then serves its API only.
    */
-  static List<String> appCommand(Path jar, Path scratch, List<String> args) throws IOException {
-    if (hasClient(jar)) {
-      return command(jar, args);
-    }
-    Path stub = scratch.resolve("no-client");
-    Files.createDirectories(stub.resolve("public"));
-    Files.writeString(stub.resolve("public/index.html"), "<!doctype html><title>no client</title>");
-    List<String> command = java();
-    command.add("-cp");
-    command.add(jar + File.pathSeparator + stub);
-    command.add(mainClass(jar));
-    command.addAll(args);
-    return command;
+  static List<String> appCommand(Path jar, Path scratch, List<String> args) {
+    return command(jar, args);
   }
 
   private static List<String> java() {
@@ -102,19 +85,6 @@ final class LatchkeyProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
     return command;
-  }
-
-  private static boolean hasClient(Path jar) throws IOException {
-    // A class loader follows the manifest's Class-Path, as java -jar does.
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
-      return loader.getResource("public/index.html") != null;
-    }
-  }
-
-  private static String mainClass(Path jar) throws IOException {
-    try (JarFile file = new JarFile(jar.toFile())) {
-      return file.getManifest().getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
-    }
   }
 
   /** Waits until {@code GET <readyPath>} answers 200; fails with the log's tail otherwise. */

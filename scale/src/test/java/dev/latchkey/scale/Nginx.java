@@ -38,6 +38,15 @@ final class Nginx implements AutoCloseable {
    * 127.0.0.1.
    */
   static Nginx start(Path dir, int port, List<Integer> upstreamPorts) throws IOException {
+    return start(dir, port, upstreamPorts, "");
+  }
+
+  /**
+   * As {@link #start(Path, int, List)}, with {@code locationDirectives} added to the proxied
+   * location (e.g. {@code proxy_bind 127.0.0.2;} so the servers see the proxy at its own address).
+   */
+  static Nginx start(Path dir, int port, List<Integer> upstreamPorts, String locationDirectives)
+      throws IOException {
     Files.createDirectories(dir);
     String servers =
         upstreamPorts.stream()
@@ -73,11 +82,12 @@ final class Nginx implements AutoCloseable {
                   proxy_set_header Host $http_host;
                   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                   proxy_set_header X-Forwarded-Proto $scheme;
+                  %4$s
                 }
               }
             }
             """
-                .formatted(dir, servers, port);
+                .formatted(dir, servers, port, locationDirectives);
     Path conf = dir.resolve("nginx.conf");
     Files.writeString(conf, config);
     Process process =

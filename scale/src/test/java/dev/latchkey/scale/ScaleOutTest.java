@@ -229,6 +229,7 @@ class ScaleOutTest {
             "--master-key-file",
             masterKeyFile.toString(),
             "--signup",
+            "--require-verified-email=false",
             "--refresh",
             "--trusted-proxy",
             "127.0.0.1",

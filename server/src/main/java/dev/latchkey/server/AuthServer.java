@@ -4,6 +4,9 @@ import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.mail.Mailer;
+import dev.latchkey.server.metrics.ServerMetrics;
+import dev.latchkey.server.policy.KeyPolicy;
+import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.users.HashingPool;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -37,6 +40,7 @@ public final class AuthServer implements AutoCloseable {
   private final int port;
   private final String baseUrl;
   private final String issuer;
+  private final String publicUrl;
 
   private AuthServer(
       AuthStore store,
@@ -46,7 +50,8 @@ public final class AuthServer implements AutoCloseable {
       Javalin app,
       int port,
       String baseUrl,
-      String issuer) {
+      String issuer,
+      String publicUrl) {
     this.store = store;
     this.hashing = hashing;
     this.mailer = mailer;
@@ -55,6 +60,7 @@ public final class AuthServer implements AutoCloseable {
     this.port = port;
     this.baseUrl = baseUrl;
     this.issuer = issuer;
+    this.publicUrl = publicUrl;
   }
 
   /**
@@ -62,18 +68,32 @@ public final class AuthServer implements AutoCloseable {
    * HTTP server on {@code config.port()} (0 picks a free port).
    */
   public static AuthServer start(AuthServerConfig config) {
-    HttpSettings http = config.http();
+    return start(config, PolicyRequest.exactly(KeyPolicy.of(config)));
+  }
+
+  /**
+   * Starts under the stored key policy: settings {@code policy} leaves unset take the stored
+   * values, the first start stores them, and a setting that differs from the stored one is refused
+   * with {@link dev.latchkey.server.policy.PolicyMismatchException}.
+   */
+  public static AuthServer start(AuthServerConfig requested, PolicyRequest policy) {
+    HttpSettings http = requested.http();
     int port = http.port() == 0 ? freePort(http.host()) : http.port();
-    AuthServerConfig effective = config.withHttp(http.withPort(port));
+    AuthStore store = AuthStore.open(requested.withHttp(http.withPort(port)), policy);
+    AuthServerConfig config = store.config();
+    AuthServerConfig effective = config;
     String baseUrl = effective.http().baseUrl(port);
     String issuer = effective.effectiveIssuer(port);
-    AuthStore store = AuthStore.open(effective);
+    String publicUrl = effective.publicUrl(port);
     HashingPool hashing = null;
     Mailer mailer = null;
     ScheduledExecutorService scheduler = null;
     try {
       store.keys().ensureActiveKey();
       hashing = new HashingPool(config.hashing().threads(), config.hashing().queue());
+      ServerMetrics metrics = new ServerMetrics();
+      hashing.observeWait(metrics::hashWait);
+      metrics.watch(hashing, store.keys(), config.clock());
       mailer = Mailer.create(config.accounts().mail(), config.clock(), System.out);
       Accounts accounts =
           new Accounts(
@@ -83,19 +103,23 @@ public final class AuthServer implements AutoCloseable {
               store.sessions(),
               store.throttle(),
               mailer,
-              baseUrl,
+              publicUrl,
               config.clock());
-      HttpApi api = new HttpApi(effective, store, store.tokens(issuer), hashing, baseUrl, accounts);
+      HttpApi api =
+          new HttpApi(
+              effective, store, store.tokens(issuer), hashing, publicUrl, accounts, metrics);
       Javalin app = api.create().start();
       scheduler = scheduleRotation(store, accounts, config);
       log.info(
-          "Latchkey auth server at {} (issuer {}, audience {}, {} keys, signup {})",
+          "Latchkey auth server at {}, public URL {} (issuer {}, audience {}, {} keys, signup {})",
           baseUrl,
+          publicUrl,
           issuer,
           config.tokens().audience(),
           config.keys().algorithm(),
           http.signupEnabled() ? "on" : "off");
-      return new AuthServer(store, hashing, mailer, scheduler, app, port, baseUrl, issuer);
+      return new AuthServer(
+          store, hashing, mailer, scheduler, app, port, baseUrl, issuer, publicUrl);
     } catch (RuntimeException e) {
       if (scheduler != null) {
         scheduler.shutdownNow();
@@ -155,7 +179,15 @@ public final class AuthServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code http://host:port}, without a trailing slash. */
+  /**
+   * The URL published to browsers and verifiers ({@code --public-url}, else an http(s) issuer, else
+   * {@link #baseUrl()}).
+   */
+  public String publicUrl() {
+    return publicUrl;
+  }
+
+  /** {@code http://host:port} (the bind address), without a trailing slash. */
   public String baseUrl() {
     return baseUrl;
   }

@@ -64,9 +64,24 @@ public record AuthServerConfig(
         Clock.systemUTC());
   }
 
-  /** The issuer actually used on a port: the configured one, else the base URL. */
+  /** The issuer actually used on a port: the configured one, else the public URL. */
   public String effectiveIssuer(int actualPort) {
-    return tokens.effectiveIssuer(http.baseUrl(actualPort));
+    return tokens.effectiveIssuer(publicUrl(actualPort));
+  }
+
+  /**
+   * The URL every published address starts with (discovery's {@code jwks_uri}, the hosted page's
+   * form and redirects): {@code --public-url}, else the issuer when it is an http(s) URL, else the
+   * bind address {@code http://host:port}.
+   */
+  public String publicUrl(int actualPort) {
+    if (http.publicUrl() != null) {
+      return http.publicUrl();
+    }
+    if (HttpSettings.isHttpUrl(tokens.issuer())) {
+      return tokens.issuer();
+    }
+    return http.baseUrl(actualPort);
   }
 
   public AuthServerConfig withHttp(HttpSettings v) {

@@ -3,6 +3,10 @@ package dev.latchkey.server;
 import com.nimbusds.jose.JOSEObjectType;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.policy.KeyPolicy;
+import dev.latchkey.server.policy.PolicyMismatchException;
+import dev.latchkey.server.policy.PolicyRequest;
+import dev.latchkey.server.policy.StoredPolicy;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.store.Database;
@@ -14,6 +18,8 @@ import dev.latchkey.server.users.PasswordHasher;
 import dev.latchkey.server.users.UserException;
 import dev.latchkey.server.users.Users;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The auth server's database with its users and signing keys, usable without HTTP (the command
@@ -48,11 +54,76 @@ public final class AuthStore implements AutoCloseable {
         new Sessions(database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock);
   }
 
-  /** Opens the database of this configuration and brings its schema up to date. */
+  /**
+   * Opens the database of this configuration for an auth server, brings its schema up to date and
+   * checks the configuration's key policy against the stored one (storing it at the first start).
+   *
+   * @throws PolicyMismatchException when the configuration differs from the stored key policy
+   */
   public static AuthStore open(AuthServerConfig config) {
+    return open(config, PolicyRequest.exactly(KeyPolicy.of(config)));
+  }
+
+  /**
+   * Opens the database for an auth server that asked for {@code request}: unset settings take the
+   * stored key policy, the first start stores it, and an asked-for setting that differs from the
+   * stored one is refused.
+   *
+   * @throws PolicyMismatchException naming every difference
+   */
+  public static AuthStore open(AuthServerConfig config, PolicyRequest request) {
+    AuthStore store =
+        openWith(
+            config,
+            db ->
+                new StoredPolicy(db, config.clock())
+                    .startUnder(request, KeyPolicy.of(config))
+                    .applyTo(config));
+    try {
+      store.policy().recordPublicUrl(store.config.publicUrl(config.http().port()));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /**
+   * Opens the database for an operator command: it acts under the stored key policy (the
+   * configuration's values only before any auth server has started), and stores nothing.
+   */
+  public static AuthStore openForOperator(AuthServerConfig config) {
+    return openWith(
+        config,
+        db -> {
+          StoredPolicy stored = new StoredPolicy(db, config.clock());
+          AuthServerConfig base = config;
+          if (config.http().publicUrl() == null) {
+            // the issuer of tokens a command issues: the public URL the servers publish
+            Optional<String> url = stored.publicUrl();
+            if (url.isPresent()) {
+              base = config.withHttp(config.http().withPublicUrl(url.get()));
+            }
+          }
+          return stored.load().orElse(KeyPolicy.of(base)).applyTo(base);
+        });
+  }
+
+  private static AuthStore openWith(
+      AuthServerConfig config, Function<Database, AuthServerConfig> effective) {
     MasterKey masterKey = MasterKey.load(config.store());
     Database database = Database.open(config.store());
-    return new AuthStore(config, database, masterKey);
+    try {
+      return new AuthStore(effective.apply(database), database, masterKey);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /** The key policy stored in this database. */
+  public StoredPolicy policy() {
+    return new StoredPolicy(database, config.clock());
   }
 
   public AuthServerConfig config() {

@@ -133,7 +133,9 @@ class AuthServerTest {
       JsonNode doc = json(get(server.discoveryUrl()));
 
       assertThat(doc.get("issuer").asText()).isEqualTo("https://auth.example.com");
-      assertThat(doc.get("jwks_uri").asText()).isEqualTo(server.jwksUrl());
+      // an http(s) issuer is the public URL: what verifiers reach, not the bind address
+      assertThat(doc.get("jwks_uri").asText())
+          .isEqualTo("https://auth.example.com/.well-known/jwks.json");
       assertThat(doc.get("id_token_signing_alg_values_supported").toString())
           .isEqualTo("[\"RS256\"]");
       assertThat(doc.get("subject_types_supported").toString()).isEqualTo("[\"public\"]");

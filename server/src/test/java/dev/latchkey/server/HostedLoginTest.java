@@ -143,7 +143,9 @@ class HostedLoginTest {
       assertThat(form.returnTo()).isEqualTo(APP + "/lessons");
       assertThat(page.body())
           .contains(
-              "<form method=\"post\" action=\"/login\">", "name=\"email\"", "name=\"password\"")
+              "<form method=\"post\" action=\"" + server.publicUrl() + "/login\">",
+              "name=\"email\"",
+              "name=\"password\"")
           .doesNotContain("<script");
       assertThat(page.headers().allValues("Set-Cookie")).hasSize(1);
 
@@ -218,7 +220,7 @@ class HostedLoginTest {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       HttpResponse<String> r = submit(server, open(server, null), EMAIL, PASSWORD, "//evil.com");
 
-      assertThat(r.headers().firstValue("Location")).contains("/login/done");
+      assertThat(r.headers().firstValue("Location")).contains(server.publicUrl() + "/login/done");
       HttpResponse<String> done = get(server.baseUrl() + "/login/done");
       assertThat(done.statusCode()).isEqualTo(200);
       assertThat(done.body()).contains("You are signed in");

@@ -48,19 +48,21 @@ public final class LoginPage {
   /**
    * The form.
    *
+   * @param action where the form posts: {@link #PATH} below the server's public URL
    * @param email shown again after a failure, may be empty
    * @param returnTo the checked {@code return_to}, or empty for the default target
    * @param csrf the anti-CSRF token that the form posts back
    * @param error a generic message, or {@code null}
    */
-  public static String form(String email, String returnTo, String csrf, String error) {
+  public static String form(
+      String action, String email, String returnTo, String csrf, String error) {
     StringBuilder b = new StringBuilder(2048);
     head(b, "Sign in");
     b.append("<main>\n<h1>Sign in</h1>\n");
     if (error != null) {
       b.append("<p class=\"error\" role=\"alert\">").append(Html.escape(error)).append("</p>\n");
     }
-    b.append("<form method=\"post\" action=\"").append(PATH).append("\">\n");
+    b.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\">\n");
     hidden(b, "csrf", csrf);
     hidden(b, "return_to", returnTo);
     b.append("<label for=\"email\">Email</label>\n")

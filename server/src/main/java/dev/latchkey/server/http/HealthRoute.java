@@ -12,8 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET /health}: {@code 200 up} with the active key's {@code kid}; {@code 503 down} when the
- * database is unreachable or no key is active.
+ * {@code GET /health/ready} (and its alias {@code /health}): {@code 200 up} with the active key's
+ * {@code kid} when the database is reachable, its migrations are applied and a key is active;
+ * {@code 503 down} otherwise (take the instance out of the load balancer). {@code GET
+ * /health/live}: {@code 200} while the process serves HTTP at all (restart it when this fails); it
+ * never touches the database, so an outage does not restart every instance.
  */
 final class HealthRoute {
   private final Database database;
@@ -22,6 +25,11 @@ final class HealthRoute {
   HealthRoute(Database database, SigningKeys keys) {
     this.database = database;
     this.keys = keys;
+  }
+
+  void live(Context ctx) {
+    Caching.noStore(ctx);
+    Json.write(ctx, 200, Map.of("status", "up"));
   }
 
   void handle(Context ctx) {
@@ -37,9 +45,11 @@ final class HealthRoute {
     }
     Optional<SigningKeyInfo> active =
         keys.published().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst();
-    body.put("status", active.isPresent() ? "up" : "down");
+    boolean migrated = database.isMigrated();
+    body.put("status", active.isPresent() && migrated ? "up" : "down");
     body.put("database", "up");
+    body.put("migrations", migrated ? "applied" : "pending");
     body.put("activeKey", active.map(SigningKeyInfo::kid).orElse(null));
-    Json.write(ctx, active.isPresent() ? 200 : 503, body);
+    Json.write(ctx, active.isPresent() && migrated ? 200 : 503, body);
   }
 }

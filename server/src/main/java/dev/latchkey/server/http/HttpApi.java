@@ -9,6 +9,7 @@ import dev.latchkey.server.hosted.AccountPages;
 import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.http.feed.RevocationFeedRoute;
@@ -22,6 +23,8 @@ import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
 import dev.latchkey.server.http.signup.SignupRoute;
+import dev.latchkey.server.metrics.ServerMetrics;
+import dev.latchkey.server.sessions.RefreshFailure;
 import dev.latchkey.server.sessions.RefreshSettings;
 import dev.latchkey.server.store.StoreUnavailableException;
 import dev.latchkey.server.tokens.TokenIssuer;
@@ -61,6 +64,7 @@ public final class HttpApi {
   private final RefreshRoute refresh;
   private final RevocationFeedRoute revocations;
   private final HostedLoginRoutes hostedLogin;
+  private final ServerMetrics metrics;
   private final AccountRoutes accountRoutes;
   private final HostedAccountRoutes hostedAccounts;
 
@@ -69,8 +73,10 @@ public final class HttpApi {
       AuthStore store,
       TokenIssuer tokens,
       HashingPool hashing,
-      String baseUrl,
-      Accounts accounts) {
+      String publicUrl,
+      Accounts accounts,
+      ServerMetrics metrics) {
+    this.metrics = metrics;
     DeliverySettings delivery = config.delivery();
     RefreshSettings refreshSettings = config.sessions().refresh();
     this.host = config.http().host();
@@ -111,7 +117,7 @@ public final class HttpApi {
         new KeyDiscoveryRoutes(
             store.keys(),
             tokens.issuer(),
-            baseUrl,
+            publicUrl,
             config.keys().algorithm(),
             config.keys().jwksMaxAge());
     this.health = new HealthRoute(store.database(), store.keys());
@@ -124,7 +130,12 @@ public final class HttpApi {
             store.sessions(), config.clock(), config.sessions().revocationPollInterval());
     this.hostedLogin =
         new HostedLoginRoutes(
-            passwordLogin, clientAddress, cookies, delivery.returnToPolicy(), this::answerFor);
+            passwordLogin,
+            clientAddress,
+            cookies,
+            delivery.returnToPolicy(),
+            this::answerFor,
+            publicUrl);
   }
 
   /** Creates (does not start) the Javalin app. */
@@ -141,11 +152,32 @@ public final class HttpApi {
     c.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
 
     c.routes.before(this::commonHeaders);
+    c.routes.get("/metrics", this::metrics);
+    c.routes.after("/api/login", ctx -> countLogin(ctx, 200));
+    c.routes.after("/login", ctx -> countLogin(ctx, 303));
+    c.routes.after("/api/refresh", this::countRefresh);
+    c.routes.after("/api/logout", this::countLogout);
+    c.routes.after("/api/refresh/logout", this::countLogout);
+    c.routes.after(KeyDiscoveryRoutes.JWKS_PATH, ctx -> metrics.jwksRequest());
+    c.jetty.modifyServer(
+        server -> {
+          try {
+            new io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics(
+                    server.getThreadPool(), java.util.List.of())
+                .bindTo(metrics.registry());
+            io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics.addToAllConnectors(
+                server, metrics.registry());
+          } catch (LinkageError e) {
+            log.warn("Jetty metrics unavailable: {}", e.toString());
+          }
+        });
     c.routes.post("/api/login", login::handle);
     c.routes.post("/api/signup", signup::handle);
     c.routes.get(KeyDiscoveryRoutes.JWKS_PATH, keyDiscovery::jwks);
     c.routes.get("/.well-known/openid-configuration", keyDiscovery::discovery);
     c.routes.get("/health", health::handle);
+    c.routes.get("/health/ready", health::handle);
+    c.routes.get("/health/live", health::live);
     c.routes.get("/api/session", sessionStatus::handle);
     c.routes.post("/api/logout", logout::handle);
     // The refresh cookie is scoped to /api/refresh, so a browser sends it only below that path:
@@ -184,6 +216,49 @@ public final class HttpApi {
     c.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
     c.routes.error(404, "*", this::notFound);
     c.routes.error(405, "*", this::notFound);
+  }
+
+  private void metrics(Context ctx) {
+    Caching.noStore(ctx);
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+  }
+
+  /** A password login (API or hosted page) by its answer's status. */
+  private void countLogin(Context ctx, int success) {
+    if (!ctx.method().name().equals("POST")) {
+      return;
+    }
+    int status = ctx.statusCode();
+    if (status == success) {
+      metrics.login(ServerMetrics.SUCCESS);
+      metrics.tokenIssued();
+    } else if (status == 401) {
+      metrics.login(ServerMetrics.BAD_CREDENTIALS);
+    } else if (status == 429) {
+      metrics.login(ServerMetrics.THROTTLED);
+    } else if (status == 503) {
+      metrics.login(ServerMetrics.UNAVAILABLE);
+    }
+  }
+
+  private void countRefresh(Context ctx) {
+    if (!ctx.method().name().equals("POST")) {
+      return;
+    }
+    if (ctx.statusCode() == 200) {
+      metrics.refresh("success");
+      metrics.tokenIssued();
+    } else if (ctx.attribute(RefreshRoute.REFRESH_FAILURE) == RefreshFailure.REUSED) {
+      metrics.refresh("reuse_detected");
+    } else if (ctx.statusCode() == 401) {
+      metrics.refresh("rejected");
+    }
+  }
+
+  private void countLogout(Context ctx) {
+    if (ctx.method().name().equals("POST") && ctx.statusCode() == 204) {
+      metrics.logout();
+    }
   }
 
   private void commonHeaders(Context ctx) {

@@ -10,8 +10,13 @@ import java.util.Objects;
  * @param port the HTTP port; 0 picks a free port
  * @param corsOrigins exact origins allowed to call the API from a browser (no wildcard)
  * @param signupEnabled whether {@code POST /api/signup} exists
+ * @param publicUrl the URL browsers and verifiers reach this server at (behind a reverse proxy: the
+ *     proxy's {@code https://auth.example.com}), without a trailing slash; every URL the server
+ *     publishes starts with it. {@code null} means the issuer when that is an http(s) URL, else
+ *     {@link #baseUrl(int)}
  */
-public record HttpSettings(String host, int port, List<String> corsOrigins, boolean signupEnabled) {
+public record HttpSettings(
+    String host, int port, List<String> corsOrigins, boolean signupEnabled, String publicUrl) {
 
   public static final int DEFAULT_PORT = 9000;
 
@@ -27,6 +32,25 @@ public record HttpSettings(String host, int port, List<String> corsOrigins, bool
             "a CORS origin is scheme://host[:port] without wildcard or path, got " + origin);
       }
     }
+    if (publicUrl != null) {
+      publicUrl = publicUrl.strip();
+      while (publicUrl.endsWith("/")) {
+        publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+      }
+      if (!isHttpUrl(publicUrl)) {
+        throw new IllegalArgumentException(
+            "the public URL is http(s)://host[:port][/path] without query, got " + publicUrl);
+      }
+    }
+  }
+
+  public HttpSettings(String host, int port, List<String> corsOrigins, boolean signupEnabled) {
+    this(host, port, corsOrigins, signupEnabled, null);
+  }
+
+  /** Whether a value is an absolute {@code http(s)} URL without query or fragment. */
+  public static boolean isHttpUrl(String value) {
+    return value != null && value.matches("https?://[^/\\s?#]+(/[^\\s?#]*)?");
   }
 
   /** Every interface, port 9000, no CORS origin, sign-up off. */
@@ -35,7 +59,11 @@ public record HttpSettings(String host, int port, List<String> corsOrigins, bool
   }
 
   public HttpSettings withAddress(String host, int port) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled);
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl);
+  }
+
+  public HttpSettings withPublicUrl(String v) {
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, v);
   }
 
   public HttpSettings withPort(int v) {
@@ -43,11 +71,11 @@ public record HttpSettings(String host, int port, List<String> corsOrigins, bool
   }
 
   public HttpSettings withCorsOrigins(List<String> v) {
-    return new HttpSettings(host, port, v, signupEnabled);
+    return new HttpSettings(host, port, v, signupEnabled, publicUrl);
   }
 
   public HttpSettings withSignupEnabled(boolean v) {
-    return new HttpSettings(host, port, corsOrigins, v);
+    return new HttpSettings(host, port, corsOrigins, v, publicUrl);
   }
 
   /**

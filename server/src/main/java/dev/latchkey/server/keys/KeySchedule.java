@@ -79,6 +79,23 @@ final class KeySchedule {
   }
 
   /**
+   * Rotation without waiting: the next key (created if missing) signs at once and the active key
+   * retires. A verifier that cached the JWK Set before the next key was published does not know it
+   * until it refetches.
+   */
+  List<KeyStep> rotateImmediately(List<SigningKeyInfo> keys, Instant now) {
+    Optional<SigningKeyInfo> active = find(keys, KeyState.ACTIVE);
+    Optional<SigningKeyInfo> next = find(keys, KeyState.NEXT);
+    if (next.isPresent()) {
+      return promote(next.get(), active.orElse(null), now);
+    }
+    List<KeyStep> steps = new ArrayList<>();
+    active.ifPresent(a -> steps.add(new KeyStep.Retire(a.kid(), now.plus(retention))));
+    steps.add(new KeyStep.CreateActive());
+    return steps;
+  }
+
+  /**
    * Revocation of one key; revoking the active key promotes the next key, or creates a new active
    * key, at once.
    *

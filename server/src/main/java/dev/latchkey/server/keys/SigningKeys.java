@@ -161,6 +161,17 @@ public final class SigningKeys {
   }
 
   /**
+   * Rotates without waiting one JWKS max-age: the next key (created if missing) signs at once, the
+   * active one retires. Verifiers that cached the JWK Set before the new key was published reject
+   * its tokens until they refetch.
+   *
+   * @return what changed
+   */
+  public List<String> rotateImmediately() {
+    return locked(schedule::rotateImmediately);
+  }
+
+  /**
    * Revokes a key: it leaves the JWK Set at once and its private key is erased. Revoking the active
    * key promotes the next key, or creates a new active key, immediately.
    *

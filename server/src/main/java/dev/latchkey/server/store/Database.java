@@ -25,9 +25,23 @@ public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   private final HikariDataSource dataSource;
+  private final Flyway flyway;
 
-  private Database(HikariDataSource dataSource) {
+  private Database(HikariDataSource dataSource, Flyway flyway) {
     this.dataSource = dataSource;
+    this.flyway = flyway;
+  }
+
+  /**
+   * Whether every migration this build knows is applied (false when another instance's newer or
+   * older schema is in the way, or the database cannot be asked).
+   */
+  public boolean isMigrated() {
+    try {
+      return flyway.info().pending().length == 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** Opens the pool and brings the schema up to date with the Flyway migrations. */
@@ -40,7 +54,12 @@ public final class Database implements AutoCloseable {
         throw new IllegalStateException("cannot create data folder " + settings.dataDir(), e);
       }
     }
-    migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
+    Flyway flyway;
+    try {
+      flyway = migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
+    } catch (RuntimeException e) {
+      throw new StoreUnopenableException(describe(url), e);
+    }
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(url);
     if (settings.dbUser() != null) {
@@ -62,10 +81,10 @@ public final class Database implements AutoCloseable {
     hikari.setInitializationFailTimeout(-1);
     HikariDataSource ds = new HikariDataSource(hikari);
     log.info("Database ready at {}", describe(url));
-    return new Database(ds);
+    return new Database(ds, flyway);
   }
 
-  private static void migrate(String url, String user, String password, String schema) {
+  private static Flyway migrate(String url, String user, String password, String schema) {
     var flyway =
         Flyway.configure()
             .dataSource(url, user, password)
@@ -74,7 +93,9 @@ public final class Database implements AutoCloseable {
     if (schema != null) {
       flyway.schemas(schema).createSchemas(true);
     }
-    flyway.load().migrate();
+    Flyway loaded = flyway.load();
+    loaded.migrate();
+    return loaded;
   }
 
   /** Work done inside one transaction: committed when it returns, rolled back when it throws. */

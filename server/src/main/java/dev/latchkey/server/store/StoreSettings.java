@@ -59,7 +59,11 @@ public record StoreSettings(
    * The JDBC URL actually used: the configured one, else an H2 file under {@link #dataDir}. {@code
    * WRITE_DELAY=0} makes H2 write every commit to the file before the commit returns; with H2's
    * default (a background write up to a second later) a killed process loses transactions it had
-   * already committed, such as a signing key that has signed tokens, or a revocation.
+   * already committed, such as a signing key that has signed tokens, or a revocation. {@code
+   * AUTO_SERVER=TRUE} (H2's automatic mixed mode) lets operator commands ({@code latchkey keys
+   * revoke}, {@code sessions revoke}, {@code users add}) open the database while an auth server
+   * runs on it: the first process opens the file and serves it to the others over a loopback TCP
+   * port, so every write still goes through one database engine with {@code WRITE_DELAY=0}.
    */
   public String effectiveDbUrl() {
     if (dbUrl != null) {
@@ -67,7 +71,7 @@ public record StoreSettings(
     }
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("latchkey")
-        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0";
+        + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
   }
 
   /** Hides the secrets so that a logged config never shows them. */

@@ -48,11 +48,29 @@ public final class HashingPool implements AutoCloseable {
             new ThreadPoolExecutor.AbortPolicy());
   }
 
+  private volatile java.util.function.LongConsumer waitObserver = nanos -> {};
+
+  /** Told how long each piece of work waited for a thread, in nanoseconds (metrics). */
+  public void observeWait(java.util.function.LongConsumer observer) {
+    this.waitObserver = observer;
+  }
+
+  /** Work waiting for a thread now. */
+  public int queued() {
+    return executor.getQueue().size();
+  }
+
   /** Runs the work on the pool; the future fails with {@link Saturated} when the pool is full. */
   public <T> CompletableFuture<T> submit(Supplier<T> work) {
     submitted.incrementAndGet();
+    long queuedAt = System.nanoTime();
     try {
-      return CompletableFuture.supplyAsync(work, executor);
+      return CompletableFuture.supplyAsync(
+          () -> {
+            waitObserver.accept(System.nanoTime() - queuedAt);
+            return work.get();
+          },
+          executor);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(new Saturated());
     }

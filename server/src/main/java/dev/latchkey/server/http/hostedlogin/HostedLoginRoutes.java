@@ -44,19 +44,22 @@ public final class HostedLoginRoutes {
   private final ReturnToPolicy returnTo;
   private final FailureMapping failures;
   private final String csp;
+  private final String publicUrl;
 
   public HostedLoginRoutes(
       PasswordLogin passwordLogin,
       RequestAddress clientAddress,
       BrowserCookies cookies,
       ReturnToPolicy returnTo,
-      FailureMapping failures) {
+      FailureMapping failures,
+      String publicUrl) {
     this.passwordLogin = passwordLogin;
     this.clientAddress = clientAddress;
     this.cookies = cookies;
     this.returnTo = returnTo;
     this.failures = failures;
     this.csp = LoginPage.contentSecurityPolicy(returnTo.redirectOrigins());
+    this.publicUrl = publicUrl;
   }
 
   /** {@code GET /login}: the form, with a CSRF token in a cookie and a hidden field. */
@@ -115,7 +118,8 @@ public final class HostedLoginRoutes {
 
   private void succeed(Context ctx, SessionTokens login, String target) {
     cookies.setOnHostedLogin(ctx, login);
-    ctx.status(303).header("Location", target.isEmpty() ? returnTo.defaultTarget() : target);
+    ctx.status(303)
+        .header("Location", target.isEmpty() ? published(returnTo.defaultTarget()) : target);
     ctx.result("");
   }
 
@@ -129,7 +133,13 @@ public final class HostedLoginRoutes {
   private void render(Context ctx, int status, String email, String target, String error) {
     String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
     cookies.setHostedLoginCsrf(ctx, token);
-    ctx.status(status).html(LoginPage.form(email, target, token, error));
+    ctx.status(status)
+        .html(LoginPage.form(publicUrl + LoginPage.PATH, email, target, token, error));
+  }
+
+  /** A path on this server as the browser reaches it (through the public URL). */
+  private String published(String target) {
+    return target.startsWith("/") ? publicUrl + target : target;
   }
 
   private void pageHeaders(Context ctx) {

@@ -4,6 +4,7 @@ import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.SessionAnswer;
+import dev.latchkey.server.sessions.RefreshFailure;
 import dev.latchkey.server.sessions.RefreshRejected;
 import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.sessions.Sessions;
@@ -17,6 +18,9 @@ import java.util.Map;
  * {@code 404} while refresh sessions are off.
  */
 public final class RefreshRoute {
+  /** The request attribute naming why a refresh was refused ({@link RefreshFailure}). */
+  public static final String REFRESH_FAILURE = "latchkey.refreshFailure";
+
   private final boolean enabled;
   private final Sessions sessions;
   private final TokenIssuer tokens;
@@ -45,6 +49,7 @@ public final class RefreshRoute {
     try {
       session = sessions.refresh(cookies.refreshToken(ctx), tokens);
     } catch (RefreshRejected e) {
+      ctx.attribute(REFRESH_FAILURE, e.reason()); // for the metrics
       throw new ApiError(
           401,
           "invalid_refresh_token",

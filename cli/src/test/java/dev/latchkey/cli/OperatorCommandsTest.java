@@ -1,0 +1,187 @@
+package dev.latchkey.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.AuthServer;
+import dev.latchkey.server.policy.PolicyMismatchException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Operator commands next to a running auth server on the embedded database (H2's automatic mixed
+ * mode), under the key policy the server stored; a store that cannot be opened is one line.
+ */
+class OperatorCommandsTest {
+
+  @TempDir Path dataDir;
+  private InputStream originalIn;
+  private PrintStream originalOut;
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  private StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void capture() {
+    originalIn = System.in;
+    originalOut = System.out;
+    System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setIn(originalIn);
+    System.setOut(originalOut);
+  }
+
+  /** Runs a command; returns its exit code. What it printed is in {@link #printed()}. */
+  private int run(String stdin, String... args) {
+    stdout.reset();
+    err = new StringWriter();
+    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    CommandLine commandLine = Latchkey.commandLine();
+    commandLine.setOut(new PrintWriter(new StringWriter(), true));
+    commandLine.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--data-dir";
+    all[args.length + 1] = dataDir.toString();
+    return commandLine.execute(all);
+  }
+
+  private String printed() {
+    return stdout.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Starts {@code latchkey serve} in this JVM, on a free loopback port, with these flags. */
+  private AuthServer serve(String... flags) throws Exception {
+    ServeCommand command = new ServeCommand();
+    String[] all = new String[flags.length + 6];
+    System.arraycopy(flags, 0, all, 0, flags.length);
+    System.arraycopy(
+        new String[] {"--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()},
+        0,
+        all,
+        flags.length,
+        6);
+    new CommandLine(command)
+        .setDefaultValueProvider(new EnvironmentDefaults(java.util.Map.of()))
+        .parseArgs(all);
+    return AuthServer.start(command.config(), command.policyRequest());
+  }
+
+  @Test
+  void commandsRunBesideARunningServerUnderItsStoredPolicy() throws Exception {
+    try (AuthServer server =
+        serve(
+            "--algorithm",
+            "ES256",
+            "--session-length",
+            "8h",
+            "--audience",
+            "shop",
+            "--issuer",
+            "https://auth.example.com",
+            "--rotation-period",
+            "20s",
+            "--jwks-max-age",
+            "5s")) {
+      assertThat(run("", "keys", "list")).as(err.toString()).isZero();
+      assertThat(printed()).contains("ES256");
+
+      assertThat(run("a long enough passphrase\n", "users", "add", "ada@example.com"))
+          .as(err.toString())
+          .isZero();
+      assertThat(run("", "token", "ada@example.com")).as(err.toString()).isZero();
+      SignedJWT token = SignedJWT.parse(printed().trim());
+      assertThat(token.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+      assertThat(token.getJWTClaimsSet().getAudience()).containsExactly("shop");
+      assertThat(token.getJWTClaimsSet().getIssuer()).isEqualTo("https://auth.example.com");
+      assertThat(
+              token.getJWTClaimsSet().getExpirationTime().getTime()
+                  - token.getJWTClaimsSet().getIssueTime().getTime())
+          .isEqualTo(8 * 3600 * 1000L);
+
+      // keys rotate acts under the stored 5 s max-age and says so
+      assertThat(run("", "keys", "rotate")).as(err.toString()).isZero();
+      assertThat(printed()).contains("published next key").contains("(ES256)");
+
+      assertThat(run("", "keys", "rotate", "--now")).as(err.toString()).isZero();
+      assertThat(printed())
+          .contains("now signs (was next)")
+          .contains("retired key")
+          .contains("Verifiers that cached the JWK Set")
+          .contains("(5s)");
+
+      assertThat(run("", "token", "ada@example.com", "--issuer", "https://other.example.com"))
+          .isEqualTo(1);
+      assertThat(err.toString()).contains("differs from the stored key policy's issuer");
+    }
+  }
+
+  @Test
+  void aServerStartedWithOtherPolicyFlagsIsRefusedUntilThePolicyIsChanged() throws Exception {
+    serve("--algorithm", "ES256", "--audience", "shop").close();
+
+    // without the policy flags: the stored policy
+    try (AuthServer server = serve()) {
+      assertThat(server.store().config().keys().algorithm()).isEqualTo("ES256");
+      assertThat(server.store().config().tokens().audience()).isEqualTo("shop");
+    }
+
+    assertThatThrownBy(() -> serve("--algorithm", "RS256", "--audience", "shop"))
+        .isInstanceOf(PolicyMismatchException.class)
+        .hasMessageContaining("algorithm RS256 (stored: ES256)")
+        .hasMessageNotContaining("audience")
+        .hasMessageContaining("latchkey keys policy")
+        .satisfies(e -> assertThat(e.getMessage().lines()).hasSize(1));
+
+    assertThat(run("", "keys", "policy", "--algorithm", "RS256")).as(err.toString()).isZero();
+    assertThat(printed()).contains("algorithm: ES256 -> RS256");
+
+    assertThat(run("", "keys", "policy")).isZero();
+    assertThat(printed()).contains("algorithm:       RS256").contains("audience:        shop");
+
+    serve("--algorithm", "RS256", "--audience", "shop").close();
+  }
+
+  @Test
+  void anInvalidPolicyChangeIsRefused() {
+    assertThat(run("", "keys", "policy", "--rotation-period", "1h", "--jwks-max-age", "1h"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("rotationPeriod must be at least twice jwksMaxAge");
+  }
+
+  @Test
+  void anUnreachableDatabaseIsOneLineAndExitCodeOne() {
+    assertThat(run("", "keys", "list", "--db-url", "jdbc:postgresql://127.0.0.1:1/latchkey"))
+        .isEqualTo(1);
+    assertThat(err.toString().strip().lines()).hasSize(1);
+    assertThat(err.toString())
+        .startsWith("latchkey list: cannot open the database at jdbc:postgresql://127.0.0.1:1/")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void aCorruptEmbeddedDatabaseIsOneLineAndExitCodeOne() throws Exception {
+    Files.writeString(dataDir.resolve("latchkey.mv.db"), "not a database ".repeat(400));
+    assertThat(run("", "users", "list")).isEqualTo(1);
+    assertThat(err.toString().strip().lines()).hasSize(1);
+    assertThat(err.toString())
+        .startsWith("latchkey list: cannot open the database at jdbc:h2:file:")
+        .doesNotContain("\tat ");
+  }
+}

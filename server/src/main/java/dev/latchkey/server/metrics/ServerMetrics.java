@@ -1,0 +1,166 @@
+package dev.latchkey.server.metrics;
+
+import dev.latchkey.server.keys.KeyState;
+import dev.latchkey.server.keys.SigningKeyInfo;
+import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.users.HashingPool;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The auth server's metrics in one Prometheus registry, scraped at {@code GET /metrics}. Names (as
+ * exported): {@code latchkey_logins_total{outcome}}, {@code latchkey_tokens_issued_total}, {@code
+ * latchkey_refreshes_total{outcome}}, {@code latchkey_logouts_total}, {@code
+ * latchkey_revocations_total{kind}}, {@code latchkey_jwks_requests_total}, {@code
+ * latchkey_hash_queue_depth}, {@code latchkey_hash_wait_seconds}, {@code
+ * latchkey_signing_key_age_seconds{state}}, and the JVM's. Nothing here carries a user, an address
+ * or a token.
+ */
+public final class ServerMetrics {
+  /** The login outcomes counted. */
+  public static final String SUCCESS = "success";
+
+  public static final String BAD_CREDENTIALS = "bad_credentials";
+  public static final String THROTTLED = "throttled";
+  public static final String UNAVAILABLE = "unavailable";
+
+  private final PrometheusMeterRegistry registry;
+  private final Counter tokensIssued;
+  private final Counter logouts;
+  private final Counter jwksRequests;
+  private final Timer hashWait;
+
+  public ServerMetrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    for (String outcome : new String[] {SUCCESS, BAD_CREDENTIALS, THROTTLED, UNAVAILABLE}) {
+      login(outcome, 0);
+    }
+    for (String outcome : new String[] {"success", "rejected", "reuse_detected"}) {
+      refreshCounter(outcome);
+    }
+    this.tokensIssued =
+        Counter.builder("latchkey.tokens.issued")
+            .description("Session tokens signed")
+            .register(registry);
+    this.logouts = Counter.builder("latchkey.logouts").description("Logouts").register(registry);
+    this.jwksRequests =
+        Counter.builder("latchkey.jwks.requests")
+            .description("GET of the JWK Set")
+            .register(registry);
+    this.hashWait =
+        Timer.builder("latchkey.hash.wait")
+            .description("Time a login waited for a password hashing thread")
+            .register(registry);
+  }
+
+  /** The registry, for binders that need it (Jetty). */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void login(String outcome) {
+    login(outcome, 1);
+  }
+
+  private void login(String outcome, double amount) {
+    Counter.builder("latchkey.logins")
+        .description("Password logins by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment(amount);
+  }
+
+  public void tokenIssued() {
+    tokensIssued.increment();
+  }
+
+  /** A refresh: {@code success}, {@code rejected} or {@code reuse_detected}. */
+  public void refresh(String outcome) {
+    refreshCounter(outcome).increment();
+    if (outcome.equals("reuse_detected")) {
+      revocation("refresh_reuse");
+    }
+  }
+
+  private Counter refreshCounter(String outcome) {
+    return Counter.builder("latchkey.refreshes")
+        .description("Refresh token exchanges by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  public void logout() {
+    logouts.increment();
+    revocation("logout");
+  }
+
+  /** A session revoked by this server: {@code logout} or {@code refresh_reuse}. */
+  public void revocation(String kind) {
+    Counter.builder("latchkey.revocations")
+        .description("Sessions revoked by this server, by kind")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  public void jwksRequest() {
+    jwksRequests.increment();
+  }
+
+  /** How long a login waited for a hashing thread. */
+  public void hashWait(long nanos) {
+    hashWait.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Gauges of the hashing pool's queue and of the signing keys' ages. */
+  public void watch(HashingPool hashing, SigningKeys keys, Clock clock) {
+    Gauge.builder("latchkey.hash.queue.depth", hashing, HashingPool::queued)
+        .description("Logins waiting for a password hashing thread")
+        .register(registry);
+    for (KeyState state : new KeyState[] {KeyState.ACTIVE, KeyState.NEXT}) {
+      Gauge.builder("latchkey.signing.key.age", () -> keyAge(keys, state, clock))
+          .description("Seconds since the active key started signing / the next key was published")
+          .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+          .baseUnit("seconds")
+          .register(registry);
+    }
+  }
+
+  private static double keyAge(SigningKeys keys, KeyState state, Clock clock) {
+    try {
+      for (SigningKeyInfo key : keys.published()) {
+        if (key.state() == state) {
+          Instant since = state == KeyState.ACTIVE ? key.activatedAt() : key.createdAt();
+          return Duration.between(since, clock.instant()).toMillis() / 1000.0;
+        }
+      }
+      return Double.NaN;
+    } catch (RuntimeException e) {
+      return Double.NaN; // database unreachable: no value rather than a failed scrape
+    }
+  }
+}

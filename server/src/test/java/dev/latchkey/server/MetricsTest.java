@@ -1,0 +1,67 @@
+package dev.latchkey.server;
+
+import static dev.latchkey.server.TestHttp.get;
+import static dev.latchkey.server.TestHttp.login;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code GET /metrics} in Prometheus text after real requests. */
+class MetricsTest {
+
+  private static final String EMAIL = "ada@example.com";
+  private static final String PASSWORD = "a long enough passphrase";
+
+  @TempDir Path tempDir;
+
+  @Test
+  void loginsJwksKeysHashingJvmAndJettyAreExported() {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    try (AuthServer server = AuthServer.start(config)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+      assertThat(login(server, EMAIL, "wrong password").statusCode()).isEqualTo(401);
+      assertThat(get(server.jwksUrl()).statusCode()).isEqualTo(200);
+
+      HttpResponse<String> scraped = get(server.baseUrl() + "/metrics");
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      assertThat(scraped.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("text/plain");
+      assertThat(scraped.body())
+          .contains("latchkey_logins_total{outcome=\"success\"} 1.0")
+          .contains("latchkey_logins_total{outcome=\"bad_credentials\"} 1.0")
+          .contains("latchkey_logins_total{outcome=\"throttled\"} 0.0")
+          .contains("latchkey_logins_total{outcome=\"unavailable\"} 0.0")
+          .contains("latchkey_tokens_issued_total 1.0")
+          .contains("latchkey_jwks_requests_total 1.0")
+          .contains("latchkey_refreshes_total{outcome=\"reuse_detected\"} 0.0")
+          .contains("latchkey_hash_queue_depth")
+          .contains("latchkey_hash_wait_seconds_count 2")
+          .contains("latchkey_signing_key_age_seconds{state=\"active\"}")
+          .contains("jvm_memory_used_bytes")
+          .contains("jetty_threads_current");
+      assertThat(scraped.body()).doesNotContain(EMAIL).doesNotContain(PASSWORD);
+    }
+  }
+
+  @Test
+  void livenessAndReadinessAreSeparate() {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    try (AuthServer server = AuthServer.start(config)) {
+      HttpResponse<String> live = get(server.baseUrl() + "/health/live");
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(live.body()).contains("\"status\":\"up\"");
+
+      HttpResponse<String> ready = get(server.baseUrl() + "/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body())
+          .contains("\"database\":\"up\"")
+          .contains("\"migrations\":\"applied\"")
+          .contains("\"activeKey\"");
+      assertThat(get(server.baseUrl() + "/health").body()).isEqualTo(ready.body());
+    }
+  }
+}
