@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.sessions.RefreshSettings;
 import dev.latchkey.server.sessions.SessionInfo;
 import dev.latchkey.server.users.UserException;
+import dev.latchkey.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

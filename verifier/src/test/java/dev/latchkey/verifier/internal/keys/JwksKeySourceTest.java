@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.latchkey.testing.Await;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.JwksSettings;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.VerifiedToken;
-import dev.latchkey.verifier.testing.Await;
 import dev.latchkey.verifier.testing.JwksServer;
 import dev.latchkey.verifier.testing.JwksServer.Mode;
 import dev.latchkey.verifier.testing.Keys;
-import dev.latchkey.verifier.testing.MutableClock;
 import dev.latchkey.verifier.testing.Reasons;
 import dev.latchkey.verifier.testing.Tokens;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class JwksKeySourceTest {
   private static final Duration OUTAGE = Duration.ofMinutes(5);
   private static final Duration RATE_WINDOW = Duration.ofSeconds(6); // 10 fetches a minute
 
-  private final MutableClock clock = MutableClock.startingNow();
+  private final MutableClock clock = MutableClock.standard();
   private final RSAKey k1 = Keys.rsa("k1");
   private final RSAKey k2 = Keys.rsa("k2");
   private JwksServer server;

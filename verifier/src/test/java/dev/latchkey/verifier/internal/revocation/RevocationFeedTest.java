@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.latchkey.testing.Await;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.PublicKeyBuilder;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.RevocationSettings;
 import dev.latchkey.verifier.VerifierMetrics;
-import dev.latchkey.verifier.testing.Await;
 import dev.latchkey.verifier.testing.Keys;
-import dev.latchkey.verifier.testing.MutableClock;
 import dev.latchkey.verifier.testing.Reasons;
 import dev.latchkey.verifier.testing.RevocationServer;
 import dev.latchkey.verifier.testing.RevocationServer.Mode;
@@ -36,7 +36,7 @@ class RevocationFeedTest {
   private static final Duration INTERVAL = Duration.ofSeconds(30);
   private static final Duration RETENTION = Duration.ofMinutes(10);
 
-  private final MutableClock clock = MutableClock.startingNow();
+  private final MutableClock clock = MutableClock.standard();
   private final RSAKey key = Keys.rsa("k1");
   private RevocationServer server;
   private JwtVerifier verifier;
