@@ -285,7 +285,8 @@ class JwtVerifierTest {
             "wrong_audience",
             "missing_claim",
             "revoked",
-            "keys_unavailable");
+            "keys_unavailable",
+            "key_refetch_limited");
     assertThat(RejectionReason.fromCode("expired")).isEqualTo(RejectionReason.EXPIRED);
   }
 }

@@ -117,6 +117,45 @@ class JwksKeySourceTest {
   }
 
   @Test
+  void anUnknownKidTheRateLimitKeepsFromCheckingIsRetryableNotUnknown() {
+    verifier.verify(Tokens.rs256(k1, clock)); // the fetch that opens the rate window
+    server.publish(k1.toPublicJWK(), k2.toPublicJWK()); // e.g. right after an emergency rotation
+    String byK2 = Tokens.rs256(k2, clock);
+
+    assertThat(reasonOf(byK2)).isEqualTo(RejectionReason.KEY_REFETCH_LIMITED);
+    assertThat(RejectionReason.KEY_REFETCH_LIMITED.httpStatus()).isEqualTo(503);
+
+    clock.advance(RATE_WINDOW); // the retry after Retry-After
+    assertThat(verifier.verify(byK2).keyId()).isEqualTo("k2");
+  }
+
+  @Test
+  void theCacheLifetimeIsTheAnswersMaxAgeWhenSmallerThanTheTtl() {
+    server.cacheControl("public, max-age=60");
+    verifier.verify(Tokens.rs256(k1, clock));
+    server.publish(k2.toPublicJWK()); // k1 removed at the issuer
+
+    clock.advance(Duration.ofSeconds(60)); // max-age, not the 9 min of TTL - refresh-ahead
+    verifier.verify(Tokens.rs256(k1, clock)); // starts the due refresh
+    Await.until(() -> verifier.metrics().jwksFetchesOk() == 2);
+
+    assertThat(reasonOf(Tokens.rs256(k1, clock))).isEqualTo(RejectionReason.UNKNOWN_KEY);
+    assertThat(verifier.verify(Tokens.rs256(k2, clock)).keyId()).isEqualTo("k2");
+  }
+
+  @Test
+  void aMaxAgeAboveTheTtlChangesNothing() {
+    server.cacheControl("max-age=86400");
+    verifier.verify(Tokens.rs256(k1, clock));
+    clock.advance(TTL.minus(AHEAD).minusSeconds(1));
+    verifier.verify(Tokens.rs256(k1, clock));
+    assertThat(server.requests()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    verifier.verify(Tokens.rs256(k1, clock));
+    Await.until(() -> verifier.metrics().jwksFetchesOk() == 2);
+  }
+
+  @Test
   void removedKeyIsRefusedAfterTheNextRefreshEvenIfCached() {
     server.publish(k1.toPublicJWK(), k2.toPublicJWK());
     String byK1 =
@@ -220,7 +259,9 @@ class JwksKeySourceTest {
             });
       }
       for (Future<RejectionReason> f : results) {
-        assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(RejectionReason.UNKNOWN_KEY);
+        // one refetch: those that saw it are unknown, the others were not judged (503, retry)
+        assertThat(f.get(10, TimeUnit.SECONDS))
+            .isIn(RejectionReason.UNKNOWN_KEY, RejectionReason.KEY_REFETCH_LIMITED);
       }
     } finally {
       pool.shutdown();
@@ -229,7 +270,10 @@ class JwksKeySourceTest {
 
     assertThat(server.requests() - before).isLessThanOrEqualTo(1);
     assertThat(validPassed.get()).isEqualTo(200);
-    assertThat(verifier.metrics().rejected(RejectionReason.UNKNOWN_KEY)).isEqualTo(200);
+    assertThat(
+            verifier.metrics().rejected(RejectionReason.UNKNOWN_KEY)
+                + verifier.metrics().rejected(RejectionReason.KEY_REFETCH_LIMITED))
+        .isEqualTo(200);
   }
 
   @Test
