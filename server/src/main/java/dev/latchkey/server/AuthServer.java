@@ -110,6 +110,7 @@ public final class AuthServer implements AutoCloseable {
           }
           try { // forget ended sessions and throttle counters
             store.sessions().purgeExpired();
+            store.revocations().purge();
             store.throttle().purgeExpired();
           } catch (RuntimeException e) {
             log.warn("Session clean-up failed, will retry: {}", e.toString());
