@@ -24,8 +24,8 @@ import java.util.Set;
 /**
  * Checks a session token against this server's own published keys (the JWK Set it serves at {@code
  * /.well-known/jwks.json}), as any verifier would: signature with an allow-listed algorithm, {@code
- * typ at+jwt}, exact {@code iss}, {@code aud}, {@code exp} with the configured clock skew, and the
- * required claims.
+ * typ at+jwt} (or {@code JWT}, the other type it may be configured to write), exact {@code iss},
+ * {@code aud}, {@code exp} with the configured clock skew, and the required claims.
  */
 public final class SessionTokenVerifier {
   private static final Set<JWSAlgorithm> ALGORITHMS =
@@ -54,12 +54,13 @@ public final class SessionTokenVerifier {
         };
     claims.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()));
     processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPE));
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPE, JOSEObjectType.JWT));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
     processor.setJWTClaimsSetVerifier(claims);
 
     ignoringExpiry = new DefaultJWTProcessor<>();
-    ignoringExpiry.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPE));
+    ignoringExpiry.setJWSTypeVerifier(
+        new DefaultJOSEObjectTypeVerifier<>(TYPE, JOSEObjectType.JWT));
     ignoringExpiry.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
     ignoringExpiry.setJWTClaimsSetVerifier(
         (set, context) -> {

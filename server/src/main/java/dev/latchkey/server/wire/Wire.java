@@ -14,8 +14,11 @@ import java.util.Optional;
  * touches a single file.
  */
 public final class Wire {
-  /** The {@code typ} header of every session token. */
+  /** The {@code typ} header of session tokens (unless configured {@code JWT}). */
   public static final String TOKEN_TYPE = "at+jwt";
+
+  /** The claim listing the subject's roles (an array of strings, omitted when empty). */
+  public static final String ROLES_CLAIM = "roles";
 
   /** The script-readable double-submit cookie (Angular's default name). */
   public static final String XSRF_COOKIE = "XSRF-TOKEN";
