@@ -304,6 +304,18 @@ public final class Sessions {
    */
   public int revokeAllForUser(String userIdOrEmail) {
     String userId = userIdOrEmail.contains("@") ? users.idOf(userIdOrEmail) : userIdOrEmail;
+    return revokeAllForUser(userId, null, "admin");
+  }
+
+  /**
+   * Revokes every live session of a user but one (password reset and change), so that the
+   * revocation feed carries them.
+   *
+   * @param keepSid the session that continues, or {@code null} for none
+   * @param reason the stored reason, e.g. {@code password_reset}
+   * @return how many sessions were revoked
+   */
+  public int revokeAllForUser(String userId, String keepSid, String reason) {
     long now = clock.millis();
     int n =
         db.inTransaction(
@@ -312,21 +324,23 @@ public final class Sessions {
                   Sql.list(
                       c,
                       "SELECT sid FROM sessions WHERE user_id = ? AND revoked_at IS NULL"
+                          + " AND sid <> ?"
                           + " AND (access_expires_at > ? OR (refresh_hash IS NOT NULL"
                           + " AND idle_expires_at > ? AND absolute_expires_at > ?))"
                           + " ORDER BY sid",
                       rs -> rs.getString(1),
                       userId,
+                      keepSid == null ? "" : keepSid,
                       now - clockSkew.toMillis(),
                       now,
                       now);
               int revoked = 0;
               for (String sid : live) {
-                revoked += revokeLocked(c, sid, now, "admin");
+                revoked += revokeLocked(c, sid, now, reason);
               }
               return revoked;
             });
-    log.info("Revoked {} sessions of a user", n);
+    log.info("Revoked {} sessions of a user ({})", n, reason);
     return n;
   }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The one way a password becomes a session, for {@code POST /api/login} and the hosted login page
@@ -25,23 +26,33 @@ public final class PasswordLogin {
   public static final ApiError INVALID_CREDENTIALS =
       new ApiError(401, "invalid_credentials", "The email or password is incorrect.");
 
+  /** The password was right but the email is not verified yet: told only after the check. */
+  public static final ApiError EMAIL_NOT_VERIFIED =
+      new ApiError(
+          403,
+          "email_not_verified",
+          "Confirm your email address first: open the link we sent, or ask for a new one.");
+
   private final LoginThrottle throttle;
   private final Users users;
   private final Sessions sessions;
   private final TokenIssuer tokens;
   private final HashingPool hashing;
+  private final Predicate<AuthenticatedUser> mayLogIn;
 
   public PasswordLogin(
       LoginThrottle throttle,
       Users users,
       Sessions sessions,
       TokenIssuer tokens,
-      HashingPool hashing) {
+      HashingPool hashing,
+      Predicate<AuthenticatedUser> mayLogIn) {
     this.throttle = throttle;
     this.users = users;
     this.sessions = sessions;
     this.tokens = tokens;
     this.hashing = hashing;
+    this.mayLogIn = mayLogIn;
   }
 
   /**
@@ -66,6 +77,9 @@ public final class PasswordLogin {
               throw INVALID_CREDENTIALS;
             }
             throttle.recordSuccess(email);
+            if (!mayLogIn.test(user.get())) {
+              throw EMAIL_NOT_VERIFIED;
+            }
             return sessions.start(user.get(), tokens, true);
           } finally {
             Arrays.fill(password, '\0');
