@@ -1,8 +1,9 @@
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http';
 import { TestBed } from '@angular/core/testing';
 
 import { API_ORIGIN, AUTH_URL, setCookie, setUpApp } from './testing/test-setup';
 import { authEndpointContext } from './http-context';
+import { MAX_RETRY_WAIT_MS, retryDelayMs } from './auth.interceptor';
 
 const NOW = new Date('2026-03-01T10:00:00Z').getTime();
 
@@ -87,6 +88,74 @@ describe('authInterceptor', () => {
       await vi.waitFor(() =>
         expect(router.url).toBe('/login?reason=unauthorized&returnUrl=%2Flessons'),
       );
+    });
+
+    it('retries a 503 with Retry-After once instead of ending the session', async () => {
+      const { client, http, auth } = loggedInBodyMode();
+      let body: unknown = null;
+      client.get('/api/lessons').subscribe((b) => (body = b));
+
+      http
+        .expectOne('/api/lessons')
+        .flush(
+          { error: 'key_refetch_limited' },
+          { status: 503, statusText: 'Service Unavailable', headers: { 'Retry-After': '0' } },
+        );
+      const retried = await vi.waitFor(() => http.expectOne('/api/lessons'));
+      expect(retried.request.headers.get('Authorization')).toBe('Bearer the.jwt');
+      retried.flush([{ id: 1 }]);
+
+      expect(body).toEqual([{ id: 1 }]);
+      expect(auth.loggedIn()).toBe(true);
+    });
+
+    it('retries only once; a second 503 reaches the caller and keeps the session', async () => {
+      const { client, http, auth } = loggedInBodyMode();
+      let status = 0;
+      client.post('/api/lessons', {}).subscribe({ error: (e) => (status = e.status) });
+      const unavailable = {
+        status: 503,
+        statusText: 'Service Unavailable',
+        headers: { 'Retry-After': '0' },
+      };
+
+      http.expectOne('/api/lessons').flush({ error: 'keys_unavailable' }, unavailable);
+      const retried = await vi.waitFor(() => http.expectOne('/api/lessons'));
+      retried.flush({ error: 'keys_unavailable' }, unavailable);
+
+      await vi.waitFor(() => expect(status).toBe(503));
+      http.verify();
+      expect(auth.loggedIn()).toBe(true);
+    });
+
+    it('does not retry an unsafe request on a 503 the handler may have answered', () => {
+      const { client, http } = loggedInBodyMode();
+      let status = 0;
+      client.post('/api/lessons', {}).subscribe({ error: (e) => (status = e.status) });
+      http
+        .expectOne('/api/lessons')
+        .flush(
+          { error: 'database_down' },
+          { status: 503, statusText: 'Service Unavailable', headers: { 'Retry-After': '0' } },
+        );
+      expect(status).toBe(503);
+      http.verify();
+    });
+
+    it('waits Retry-After, at most 10 s, and never retries without it', () => {
+      const answer = (retryAfter: string | null, status = 503) =>
+        new HttpErrorResponse({
+          status,
+          error: { error: 'keys_unavailable' },
+          headers:
+            retryAfter === null
+              ? new HttpHeaders()
+              : new HttpHeaders({ 'Retry-After': retryAfter }),
+        });
+      expect(retryDelayMs(answer('6'), 'GET')).toBe(6_000);
+      expect(retryDelayMs(answer('3600'), 'POST')).toBe(MAX_RETRY_WAIT_MS);
+      expect(retryDelayMs(answer(null), 'GET')).toBeNull();
+      expect(retryDelayMs(answer('6', 401), 'GET')).toBeNull();
     });
 
     it('ignores a 401 from another origin', () => {

@@ -6,15 +6,47 @@ import {
   HttpXsrfTokenExtractor,
 } from '@angular/common/http';
 import { inject } from '@angular/core';
-import { catchError, throwError } from 'rxjs';
+import { catchError, retry, throwError, timer } from 'rxjs';
 
 import { AuthService } from './auth.service';
 import { AUTH_ENDPOINT, XSRF_HEADER_NAME } from './http-context';
+import { retryAfterSeconds } from './http-errors';
 import { LatchkeyConfig } from './options';
 import { requestOrigin } from './urls';
 
 /** Methods that change nothing, so need no XSRF header (Angular's own rule). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The verifier's 503 codes: the token was not judged (keys unavailable, or a new key the
+ * rate-limited refetch could not check yet), so the request never reached the handler.
+ */
+const NOT_JUDGED = new Set(['keys_unavailable', 'key_refetch_limited']);
+
+/** The longest a retry waits, whatever `Retry-After` says: the user is waiting. */
+export const MAX_RETRY_WAIT_MS = 10_000;
+
+/**
+ * How long to wait before the one retry of a failed API request, or null for no retry: a 503
+ * with `Retry-After` that the verifier answered without judging the token (any method), or any
+ * such 503 to a safe method; the wait is `Retry-After`, capped at {@link MAX_RETRY_WAIT_MS}.
+ */
+export function retryDelayMs(error: unknown, method: string): number | null {
+  if (!(error instanceof HttpErrorResponse) || error.status !== HttpStatusCode.ServiceUnavailable) {
+    return null;
+  }
+  const seconds = retryAfterSeconds(error);
+  if (seconds === null) {
+    return null;
+  }
+  const body = error.error as { error?: unknown } | null;
+  const code = typeof body === 'object' && body !== null ? body.error : undefined;
+  const notJudged = typeof code === 'string' && NOT_JUDGED.has(code);
+  if (!notJudged && !SAFE_METHODS.has(method)) {
+    return null;
+  }
+  return Math.min(seconds * 1000, MAX_RETRY_WAIT_MS);
+}
 
 /**
  * Sends the session with each request to our own API, and to nothing else.
@@ -27,6 +59,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *   requests `withCredentials` and, on unsafe methods, copies the `XSRF-TOKEN` cookie
  *   into `X-XSRF-TOKEN` (Angular's own XSRF interceptor does that for same-origin
  *   requests only).
+ * - A 503 with `Retry-After` from the API (e.g. keys briefly unavailable after an emergency
+ *   key revocation) is retried once after `Retry-After` (at most 10 s), not taken as a
+ *   lost session.
  * - A 401 from the API ends the session and returns to the login route.
  *
  * `provideLatchkey()` registers it.
@@ -64,7 +99,15 @@ export const latchkeyInterceptor: HttpInterceptorFn = (req, next) => {
   if (!toApi || req.context.get(AUTH_ENDPOINT)) {
     return next(req);
   }
+  const method = req.method;
   return next(req).pipe(
+    retry({
+      count: 1,
+      delay: (error: unknown) => {
+        const wait = retryDelayMs(error, method);
+        return wait === null ? throwError(() => error) : timer(wait);
+      },
+    }),
     catchError((error: unknown) => {
       if (error instanceof HttpErrorResponse && error.status === HttpStatusCode.Unauthorized) {
         auth.endSession('unauthorized');

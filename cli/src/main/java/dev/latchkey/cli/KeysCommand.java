@@ -124,7 +124,9 @@ final class KeysCommand {
   @Command(
       name = "revoke",
       mixinStandardHelpOptions = true,
-      description = "Removes a key from the JWK Set at once; its tokens stop verifying.")
+      description =
+          "Removes a key from the JWK Set at once and lists it in the revocation feed; prints"
+              + " within how long verifiers refuse its tokens.")
   static final class Revoke extends StoreCommand {
     @Parameters(paramLabel = "KID")
     String kid;
@@ -132,6 +134,7 @@ final class KeysCommand {
     @Override
     void run(AuthStore store) {
       print(store.keys().revoke(kid));
+      System.out.println(RevocationBound.forKey(store));
     }
   }
 }

@@ -52,6 +52,9 @@ final class SessionsCommand {
         }
         int n = opened.sessions().revokeAllForUser(user);
         System.out.println("Revoked " + n + (n == 1 ? " session" : " sessions") + " of " + user);
+        if (n > 0) {
+          System.out.println(RevocationBound.forSessions(opened));
+        }
       }
       return 0;
     }

@@ -154,6 +154,30 @@ class CommandLineTest {
   }
 
   @Test
+  void keysRevokePrintsTheBound() {
+    assertThat(run("a long enough passphrase\n", "users", "add", "fay@example.com")).isZero();
+    String printed =
+        printed(
+            () -> {
+              assertThat(run("", "token", "fay@example.com")).isZero();
+              assertThat(run("", "keys", "list")).isZero();
+            });
+    String kid =
+        printed
+            .lines()
+            .filter(l -> l.matches("\\S+ active .*"))
+            .findFirst()
+            .orElseThrow()
+            .split(" ")[0];
+    String revoked =
+        printed(() -> assertThat(run("", "keys", "revoke", kid)).as(err.toString()).isZero());
+    assertThat(revoked)
+        .contains("revoked key " + kid)
+        .contains("Verifiers refuse its tokens within 60 s (assuming they poll")
+        .contains("JWKS max-age of 3600 s");
+  }
+
+  @Test
   void sessionsRevokeLogsAUserOutEverywhere() {
     assertThat(run("a long enough passphrase\n", "users", "add", "eve@example.com")).isZero();
     String printed =
@@ -165,6 +189,7 @@ class CommandLineTest {
             });
     assertThat(printed)
         .contains("Revoked 1 session of eve@example.com")
+        .contains("Verifiers refuse their tokens within 60 s (assuming they poll")
         .contains("Revoked 0 sessions of EVE@example.com");
     assertThat(err.toString()).isEmpty();
   }

@@ -2,6 +2,7 @@ package dev.latchkey.demo;
 
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RevocationSettings;
+import dev.latchkey.verifier.VerifierMetrics;
 import dev.latchkey.verifier.javalin.JwtAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -130,6 +131,11 @@ public final class DemoServer implements AutoCloseable {
 
   public String baseUrl() {
     return "http://localhost:" + port();
+  }
+
+  /** The verifier's metrics: keys, rejections, the revocation feed's age and cursor. */
+  public VerifierMetrics metrics() {
+    return verifier.metrics();
   }
 
   private void lessons(Context ctx) {

@@ -10,6 +10,7 @@ import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
 import dev.latchkey.server.users.HashingSettings;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;

@@ -6,6 +6,7 @@ import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.testing.FreePort;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -154,6 +154,7 @@ public final class AuthServer implements AutoCloseable {
           }
           try { // forget ended sessions and throttle counters
             store.sessions().purgeExpired();
+            store.revocations().purge();
             store.throttle().purgeExpired();
             accounts.purgeExpired();
           } catch (RuntimeException e) {

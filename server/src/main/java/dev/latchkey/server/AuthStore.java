@@ -7,6 +7,7 @@ import dev.latchkey.server.policy.KeyPolicy;
 import dev.latchkey.server.policy.PolicyMismatchException;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.policy.StoredPolicy;
+import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.store.Database;
@@ -39,6 +40,7 @@ public final class AuthStore implements AutoCloseable {
   private final SigningKeys keys;
   private final LoginThrottle throttle;
   private final Sessions sessions;
+  private final RevocationLog revocations;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -46,12 +48,14 @@ public final class AuthStore implements AutoCloseable {
     Clock clock = config.clock();
     SessionSettings sessionSettings = config.sessions();
     this.users = new Users(database, new PasswordHasher(config.hashing().params()), clock);
-    // retention follows the session length, also while refresh signs shorter access tokens
+    // retention follows the longest token lifetime in force: what TokenIssuer signs with (the
+    // access token length with refresh, the session length without)
     this.keys =
-        new SigningKeys(database, masterKey, config.keys(), sessionSettings.sessionLength(), clock);
+        new SigningKeys(database, masterKey, config.keys(), sessionSettings.tokenLength(), clock);
     this.throttle = new LoginThrottle(database, sessionSettings.throttle(), clock);
     this.sessions =
         new Sessions(database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock);
+    this.revocations = new RevocationLog(database, config.keys().clockSkew(), clock);
   }
 
   /**
@@ -140,10 +144,15 @@ public final class AuthStore implements AutoCloseable {
 
   /**
    * Server-side sessions: {@code revoke(sid)}, {@code revokeAllForUser(emailOrId)} (logout
-   * everywhere, for {@code latchkey sessions revoke --user}), {@code revokedSince(instant)}.
+   * everywhere, for {@code latchkey sessions revoke --user}).
    */
   public Sessions sessions() {
     return sessions;
+  }
+
+  /** The numbered log of revoked sessions and keys that the revocation feed serves. */
+  public RevocationLog revocations() {
+    return revocations;
   }
 
   /** Brute-force throttling counters. */

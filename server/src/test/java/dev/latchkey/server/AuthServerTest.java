@@ -20,6 +20,7 @@ import dev.latchkey.server.keys.KeySettings;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.SigningKeyInfo;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -10,7 +10,7 @@ import dev.latchkey.server.keys.MasterKeyMismatchException;
 import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
 import dev.latchkey.server.users.HashingSettings;
-import java.net.ServerSocket;
+import dev.latchkey.testing.FreePort;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +32,7 @@ class FaultsTest {
 
   @Test
   void databaseOutageGives503AndRecoversWithoutRestart() throws Exception {
-    int dbPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      dbPort = s.getLocalPort();
-    }
+    int dbPort = FreePort.find();
     String[] args = {"-tcpPort", "" + dbPort, "-baseDir", tempDir.toString(), "-ifNotExists"};
     Server db = Server.createTcpServer(args).start();
     AuthServerConfig fresh = TestDatabase.H2.freshConfig(tempDir);

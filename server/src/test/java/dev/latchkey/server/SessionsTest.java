@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.sessions.RefreshSettings;
 import dev.latchkey.server.sessions.SessionInfo;
 import dev.latchkey.server.users.UserException;
+import dev.latchkey.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -107,15 +108,15 @@ class SessionsTest {
     return SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("sid");
   }
 
-  private static JsonNode feed(AuthServer server, long since) {
-    HttpResponse<String> r = get(server.baseUrl() + "/api/revocations?since=" + since);
+  private static JsonNode feed(AuthServer server, String query) {
+    HttpResponse<String> r = get(server.baseUrl() + "/api/revocations" + query);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return json(r);
   }
 
-  private static List<String> feedSids(AuthServer server, long since) {
+  private static List<String> feedSids(AuthServer server, String query) {
     List<String> sids = new ArrayList<>();
-    feed(server, since).get("revoked").forEach(e -> sids.add(e.get("sid").asText()));
+    feed(server, query).get("revoked").forEach(e -> sids.add(e.get("sid").asText()));
     return sids;
   }
 
@@ -138,14 +139,14 @@ class SessionsTest {
       SessionInfo session = server.store().sessions().find(sid).orElseThrow();
       assertThat(session.revokedAt()).isNull();
       assertThat(session.accessExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(2)));
-      assertThat(feedSids(server, 0)).isEmpty();
+      assertThat(feedSids(server, "")).isEmpty();
 
       HttpResponse<String> out = logoutBearer(server, token);
       assertThat(out.statusCode()).isEqualTo(204);
       assertThat(out.body()).isEmpty();
       assertThat(server.store().sessions().find(sid).orElseThrow().revokeReason())
           .isEqualTo("logout");
-      assertThat(feedSids(server, 0)).containsExactly(sid);
+      assertThat(feedSids(server, "")).containsExactly(sid);
       assertThat(logoutBearer(server, token).statusCode()).isEqualTo(204);
 
       // Bad or missing credentials revoke nothing and are never a 5xx.
@@ -176,7 +177,7 @@ class SessionsTest {
 
       assertThat(server.store().sessions().revokeAllForUser(" ADA@Example.com")).isEqualTo(3);
       assertThat(server.store().sessions().revokeAllForUser(EMAIL)).isZero();
-      assertThat(feedSids(server, 0)).containsExactlyInAnyOrder(a1, a2, a3).doesNotContain(b);
+      assertThat(feedSids(server, "")).containsExactlyInAnyOrder(a1, a2, a3).doesNotContain(b);
       assertThatThrownBy(() -> server.store().sessions().revokeAllForUser("nobody@example.com"))
           .isInstanceOf(UserException.class);
       String bobId = server.store().sessions().find(b).orElseThrow().userId();
@@ -186,44 +187,84 @@ class SessionsTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
-  void revocationFeedFiltersBySinceAndForgetsExpiredTokens(TestDatabase db) throws Exception {
+  void revocationFeedFollowsTheSequenceAndListsEachEntryUntilItsLastTokenExpires(TestDatabase db)
+      throws Exception {
     try (AuthServer server =
         start(
             db,
             c -> c.withSessions(c.sessions().withRevocationPollInterval(Duration.ofSeconds(20))))) {
+      long head = feed(server, "").get("cursor").asLong();
       String s1 = sid(idToken(login(server, EMAIL, PASSWORD)));
       long t1 = clock.instant().getEpochSecond();
       server.store().sessions().revoke(s1);
       clock.advance(Duration.ofSeconds(10));
       String s2 = sid(idToken(login(server, EMAIL, PASSWORD)));
       long t2 = clock.instant().getEpochSecond();
+      // a revocation by an instance whose clock lags an hour still comes after s1 in the feed
+      clock.advance(Duration.ofHours(-1));
       server.store().sessions().revoke(s2);
+      clock.advance(Duration.ofHours(1));
 
-      HttpResponse<String> r = get(server.baseUrl() + "/api/revocations?since=" + t1);
+      HttpResponse<String> r = get(server.baseUrl() + "/api/revocations?after=" + head);
       assertThat(r.headers().firstValue("Cache-Control")).contains("public, max-age=20");
       JsonNode body = json(r);
       assertThat(body.get("now").asLong()).isEqualTo(t2);
+      assertThat(body.get("snapshot").asBoolean()).isFalse();
+      assertThat(body.get("cursor").asLong()).isEqualTo(head + 2);
+      assertThat(body.get("keys")).isEmpty();
       assertThat(body.get("revoked")).hasSize(2);
-      assertThat(body.get("revoked").get(0).get("sid").asText()).isEqualTo(s1);
-      assertThat(body.get("revoked").get(0).get("at").asLong()).isEqualTo(t1);
-      assertThat(body.get("revoked").get(0).size()).isEqualTo(2); // compact: sid and at only
-      assertThat(feedSids(server, t2)).containsExactly(s2);
-      assertThat(feedSids(server, t2 + 1)).isEmpty();
-      assertThat(server.store().sessions().revokedSince(clock.instant())).hasSize(1);
+      JsonNode first = body.get("revoked").get(0);
+      assertThat(first.get("sid").asText()).isEqualTo(s1);
+      assertThat(first.get("at").asLong()).isEqualTo(t1);
+      assertThat(first.get("until").asLong()).isEqualTo(t1 + Duration.ofHours(2).toSeconds());
+      assertThat(feedSids(server, "?after=" + (head + 1))).containsExactly(s2);
+      assertThat(feedSids(server, "?after=" + (head + 2))).isEmpty();
+      assertThat(feed(server, "?after=" + (head + 99)).get("snapshot").asBoolean())
+          .as("a cursor the server does not know gets a snapshot")
+          .isTrue();
+      // the deprecated since= of older verifiers (by the revoking instance's clock)
+      assertThat(feedSids(server, "?since=" + t1)).containsExactly(s1);
 
       // Once every token of a session has expired (+ 1 min skew), it leaves the feed: s1's tokens
       // expire 10 s before s2's.
       clock.advance(Duration.ofHours(2).plusSeconds(50));
-      assertThat(feedSids(server, 0)).containsExactly(s2);
+      assertThat(feedSids(server, "")).containsExactly(s2);
       clock.advance(Duration.ofSeconds(20));
-      assertThat(feedSids(server, 0)).isEmpty();
+      assertThat(feedSids(server, "")).isEmpty();
       assertThat(server.store().sessions().purgeExpired()).isEqualTo(2);
+      assertThat(server.store().revocations().purge()).as("the newest entry stays").isEqualTo(1);
+      assertThat(feed(server, "").get("cursor").asLong()).isEqualTo(head + 2);
+      assertThat(feed(server, "?after=" + head).get("snapshot").asBoolean())
+          .as("a cursor older than the retained entries gets a snapshot")
+          .isTrue();
 
-      for (String bad : List.of("abc", "-1", "1.5", "9999999999999", "", "1e9")) {
-        HttpResponse<String> refused = get(server.baseUrl() + "/api/revocations?since=" + bad);
+      for (String bad : List.of("abc", "-1", "1.5", "9999999999999999999", "", "1e9")) {
+        HttpResponse<String> refused = get(server.baseUrl() + "/api/revocations?after=" + bad);
         assertThat(refused.statusCode()).as(bad).isEqualTo(400);
         assertThat(json(refused).get("error").asText()).isEqualTo("invalid_request");
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aRevokedKeyIsListedUntilTheLastTokenItSignedExpires(TestDatabase db) throws Exception {
+    try (AuthServer server = startWithRefresh(db)) {
+      String token = idToken(login(server, EMAIL, PASSWORD));
+      String kid = SignedJWT.parse(token).getHeader().getKeyID();
+      long now = clock.instant().getEpochSecond();
+      long head = feed(server, "").get("cursor").asLong();
+
+      server.store().keys().revoke(kid);
+
+      JsonNode body = feed(server, "?after=" + head);
+      assertThat(body.get("revoked")).isEmpty();
+      assertThat(body.get("keys")).hasSize(1);
+      assertThat(body.get("keys").get(0).get("kid").asText()).isEqualTo(kid);
+      // refresh on: the longest token in force is the 15 min access token (+ 1 min skew)
+      assertThat(body.get("keys").get(0).get("until").asLong())
+          .isEqualTo(now + Duration.ofMinutes(16).toSeconds());
+      assertThat(server.store().keys().retention()).isEqualTo(Duration.ofMinutes(16));
     }
   }
 
@@ -310,7 +351,7 @@ class SessionsTest {
       clock.advance(Duration.ofSeconds(11)); // past the 10 s grace: this is theft
       assertEnded(refresh(server, t0));
       assertEnded(refresh(server, t1)); // the legitimate holder is logged out too
-      assertThat(feedSids(server, before)).containsExactly(sid(access));
+      assertThat(feedSids(server, "?since=" + before)).containsExactly(sid(access));
       assertThat(server.store().sessions().find(sid(access)).orElseThrow().revokeReason())
           .isEqualTo("refresh_reuse");
     }
@@ -394,7 +435,7 @@ class SessionsTest {
           .startsWith(COOKIE + "=;")
           .contains("Max-Age=0", "Expires=Thu, 01 Jan 1970", "Path=/api/refresh", "HttpOnly");
       assertEnded(refresh(server, t0));
-      assertThat(feedSids(server, 0)).containsExactly(sid(idToken(login)));
+      assertThat(feedSids(server, "")).containsExactly(sid(idToken(login)));
 
       // Bearer logout ends the refresh family too.
       HttpResponse<String> again = login(server, EMAIL, PASSWORD);

@@ -20,7 +20,7 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 /**
  * Spring Security's refusals in Latchkey's wire shape ({@link ErrorResponse}): no token, 401 with
  * {@code WWW-Authenticate: Bearer realm="…"} and {@code missing_token}; a refused token, 401 with
- * {@code error="invalid_token"} and the reason code (503 with {@code Retry-After: 30} for {@code
+ * {@code error="invalid_token"} and the reason code (503 with {@code Retry-After} for {@code
  * keys_unavailable}); a valid token without the authority a rule asks for, 403 with {@code
  * error="insufficient_scope"}. Every refusal has {@code Cache-Control: no-store}.
  */
@@ -53,7 +53,7 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
             ? Map.of(
                 ErrorResponse.WWW_AUTHENTICATE,
                 ErrorResponse.invalidTokenChallenge(realm, r.message()))
-            : Map.of("Retry-After", "30");
+            : Map.of("Retry-After", "" + r.retryAfterSeconds());
     write(response, r.httpStatus(), headers, ErrorResponse.body(r.code(), r.message()));
   }
 

@@ -119,20 +119,6 @@ public final class Defaults {
   public static final Duration SESSION_LENGTH = Duration.ofHours(2);
 
   /**
-   * A revoked sid is held for session length + clock skew (2 h 1 min) after its revocation: by then
-   * every token of that session has expired beyond the skew, so holding it longer protects nothing.
-   * The feed lists the same window. Raise it if the auth server issues longer tokens.
-   */
-  public static final Duration REVOCATION_RETENTION = SESSION_LENGTH.plus(CLOCK_SKEW);
-
-  /**
-   * Each poll asks {@code since} = the previous answer's {@code now} minus 60 s (the clock skew we
-   * trust between hosts): a revocation written by another auth server instance whose clock lags, or
-   * committed just after the previous answer was computed, is still listed. Repeats are harmless.
-   */
-  public static final Duration REVOCATION_SINCE_OVERLAP = CLOCK_SKEW;
-
-  /**
    * 1 MiB revocation feed response cap: an entry is about 70 bytes, so the first poll (the whole 2
    * h window) can list about 15 000 revoked sessions; a bigger body is refused unread and counted
    * as a failed poll (raise the cap for bigger deployments).

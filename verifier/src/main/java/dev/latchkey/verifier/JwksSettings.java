@@ -63,11 +63,6 @@ public record JwksSettings(
     return Duration.ofMillis(60_000L / fetchesPerMinute);
   }
 
-  /** How long after their fetch held keys verify: the TTL, then the outage window. */
-  Duration usableFor() {
-    return cacheTtl.plus(outageWindow);
-  }
-
   /** Settings that differ from the defaults; the record checks them all in {@link #build}. */
   public static final class Builder extends FetchSettingsBuilder<Builder> {
     private Duration cacheTtl = Defaults.JWKS_CACHE_TTL;

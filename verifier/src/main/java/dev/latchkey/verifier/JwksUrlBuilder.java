@@ -47,6 +47,7 @@ public final class JwksUrlBuilder extends VerifierBuilder<JwksUrlBuilder> {
             jwks.cacheTtl().minus(jwks.refreshAhead()),
             jwks.minFetchInterval(),
             jwks.backgroundCheck());
-    return new JwksKeySource(endpoint, refreshAhead, jwks.usableFor(), jwks.maxKeys(), ticker);
+    return new JwksKeySource(
+        endpoint, refreshAhead, jwks.cacheTtl(), jwks.outageWindow(), jwks.maxKeys(), ticker);
   }
 }

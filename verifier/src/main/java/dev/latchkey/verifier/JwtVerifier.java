@@ -69,6 +69,11 @@ public final class JwtVerifier implements AutoCloseable {
     this.feed = feed;
     this.cache = new VerifiedTokenCache(b.cacheSize, b.clock, b.ticker);
     keys.onKeysRemoved(cache::clear);
+    feed.onKeysRevoked(
+        kids -> {
+          keys.forget(kids);
+          cache.clear();
+        });
   }
 
   /** Keys from a JWK Set URL; tune the fetching with {@link JwksUrlBuilder#jwks}. */
@@ -206,7 +211,7 @@ public final class JwtVerifier implements AutoCloseable {
 
   /** The counters, as a snapshot. */
   public VerifierMetrics metrics() {
-    return counters.snapshot(keys.stats(), feed.stats());
+    return counters.snapshot(keys.stats(), feed.stats(), feed.cursor());
   }
 
   /**

@@ -29,7 +29,13 @@ public enum RejectionReason {
   /** The application's isRevoked hook said so (called only for validly signed tokens). */
   REVOKED("revoked", "The token has been revoked"),
   /** The key source could not provide any usable key (JWKS endpoint down beyond the window). */
-  KEYS_UNAVAILABLE("keys_unavailable", "The signing keys are temporarily unavailable");
+  KEYS_UNAVAILABLE("keys_unavailable", "The signing keys are temporarily unavailable"),
+  /**
+   * The token names a key not held, and the rate-limited refetch could not run yet (or failed): the
+   * key may be brand new (e.g. right after an emergency key revocation); retry shortly.
+   */
+  KEY_REFETCH_LIMITED(
+      "key_refetch_limited", "The token's signing key is not known yet; retry shortly");
 
   private final String code;
   private final String message;
@@ -51,11 +57,24 @@ public enum RejectionReason {
 
   /**
    * The HTTP status an adapter answers with: 401 for every judgement on the token, 503 for {@link
-   * #KEYS_UNAVAILABLE} (the token was not judged; a 401 would make clients drop valid sessions
-   * during an auth-server outage).
+   * #KEYS_UNAVAILABLE} and {@link #KEY_REFETCH_LIMITED} (the token was not judged; a 401 would make
+   * clients drop valid sessions during an auth-server outage).
    */
   public int httpStatus() {
-    return this == KEYS_UNAVAILABLE ? 503 : 401;
+    return retryable() ? 503 : 401;
+  }
+
+  /** Whether the token was not judged (answered 503 + Retry-After): a client should retry. */
+  public boolean retryable() {
+    return this == KEYS_UNAVAILABLE || this == KEY_REFETCH_LIMITED;
+  }
+
+  /**
+   * The {@code Retry-After} seconds of a retryable reason: 30 for {@link #KEYS_UNAVAILABLE}, 6 (one
+   * refetch window at the default 10 fetches a minute) for {@link #KEY_REFETCH_LIMITED}.
+   */
+  public int retryAfterSeconds() {
+    return this == KEY_REFETCH_LIMITED ? 6 : 30;
   }
 
   /** The reason with the given wire code. */

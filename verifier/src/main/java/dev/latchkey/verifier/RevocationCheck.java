@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last step, for tokens that passed everything else: the feed's revoked sids (a lock-free
- * lookup), then the application's hook; either one revoking rejects, and a failing hook rejects.
+ * The last step, for tokens that passed everything else: the feed's revoked sids and kids
+ * (lock-free lookups), then the application's hook; either one revoking rejects, and a failing hook
+ * rejects.
  */
 final class RevocationCheck {
   private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
@@ -21,7 +22,7 @@ final class RevocationCheck {
   }
 
   void check(VerifiedToken t) {
-    if (feed.isRevoked(t.sessionId()) || hookRevokes(t)) {
+    if (feed.isRevoked(t.sessionId()) || feed.isKeyRevoked(t.keyId()) || hookRevokes(t)) {
       throw new TokenRejectedException(RejectionReason.REVOKED);
     }
   }

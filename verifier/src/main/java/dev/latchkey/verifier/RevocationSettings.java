@@ -1,7 +1,6 @@
 package dev.latchkey.verifier;
 
 import static dev.latchkey.verifier.Checks.httpUrl;
-import static dev.latchkey.verifier.Checks.notNegative;
 import static dev.latchkey.verifier.Checks.positive;
 
 import java.net.URI;
@@ -15,10 +14,11 @@ import java.time.Duration;
  * .revocationFeed(RevocationSettings.builder(URI.create(issuer + "/api/revocations")).build())
  * }</pre>
  *
- * @param uri the feed, {@code {issuer}/api/revocations} (http or https); {@code since} is appended
- * @param pollInterval time between polls
- * @param retention how long a revoked sid is held after its revocation time
- * @param sinceOverlap subtracted from the previous answer's {@code now} for the next {@code since}
+ * <p>An entry is held until the time the feed gives it ({@code until}, the expiry of the last token
+ * it can concern) plus the verifier's clock skew: there is no retention to set.
+ *
+ * @param uri the feed, {@code {issuer}/api/revocations} (http or https); {@code after} is appended
+ * @param pollInterval time between polls (by the monotonic ticker)
  * @param connectTimeout connect timeout of one poll
  * @param readTimeout whole-response timeout of one poll
  * @param maxResponseBytes response body cap
@@ -27,8 +27,6 @@ import java.time.Duration;
 public record RevocationSettings(
     URI uri,
     Duration pollInterval,
-    Duration retention,
-    Duration sinceOverlap,
     Duration connectTimeout,
     Duration readTimeout,
     int maxResponseBytes,
@@ -37,8 +35,6 @@ public record RevocationSettings(
   public RevocationSettings {
     httpUrl(uri, "revocation feed URL");
     positive(pollInterval, "pollInterval");
-    positive(retention, "retention");
-    notNegative(sinceOverlap, "sinceOverlap");
     positive(connectTimeout, "connectTimeout");
     positive(readTimeout, "readTimeout");
     positive(maxResponseBytes, "maxResponseBytes");
@@ -54,8 +50,6 @@ public record RevocationSettings(
   public static final class Builder extends FetchSettingsBuilder<Builder> {
     private final URI uri;
     private Duration pollInterval = Defaults.REVOCATION_POLL_INTERVAL;
-    private Duration retention = Defaults.REVOCATION_RETENTION;
-    private Duration sinceOverlap = Defaults.REVOCATION_SINCE_OVERLAP;
 
     private Builder(URI uri) {
       super(Defaults.REVOCATION_MAX_RESPONSE_BYTES, Defaults.REVOCATION_BACKGROUND_CHECK);
@@ -67,30 +61,12 @@ public record RevocationSettings(
       return this;
     }
 
-    /** How long a revoked sid is held after its revocation (default session length + skew). */
-    public Builder retention(Duration retention) {
-      this.retention = retention;
-      return this;
-    }
-
-    public Builder sinceOverlap(Duration overlap) {
-      this.sinceOverlap = overlap;
-      return this;
-    }
-
     /**
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public RevocationSettings build() {
       return new RevocationSettings(
-          uri,
-          pollInterval,
-          retention,
-          sinceOverlap,
-          connectTimeout,
-          readTimeout,
-          maxResponseBytes,
-          backgroundCheck);
+          uri, pollInterval, connectTimeout, readTimeout, maxResponseBytes, backgroundCheck);
     }
   }
 }

@@ -7,6 +7,7 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.latchkey.verifier.internal.keys.ConvertedKeySelector;
+import dev.latchkey.verifier.internal.keys.KeyRefetchLimitedException;
 import java.security.Key;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +34,8 @@ final class SignatureCheck {
     List<Key> candidates;
     try {
       candidates = keys.selectJWSKeys(header, null);
+    } catch (KeyRefetchLimitedException e) {
+      throw new TokenRejectedException(RejectionReason.KEY_REFETCH_LIMITED, e.getMessage());
     } catch (KeySourceException e) {
       throw new TokenRejectedException(RejectionReason.KEYS_UNAVAILABLE, e.getMessage());
     }

@@ -89,7 +89,9 @@ public abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
     return self();
   }
 
-  /** The wall clock of the token time checks (exp, nbf, iat) and revocation retention. */
+  /**
+   * The wall clock of the token time checks (exp, nbf, iat) and of how long revocations are held.
+   */
   public B clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock);
     return self();
@@ -187,8 +189,7 @@ public abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
             maxJsonDepth),
         s.pollInterval(),
         s.backgroundCheck(),
-        s.retention(),
-        s.sinceOverlap(),
+        clockSkew,
         clock,
         ticker);
   }

@@ -31,7 +31,7 @@ final class VerifierCounters {
     rejected.get(reason).increment();
   }
 
-  VerifierMetrics snapshot(SourceStats keys, SourceStats revocations) {
+  VerifierMetrics snapshot(SourceStats keys, SourceStats revocations, long revocationCursor) {
     Map<String, Long> byReason = new LinkedHashMap<>();
     for (Map.Entry<RejectionReason, LongAdder> e : rejected.entrySet()) {
       byReason.put(e.getKey().code(), e.getValue().sum());
@@ -47,6 +47,7 @@ final class VerifierCounters {
         revocations.fetchesOk(),
         revocations.fetchesFailed(),
         revocations.entries(),
-        revocations.age());
+        revocations.age(),
+        revocationCursor);
   }
 }

@@ -17,9 +17,13 @@ import java.util.Map;
  * @param revocationPollsOk successful revocation feed polls (0 without a feed)
  * @param revocationPollsFailed failed revocation feed polls (refused, non-200, timeout, too big,
  *     not JSON, wrong shape)
- * @param revokedSessionsHeld revoked session ids currently held from the feed
- * @param revocationFeedAge time since the last successful poll; null without a feed or before the
- *     first successful poll (alert when it grows well beyond the poll interval)
+ * @param revokedSessionsHeld revoked session ids and signing key ids currently held from the feed
+ * @param revocationFeedAge time since the request of the last successful poll was sent, by the
+ *     monotonic ticker (never negative, whatever the wall clock does); null without a feed or
+ *     before the first successful poll (alert when it grows well beyond poll interval + max-age:
+ *     the revocation bound no longer holds)
+ * @param revocationCursor the feed cursor of the last successful poll (the auth server's revocation
+ *     sequence number); -1 without a feed or before the first successful poll
  */
 public record VerifierMetrics(
     long accepted,
@@ -32,7 +36,8 @@ public record VerifierMetrics(
     long revocationPollsOk,
     long revocationPollsFailed,
     int revokedSessionsHeld,
-    Duration revocationFeedAge) {
+    Duration revocationFeedAge,
+    long revocationCursor) {
 
   /** Total rejections over all reasons. */
   public long rejectedTotal() {

@@ -14,8 +14,8 @@ import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.testing.Keys;
-import dev.latchkey.verifier.testing.MutableClock;
 import dev.latchkey.verifier.testing.Reasons;
 import dev.latchkey.verifier.testing.Tokens;
 import java.math.BigInteger;
@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** One test per attack class of the issue; each must be refused with the right reason. */
 class AttackTest {
-  private final MutableClock clock = MutableClock.startingNow();
+  private final MutableClock clock = MutableClock.standard();
   private final RSAKey key = Keys.rsa("k1");
   private final RSAKey attacker = Keys.rsa("attacker");
   private final JwtVerifier verifier =

@@ -3,7 +3,7 @@ package dev.latchkey.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.latchkey.verifier.testing.MutableClock;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.testing.Tokens;
 import java.time.Duration;
 import java.util.Date;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The claim validators one by one, on an injected clock: typed results, no exceptions. */
 class ClaimValidatorsTest {
-  private final MutableClock clock = MutableClock.startingNow();
+  private final MutableClock clock = MutableClock.standard();
   private final TimeValidator times = TimeValidator.of(clock, Duration.ofSeconds(60));
 
   private JWTClaimsSet.Builder claims() {

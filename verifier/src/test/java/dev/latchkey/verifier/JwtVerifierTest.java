@@ -10,8 +10,8 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.testing.Keys;
-import dev.latchkey.verifier.testing.MutableClock;
 import dev.latchkey.verifier.testing.Tokens;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Key sources other than JWKS, the builder's refusals, the revocation hook and the cache. */
 class JwtVerifierTest {
-  private final MutableClock clock = MutableClock.startingNow();
+  private final MutableClock clock = MutableClock.standard();
   private final RSAKey key = Keys.rsa("k1");
 
   private <B extends VerifierBuilder<B>> B base(B keySource) {
@@ -305,7 +305,8 @@ class JwtVerifierTest {
             "wrong_audience",
             "missing_claim",
             "revoked",
-            "keys_unavailable");
+            "keys_unavailable",
+            "key_refetch_limited");
     assertThat(RejectionReason.fromCode("expired")).isEqualTo(RejectionReason.EXPIRED);
   }
 }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.testing.Keys;
-import dev.latchkey.verifier.testing.MutableClock;
 import dev.latchkey.verifier.testing.Tokens;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The pre-parse gate alone: what it lets through and the reason for each refusal. */
 class TokenGateTest {
-  private final MutableClock clock = MutableClock.startingNow();
+  private final MutableClock clock = MutableClock.standard();
   private final RSAKey key = Keys.rsa("k1");
   private final TokenGate gate = new TokenGate(Set.of(JWSAlgorithm.RS256), 8192, 16);
 

@@ -127,7 +127,7 @@ public final class HttpApi {
         new RefreshRoute(refreshSettings.enabled(), store.sessions(), tokens, cookies, answer);
     this.revocations =
         new RevocationFeedRoute(
-            store.sessions(), config.clock(), config.sessions().revocationPollInterval());
+            store.revocations(), config.clock(), config.sessions().revocationPollInterval());
     this.hostedLogin =
         new HostedLoginRoutes(
             passwordLogin,

@@ -26,6 +26,11 @@ final class KeySchedule {
     this.retention = tokenLifetime.plus(settings.clockSkew());
   }
 
+  /** Token lifetime + clock skew: how long a key matters after its last signature. */
+  Duration retention() {
+    return retention;
+  }
+
   /**
    * What the schedule asks for at {@code now}: a first key, the next key when due, its promotion
    * when due, and the removal of retired keys whose tokens have all expired.

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
 import java.sql.Connection;
@@ -43,8 +44,10 @@ public final class SigningKeys {
   private final Map<String, ActiveKey> signers = new ConcurrentHashMap<>();
 
   /**
-   * @param tokenLifetime how long a token these keys sign lives: a retired key stays published this
-   *     long (plus the clock skew) after its last signature
+   * @param tokenLifetime the longest lifetime of a token these keys sign (the access token length
+   *     with refresh, the session length without): a retired key stays published this long (plus
+   *     the clock skew) after its last signature, and a revoked key is listed in the revocation
+   *     feed as long
    */
   public SigningKeys(
       Database db, MasterKey masterKey, KeySettings settings, Duration tokenLifetime, Clock clock) {
@@ -53,6 +56,11 @@ public final class SigningKeys {
     this.settings = settings;
     this.schedule = new KeySchedule(settings, tokenLifetime);
     this.clock = clock;
+  }
+
+  /** How long a retired key stays published after its last signature: token lifetime + skew. */
+  public Duration retention() {
+    return schedule.retention();
   }
 
   /** How long verifiers may cache the JWK Set. */
@@ -247,13 +255,29 @@ public final class SigningKeys {
           remove.kid());
       return "removed retired key " + remove.kid() + " (every token it signed has expired)";
     } else if (step instanceof KeyStep.Revoke revoke) {
+      // The last token it can have signed: a retired key's removal time, else one lifetime on.
+      Instant mattersUntil =
+          Sql.one(
+                  c,
+                  "SELECT removes_at FROM signing_keys WHERE kid = ? AND state = 'RETIRED'",
+                  rs -> Sql.instant(rs, "removes_at"),
+                  revoke.kid())
+              .filter(at -> at != null)
+              .orElse(now.plus(schedule.retention()));
+      RevocationLog.append(c, RevocationLog.Kind.KEY, revoke.kid(), now, mattersUntil);
       Sql.update(
           c,
           "UPDATE signing_keys SET state = 'REVOKED', revoked_at = ?, private_key_enc = NULL"
               + " WHERE kid = ?",
           now,
           revoke.kid());
-      return "revoked key " + revoke.kid() + " (was " + revoke.was().label() + ")";
+      return "revoked key "
+          + revoke.kid()
+          + " (was "
+          + revoke.was().label()
+          + "; listed in the revocation feed until "
+          + mattersUntil
+          + ")";
     } else {
       return ((KeyStep.Unchanged) step).note();
     }

@@ -1,6 +1,7 @@
 package dev.latchkey.server.sessions;
 
 import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.RaceLost;
 import dev.latchkey.server.store.Sql;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Server-side sessions: one row per login, keyed by the tokens' {@code sid}; revocation (one
- * session, or every session of a user); the revocation feed; and refresh token families.
+ * session, or every session of a user), each appended to the {@link RevocationLog} that the feed
+ * serves, in the same transaction; and refresh token families.
  *
  * <p>A refresh family is the session itself: it has exactly one current refresh token, stored only
  * as its hash ({@link RefreshTokenChain}). What a presented token gets is decided by {@link
@@ -266,13 +268,30 @@ public final class Sessions {
 
   private static int revokeLocked(Connection c, String sid, long now, String reason)
       throws SQLException {
-    return Sql.update(
-        c,
-        "UPDATE sessions SET revoked_at = ?, revoke_reason = ?, refresh_hash = NULL"
-            + " WHERE sid = ? AND revoked_at IS NULL",
-        now,
-        reason,
-        sid);
+    int n =
+        Sql.update(
+            c,
+            "UPDATE sessions SET revoked_at = ?, revoke_reason = ?, refresh_hash = NULL"
+                + " WHERE sid = ? AND revoked_at IS NULL",
+            now,
+            reason,
+            sid);
+    if (n == 1) {
+      long lastTokenExpires =
+          Sql.one(
+                  c,
+                  "SELECT access_expires_at FROM sessions WHERE sid = ?",
+                  rs -> rs.getLong(1),
+                  sid)
+              .orElse(now);
+      RevocationLog.append(
+          c,
+          RevocationLog.Kind.SESSION,
+          sid,
+          Instant.ofEpochMilli(now),
+          Instant.ofEpochMilli(lastTokenExpires));
+    }
+    return n;
   }
 
   /**
@@ -299,36 +318,30 @@ public final class Sessions {
   public int revokeAllForUser(String userId, String keepSid, String reason) {
     long now = clock.millis();
     int n =
-        db.update(
-            "UPDATE sessions SET revoked_at = ?, revoke_reason = ?,"
-                + " refresh_hash = NULL WHERE user_id = ? AND revoked_at IS NULL AND sid <> ?"
-                + " AND (access_expires_at > ? OR (refresh_hash IS NOT NULL"
-                + " AND idle_expires_at > ? AND absolute_expires_at > ?))",
-            now,
-            reason,
-            userId,
-            keepSid == null ? "" : keepSid,
-            now - clockSkew.toMillis(),
-            now,
-            now);
+        db.inTransaction(
+            c -> {
+              List<String> live =
+                  Sql.list(
+                      c,
+                      "SELECT sid FROM sessions WHERE user_id = ? AND revoked_at IS NULL"
+                          + " AND sid <> ?"
+                          + " AND (access_expires_at > ? OR (refresh_hash IS NOT NULL"
+                          + " AND idle_expires_at > ? AND absolute_expires_at > ?))"
+                          + " ORDER BY sid",
+                      rs -> rs.getString(1),
+                      userId,
+                      keepSid == null ? "" : keepSid,
+                      now - clockSkew.toMillis(),
+                      now,
+                      now);
+              int revoked = 0;
+              for (String sid : live) {
+                revoked += revokeLocked(c, sid, now, reason);
+              }
+              return revoked;
+            });
     log.info("Revoked {} sessions of a user ({})", n, reason);
     return n;
-  }
-
-  /**
-   * Sessions revoked at or after {@code since} whose access tokens may still be unexpired (the
-   * newest token's {@code exp} plus the clock skew is still ahead), oldest first: the revocation
-   * feed.
-   */
-  public List<Revocation> revokedSince(Instant since) {
-    long now = clock.millis();
-    long relevantFrom = now - settings.tokenLength().toMillis() - clockSkew.toMillis();
-    return db.query(
-        "SELECT sid, revoked_at FROM sessions WHERE revoked_at IS NOT NULL"
-            + " AND revoked_at >= ? AND access_expires_at > ? ORDER BY revoked_at, sid",
-        rs -> new Revocation(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))),
-        Math.max(since.toEpochMilli(), relevantFrom),
-        now - clockSkew.toMillis());
   }
 
   /** One session, for admin and tests. */

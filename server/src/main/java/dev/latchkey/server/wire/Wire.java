@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * The wire contract between this server, the browser and the verifiers: token type, bearer parsing,
- * XSRF names and comparison, the error body and the revocation feed's fields. It mirrors the
- * verifier module's contract, kept apart in this one class (which depends on nothing) so that
- * switching the server to the verifier's own definitions touches a single file.
+ * XSRF names and comparison and the error body (the revocation feed's format is the verifier's
+ * {@code RevocationFeedFormat}). It mirrors the verifier module's contract, kept apart in this one
+ * class (which depends on nothing) so that switching the server to the verifier's own definitions
+ * touches a single file.
  */
 public final class Wire {
   /** The {@code typ} header of session tokens (unless configured {@code JWT}). */
@@ -27,13 +28,6 @@ public final class Wire {
 
   /** The realm of every {@code WWW-Authenticate: Bearer} challenge. */
   public static final String REALM = "latchkey";
-
-  /** Revocation feed: {@code {"revoked": [{"sid", "at"}...], "now"}}, times in epoch seconds. */
-  public static final String FEED_REVOKED = "revoked";
-
-  public static final String FEED_SESSION_ID = "sid";
-  public static final String FEED_REVOKED_AT = "at";
-  public static final String FEED_NOW = "now";
 
   private static final int MAX_XSRF_LENGTH = 256;
 

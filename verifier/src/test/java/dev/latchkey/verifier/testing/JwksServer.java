@@ -38,6 +38,7 @@ public final class JwksServer implements AutoCloseable {
   private volatile String body;
   private volatile Mode mode = Mode.SERVE;
   private volatile boolean stopped;
+  private volatile String cacheControl;
 
   public JwksServer(JWK... keys) throws IOException {
     publish(keys);
@@ -49,6 +50,11 @@ public final class JwksServer implements AutoCloseable {
 
   public void publish(JWK... keys) {
     this.body = new JWKSet(List.of(keys)).toString(true);
+  }
+
+  /** Answers with this {@code Cache-Control} header from now on (none by default). */
+  public void cacheControl(String value) {
+    cacheControl = value;
   }
 
   public void mode(Mode mode) {
@@ -110,9 +116,12 @@ public final class JwksServer implements AutoCloseable {
     }
   }
 
-  private static void send(HttpExchange ex, int status, String text) throws IOException {
+  private void send(HttpExchange ex, int status, String text) throws IOException {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
+    if (cacheControl != null) {
+      ex.getResponseHeaders().set("Cache-Control", cacheControl);
+    }
     ex.sendResponseHeaders(status, b.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(b);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.JwtVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class MiddlewareContract {
   protected static final String COOKIE = "__Host-latchkey";
-  protected final MutableClock clock = MutableClock.startingNow();
+  protected final MutableClock clock = MutableClock.standard();
   protected final RSAKey key = Keys.rsa("k1");
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

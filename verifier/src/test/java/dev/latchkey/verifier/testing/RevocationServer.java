@@ -2,6 +2,7 @@ package dev.latchkey.verifier.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.latchkey.verifier.wire.RevocationFeedFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -9,20 +10,22 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The auth server's revocation feed, {@code GET /api/revocations?since=}, on a loopback port: it
- * lists the sids revoked at or after {@code since}, with {@code now} from the test's clock, and can
- * be switched to failing or hostile answers, or held (a request that waits for the test).
+ * The auth server's revocation feed, {@code GET /api/revocations?after=}, on a loopback port: each
+ * revocation gets the next sequence number; it lists those above {@code after} (all of them, as a
+ * snapshot, without {@code after}), with {@code now} from the test's clock, and can be switched to
+ * failing or hostile answers, or held (a request that waits for the test).
  */
 public final class RevocationServer implements AutoCloseable {
   static {
@@ -43,7 +46,12 @@ public final class RevocationServer implements AutoCloseable {
 
   private final HttpServer server;
   private final Clock clock;
-  private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+
+  /** One revocation: a session ({@code key} false) or a signing key. */
+  private record Row(long seq, boolean key, String id, Instant at, Instant until) {}
+
+  private final List<Row> rows = new CopyOnWriteArrayList<>();
+  private final AtomicLong seq = new AtomicLong();
   private final List<String> queries = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger holding = new AtomicInteger();
@@ -60,9 +68,26 @@ public final class RevocationServer implements AutoCloseable {
     server.start();
   }
 
-  /** Lists {@code sid} as revoked now (by the test clock). */
+  /** Lists {@code sid} as revoked now (by the test clock), mattering for 1 h (the tokens' life). */
   public void revoke(String sid) {
-    revoked.put(sid, clock.instant());
+    revoke(sid, clock.instant().plus(Duration.ofHours(1)));
+  }
+
+  /** Lists {@code sid} as revoked now, mattering until {@code until}. */
+  public void revoke(String sid, Instant until) {
+    rows.add(new Row(seq.incrementAndGet(), false, sid, clock.instant(), until));
+  }
+
+  /** Lists signing key {@code kid} as revoked now, mattering until {@code until}. */
+  public void revokeKey(String kid, Instant until) {
+    rows.add(new Row(seq.incrementAndGet(), true, kid, clock.instant(), until));
+  }
+
+  /**
+   * Drops every entry (as the auth server does once they no longer matter); the sequence goes on.
+   */
+  public void purge() {
+    rows.clear();
   }
 
   public void mode(Mode mode) {
@@ -151,33 +176,38 @@ public final class RevocationServer implements AutoCloseable {
   }
 
   private String feed(HttpExchange ex) {
-    long since = 0;
+    long after = -1;
     String q = ex.getRequestURI().getRawQuery();
-    if (q != null && q.startsWith("since=")) {
-      since = Long.parseLong(q.substring("since=".length()));
+    if (q != null && q.startsWith("after=")) {
+      after = Long.parseLong(q.substring("after=".length()));
     }
-    StringBuilder b = new StringBuilder("{\"revoked\":[");
-    String sep = "";
-    for (Map.Entry<String, Instant> e : revoked.entrySet()) {
-      if (e.getValue().getEpochSecond() >= since) {
-        b.append(sep)
-            .append("{\"sid\":\"")
-            .append(e.getKey())
-            .append("\",\"at\":")
-            .append(e.getValue().getEpochSecond())
-            .append('}');
-        sep = ",";
+    long head = seq.get();
+    long oldest = rows.stream().mapToLong(Row::seq).min().orElse(head + 1);
+    boolean snapshot = after < 0 || after > head || after < oldest - 1;
+    List<RevocationFeedFormat.Entry> sessions = new ArrayList<>();
+    List<RevocationFeedFormat.Entry> keys = new ArrayList<>();
+    for (Row r : rows) {
+      if (snapshot || r.seq() > after) {
+        (r.key() ? keys : sessions)
+            .add(
+                new RevocationFeedFormat.Entry(
+                    r.id(), r.at().getEpochSecond(), r.until().getEpochSecond()));
       }
     }
-    return b.append("],\"now\":").append(clock.instant().getEpochSecond()).append('}').toString();
+    return RevocationFeedFormat.write(
+        new RevocationFeedFormat.Page(
+            sessions, keys, head, snapshot, clock.instant().getEpochSecond()));
   }
 
   private String hugeFeed() {
     StringBuilder b = new StringBuilder("{\"revoked\":[");
     for (int i = 0; i < 20_000; i++) {
-      b.append(i == 0 ? "" : ",").append("{\"sid\":\"s-").append(i).append("\",\"at\":1}");
+      b.append(i == 0 ? "" : ",")
+          .append("{\"sid\":\"s-")
+          .append(i)
+          .append("\",\"at\":1,\"until\":1}");
     }
-    return b.append("],\"now\":1}").toString();
+    return b.append("],\"keys\":[],\"cursor\":1,\"snapshot\":false,\"now\":1}").toString();
   }
 
   private static void send(HttpExchange ex, int status, String text) throws IOException {

@@ -64,39 +64,57 @@ class WireContractTest {
 
   @Test
   void theFeedReadsWhatItWrites() throws Exception {
-    List<RevocationFeedFormat.Entry> revoked =
-        List.of(
-            new RevocationFeedFormat.Entry("s-1", 1_700_000_000L),
-            new RevocationFeedFormat.Entry("s-2", 1_700_000_005L));
-    String json = RevocationFeedFormat.write(revoked, 1_700_000_010L);
+    RevocationFeedFormat.Page page =
+        new RevocationFeedFormat.Page(
+            List.of(
+                new RevocationFeedFormat.Entry("s-1", 1_700_000_000L, 1_700_007_200L),
+                new RevocationFeedFormat.Entry("s-2", 1_700_000_005L, 1_700_007_205L)),
+            List.of(new RevocationFeedFormat.Entry("k-1", 1_700_000_006L, 1_700_007_260L)),
+            42,
+            false,
+            1_700_000_010L);
+    String json = RevocationFeedFormat.write(page);
 
     assertThat(json)
         .isEqualTo(
-            "{\"revoked\":[{\"sid\":\"s-1\",\"at\":1700000000},{\"sid\":\"s-2\",\"at\":1700000005}],"
-                + "\"now\":1700000010}");
-    assertThat(RevocationFeedFormat.parse(json))
-        .isEqualTo(new RevocationFeedFormat.Page(revoked, 1_700_000_010L));
+            "{\"revoked\":[{\"sid\":\"s-1\",\"at\":1700000000,\"until\":1700007200},"
+                + "{\"sid\":\"s-2\",\"at\":1700000005,\"until\":1700007205}],"
+                + "\"keys\":[{\"kid\":\"k-1\",\"at\":1700000006,\"until\":1700007260}],"
+                + "\"cursor\":42,\"snapshot\":false,\"now\":1700000010}");
+    assertThat(RevocationFeedFormat.parse(json)).isEqualTo(page);
   }
 
   @ParameterizedTest
   @ValueSource(
       strings = {
         "{}",
-        "{\"revoked\":[],\"now\":-1}",
-        "{\"revoked\":{},\"now\":1}",
-        "{\"revoked\":[{\"sid\":\"\",\"at\":1}],\"now\":1}",
-        "{\"revoked\":[{\"sid\":\"s\",\"at\":1.5}],\"now\":1}",
-        "{\"revoked\":[{\"sid\":\"s\"}],\"now\":1}"
+        "{\"revoked\":[],\"keys\":[],\"cursor\":1,\"snapshot\":false,\"now\":-1}",
+        "{\"revoked\":{},\"keys\":[],\"cursor\":1,\"snapshot\":false,\"now\":1}",
+        "{\"revoked\":[],\"cursor\":1,\"snapshot\":false,\"now\":1}",
+        "{\"revoked\":[],\"keys\":[],\"cursor\":-1,\"snapshot\":false,\"now\":1}",
+        "{\"revoked\":[],\"keys\":[],\"snapshot\":false,\"now\":1}",
+        "{\"revoked\":[],\"keys\":[],\"cursor\":1,\"snapshot\":1,\"now\":1}",
+        "{\"revoked\":[{\"sid\":\"\",\"at\":1,\"until\":1}],\"keys\":[],\"cursor\":1,"
+            + "\"snapshot\":false,\"now\":1}",
+        "{\"revoked\":[{\"sid\":\"s\",\"at\":1.5,\"until\":1}],\"keys\":[],\"cursor\":1,"
+            + "\"snapshot\":false,\"now\":1}",
+        "{\"revoked\":[{\"sid\":\"s\",\"at\":1}],\"keys\":[],\"cursor\":1,"
+            + "\"snapshot\":false,\"now\":1}",
+        "{\"revoked\":[],\"keys\":[{\"sid\":\"k\",\"at\":1,\"until\":1}],\"cursor\":1,"
+            + "\"snapshot\":false,\"now\":1}"
       })
   void theFeedRefusesAnyOtherShape(String json) {
     assertThatThrownBy(() -> RevocationFeedFormat.parse(json)).isInstanceOf(ParseException.class);
   }
 
   @Test
-  void sinceIsAppendedToAFeedUrlThatAlreadyHasAQuery() {
-    assertThat(RevocationFeedFormat.withSince(URI.create("https://a.example/api/revocations"), 5))
-        .isEqualTo(URI.create("https://a.example/api/revocations?since=5"));
-    assertThat(RevocationFeedFormat.withSince(URI.create("https://a.example/r?tenant=x"), 5))
-        .isEqualTo(URI.create("https://a.example/r?tenant=x&since=5"));
+  void theCursorIsAppendedToAFeedUrlThatAlreadyHasAQuery() {
+    assertThat(RevocationFeedFormat.withCursor(URI.create("https://a.example/api/revocations"), 5))
+        .isEqualTo(URI.create("https://a.example/api/revocations?after=5"));
+    assertThat(RevocationFeedFormat.withCursor(URI.create("https://a.example/r?tenant=x"), 5))
+        .isEqualTo(URI.create("https://a.example/r?tenant=x&after=5"));
+    assertThat(RevocationFeedFormat.withCursor(URI.create("https://a.example/r"), -1))
+        .as("no cursor yet: a snapshot")
+        .isEqualTo(URI.create("https://a.example/r"));
   }
 }

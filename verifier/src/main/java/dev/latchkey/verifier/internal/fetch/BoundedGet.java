@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -47,8 +49,16 @@ public final class BoundedGet {
     return connectTimeout.plus(readTimeout).plus(WAIT_SLACK);
   }
 
+  /** A 200 answer: its body and its {@code Cache-Control: max-age}, when it has one. */
+  public record Answer(byte[] body, Optional<Duration> maxAge) {}
+
   /** GETs {@code uri}; returns the body of a 200 response, else throws. */
   public byte[] get(URI uri, String accept) throws IOException {
+    return fetch(uri, accept).body();
+  }
+
+  /** GETs {@code uri}; returns the body and max-age of a 200 response, else throws. */
+  public Answer fetch(URI uri, String accept) throws IOException {
     HttpRequest request =
         HttpRequest.newBuilder(uri).timeout(readTimeout).header("Accept", accept).GET().build();
     CompletableFuture<HttpResponse<byte[]>> call =
@@ -70,7 +80,30 @@ public final class BoundedGet {
     if (response.statusCode() != 200) {
       throw new IOException("HTTP status " + response.statusCode());
     }
-    return response.body();
+    return new Answer(response.body(), maxAge(response.headers().allValues("Cache-Control")));
+  }
+
+  /**
+   * The {@code max-age} of {@code Cache-Control} values; {@code no-store} or {@code no-cache} count
+   * as 0; none when absent or unreadable.
+   */
+  static Optional<Duration> maxAge(List<String> cacheControl) {
+    Optional<Duration> found = Optional.empty();
+    for (String value : cacheControl) {
+      for (String directive : value.split(",")) {
+        String d = directive.strip().toLowerCase(Locale.ROOT);
+        if (d.equals("no-store") || d.equals("no-cache")) {
+          return Optional.of(Duration.ZERO);
+        }
+        if (d.startsWith("max-age=")) {
+          String n = d.substring("max-age=".length()).replace("\"", "");
+          if (n.matches("\\d{1,10}")) {
+            found = Optional.of(Duration.ofSeconds(Long.parseLong(n)));
+          }
+        }
+      }
+    }
+    return found;
   }
 
   /** Collects the body up to a cap; a bigger body (declared or actual) fails the call unread. */

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The held value is an immutable snapshot behind a volatile field: readers never lock and
  *       never wait unless they ask to.
- *   <li>A fetch is due {@link Schedule#refreshAfter} after the request of the held value was sent
- *       (so a slow fetch does not stretch staleness bounds); fetches are single-flight and spaced
- *       by {@link Schedule#minSpacing}; the thread checks at least every {@link
+ *   <li>A fetch is due {@link Schedule#refreshAfter} (or the answer's {@code max-age} when the
+ *       reader honours it and it is smaller) after the request of the held value was sent (so a
+ *       slow fetch does not stretch staleness bounds); fetches are single-flight and spaced by
+ *       {@link Schedule#minSpacing}; the thread checks at least every {@link
  *       Schedule#backgroundCheck}.
  *   <li>All scheduling, spacing and ages run on a monotonic ticker ({@code System::nanoTime} unless
  *       a test injects one), so wall-clock steps change none of them.
@@ -51,10 +53,27 @@ public final class PolledDocument<T> implements AutoCloseable {
 
     /** Called on the fetch thread right after {@code current} replaced {@code previous}. */
     default void swapped(T previous, T current) {}
+
+    /**
+     * Whether the answer's {@code Cache-Control: max-age} shortens how long a held value stays
+     * fresh (a refresh is then due after the smaller of the two).
+     */
+    default boolean honoursMaxAge() {
+      return false;
+    }
   }
 
-  /** A held value and the ticker time at which its request was sent. */
-  public record Held<T>(T value, long requestedAt) {}
+  /**
+   * A held value, the ticker time at which its request was sent, how long it stays fresh (the
+   * schedule's {@code refreshAfter}, or the answer's max-age when smaller and honoured), and the
+   * answer's max-age (null when it had none or the reader does not honour it).
+   */
+  public record Held<T>(T value, long requestedAt, Duration freshFor, Duration maxAge) {
+    /** The same held value with another value (its times unchanged). */
+    public Held<T> with(T other) {
+      return new Held<>(other, requestedAt, freshFor, maxAge);
+    }
+  }
 
   private final String name;
   private final Endpoint endpoint;
@@ -68,6 +87,7 @@ public final class PolledDocument<T> implements AutoCloseable {
   private volatile Held<T> held;
 
   private final Object lock = new Object();
+  private final Object heldLock = new Object();
   private CompletableFuture<Held<T>> inFlight; // guarded by lock
   private volatile boolean attempted; // written under lock
   private volatile long lastAttempt; // written under lock
@@ -102,6 +122,19 @@ public final class PolledDocument<T> implements AutoCloseable {
   /** The held value, or null before the first successful fetch. Never waits. */
   public Held<T> held() {
     return held;
+  }
+
+  /**
+   * Replaces the held value (its times unchanged) by {@code change} of it, e.g. to forget a revoked
+   * key before the next fetch. Nothing happens before the first fetch.
+   */
+  public void update(UnaryOperator<T> change) {
+    synchronized (heldLock) {
+      Held<T> h = held;
+      if (h != null) {
+        held = h.with(change.apply(h.value()));
+      }
+    }
   }
 
   /** Nanoseconds from the held value's request until now, by the ticker. */
@@ -166,7 +199,7 @@ public final class PolledDocument<T> implements AutoCloseable {
 
   private long nanosUntilDue() {
     Held<T> h = held;
-    long untilStale = h == null ? 0 : schedule.refreshAfter().toNanos() - ageNanos(h);
+    long untilStale = h == null ? 0 : h.freshFor().toNanos() - ageNanos(h);
     return Math.max(untilStale, nanosUntilSpaced());
   }
 
@@ -244,13 +277,21 @@ public final class PolledDocument<T> implements AutoCloseable {
     T previousValue = previous == null ? null : previous.value();
     URI uri = reader.uri(endpoint.uri(), previousValue);
     try {
-      byte[] body = http.get(uri, endpoint.accept());
+      BoundedGet.Answer answer = http.fetch(uri, endpoint.accept());
+      byte[] body = answer.body();
       if (!JsonDepth.within(body, endpoint.maxJsonDepth())) {
         throw new IOException("JSON nested too deeply");
       }
       T next = reader.read(previousValue, body);
-      held = new Held<>(next, startedAt);
-      // before the counter: whoever sees the fetch counted also sees its consequences
+      Duration maxAge = reader.honoursMaxAge() ? answer.maxAge().orElse(null) : null;
+      Duration freshFor = schedule.refreshAfter();
+      if (maxAge != null && maxAge.compareTo(freshFor) < 0) {
+        freshFor = maxAge;
+      }
+      synchronized (heldLock) {
+        held = new Held<>(next, startedAt, freshFor, maxAge);
+      }
+      // before the counter (below): whoever sees the fetch counted also sees its consequences
       reader.swapped(previousValue, next);
       fetchesOk.incrementAndGet();
       return true;

@@ -117,7 +117,7 @@ public final class AuthPolicy {
       Map<String, String> headers =
           r.httpStatus() == 401
               ? challenge(ErrorResponse.invalidTokenChallenge(realm, r.message()))
-              : Map.of("Cache-Control", "no-store", "Retry-After", "30");
+              : Map.of("Cache-Control", "no-store", "Retry-After", "" + r.retryAfterSeconds());
       return Outcome.refuse(r.httpStatus(), headers, ErrorResponse.body(r.code(), r.message()), r);
     }
   }

@@ -63,14 +63,14 @@ public final class DiscoveredKeySource implements KeySource {
 
   @Override
   public List<JWK> get(JWKSelector selector, SecurityContext context)
-      throws KeysUnavailableException {
+      throws com.nimbusds.jose.KeySourceException {
     KeySource d = discovered();
     if (d == null) {
       throw new KeysUnavailableException("issuer discovery has not succeeded");
     }
     try {
       return d.get(selector, context);
-    } catch (KeysUnavailableException e) {
+    } catch (KeysUnavailableException | KeyRefetchLimitedException e) {
       throw e;
     } catch (com.nimbusds.jose.KeySourceException e) {
       throw new KeysUnavailableException(e.getMessage());
@@ -87,6 +87,14 @@ public final class DiscoveredKeySource implements KeySource {
   public boolean refreshNow() {
     KeySource d = discovered();
     return d != null && d.refreshNow();
+  }
+
+  @Override
+  public void forget(java.util.Set<String> kids) {
+    KeySource d = delegate;
+    if (d != null) {
+      d.forget(kids);
+    }
   }
 
   @Override

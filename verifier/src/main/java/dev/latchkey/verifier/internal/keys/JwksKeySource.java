@@ -1,5 +1,6 @@
 package dev.latchkey.verifier.internal.keys;
 
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +31,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a token whose kid is held never waits on a fetch;
  *   <li>an unknown kid triggers a refetch, rate-limited and single-flight, so a flood of random
- *       kids costs at most one fetch per window;
- *   <li>held keys stay usable until {@code usableFor} (TTL + outage window) after their fetch, even
- *       while every fetch fails;
+ *       kids costs at most one fetch per window; when no new answer comes (rate limit, failure) it
+ *       is {@link KeyRefetchLimitedException} (answered 503 + Retry-After), not an unknown key;
+ *   <li>the cache lifetime is the smaller of the TTL and the answer's {@code Cache-Control:
+ *       max-age}; a refresh is due then (earlier by the refresh-ahead when the TTL decides);
+ *   <li>held keys stay usable until the cache lifetime plus the outage window after their fetch,
+ *       even while every fetch fails;
+ *   <li>a key the revocation feed names is forgotten at once ({@link #forget});
  *   <li>only asymmetric signature keys are kept, public parts only, at most {@code maxKeys}.
  * </ul>
  */
@@ -39,26 +45,37 @@ public final class JwksKeySource implements KeySource, PolledDocument.Reader<JWK
   private static final Logger LOG = LoggerFactory.getLogger(JwksKeySource.class);
 
   private final Endpoint endpoint;
-  private final Duration usableFor;
+  private final Duration ttl;
+  private final Duration outageWindow;
   private final int maxKeys;
   private final RemovedKeys removed = new RemovedKeys();
+
+  /** Kids that left the set or were revoked: tokens naming them are unknown without a refetch. */
+  private final Set<String> gone = ConcurrentHashMap.newKeySet();
+
   private final PolledDocument<JWKSet> document;
 
   /**
-   * @param usableFor how long after their fetch held keys verify (TTL + outage window)
+   * @param ttl the cache lifetime unless the answer's max-age is smaller
+   * @param outageWindow how long beyond the cache lifetime held keys verify while fetches fail
    * @param maxKeys keys held at most; more are trimmed (logged)
    */
   public JwksKeySource(
-      Endpoint endpoint, Schedule schedule, Duration usableFor, int maxKeys, LongSupplier ticker) {
+      Endpoint endpoint,
+      Schedule schedule,
+      Duration ttl,
+      Duration outageWindow,
+      int maxKeys,
+      LongSupplier ticker) {
     this.endpoint = endpoint;
-    this.usableFor = usableFor;
+    this.ttl = ttl;
+    this.outageWindow = outageWindow;
     this.maxKeys = maxKeys;
     this.document = new PolledDocument<>("jwks", endpoint, schedule, this, ticker).start();
   }
 
   @Override
-  public List<JWK> get(JWKSelector selector, SecurityContext context)
-      throws KeysUnavailableException {
+  public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
     Held<JWKSet> held = document.held();
     if (held == null || !usable(held)) {
       held = document.fetchSpaced();
@@ -71,11 +88,16 @@ public final class JwksKeySource implements KeySource, PolledDocument.Reader<JWK
     }
     List<JWK> found = selector.select(held.value());
     if (found.isEmpty()) {
+      if (isGone(selector)) {
+        return found; // removed from the set, or revoked: unknown, without a refetch
+      }
       // Unknown kid: maybe the issuer rotated.
       Held<JWKSet> fresh = document.fetchSpaced();
-      if (fresh != null && fresh != held) {
-        found = selector.select(fresh.value());
+      if (fresh == null || fresh.requestedAt() == held.requestedAt()) {
+        // No new answer (rate limit, or the fetch failed): we cannot tell; retryable, not a 401.
+        throw new KeyRefetchLimitedException("unknown kid; JWK Set refetch not possible now");
       }
+      found = selector.select(fresh.value());
     }
     return found;
   }
@@ -109,7 +131,38 @@ public final class JwksKeySource implements KeySource, PolledDocument.Reader<JWK
   }
 
   private boolean usable(Held<JWKSet> held) {
-    return document.ageNanos(held) < usableFor.toNanos();
+    Duration lifetime =
+        held.maxAge() != null && held.maxAge().compareTo(ttl) < 0 ? held.maxAge() : ttl;
+    return document.ageNanos(held) < lifetime.plus(outageWindow).toNanos();
+  }
+
+  private boolean isGone(JWKSelector selector) {
+    Set<String> kids = selector.getMatcher().getKeyIDs();
+    return kids != null && !kids.isEmpty() && gone.containsAll(kids);
+  }
+
+  private void remember(Set<String> kids) {
+    if (gone.size() > 64) {
+      gone.clear(); // bounded: a forgotten kid then just costs a refetch again
+    }
+    gone.addAll(kids);
+  }
+
+  @Override
+  public void forget(Set<String> kids) {
+    remember(kids);
+    document.update(
+        set -> {
+          List<JWK> kept =
+              set.getKeys().stream().filter(k -> !kids.contains(k.getKeyID())).toList();
+          return kept.size() == set.size() ? set : new JWKSet(kept);
+        });
+    removed.fire();
+  }
+
+  @Override
+  public boolean honoursMaxAge() {
+    return true;
   }
 
   @Override
@@ -139,10 +192,12 @@ public final class JwksKeySource implements KeySource, PolledDocument.Reader<JWK
   @Override
   public void swapped(JWKSet previous, JWKSet current) {
     if (previous != null) {
-      Set<String> gone = removed.compare(previous, current);
-      if (!gone.isEmpty()) {
-        LOG.info("JWKS {}: {} key(s) removed", endpoint.uri(), gone.size());
+      Set<String> removedKids = removed.compare(previous, current);
+      if (!removedKids.isEmpty()) {
+        remember(removedKids);
+        LOG.info("JWKS {}: {} key(s) removed", endpoint.uri(), removedKids.size());
       }
+      current.getKeys().forEach(k -> gone.remove(k.getKeyID()));
     }
   }
 }

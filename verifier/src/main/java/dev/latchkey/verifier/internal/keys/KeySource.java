@@ -3,6 +3,7 @@ package dev.latchkey.verifier.internal.keys;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.latchkey.verifier.internal.fetch.SourceStats;
+import java.util.Set;
 
 /**
  * Where the verifier's public keys come from: a JWK Set URL, or keys held in memory (fixed, or
@@ -26,6 +27,9 @@ public interface KeySource extends JWKSource<SecurityContext>, AutoCloseable {
 
   /** Runs {@code listener} whenever a key disappears from the source (e.g. to clear caches). */
   default void onKeysRemoved(Runnable listener) {}
+
+  /** Stops using these keys at once (revoked); a no-op for sources that cannot drop keys. */
+  default void forget(Set<String> kids) {}
 
   SourceStats stats();
 

@@ -25,6 +25,11 @@ final class RemovedKeys {
     return removed;
   }
 
+  /** Runs the listeners (a key was dropped without a fetch). */
+  void fire() {
+    listeners.forEach(Runnable::run);
+  }
+
   private static Set<String> kids(JWKSet set) {
     Set<String> kids = new HashSet<>();
     for (JWK k : set.getKeys()) {

@@ -1,15 +1,30 @@
 package dev.latchkey.verifier.internal.revocation;
 
 import dev.latchkey.verifier.internal.fetch.SourceStats;
+import java.util.Set;
+import java.util.function.Consumer;
 
-/** The sessions revoked early, as an application server learns them. */
+/** The sessions and signing keys revoked early, as an application server learns them. */
 public interface RevokedSessions extends AutoCloseable {
 
   /** Whether {@code sid} is revoked; lock-free, never waits. A null sid is never revoked. */
   boolean isRevoked(String sid);
 
+  /** Whether signing key {@code kid} is revoked; lock-free, never waits. Null is never revoked. */
+  default boolean isKeyRevoked(String kid) {
+    return false;
+  }
+
+  /** Called (on the poller thread) with the kids newly revoked by a poll. */
+  default void onKeysRevoked(Consumer<Set<String>> listener) {}
+
   /** Refreshes now (bounded by the timeouts); returns whether it succeeded. */
   boolean pollNow();
+
+  /** The cursor of the last answer; -1 without a feed or before the first successful poll. */
+  default long cursor() {
+    return -1;
+  }
 
   SourceStats stats();
 

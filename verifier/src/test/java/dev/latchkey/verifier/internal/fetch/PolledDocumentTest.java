@@ -3,7 +3,7 @@ package dev.latchkey.verifier.internal.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.latchkey.verifier.testing.Await;
+import dev.latchkey.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

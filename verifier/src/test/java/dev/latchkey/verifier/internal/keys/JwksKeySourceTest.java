@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.latchkey.testing.Await;
+import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.JwksSettings;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.VerifiedToken;
-import dev.latchkey.verifier.testing.Await;
 import dev.latchkey.verifier.testing.JwksServer;
 import dev.latchkey.verifier.testing.JwksServer.Mode;
 import dev.latchkey.verifier.testing.Keys;
-import dev.latchkey.verifier.testing.MutableClock;
 import dev.latchkey.verifier.testing.Reasons;
 import dev.latchkey.verifier.testing.Tokens;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class JwksKeySourceTest {
   private static final Duration OUTAGE = Duration.ofMinutes(5);
   private static final Duration RATE_WINDOW = Duration.ofSeconds(6); // 10 fetches a minute
 
-  private final MutableClock clock = MutableClock.startingNow();
+  private final MutableClock clock = MutableClock.standard();
   private final RSAKey k1 = Keys.rsa("k1");
   private final RSAKey k2 = Keys.rsa("k2");
   private JwksServer server;
@@ -115,6 +115,45 @@ class JwksKeySourceTest {
     assertThat(server.requests()).isEqualTo(2);
     assertThat(verifier.verify(Tokens.rs256(k1, clock)).keyId()).isEqualTo("k1");
     assertThat(server.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnknownKidTheRateLimitKeepsFromCheckingIsRetryableNotUnknown() {
+    verifier.verify(Tokens.rs256(k1, clock)); // the fetch that opens the rate window
+    server.publish(k1.toPublicJWK(), k2.toPublicJWK()); // e.g. right after an emergency rotation
+    String byK2 = Tokens.rs256(k2, clock);
+
+    assertThat(reasonOf(byK2)).isEqualTo(RejectionReason.KEY_REFETCH_LIMITED);
+    assertThat(RejectionReason.KEY_REFETCH_LIMITED.httpStatus()).isEqualTo(503);
+
+    clock.advance(RATE_WINDOW); // the retry after Retry-After
+    assertThat(verifier.verify(byK2).keyId()).isEqualTo("k2");
+  }
+
+  @Test
+  void theCacheLifetimeIsTheAnswersMaxAgeWhenSmallerThanTheTtl() {
+    server.cacheControl("public, max-age=60");
+    verifier.verify(Tokens.rs256(k1, clock));
+    server.publish(k2.toPublicJWK()); // k1 removed at the issuer
+
+    clock.advance(Duration.ofSeconds(60)); // max-age, not the 9 min of TTL - refresh-ahead
+    verifier.verify(Tokens.rs256(k1, clock)); // starts the due refresh
+    Await.until(() -> verifier.metrics().jwksFetchesOk() == 2);
+
+    assertThat(reasonOf(Tokens.rs256(k1, clock))).isEqualTo(RejectionReason.UNKNOWN_KEY);
+    assertThat(verifier.verify(Tokens.rs256(k2, clock)).keyId()).isEqualTo("k2");
+  }
+
+  @Test
+  void aMaxAgeAboveTheTtlChangesNothing() {
+    server.cacheControl("max-age=86400");
+    verifier.verify(Tokens.rs256(k1, clock));
+    clock.advance(TTL.minus(AHEAD).minusSeconds(1));
+    verifier.verify(Tokens.rs256(k1, clock));
+    assertThat(server.requests()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    verifier.verify(Tokens.rs256(k1, clock));
+    Await.until(() -> verifier.metrics().jwksFetchesOk() == 2);
   }
 
   @Test
@@ -221,7 +260,9 @@ class JwksKeySourceTest {
             });
       }
       for (Future<RejectionReason> f : results) {
-        assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(RejectionReason.UNKNOWN_KEY);
+        // one refetch: those that saw it are unknown, the others were not judged (503, retry)
+        assertThat(f.get(10, TimeUnit.SECONDS))
+            .isIn(RejectionReason.UNKNOWN_KEY, RejectionReason.KEY_REFETCH_LIMITED);
       }
     } finally {
       pool.shutdown();
@@ -230,7 +271,10 @@ class JwksKeySourceTest {
 
     assertThat(server.requests() - before).isLessThanOrEqualTo(1);
     assertThat(validPassed.get()).isEqualTo(200);
-    assertThat(verifier.metrics().rejected(RejectionReason.UNKNOWN_KEY)).isEqualTo(200);
+    assertThat(
+            verifier.metrics().rejected(RejectionReason.UNKNOWN_KEY)
+                + verifier.metrics().rejected(RejectionReason.KEY_REFETCH_LIMITED))
+        .isEqualTo(200);
   }
 
   @Test

@@ -6,20 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.latchkey.testing.Await;
+import dev.latchkey.testing.MutableClock;
+import dev.latchkey.testing.MutableTicker;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.PublicKeyBuilder;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.RevocationSettings;
 import dev.latchkey.verifier.VerifierMetrics;
-import dev.latchkey.verifier.testing.Await;
 import dev.latchkey.verifier.testing.Keys;
-import dev.latchkey.verifier.testing.MutableClock;
 import dev.latchkey.verifier.testing.Reasons;
 import dev.latchkey.verifier.testing.RevocationServer;
 import dev.latchkey.verifier.testing.RevocationServer.Mode;
 import dev.latchkey.verifier.testing.Tokens;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The revocation feed consumer against a real feed endpoint on a loopback port, on a test clock:
@@ -34,9 +38,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RevocationFeedTest {
   private static final Duration INTERVAL = Duration.ofSeconds(30);
-  private static final Duration RETENTION = Duration.ofMinutes(10);
+  private static final Duration SKEW = Duration.ofSeconds(60); // Defaults.CLOCK_SKEW
 
-  private final MutableClock clock = MutableClock.startingNow();
+  private final MutableClock clock = MutableClock.standard();
   private final RSAKey key = Keys.rsa("k1");
   private RevocationServer server;
   private JwtVerifier verifier;
@@ -57,7 +61,6 @@ class RevocationFeedTest {
   private RevocationSettings.Builder feed() {
     return RevocationSettings.builder(server.uri())
         .pollInterval(INTERVAL)
-        .retention(RETENTION)
         .backgroundCheck(Duration.ofMillis(10))
         .connectTimeout(Duration.ofSeconds(1))
         .readTimeout(Duration.ofSeconds(2));
@@ -184,48 +187,109 @@ class RevocationFeedTest {
   }
 
   @Test
-  void sinceIsZeroFirstThenThePreviousNowMinusTheOverlap() {
+  void theFirstPollAsksForASnapshotThenFollowsTheCursor() {
     started(builder());
-    long t0 = clock.instant().getEpochSecond();
+    server.revoke("session-7");
     nextPoll();
+    server.revoke("session-8");
+    server.revoke("session-9");
     nextPoll();
 
-    long overlap = 60; // Defaults.REVOCATION_SINCE_OVERLAP
-    assertThat(server.queries())
-        .startsWith("since=0")
-        .endsWith(
-            "since=0", "since=" + (t0 - overlap), "since=" + (t0 + INTERVAL.toSeconds() - overlap));
+    assertThat(server.queries()).startsWith("null").endsWith("after=0", "after=1");
+    assertThat(verifier.metrics().revocationCursor()).isEqualTo(3);
+    assertThat(reasonOf(token("session-7"))).isEqualTo(RejectionReason.REVOKED);
+    assertThat(reasonOf(token("session-9"))).isEqualTo(RejectionReason.REVOKED);
   }
 
   @Test
-  void entriesExpireAfterTheRetention() {
+  void aSessionIsHeldUntilItsLastTokenExpiresNotForAFixedRetention() {
     started(builder());
-    server.revoke("session-7");
+    Instant until = clock.instant().plus(Duration.ofHours(5)); // longer than any fixed retention
+    server.revoke("session-7", until);
     verifier.refreshRevocations();
-    String t = token("session-7"); // exp in 1 h, beyond the 10 min retention
+    Date exp = Date.from(until.plus(Duration.ofHours(1))); // a token still valid meanwhile
+    String t = Tokens.rs256(key, clock, c -> c.claim("sid", "session-7").expirationTime(exp));
 
-    clock.advance(RETENTION.minusSeconds(1));
+    clock.set(until.plus(SKEW).minusSeconds(1));
     assertThat(reasonOf(t)).isEqualTo(RejectionReason.REVOKED);
 
     clock.advance(Duration.ofSeconds(1));
     assertThat(reasonOf(t)).isNull();
 
-    verifier.refreshRevocations(); // a poll prunes what is past retention
+    verifier.refreshRevocations(); // a poll prunes what no longer matters
     assertThat(verifier.metrics().revokedSessionsHeld()).isZero();
-    assertThat(reasonOf(t)).isNull();
   }
 
   @Test
-  void aRevocationTimeAheadOfOurClockDoesNotExtendTheRetention() {
+  void aSnapshotReplacesWhatIsHeld() {
     started(builder());
-    long future = clock.instant().plus(Duration.ofDays(365)).getEpochSecond();
-    server.raw("{\"revoked\":[{\"sid\":\"session-7\",\"at\":" + future + "}],\"now\":1}");
+    server.revoke("session-7");
     verifier.refreshRevocations();
-    String t = Tokens.rs256(key, clock, c -> c.claim("sid", "session-7"));
-    assertThat(reasonOf(t)).isEqualTo(RejectionReason.REVOKED);
+    // The auth server lost its entries and restarted its sequence lower than our cursor:
+    server.purge();
+    server.raw(
+        "{\"revoked\":[{\"sid\":\"session-8\",\"at\":1,\"until\":"
+            + clock.instant().plus(Duration.ofHours(1)).getEpochSecond()
+            + "}],\"keys\":[],\"cursor\":1,\"snapshot\":true,\"now\":1}");
+    verifier.refreshRevocations();
 
-    clock.advance(RETENTION);
-    assertThat(reasonOf(t)).isNull();
+    assertThat(reasonOf(token("session-7"))).isNull();
+    assertThat(reasonOf(token("session-8"))).isEqualTo(RejectionReason.REVOKED);
+    assertThat(verifier.metrics().revocationCursor()).isEqualTo(1);
+  }
+
+  @Test
+  void aRevokedKeyIsRefusedAtTheNextPoll() {
+    RSAKey other = Keys.rsa("k2");
+    started(
+        JwtVerifier.withJwkSet(new JWKSet(List.of(key.toPublicJWK(), other.toPublicJWK())))
+            .issuer(Tokens.ISSUER)
+            .audience(Tokens.AUDIENCE)
+            .clock(clock)
+            .ticker(clock::nanoTime)
+            .revocationFeed(feed().build()));
+    String byK1 = token("session-1");
+    String byK2 = Tokens.rs256(other, clock, c -> c.claim("sid", "session-2"));
+    verifier.verify(byK1); // cached
+
+    server.revokeKey("k1", clock.instant().plus(Duration.ofHours(1)));
+    nextPoll();
+
+    assertThat(reasonOf(byK1)).isEqualTo(RejectionReason.REVOKED);
+    assertThat(reasonOf(byK2)).isNull();
+  }
+
+  /**
+   * Polls run on the monotonic ticker, token times on the wall clock: a wall-clock step of an hour
+   * either way neither starts nor stops polls, nor changes the feed's age; a revocation made after
+   * the step is refused one poll interval (of the ticker) later.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {-3600, 3600})
+  void aWallClockStepChangesNoBound(long stepSeconds) throws Exception {
+    MutableTicker ticker = new MutableTicker();
+    started(builder().ticker(ticker));
+    String before = token("session-1");
+    server.revoke("session-1", clock.instant().plus(Duration.ofHours(1)));
+
+    clock.advance(Duration.ofSeconds(stepSeconds));
+    Thread.sleep(100); // ten background checks: a wall step alone makes no poll due
+    assertThat(pollsOkSinceStart()).isZero();
+    String after = token("session-2");
+    server.revoke("session-2", clock.instant().plus(Duration.ofHours(1)));
+
+    ticker.advance(INTERVAL.minusSeconds(1));
+    Thread.sleep(100);
+    assertThat(pollsOkSinceStart()).isZero();
+    assertThat(verifier.metrics().revocationFeedAge()).isEqualTo(INTERVAL.minusSeconds(1));
+    ticker.advance(Duration.ofSeconds(1));
+    Await.until(() -> pollsOkSinceStart() == 1);
+
+    assertThat(reasonOf(after)).isEqualTo(RejectionReason.REVOKED);
+    // after a step back its iat lies ahead (not_yet_valid); after a step forward it is revoked
+    assertThat(reasonOf(before)).isNotNull();
+    assertThat(reasonOf(token("session-3"))).isNull();
+    assertThat(verifier.metrics().revocationFeedAge()).isEqualTo(Duration.ZERO);
   }
 
   @Test
@@ -278,6 +342,11 @@ class RevocationFeedTest {
           "null",
           "{}",
           "{\"revoked\":[]}",
+          "{\"revoked\":[],\"keys\":[],\"snapshot\":false,\"now\":1}",
+          "{\"revoked\":[],\"keys\":[],\"cursor\":-3,\"snapshot\":false,\"now\":1}",
+          "{\"revoked\":[],\"keys\":{},\"cursor\":3,\"snapshot\":false,\"now\":1}",
+          "{\"revoked\":[{\"sid\":\"s\",\"at\":1}],\"keys\":[],\"cursor\":3,\"snapshot\":false,"
+              + "\"now\":1}",
           "{\"now\":1700000000}",
           "{\"revoked\":\"session-9\",\"now\":1700000000}",
           "{\"revoked\":[\"session-9\"],\"now\":1700000000}",
@@ -402,7 +471,7 @@ class RevocationFeedTest {
             b -> RevocationSettings.builder(URI.create("file:///etc/revocations")),
             b -> RevocationSettings.builder(URI.create("https://auth.example/r#fragment")),
             b -> b.pollInterval(Duration.ZERO),
-            b -> b.retention(Duration.ofSeconds(-1)),
+            b -> b.pollInterval(Duration.ofSeconds(-1)),
             b -> b.maxResponseBytes(0));
     for (UnaryOperator<RevocationSettings.Builder> edit : bad) {
       assertThatThrownBy(() -> edit.apply(feed()).build())

@@ -1,4 +1,4 @@
-package dev.latchkey.verifier.testing;
+package dev.latchkey.testing;
 
 import java.util.function.BooleanSupplier;
 
