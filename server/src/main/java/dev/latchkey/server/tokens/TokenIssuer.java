@@ -8,6 +8,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.ActiveKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.users.AuthenticatedUser;
+import dev.latchkey.verifier.wire.TokenType;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import java.util.UUID;
  */
 public final class TokenIssuer {
   /** The explicit type of a Latchkey session token (RFC 9068). */
-  public static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");
+  public static final JOSEObjectType TYPE = new JOSEObjectType(TokenType.ACCESS_TOKEN);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 

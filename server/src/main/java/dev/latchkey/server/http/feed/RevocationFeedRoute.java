@@ -5,20 +5,19 @@ import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.sessions.Revocation;
 import dev.latchkey.server.sessions.Sessions;
-import dev.latchkey.server.wire.Wire;
+import dev.latchkey.verifier.wire.RevocationFeedFormat;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/revocations?since=EPOCH_SECONDS}: the sessions revoked since then, which
- * verifiers poll (see {@link Wire} for the format), cacheable for one poll interval.
+ * verifiers poll (see {@link RevocationFeedFormat} for the format), cacheable for one poll
+ * interval.
  */
 public final class RevocationFeedRoute {
   private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{1,12}");
@@ -34,19 +33,14 @@ public final class RevocationFeedRoute {
   }
 
   public void handle(Context ctx) {
-    Instant since = since(ctx.queryParam("since"));
-    List<Map<String, Object>> revoked = new ArrayList<>();
+    Instant since = since(ctx.queryParam(RevocationFeedFormat.SINCE));
+    List<RevocationFeedFormat.Entry> revoked = new ArrayList<>();
     for (Revocation r : sessions.revokedSince(since)) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put(Wire.FEED_SESSION_ID, r.sid());
-      entry.put(Wire.FEED_REVOKED_AT, r.at().getEpochSecond());
-      revoked.add(entry);
+      revoked.add(new RevocationFeedFormat.Entry(r.sid(), r.at().getEpochSecond()));
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put(Wire.FEED_REVOKED, revoked);
-    body.put(Wire.FEED_NOW, clock.instant().getEpochSecond());
+    String body = RevocationFeedFormat.write(revoked, clock.instant().getEpochSecond());
     Caching.publicFor(ctx, pollInterval);
-    Json.write(ctx, 200, body);
+    Json.writeRaw(ctx, 200, body);
   }
 
   private static Instant since(String since) {
