@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
       UsersCommand.Passwd.class,
       UsersCommand.Disable.class,
       UsersCommand.Enable.class,
+      UsersCommand.Unlock.class,
       UsersCommand.ListUsers.class
     })
 final class UsersCommand {
@@ -77,6 +78,23 @@ final class UsersCommand {
     void run(AuthStore store) {
       store.users().enable(email);
       System.out.println("Enabled " + email);
+    }
+  }
+
+  @Command(
+      name = "unlock",
+      mixinStandardHelpOptions = true,
+      description =
+          "Clears an account's brute-force lock and failure count (any email, known or not).")
+  static final class Unlock extends StoreCommand {
+    @Parameters(paramLabel = "EMAIL")
+    String email;
+
+    @Override
+    void run(AuthStore store) {
+      boolean wasCounted = store.throttle().unlockAccount(email);
+      System.out.println(
+          wasCounted ? "Unlocked " + email : "No failed logins were counted for " + email);
     }
   }
 

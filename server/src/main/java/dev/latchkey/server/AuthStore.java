@@ -5,6 +5,7 @@ import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.store.Database;
+import dev.latchkey.server.throttle.DeviceCookies;
 import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
@@ -32,6 +33,7 @@ public final class AuthStore implements AutoCloseable {
   private final SigningKeys keys;
   private final LoginThrottle throttle;
   private final Sessions sessions;
+  private final DeviceCookies devices;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -43,6 +45,7 @@ public final class AuthStore implements AutoCloseable {
     this.keys =
         new SigningKeys(database, masterKey, config.keys(), sessionSettings.sessionLength(), clock);
     this.throttle = new LoginThrottle(database, sessionSettings.throttle(), clock);
+    this.devices = new DeviceCookies(masterKey.deriveKey("latchkey device cookie v1"));
     this.sessions =
         new Sessions(database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock);
   }
@@ -72,6 +75,11 @@ public final class AuthStore implements AutoCloseable {
    */
   public Sessions sessions() {
     return sessions;
+  }
+
+  /** Device cookies: which browser logged in to which account before (see the throttle). */
+  public DeviceCookies devices() {
+    return devices;
   }
 
   /** Brute-force throttling counters. */

@@ -23,6 +23,7 @@ import dev.latchkey.server.store.StoreUnavailableException;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.UserException;
+import dev.latchkey.verifier.javalin.JsonErrors;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -83,7 +84,8 @@ public final class HttpApi {
             config.clock(),
             config.keys().clockSkew());
     PasswordLogin passwordLogin =
-        new PasswordLogin(store.throttle(), store.users(), store.sessions(), tokens, hashing);
+        new PasswordLogin(
+            store.throttle(), store.devices(), store.users(), store.sessions(), tokens, hashing);
     RequestAddress clientAddress = new RequestAddress(config.sessions().trustedProxies());
 
     this.login = new LoginRoute(passwordLogin, clientAddress, cookies, answer);
@@ -120,6 +122,7 @@ public final class HttpApi {
     c.jetty.host = host;
     c.jetty.port = port;
     c.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
+    JsonErrors.install(c); // Jetty's own errors (e.g. a malformed URI) in our JSON shape
 
     c.routes.before(this::commonHeaders);
     c.routes.post("/api/login", login::handle);
