@@ -2,6 +2,7 @@ package dev.latchkey.demo;
 
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RevocationSettings;
+import dev.latchkey.verifier.javalin.JsonErrors;
 import dev.latchkey.verifier.javalin.JwtAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -47,6 +48,7 @@ public final class DemoServer implements AutoCloseable {
             javalin -> {
               javalin.startup.showJavalinBanner = false;
               javalin.http.defaultContentType = "application/json";
+              JsonErrors.install(javalin);
               javalin.staticFiles.add("/public", Location.CLASSPATH);
               javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
               javalin.routes.before("/api/lessons", auth.required());
