@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
     description = {
       "Starts the auth server and the demo application server (serving the Angular client) on"
           + " embedded defaults: H2 and generated keys under the data folder.",
-      "Creates the demo user " + DemoUser.EMAIL + " on first start.",
+      "Creates the demo users student@example.com and admin@example.com (role admin) on"
+          + " first start.",
       "Every option also reads the environment variable named in brackets."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -101,20 +102,25 @@ final class DemoCommand implements Callable<Integer> {
         AuthServer auth = AuthServer.start(authConfig);
         DemoServer app = DemoServer.start(appConfig.withAuthUrl(URI.create(auth.baseUrl())))) {
       DemoUser.Credentials credentials =
-          DemoUser.ensure(auth.store().users(), dataDir, demoPassword);
+          DemoUser.STUDENT.ensure(auth.store().users(), dataDir, demoPassword);
+      DemoUser.Credentials admin = DemoUser.ADMIN.ensure(auth.store().users(), dataDir, null);
       System.out.printf(
           "%n  Latchkey demo is running%n%n"
               + "  Open the app:     %s%n"
               + "  Auth server:      %s (JWKS: %s)%n"
               + "  Demo user:        %s%n"
               + "  Password:         %s%n"
+              + "  Admin user:       %s (role admin)%n"
+              + "  Admin password:   %s%n"
               + "  Data folder:      %s%n%n"
               + "  Ctrl-C stops both servers.%n%n",
           app.baseUrl(),
           auth.baseUrl(),
           auth.jwksUrl(),
-          DemoUser.EMAIL,
+          DemoUser.STUDENT.email(),
           credentials.passwordNote(),
+          DemoUser.ADMIN.email(),
+          admin.passwordNote(),
           dataDir.toAbsolutePath().normalize());
       shutdown.awaitRequest();
       System.out.println("Stopping...");

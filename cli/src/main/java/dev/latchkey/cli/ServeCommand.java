@@ -57,6 +57,15 @@ final class ServeCommand implements Callable<Integer> {
   String audience;
 
   @Option(
+      names = "--token-type",
+      defaultValue = "at+jwt",
+      description =
+          "The typ header of session tokens, at+jwt or JWT (LATCHKEY_TOKEN_TYPE): JWT for"
+              + " verifiers that accept only that, such as Spring Boot's issuer-uri alone."
+              + " Default: ${DEFAULT-VALUE}.")
+  String tokenType;
+
+  @Option(
       names = "--session-length",
       defaultValue = "2h",
       converter = DurationConverter.class,
@@ -163,7 +172,7 @@ final class ServeCommand implements Callable<Integer> {
     HashingSettings hashing = defaults.hashing();
     return new AuthServerConfig(
         new HttpSettings(host, port, corsOrigins, signup),
-        new TokenSettings(issuer, audience),
+        new TokenSettings(issuer, audience, tokenType),
         store.settings(),
         new KeySettings(
             algorithm, rotationPeriod, jwksMaxAge, clockSkew, keys.rotationCheckInterval()),

@@ -2,8 +2,11 @@ package dev.latchkey.cli;
 
 import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.users.UserSummary;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Manages users without a running server. */
@@ -18,22 +21,40 @@ import picocli.CommandLine.Parameters;
       UsersCommand.Passwd.class,
       UsersCommand.Disable.class,
       UsersCommand.Enable.class,
+      UsersCommand.RolesOf.class,
       UsersCommand.Unlock.class,
       UsersCommand.ListUsers.class
     })
 final class UsersCommand {
+
+  /** What {@code users roles} and the docs say about when a change applies. */
+  static final String NEXT_TOKEN =
+      "The change takes effect at the user's next token (refresh or login); tokens already"
+          + " issued keep their roles until they expire.";
 
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user.")
   static final class Add extends StoreCommand {
     @Parameters(paramLabel = "EMAIL")
     String email;
 
+    @Option(
+        names = "--role",
+        paramLabel = "ROLE",
+        description = "A role to grant, carried in the tokens' roles claim (repeatable).")
+    List<String> roles = new ArrayList<>();
+
     @Override
     void run(AuthStore store) throws Exception {
       char[] password = PasswordInput.read("Password for " + email);
       try {
-        String id = store.users().add(email, password);
-        System.out.println("Added " + email + " (id " + id + ")");
+        String id = store.users().add(email, password, roles);
+        System.out.println(
+            "Added "
+                + email
+                + " (id "
+                + id
+                + (roles.isEmpty() ? "" : ", roles " + String.join(",", roles))
+                + ")");
       } finally {
         Arrays.fill(password, '\0');
       }
@@ -78,6 +99,38 @@ final class UsersCommand {
     void run(AuthStore store) {
       store.users().enable(email);
       System.out.println("Enabled " + email);
+    }
+  }
+
+  @Command(
+      name = "roles",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Grants and withdraws roles, and prints the user's roles.",
+        "The change takes effect at the user's next token (refresh or login)."
+      })
+  static final class RolesOf extends StoreCommand {
+    @Parameters(paramLabel = "EMAIL")
+    String email;
+
+    @Option(names = "--add", paramLabel = "ROLE", description = "A role to grant (repeatable).")
+    List<String> add = new ArrayList<>();
+
+    @Option(
+        names = "--remove",
+        paramLabel = "ROLE",
+        description = "A role to withdraw (repeatable).")
+    List<String> remove = new ArrayList<>();
+
+    @Override
+    void run(AuthStore store) {
+      String id = store.users().idOf(email);
+      List<String> roles = store.users().roles().change(id, add, remove);
+      System.out.println(
+          "Roles of " + email + ": " + (roles.isEmpty() ? "(none)" : String.join(",", roles)));
+      if (!add.isEmpty() || !remove.isEmpty()) {
+        System.out.println(NEXT_TOKEN);
+      }
     }
   }
 

@@ -62,6 +62,45 @@ class CommandLineTest {
   }
 
   @Test
+  void rolesAreGrantedAtAddAndChangedForTheNextToken() throws Exception {
+    assertThat(
+            run(
+                "a long enough passphrase\n",
+                "users",
+                "add",
+                "root@example.com",
+                "--role",
+                "admin",
+                "--role",
+                "teacher"))
+        .isZero();
+    assertThat(printed(() -> assertThat(run("", "users", "list")).isZero()))
+        .contains("root@example.com", "roles=admin,teacher");
+
+    String change =
+        printed(
+            () ->
+                assertThat(
+                        run(
+                            "",
+                            "users",
+                            "roles",
+                            "root@example.com",
+                            "--add",
+                            "auditor",
+                            "--remove",
+                            "teacher"))
+                    .isZero());
+    assertThat(change)
+        .contains("Roles of root@example.com: admin,auditor")
+        .contains("next token (refresh or login)");
+    String token = printed(() -> assertThat(run("", "token", "root@example.com")).isZero()).trim();
+    assertThat(SignedJWT.parse(token).getJWTClaimsSet().getStringListClaim("roles"))
+        .containsExactly("admin", "auditor");
+    assertThat(run("", "users", "roles", "root@example.com", "--add", "no spaces")).isEqualTo(1);
+  }
+
+  @Test
   void addsAUserWithThePasswordFromStandardInputAndIssuesATokenForIt() throws Exception {
     assertThat(run("a long enough passphrase\n", "users", "add", "ada@example.com")).isZero();
     assertThat(run("", "users", "list")).isZero();

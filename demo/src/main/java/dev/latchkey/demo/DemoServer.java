@@ -17,14 +17,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The application server of the seed design: serves the Angular client and {@code GET
- * /api/lessons}, which only a valid session token opens. Its keys come from the auth server's JWKS
- * URL; it shares nothing else with the auth server.
+ * /api/lessons}, which only a valid session token opens, and {@code GET /api/admin/progress}, which
+ * only a token with role {@code admin} opens. Its keys come from the auth server's JWKS URL; it
+ * shares nothing else with the auth server.
  */
 public final class DemoServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DemoServer.class);
 
   private static final String COMPLETION = "/api/lessons/{id}/completion";
+
+  /** Every user's completions: role {@code admin} only (403 {@code insufficient_scope} else). */
+  private static final String ADMIN_PROGRESS = "/api/admin/progress";
 
   private final DemoConfig config;
   private final Progress progress = new Progress();
@@ -53,6 +57,8 @@ public final class DemoServer implements AutoCloseable {
               javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
               javalin.routes.before("/api/lessons", auth.required());
               javalin.routes.before(COMPLETION, auth.required());
+              javalin.routes.before(ADMIN_PROGRESS, auth.requireRole("admin"));
+              javalin.routes.get(ADMIN_PROGRESS, ctx -> ctx.json(progress.everyone()));
               javalin.routes.get("/api/lessons", this::lessons);
               javalin.routes.put(COMPLETION, ctx -> markCompletion(ctx, true));
               javalin.routes.delete(COMPLETION, ctx -> markCompletion(ctx, false));

@@ -40,6 +40,18 @@ final class Progress {
     }
   }
 
+  /** Every user's completed lessons, by subject (sorted), for the admin page. */
+  Map<String, List<Integer>> everyone() {
+    Map<String, List<Integer>> all = new java.util.TreeMap<>();
+    completedBySubject.forEach(
+        (subject, ids) -> {
+          if (!ids.isEmpty()) {
+            all.put(subject, ids.stream().sorted().toList());
+          }
+        });
+    return all;
+  }
+
   static boolean exists(int lessonId) {
     return Lesson.CATALOGUE.stream().anyMatch(lesson -> lesson.id() == lessonId);
   }

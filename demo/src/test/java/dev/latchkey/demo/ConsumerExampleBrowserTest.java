@@ -73,9 +73,9 @@ class ConsumerExampleBrowserTest {
             Duration.ofHours(2),
             "body",
             config -> {
-              List<String> origins = new ArrayList<>(config.corsOrigins());
+              List<String> origins = new ArrayList<>(config.http().corsOrigins());
               origins.add(consumerUrl);
-              return config.withCorsOrigins(origins);
+              return config.withHttp(config.http().withCorsOrigins(origins));
             });
     consumer = startConsumerServer(port);
     playwright = Chromium.playwright();

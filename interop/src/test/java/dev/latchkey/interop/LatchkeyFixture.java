@@ -62,12 +62,17 @@ final class LatchkeyFixture implements AutoCloseable {
    * new key into service the proper way (published first, signing one max-age later) in a test.
    */
   static LatchkeyFixture start(Path dataDir) {
+    return start(dataDir, TokenSettings.defaults().type());
+  }
+
+  /** The same, signing tokens of type {@code tokenType} ({@code at+jwt} or {@code JWT}). */
+  static LatchkeyFixture start(Path dataDir, String tokenType) {
     byte[] masterKey = new byte[32];
     new SecureRandom().nextBytes(masterKey);
     AuthServerConfig config =
         AuthServerConfig.defaults()
             .withHttp(HttpSettings.defaults().withAddress("127.0.0.1", 0))
-            .withTokens(TokenSettings.defaults().withAudience(AUDIENCE))
+            .withTokens(TokenSettings.defaults().withAudience(AUDIENCE).withType(tokenType))
             .withStore(
                 StoreSettings.embedded(dataDir)
                     .withMasterKey(Base64.getEncoder().encodeToString(masterKey)))

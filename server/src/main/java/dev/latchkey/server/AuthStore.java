@@ -1,5 +1,6 @@
 package dev.latchkey.server;
 
+import com.nimbusds.jose.JOSEObjectType;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.sessions.SessionSettings;
@@ -100,7 +101,13 @@ public final class AuthStore implements AutoCloseable {
   public TokenIssuer tokens(String issuer) {
     // tokenLength() is the access token length when refresh is on
     return new TokenIssuer(
-        keys, issuer, config.tokens().audience(), config.sessions().tokenLength(), config.clock());
+        keys,
+        issuer,
+        config.tokens().audience(),
+        config.sessions().tokenLength(),
+        config.clock(),
+        new JOSEObjectType(config.tokens().type()),
+        users.roles()::of);
   }
 
   /**

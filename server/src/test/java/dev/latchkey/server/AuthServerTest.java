@@ -137,6 +137,53 @@ class AuthServerTest {
       assertThat(doc.get("id_token_signing_alg_values_supported").toString())
           .isEqualTo("[\"RS256\"]");
       assertThat(doc.get("subject_types_supported").toString()).isEqualTo("[\"public\"]");
+      assertThat(doc.get("claims_supported").toString()).contains("\"roles\"");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void tokensCarryTheRolesTheUserHoldsWhenTheyAreSigned(TestDatabase db) throws Exception {
+    try (AuthServer server = start(db, c -> c)) {
+      var users = server.store().users();
+      String adminId = users.add("admin@example.com", PASSWORD.toCharArray(), List.of("admin"));
+      users.add(EMAIL, PASSWORD.toCharArray());
+
+      JWTClaimsSet admin =
+          verify(server, idToken(login(server, "admin@example.com", PASSWORD)), "latchkey-demo");
+      JWTClaimsSet student =
+          verify(server, idToken(login(server, EMAIL, PASSWORD)), "latchkey-demo");
+      assertThat(admin.getStringListClaim("roles")).containsExactly("admin");
+      assertThat(student.getClaims()).doesNotContainKey("roles");
+
+      List<String> now = users.roles().change(adminId, List.of("teacher", "admin"), List.of());
+      assertThat(now).containsExactly("admin", "teacher");
+      assertThat(users.roles().change(users.idOf(EMAIL), List.of(), List.of("nothing"))).isEmpty();
+      assertThat(users.roles().change(adminId, List.of(), List.of("admin")))
+          .containsExactly("teacher");
+      assertThat(
+              SignedJWT.parse(server.store().issueToken("admin@example.com").token())
+                  .getJWTClaimsSet()
+                  .getStringListClaim("roles"))
+          .containsExactly("teacher");
+      assertThat(users.list()).anySatisfy(u -> assertThat(u.describe()).contains("roles=teacher"));
+      assertThatThrownBy(() -> users.roles().change(adminId, List.of("bad role"), List.of()))
+          .hasMessageContaining("role");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void theTokenTypeCanBeJwtForVerifiersThatAcceptOnlyThat(TestDatabase db) throws Exception {
+    try (AuthServer server = start(db, c -> c.withTokens(c.tokens().withType("JWT")))) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+
+      String token = idToken(login(server, EMAIL, PASSWORD));
+
+      assertThat(SignedJWT.parse(token).getHeader().getType().getType()).isEqualTo("JWT");
+      HttpResponse<String> logout =
+          postJson(server.baseUrl() + "/api/logout", "{}", "Authorization", "Bearer " + token);
+      assertThat(logout.statusCode()).isBetween(200, 204);
     }
   }
 

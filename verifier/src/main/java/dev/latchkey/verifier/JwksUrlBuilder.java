@@ -6,6 +6,7 @@ import dev.latchkey.verifier.internal.keys.JwksKeySource;
 import dev.latchkey.verifier.internal.keys.KeySource;
 import java.net.URI;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * A verifier whose keys come from a JWK Set URL: fetched with timeouts and a size cap, cached,
@@ -28,6 +29,11 @@ public final class JwksUrlBuilder extends VerifierBuilder<JwksUrlBuilder> {
 
   @Override
   KeySource keySource() {
+    return source(url, jwks, maxJsonDepth, ticker);
+  }
+
+  /** A JWK Set source for {@code url} with these settings (also used after issuer discovery). */
+  static KeySource source(URI url, JwksSettings jwks, int maxJsonDepth, LongSupplier ticker) {
     Endpoint endpoint =
         new Endpoint(
             url,

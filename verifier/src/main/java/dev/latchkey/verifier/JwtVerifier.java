@@ -76,6 +76,16 @@ public final class JwtVerifier implements AutoCloseable {
     return new JwksUrlBuilder(url);
   }
 
+  /**
+   * Everything from the issuer URL, like Spring Boot's {@code issuer-uri}: {@code iss} must equal
+   * it, and the keys come from the {@code jwks_uri} of its discovery document ({@code
+   * <issuer>/.well-known/openid-configuration}, whose {@code issuer} must equal the URL); see
+   * {@link IssuerBuilder}.
+   */
+  public static IssuerBuilder withIssuerUri(URI issuer) {
+    return new IssuerBuilder(issuer);
+  }
+
   /** Keys from a PEM file (PUBLIC KEY or CERTIFICATE blocks, RSA or EC), read at build. */
   public static PublicKeyBuilder withPublicKeyPem(Path file) {
     Objects.requireNonNull(file);

@@ -1,6 +1,7 @@
 package dev.latchkey.verifier;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.latchkey.verifier.wire.Roles;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,19 @@ public record VerifiedToken(
   /** Every claim as JSON-like values (dates as epoch seconds), unmodifiable. */
   public Map<String, Object> claims() {
     return java.util.Collections.unmodifiableMap(claimsSet.toJSONObject());
+  }
+
+  /**
+   * The {@code roles} claim: the role names the auth server granted when it signed the token (empty
+   * when absent or not an array of strings).
+   */
+  public List<String> roles() {
+    return Roles.of(claimsSet.getClaim(Roles.CLAIM));
+  }
+
+  /** Whether the token carries {@code role}. */
+  public boolean hasRole(String role) {
+    return roles().contains(role);
   }
 
   /** One claim, if present. */

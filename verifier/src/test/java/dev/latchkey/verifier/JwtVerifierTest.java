@@ -61,6 +61,9 @@ class JwtVerifierTest {
     assertThat(t.tokenId()).isEqualTo("jti-1");
     assertThat(t.claims()).containsEntry("sub", "user-42").containsKey("roles");
     assertThat(t.claim("roles")).isPresent();
+    assertThat(t.roles()).containsExactly("student");
+    assertThat(t.hasRole("student")).isTrue();
+    assertThat(t.hasRole("admin")).isFalse();
     assertThat(t.toString()).doesNotContain("user-42");
   }
 
@@ -227,6 +230,23 @@ class JwtVerifierTest {
 
     assertThat(v.verify(Tokens.sign(key, jwt, Tokens.claims(clock).build())).subject())
         .isEqualTo("user-42");
+    JwtVerifier onlyJwt = withKey().allowedTypes("JWT").build();
+    assertThat(onlyJwt.verify(Tokens.sign(key, jwt, Tokens.claims(clock).build())).subject())
+        .isEqualTo("user-42");
+    assertThat(reasonOf(onlyJwt, Tokens.rs256(key, clock))).isEqualTo(RejectionReason.WRONG_TYPE);
+  }
+
+  @Test
+  void rolesAreTheStringsOfAnArrayAndNothingElse() {
+    JwtVerifier v = withKey().build();
+
+    assertThat(v.verify(Tokens.rs256(key, clock)).roles()).isEmpty();
+    assertThat(v.verify(Tokens.rs256(key, clock, c -> c.claim("roles", "admin"))).roles())
+        .isEmpty();
+    assertThat(
+            v.verify(Tokens.rs256(key, clock, c -> c.claim("roles", List.of("a", 7, "", "b", "a"))))
+                .roles())
+        .containsExactly("a", "b");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.wire.TokenType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public final class SessionTokenVerifier {
             .issuer(issuer)
             .audience(audience)
             .algorithms(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256)
+            .allowedTypes(TokenType.ACCESS_TOKEN, "JWT") // the other type it may be set to write
             .requiredClaims("sub", "iat", "exp", "jti", "sid")
             .clock(clock)
             .clockSkew(clockSkew)

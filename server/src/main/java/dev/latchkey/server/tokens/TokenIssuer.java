@@ -8,6 +8,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.ActiveKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.users.AuthenticatedUser;
+import dev.latchkey.verifier.wire.Roles;
 import dev.latchkey.verifier.wire.TokenType;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,11 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * Signs session tokens with the active key: header {@code alg kid typ=at+jwt}, claims {@code iss
- * sub aud iat exp jti sid}.
+ * Signs session tokens with the active key: header {@code alg kid typ} ({@code at+jwt} unless
+ * configured {@code JWT}), claims {@code iss sub aud iat exp jti sid} and {@code roles} (the
+ * subject's roles when the token is signed, omitted when there are none).
  */
 public final class TokenIssuer {
   /** The explicit type of a Latchkey session token (RFC 9068). */
@@ -32,14 +36,34 @@ public final class TokenIssuer {
   private final String audience;
   private final Duration sessionLength;
   private final Clock clock;
+  private final JOSEObjectType type;
+  private final Function<String, List<String>> rolesOf;
 
+  /** Tokens of type {@code at+jwt} without roles. */
   public TokenIssuer(
       SigningKeys keys, String issuer, String audience, Duration sessionLength, Clock clock) {
+    this(keys, issuer, audience, sessionLength, clock, TYPE, subject -> List.of());
+  }
+
+  /**
+   * @param type the {@code typ} header
+   * @param rolesOf the current roles of a subject, asked at each signing
+   */
+  public TokenIssuer(
+      SigningKeys keys,
+      String issuer,
+      String audience,
+      Duration sessionLength,
+      Clock clock,
+      JOSEObjectType type,
+      Function<String, List<String>> rolesOf) {
     this.keys = keys;
     this.issuer = issuer;
     this.audience = audience;
     this.sessionLength = sessionLength;
     this.clock = clock;
+    this.type = type;
+    this.rolesOf = rolesOf;
   }
 
   public String issuer() {
@@ -62,7 +86,7 @@ public final class TokenIssuer {
     Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
     Instant exp = iat.plus(sessionLength);
     String jti = UUID.randomUUID().toString();
-    JWTClaimsSet claims =
+    JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
             .issuer(issuer)
             .subject(subject)
@@ -70,10 +94,13 @@ public final class TokenIssuer {
             .issueTime(Date.from(iat))
             .expirationTime(Date.from(exp))
             .jwtID(jti)
-            .claim("sid", sessionId)
-            .build();
-    JWSHeader header = new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(TYPE).build();
-    SignedJWT jwt = new SignedJWT(header, claims);
+            .claim("sid", sessionId);
+    List<String> roles = rolesOf.apply(subject);
+    if (!roles.isEmpty()) {
+      claims.claim(Roles.CLAIM, roles);
+    }
+    JWSHeader header = new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(type).build();
+    SignedJWT jwt = new SignedJWT(header, claims.build());
     try {
       jwt.sign(key.signer());
     } catch (JOSEException e) {

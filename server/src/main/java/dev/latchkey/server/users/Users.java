@@ -5,6 +5,7 @@ import dev.latchkey.server.store.Sql;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -21,9 +22,11 @@ public final class Users {
   private final PasswordHasher hasher;
   private final Clock clock;
   private final String dummyHash;
+  private final UserRoles roles;
 
   public Users(Database db, PasswordHasher hasher, Clock clock) {
     this.db = db;
+    this.roles = new UserRoles(db);
     this.hasher = hasher;
     this.clock = clock;
     // An unknown email is checked against this, so it costs the same as a known one.
@@ -37,11 +40,28 @@ public final class Users {
    * @throws UserException {@code invalid_email}, {@code weak_password} or {@code exists}
    */
   public String add(String email, char[] password) {
+    return add(email, password, List.of());
+  }
+
+  /**
+   * Adds a user with roles.
+   *
+   * @return the new user's id
+   * @throws UserException {@code invalid_email}, {@code weak_password}, {@code invalid_role} or
+   *     {@code exists}
+   */
+  public String add(String email, char[] password, List<String> grantedRoles) {
     String address = validEmail(email);
     requireAcceptable(password, address);
+    UserRoles.checked(grantedRoles);
     String hash = hasher.hash(password);
-    return insert(address, hash)
+    return insert(address, hash, grantedRoles)
         .orElseThrow(() -> new UserException("exists", "a user with this email already exists"));
+  }
+
+  /** The roles granted to users. */
+  public UserRoles roles() {
+    return roles;
   }
 
   /**
@@ -55,7 +75,7 @@ public final class Users {
     String address = validEmail(email);
     requireAcceptable(password, address);
     String hash = hasher.hash(password);
-    boolean created = insert(address, hash).isPresent();
+    boolean created = insert(address, hash, List.of()).isPresent();
     if (created) {
       log.info("A user signed up");
     }
@@ -93,6 +113,7 @@ public final class Users {
   }
 
   public List<UserSummary> list() {
+    Map<String, List<String>> granted = roles.all();
     return db.query(
         "SELECT id, email, created_at, disabled FROM users ORDER BY created_at, email",
         rs ->
@@ -100,7 +121,8 @@ public final class Users {
                 rs.getString(1),
                 rs.getString(2),
                 Instant.ofEpochMilli(rs.getLong(3)),
-                rs.getBoolean(4)));
+                rs.getBoolean(4),
+                granted.getOrDefault(rs.getString(1), List.of())));
   }
 
   /** The enabled user with this email, if any (for issuing a token from the command line). */
@@ -163,7 +185,7 @@ public final class Users {
   }
 
   /** Inserts unless the email exists; the id when inserted. */
-  private Optional<String> insert(String address, String hash) {
+  private Optional<String> insert(String address, String hash, List<String> grantedRoles) {
     String id = UUID.randomUUID().toString();
     long now = clock.millis();
     return db.inTransaction(
@@ -179,6 +201,9 @@ public final class Users {
                       hash,
                       now,
                       now);
+          if (inserted) {
+            UserRoles.grant(c, id, grantedRoles);
+          }
           return inserted ? Optional.of(id) : Optional.<String>empty();
         });
   }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A Jakarta Servlet filter with the behaviour of the Javalin adapter (for Spring MVC, Jetty,
@@ -29,10 +30,16 @@ public final class JwtAuthFilter implements Filter {
 
   private final AuthPolicy policy;
   private final boolean required;
+  private final Set<String> roles;
 
   private JwtAuthFilter(AuthPolicy policy, boolean required) {
+    this(policy, required, Set.of());
+  }
+
+  private JwtAuthFilter(AuthPolicy policy, boolean required, Set<String> roles) {
     this.policy = policy;
     this.required = required;
+    this.roles = roles;
   }
 
   /** Required tokens from {@code Authorization: Bearer}. */
@@ -56,14 +63,24 @@ public final class JwtAuthFilter implements Filter {
     return new JwtAuthFilter(policy, false);
   }
 
+  /**
+   * The same filter, required, and refusing tokens that hold none of {@code anyOf} in their {@code
+   * roles} claim: 403 with {@code WWW-Authenticate: Bearer …, error="insufficient_scope"} and
+   * {@code {"error":"insufficient_scope",…}}. A token verified by an earlier filter of this request
+   * is reused.
+   */
+  public JwtAuthFilter requireRole(String... anyOf) {
+    return new JwtAuthFilter(policy, true, AuthPolicy.roleNames(anyOf));
+  }
+
   /** The same filter with another realm. */
   public JwtAuthFilter realm(String realm) {
-    return new JwtAuthFilter(policy.withRealm(realm), required);
+    return new JwtAuthFilter(policy.withRealm(realm), required, roles);
   }
 
   /** The same filter with other XSRF cookie and header names than Angular's defaults. */
   public JwtAuthFilter xsrfNames(String cookieName, String headerName) {
-    return new JwtAuthFilter(policy.withXsrfNames(cookieName, headerName), required);
+    return new JwtAuthFilter(policy.withXsrfNames(cookieName, headerName), required, roles);
   }
 
   @Override
@@ -74,7 +91,12 @@ public final class JwtAuthFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    Outcome o = policy.authenticate(view(request), required);
+    Optional<VerifiedToken> held = roles.isEmpty() ? Optional.empty() : optionalToken(request);
+    Outcome o =
+        held.isPresent()
+            ? Outcome.accepted(held.get())
+            : policy.authenticate(view(request), required);
+    o = policy.authorize(o, request.getMethod(), roles);
     if (o.proceed()) {
       if (o.token() != null) {
         request.setAttribute(ATTRIBUTE, o.token());

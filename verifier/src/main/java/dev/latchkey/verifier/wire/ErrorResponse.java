@@ -54,6 +54,19 @@ public final class ErrorResponse {
         + "\"";
   }
 
+  /**
+   * The challenge for a valid token that lacks a required role: {@code Bearer realm="…",
+   * error="insufficient_scope", error_description="<description>"} (RFC 6750 §3.1, with 403).
+   */
+  public static String insufficientScopeChallenge(String realm, String description) {
+    return challenge(realm)
+        + ", error=\""
+        + Roles.INSUFFICIENT_SCOPE
+        + "\", error_description=\""
+        + description
+        + "\"";
+  }
+
   /** The realm, refused when it would break the quoted string of the challenge. */
   public static String checkedRealm(String realm) {
     if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {

@@ -5,6 +5,8 @@
  *
  * <ul>
  *   <li>{@link dev.latchkey.verifier.wire.TokenType}: the {@code typ} header of a session token;
+ *   <li>{@link dev.latchkey.verifier.wire.Roles}: the {@code roles} claim and the 403 of a missing
+ *       role;
  *   <li>{@link dev.latchkey.verifier.wire.BearerToken}: reading {@code Authorization: Bearer};
  *   <li>{@link dev.latchkey.verifier.wire.Xsrf}: the double-submit cookie and header of cookie
  *       mode;

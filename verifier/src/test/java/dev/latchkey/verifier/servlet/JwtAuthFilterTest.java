@@ -55,6 +55,10 @@ class JwtAuthFilterTest extends MiddlewareContract {
         new FilterHolder(JwtAuthFilter.cookie(verifier, COOKIE)), "/cookie/lessons", request);
     context.addFilter(
         new FilterHolder(JwtAuthFilter.bearerOrCookie(verifier, COOKIE)), "/either", request);
+    context.addFilter(
+        new FilterHolder(JwtAuthFilter.bearer(verifier).requireRole("admin", "owner")),
+        "/admin",
+        request);
     context.addServlet(new ServletHolder(new Echo()), "/*");
     server.setHandler(context);
     server.start();

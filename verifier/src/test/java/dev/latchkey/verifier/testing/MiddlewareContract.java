@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * The behaviour both adapters share, through a real server on a loopback port. Subclasses start a
  * server with: GET /api/lessons (bearer, required), GET /api/maybe (bearer, optional), GET+POST
  * /cookie/lessons (cookie "__Host-latchkey", required), GET+POST /either (bearer or cookie,
- * required), GET /public (no filter). Protected handlers answer {"sub": ...}; optional ones
- * {"anonymous": true} without a token.
+ * required), GET /admin (bearer, role "admin" or "owner"), GET /public (no filter). Protected
+ * handlers answer {"sub": ...}; optional ones {"anonymous": true} without a token.
  */
 public abstract class MiddlewareContract {
   protected static final String COOKIE = "__Host-latchkey";
@@ -159,6 +159,39 @@ public abstract class MiddlewareContract {
     assertThat(json(anon)).containsEntry("anonymous", true);
     assertThat(json(withToken)).containsEntry("sub", "user-42");
     assertThat(invalid.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void roleRequirementAnswers403InsufficientScopeWithoutTheRole() throws Exception {
+    String student = Tokens.rs256(key, clock, c -> c.claim("roles", java.util.List.of("student")));
+    String noRoles = valid();
+    String notAnArray = Tokens.rs256(key, clock, c -> c.claim("roles", "admin"));
+    for (String token : new String[] {student, noRoles, notAnArray}) {
+      HttpResponse<String> r = send("GET", "/admin", "Authorization", "Bearer " + token);
+
+      assertThat(r.statusCode()).isEqualTo(403);
+      assertThat(r.headers().firstValue("WWW-Authenticate"))
+          .hasValue(
+              "Bearer realm=\"latchkey\", error=\"insufficient_scope\","
+                  + " error_description=\"The token lacks a required role\"");
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+      assertThat(json(r)).containsEntry("error", "insufficient_scope");
+    }
+  }
+
+  @Test
+  void roleRequirementLetsAnyListedRoleThroughAndStillNeedsAValidToken() throws Exception {
+    String admin =
+        Tokens.rs256(key, clock, c -> c.claim("roles", java.util.List.of("student", "admin")));
+    String owner = Tokens.rs256(key, clock, c -> c.claim("roles", java.util.List.of("owner")));
+
+    HttpResponse<String> ok = send("GET", "/admin", "Authorization", "Bearer " + admin);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(json(ok)).containsEntry("sub", "user-42");
+    assertThat(send("GET", "/admin", "Authorization", "Bearer " + owner).statusCode())
+        .isEqualTo(200);
+    assertThat(send("GET", "/admin").statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/admin", "Authorization", "Bearer x.y.z").statusCode()).isEqualTo(401);
   }
 
   @Test

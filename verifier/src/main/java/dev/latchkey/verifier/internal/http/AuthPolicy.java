@@ -3,13 +3,16 @@ package dev.latchkey.verifier.internal.http;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;
+import dev.latchkey.verifier.VerifiedToken;
 import dev.latchkey.verifier.wire.BearerToken;
 import dev.latchkey.verifier.wire.ErrorResponse;
+import dev.latchkey.verifier.wire.Roles;
 import dev.latchkey.verifier.wire.Xsrf;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +120,41 @@ public final class AuthPolicy {
               : Map.of("Cache-Control", "no-store", "Retry-After", "30");
       return Outcome.refuse(r.httpStatus(), headers, ErrorResponse.body(r.code(), r.message()), r);
     }
+  }
+
+  /**
+   * Refuses an authenticated request whose token holds none of {@code anyOf}: 403 with {@code
+   * WWW-Authenticate: Bearer …, error="insufficient_scope"} and the JSON body. Refusals and
+   * anonymous outcomes (CORS preflight) pass unchanged; so does every token when {@code anyOf} is
+   * empty.
+   */
+  public Outcome authorize(Outcome authenticated, String method, Set<String> anyOf) {
+    VerifiedToken t = authenticated.token();
+    if (anyOf.isEmpty() || t == null || Roles.anyOf(t.roles(), anyOf)) {
+      return authenticated;
+    }
+    LOG.info("{} refused: {}", method, Roles.INSUFFICIENT_SCOPE);
+    return Outcome.refuse(
+        403,
+        challenge(
+            ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE)),
+        ErrorResponse.body(Roles.INSUFFICIENT_SCOPE, Roles.INSUFFICIENT_SCOPE_MESSAGE),
+        null);
+  }
+
+  /** The role names of a role requirement, refused when empty or blank. */
+  public static Set<String> roleNames(String... anyOf) {
+    Set<String> roles = new java.util.LinkedHashSet<>();
+    for (String r : anyOf) {
+      if (r == null || r.isBlank()) {
+        throw new IllegalArgumentException("role names must not be blank");
+      }
+      roles.add(r);
+    }
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("at least one role is required");
+    }
+    return Set.copyOf(roles);
   }
 
   private static Map<String, String> challenge(String value) {

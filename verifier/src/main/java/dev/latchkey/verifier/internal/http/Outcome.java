@@ -23,7 +23,8 @@ public record Outcome(
     String body,
     RejectionReason reason) {
 
-  static Outcome accepted(VerifiedToken token) {
+  /** Continue with this verified token. */
+  public static Outcome accepted(VerifiedToken token) {
     return new Outcome(token, true, 200, Map.of(), null, null);
   }
 

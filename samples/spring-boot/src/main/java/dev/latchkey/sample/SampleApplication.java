@@ -1,0 +1,56 @@
+package dev.latchkey.sample;
+
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+
+/**
+ * The lessons API secured by the Latchkey starter alone: the starter checks the tokens and answers
+ * refusals; this class only states which routes need what.
+ */
+@SpringBootApplication
+public class SampleApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(SampleApplication.class, args);
+  }
+
+  @Bean
+  SecurityFilterChain api(HttpSecurity http) throws Exception {
+    return http.cors(Customizer.withDefaults())
+        .authorizeHttpRequests(
+            rules ->
+                rules
+                    .requestMatchers("/api/status")
+                    .permitAll()
+                    .requestMatchers("/api/admin/**")
+                    .hasRole("admin")
+                    .anyRequest()
+                    .authenticated())
+        .build();
+  }
+
+  /**
+   * The Angular client's origins may call the API with a bearer token (CORS); {@code cors()} above
+   * finds this bean by its name.
+   */
+  @Bean
+  CorsConfigurationSource corsConfigurationSource(
+      @Value("${sample.cors-origins}") List<String> origins) {
+    CorsConfiguration cors = new CorsConfiguration();
+    cors.setAllowedOrigins(origins);
+    cors.setAllowedMethods(List.of("GET", "PUT", "DELETE"));
+    cors.setAllowedHeaders(List.of("Authorization", "Content-Type"));
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/api/**", cors);
+    return source;
+  }
+}

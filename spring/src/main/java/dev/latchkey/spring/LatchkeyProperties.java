@@ -1,0 +1,67 @@
+package dev.latchkey.spring;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The {@code latchkey.*} settings of the starter (their descriptions are the IDE's completion text,
+ * so they are plain sentences).
+ *
+ * @param issuerUri The auth server's issuer URL (the iss of its tokens); the JWK Set is found
+ *     through its /.well-known/openid-configuration. Without it the starter stays off.
+ * @param audience The aud values accepted: a token must name one of them (the auth server's
+ *     --audience).
+ * @param delivery Where tokens are read from: bearer (the Authorization header), cookie (the
+ *     session cookie, with the XSRF double-submit check on POST, PUT, PATCH and DELETE) or both
+ *     (the header if present, else the cookie).
+ * @param cookieName The session cookie read by cookie delivery.
+ * @param tokenType The typ header tokens must carry: at+jwt (Latchkey's default) or JWT (an auth
+ *     server started with --token-type JWT).
+ * @param realm The realm of the WWW-Authenticate challenges.
+ * @param revocationFeed The auth server's revocation feed, polled so that revoked sessions are
+ *     refused.
+ */
+@ConfigurationProperties("latchkey")
+public record LatchkeyProperties(
+    URI issuerUri,
+    @DefaultValue("latchkey-demo") List<String> audience,
+    @DefaultValue("bearer") Delivery delivery,
+    @DefaultValue("__Host-latchkey") String cookieName,
+    @DefaultValue("at+jwt") String tokenType,
+    @DefaultValue("latchkey") String realm,
+    @DefaultValue RevocationFeed revocationFeed) {
+
+  /** Where tokens are read from. */
+  public enum Delivery {
+    /** {@code Authorization: Bearer <token>}. */
+    BEARER,
+    /** The session cookie; unsafe methods must send the XSRF header equal to the XSRF cookie. */
+    COOKIE,
+    /** The Authorization header if present, else the session cookie (with the XSRF check). */
+    BOTH
+  }
+
+  /**
+   * The revocation feed.
+   *
+   * @param enabled Whether to poll the auth server's revocation feed.
+   * @param uri The revocation feed; by default the issuer URL + /api/revocations.
+   * @param pollInterval How often to poll the feed: a revoked session is refused within this
+   *     interval plus the feed's max-age.
+   */
+  public record RevocationFeed(
+      @DefaultValue("true") boolean enabled, URI uri, @DefaultValue("30s") Duration pollInterval) {
+
+    /** The feed URL: the configured one, else the auth server's under the issuer URL. */
+    URI uriFor(URI issuer) {
+      if (uri != null) {
+        return uri;
+      }
+      String base = issuer.toString();
+      return URI.create((base.endsWith("/") ? base : base + "/") + "api/revocations");
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.latchkey.spring;
+
+import dev.latchkey.verifier.RejectionReason;
+import dev.latchkey.verifier.TokenRejectedException;
+import dev.latchkey.verifier.wire.ErrorResponse;
+import dev.latchkey.verifier.wire.Roles;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/**
+ * Spring Security's refusals in Latchkey's wire shape ({@link ErrorResponse}): no token, 401 with
+ * {@code WWW-Authenticate: Bearer realm="…"} and {@code missing_token}; a refused token, 401 with
+ * {@code error="invalid_token"} and the reason code (503 with {@code Retry-After: 30} for {@code
+ * keys_unavailable}); a valid token without the authority a rule asks for, 403 with {@code
+ * error="insufficient_scope"}. Every refusal has {@code Cache-Control: no-store}.
+ */
+public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessDeniedHandler {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.latchkey.verifier.auth");
+
+  private final String realm;
+
+  public LatchkeyRefusals(String realm) {
+    this.realm = ErrorResponse.checkedRealm(realm);
+  }
+
+  @Override
+  public void commence(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    RejectionReason r = reasonOf(e);
+    if (r == null) {
+      LOG.debug("{} refused: no token", request.getMethod());
+      write(
+          response,
+          401,
+          Map.of(ErrorResponse.WWW_AUTHENTICATE, ErrorResponse.challenge(realm)),
+          ErrorResponse.body(ErrorResponse.MISSING_TOKEN, ErrorResponse.MISSING_TOKEN_MESSAGE));
+      return;
+    }
+    LOG.info("{} refused: {}", request.getMethod(), r.code());
+    Map<String, String> headers =
+        r.httpStatus() == 401
+            ? Map.of(
+                ErrorResponse.WWW_AUTHENTICATE,
+                ErrorResponse.invalidTokenChallenge(realm, r.message()))
+            : Map.of("Retry-After", "30");
+    write(response, r.httpStatus(), headers, ErrorResponse.body(r.code(), r.message()));
+  }
+
+  @Override
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    LOG.info("{} refused: {}", request.getMethod(), Roles.INSUFFICIENT_SCOPE);
+    write(
+        response,
+        403,
+        Map.of(
+            ErrorResponse.WWW_AUTHENTICATE,
+            ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE)),
+        ErrorResponse.body(Roles.INSUFFICIENT_SCOPE, Roles.INSUFFICIENT_SCOPE_MESSAGE));
+  }
+
+  /** The verifier's reason behind a refusal, or null when no token was judged. */
+  private static RejectionReason reasonOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TokenRejectedException rejected) {
+        return rejected.reason();
+      }
+    }
+    return null;
+  }
+
+  static void write(
+      HttpServletResponse response, int status, Map<String, String> headers, String body)
+      throws IOException {
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    all.put("Cache-Control", "no-store");
+    response.setStatus(status);
+    all.forEach(response::setHeader);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    response.setContentType("application/json");
+    response.setCharacterEncoding("UTF-8");
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+}
