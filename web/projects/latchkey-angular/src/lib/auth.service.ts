@@ -1,7 +1,7 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { Observable, retry, shareReplay, tap, throwError, timer } from 'rxjs';
+import { Observable, retry, shareReplay, tap, throwError } from 'rxjs';
 
 import { authEndpointContext } from './http-context';
 import { rolesOf } from './jwt';
@@ -48,7 +48,13 @@ function retryAfterUnavailable(error: unknown): Observable<number> {
   }
   const seconds = Number(error.headers?.get('Retry-After') ?? '1');
   const wait = Number.isFinite(seconds) ? Math.min(10, Math.max(1, seconds)) : 1;
-  return timer(wait * 1000);
+  return new Observable<number>((subscriber) => {
+    const id = setTimeout(() => {
+      subscriber.next(0);
+      subscriber.complete();
+    }, wait * 1000);
+    return () => clearTimeout(id);
+  });
 }
 
 @Injectable({ providedIn: 'root' })

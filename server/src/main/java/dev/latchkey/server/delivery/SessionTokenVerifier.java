@@ -5,7 +5,6 @@ import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
-import dev.latchkey.verifier.wire.TokenType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,15 +19,24 @@ public final class SessionTokenVerifier {
   private final JwtVerifier verifier;
   private final Clock clock;
 
+  /**
+   * @param type the {@code typ} this server writes ({@code at+jwt}, or {@code JWT} when configured
+   *     so): the only one accepted
+   */
   public SessionTokenVerifier(
-      SigningKeys keys, String issuer, String audience, Clock clock, Duration clockSkew) {
+      SigningKeys keys,
+      String issuer,
+      String audience,
+      String type,
+      Clock clock,
+      Duration clockSkew) {
     this.clock = clock;
     this.verifier =
         JwtVerifier.withJwkSetSupplier(keys::publicJwkSet)
             .issuer(issuer)
             .audience(audience)
             .algorithms(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256)
-            .allowedTypes(TokenType.ACCESS_TOKEN, "JWT") // the other type it may be set to write
+            .allowedTypes(type)
             .requiredClaims("sub", "iat", "exp", "jti", "sid")
             .clock(clock)
             .clockSkew(clockSkew)

@@ -81,6 +81,7 @@ public final class HttpApi {
             store.keys(),
             tokens.issuer(),
             tokens.audience(),
+            tokens.type().getType(),
             config.clock(),
             config.keys().clockSkew());
     PasswordLogin passwordLogin =

@@ -66,6 +66,11 @@ public final class TokenIssuer {
     this.rolesOf = rolesOf;
   }
 
+  /** The {@code typ} header this issuer writes. */
+  public JOSEObjectType type() {
+    return type;
+  }
+
   public String issuer() {
     return issuer;
   }
