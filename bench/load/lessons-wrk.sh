@@ -30,16 +30,10 @@ command -v curl >/dev/null || { echo "curl is missing" >&2; exit 1; }
 
 work=$(mktemp -d -t latchkey-wrk.XXXXXX)
 server_pid=""
+# shellcheck source=bench/load/wrk-common.sh
+. "$here/wrk-common.sh"
 stop() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.25
-    done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  stop_server "$server_pid"
   if [ -f "$work/servers.log" ]; then
     echo "--- servers' log (verifier counters at the end) ---"
     cat "$work/servers.log"
@@ -74,33 +68,17 @@ for base in "$CACHED_URL" "$UNCACHED_URL"; do
     || { echo "$base/api/lessons-open fails" >&2; exit 1; }
 done
 
-# The servers' JVM CPU time (user + system, in clock ticks) from /proc: with the cores shared with
-# wrk and possibly other work, CPU time per request is steadier than requests/s.
-tick=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
-
 # run NAME URL [wrk args...]: prints "NAME requests/s p50 p99 server-CPU-µs-per-request" after a
 # warm-up; fails on non-2xx answers.
 run() {
-  local name=$1 url=$2
+  local name=$1 url=$2 out before after figures
   shift 2
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
-  local out before after
-  before=$(cpu_ticks)
+  before=$(cpu_ticks "$server_pid")
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
-  after=$(cpu_ticks)
-  if grep -q "Non-2xx" <<<"$out"; then
-    echo "$name: non-2xx answers:" >&2
-    echo "$out" >&2
-    exit 1
-  fi
-  local rps p50 p99 count
-  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  count=$(awk '/requests in/ {print $1}' <<<"$out")
-  echo "$name $rps $p50 $p99 $(awk -v t=$((after - before)) -v n="$count" -v hz="$tick" \
-    'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
+  after=$(cpu_ticks "$server_pid")
+  figures=$(wrk_figures "$name" $((after - before)) <<<"$out")
+  echo "$name $figures"
 }
 
 bearer=(-H "Authorization: Bearer $TOKEN")

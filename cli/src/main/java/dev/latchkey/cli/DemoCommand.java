@@ -97,7 +97,12 @@ final class DemoCommand implements Callable<Integer> {
     AuthServerConfig authConfig =
         forDemo(defaults, appConfig, authPort)
             .withStore(StoreSettings.embedded(dataDir))
-            .withSessions(defaults.sessions().withSessionLength(sessionLength));
+            .withSessions(defaults.sessions().withSessionLength(sessionLength))
+            .withAccounts(
+                defaults
+                    .accounts()
+                    .withMail(defaults.accounts().mail().withMailDir(dataDir.resolve("mail")))
+                    .withPagesUrl("http://localhost:" + appConfig.port()));
     try (Shutdown shutdown = new Shutdown();
         AuthServer auth = AuthServer.start(authConfig);
         DemoServer app = DemoServer.start(appConfig.withAuthUrl(URI.create(auth.baseUrl())))) {

@@ -31,6 +31,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin SessionOptions sessions;
 
+  @Mixin AccountOptions accounts;
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -180,6 +182,7 @@ final class ServeCommand implements Callable<Integer> {
             hashing.params(), hashThreads != null ? hashThreads : hashing.threads(), hashQueue),
         sessions.settings(sessionLength),
         delivery.settings(),
+        accounts.settings(signup),
         defaults.clock());
   }
 }

@@ -18,6 +18,8 @@ import java.util.List;
  *     to
  * @param revocationPollInterval how often the auth server's revocation feed is read: a logged-out
  *     session stops opening the API within this plus the feed's max-age
+ * @param verifiedTokenCache whether the verifier keeps its verified-token cache (on by default; off
+ *     only to measure what it saves)
  */
 public record DemoConfig(
     int port,
@@ -27,7 +29,8 @@ public record DemoConfig(
     String cookieName,
     boolean signupEnabled,
     List<String> extraApiOrigins,
-    Duration revocationPollInterval) {
+    Duration revocationPollInterval,
+    boolean verifiedTokenCache) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_AUTH_URL = "http://localhost:9000";
@@ -51,7 +54,8 @@ public record DemoConfig(
         DEFAULT_COOKIE_NAME,
         true,
         List.of(),
-        DEFAULT_REVOCATION_POLL_INTERVAL);
+        DEFAULT_REVOCATION_POLL_INTERVAL,
+        true);
   }
 
   public DemoConfig withPort(int newPort) {
@@ -63,7 +67,8 @@ public record DemoConfig(
         cookieName,
         signupEnabled,
         extraApiOrigins,
-        revocationPollInterval);
+        revocationPollInterval,
+        verifiedTokenCache);
   }
 
   public DemoConfig withAuthUrl(URI newAuthUrl) {
@@ -75,7 +80,8 @@ public record DemoConfig(
         cookieName,
         signupEnabled,
         extraApiOrigins,
-        revocationPollInterval);
+        revocationPollInterval,
+        verifiedTokenCache);
   }
 
   public DemoConfig withAudience(String newAudience) {
@@ -87,7 +93,8 @@ public record DemoConfig(
         cookieName,
         signupEnabled,
         extraApiOrigins,
-        revocationPollInterval);
+        revocationPollInterval,
+        verifiedTokenCache);
   }
 
   public DemoConfig withDelivery(String newDelivery) {
@@ -99,7 +106,8 @@ public record DemoConfig(
         cookieName,
         signupEnabled,
         extraApiOrigins,
-        revocationPollInterval);
+        revocationPollInterval,
+        verifiedTokenCache);
   }
 
   public DemoConfig withCookieName(String newCookieName) {
@@ -111,7 +119,8 @@ public record DemoConfig(
         newCookieName,
         signupEnabled,
         extraApiOrigins,
-        revocationPollInterval);
+        revocationPollInterval,
+        verifiedTokenCache);
   }
 
   public DemoConfig withSignupEnabled(boolean enabled) {
@@ -123,12 +132,34 @@ public record DemoConfig(
         cookieName,
         enabled,
         extraApiOrigins,
-        revocationPollInterval);
+        revocationPollInterval,
+        verifiedTokenCache);
   }
 
   public DemoConfig withRevocationPollInterval(Duration interval) {
     return new DemoConfig(
-        port, authUrl, audience, delivery, cookieName, signupEnabled, extraApiOrigins, interval);
+        port,
+        authUrl,
+        audience,
+        delivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        interval,
+        verifiedTokenCache);
+  }
+
+  public DemoConfig withVerifiedTokenCache(boolean enabled) {
+    return new DemoConfig(
+        port,
+        authUrl,
+        audience,
+        delivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval,
+        enabled);
   }
 
   /** The issuer is the auth server's base URL, without a trailing slash. */

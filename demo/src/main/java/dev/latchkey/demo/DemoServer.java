@@ -30,6 +30,18 @@ public final class DemoServer implements AutoCloseable {
   /** Every user's completions: role {@code admin} only (403 {@code insufficient_scope} else). */
   private static final String ADMIN_PROGRESS = "/api/admin/progress";
 
+  /**
+   * Jetty's per-connection request-header field cache, in characters (Jetty's default is 1024).
+   * Jetty caches the {@code Authorization} and {@code Cookie} lines of a connection to parse the
+   * next request's faster, if their value fits; a session token (≈ 800 characters) fits 1024, so
+   * with a different token on each request of a kept-alive connection (a proxy multiplexing users)
+   * every request overflows the cache, which Jetty then empties and refills. 512 keeps what repeats
+   * (Host, Accept, User-Agent) and leaves tokens out (see bench/README.md, "Distinct tokens"). The
+   * system property {@code latchkey.jetty.headerCacheSize} overrides it, for that benchmark's
+   * comparison with Jetty's default.
+   */
+  static final int HEADER_CACHE_SIZE = Integer.getInteger("latchkey.jetty.headerCacheSize", 512);
+
   private final DemoConfig config;
   private final Progress progress = new Progress();
   private final JwtVerifier verifier;
@@ -42,6 +54,7 @@ public final class DemoServer implements AutoCloseable {
             .issuer(config.issuer())
             .audience(config.audience())
             .revocationFeed(revocationFeed(config))
+            .verifiedTokenCache(config.verifiedTokenCache())
             .build();
     JwtAuth auth =
         config.delivery().equals("cookie")
@@ -51,6 +64,8 @@ public final class DemoServer implements AutoCloseable {
         Javalin.create(
             javalin -> {
               javalin.startup.showJavalinBanner = false;
+              javalin.jetty.modifyHttpConfiguration(
+                  http -> http.setHeaderCacheSize(HEADER_CACHE_SIZE));
               javalin.http.defaultContentType = "application/json";
               JsonErrors.install(javalin);
               javalin.staticFiles.add("/public", Location.CLASSPATH);

@@ -1,7 +1,9 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.users.HashingPool;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -29,6 +31,7 @@ public final class AuthServer implements AutoCloseable {
 
   private final AuthStore store;
   private final HashingPool hashing;
+  private final Mailer mailer;
   private final ScheduledExecutorService scheduler;
   private final Javalin app;
   private final int port;
@@ -38,6 +41,7 @@ public final class AuthServer implements AutoCloseable {
   private AuthServer(
       AuthStore store,
       HashingPool hashing,
+      Mailer mailer,
       ScheduledExecutorService scheduler,
       Javalin app,
       int port,
@@ -45,6 +49,7 @@ public final class AuthServer implements AutoCloseable {
       String issuer) {
     this.store = store;
     this.hashing = hashing;
+    this.mailer = mailer;
     this.scheduler = scheduler;
     this.app = app;
     this.port = port;
@@ -64,13 +69,25 @@ public final class AuthServer implements AutoCloseable {
     String issuer = effective.effectiveIssuer(port);
     AuthStore store = AuthStore.open(effective);
     HashingPool hashing = null;
+    Mailer mailer = null;
     ScheduledExecutorService scheduler = null;
     try {
       store.keys().ensureActiveKey();
       hashing = new HashingPool(config.hashing().threads(), config.hashing().queue());
-      HttpApi api = new HttpApi(effective, store, store.tokens(issuer), hashing, baseUrl);
+      mailer = Mailer.create(config.accounts().mail(), config.clock(), System.out);
+      Accounts accounts =
+          new Accounts(
+              config.accounts(),
+              store.database(),
+              store.users(),
+              store.sessions(),
+              store.throttle(),
+              mailer,
+              baseUrl,
+              config.clock());
+      HttpApi api = new HttpApi(effective, store, store.tokens(issuer), hashing, baseUrl, accounts);
       Javalin app = api.create().start();
-      scheduler = scheduleRotation(store, config);
+      scheduler = scheduleRotation(store, accounts, config);
       log.info(
           "Latchkey auth server at {} (issuer {}, audience {}, {} keys, signup {})",
           baseUrl,
@@ -78,7 +95,7 @@ public final class AuthServer implements AutoCloseable {
           config.tokens().audience(),
           config.keys().algorithm(),
           http.signupEnabled() ? "on" : "off");
-      return new AuthServer(store, hashing, scheduler, app, port, baseUrl, issuer);
+      return new AuthServer(store, hashing, mailer, scheduler, app, port, baseUrl, issuer);
     } catch (RuntimeException e) {
       if (scheduler != null) {
         scheduler.shutdownNow();
@@ -86,13 +103,16 @@ public final class AuthServer implements AutoCloseable {
       if (hashing != null) {
         hashing.close();
       }
+      if (mailer != null) {
+        mailer.close();
+      }
       store.close();
       throw e;
     }
   }
 
   private static ScheduledExecutorService scheduleRotation(
-      AuthStore store, AuthServerConfig config) {
+      AuthStore store, Accounts accounts, AuthServerConfig config) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -111,6 +131,7 @@ public final class AuthServer implements AutoCloseable {
           try { // forget ended sessions and throttle counters
             store.sessions().purgeExpired();
             store.throttle().purgeExpired();
+            accounts.purgeExpired();
           } catch (RuntimeException e) {
             log.warn("Session clean-up failed, will retry: {}", e.toString());
           }
@@ -161,6 +182,11 @@ public final class AuthServer implements AutoCloseable {
     return store;
   }
 
+  /** The account mail sender (its counters: sent, failed, pending). */
+  public Mailer mailer() {
+    return mailer;
+  }
+
   /** The password hashing pool (tests). */
   HashingPool hashingPool() {
     return hashing;
@@ -172,6 +198,7 @@ public final class AuthServer implements AutoCloseable {
     app.stop();
     scheduler.shutdownNow();
     hashing.close();
+    mailer.close();
     store.close();
     log.info("Latchkey auth server at {} stopped", baseUrl);
   }

@@ -1,5 +1,6 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.accounts.AccountSettings;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.keys.KeySettings;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param sessions token lifetime, refresh, throttling, trusted proxies, revocation feed ({@link
  *     SessionSettings})
  * @param delivery how the session reaches the browser ({@link DeliverySettings})
+ * @param accounts mail, verified email, password reset ({@link AccountSettings})
  * @param clock the source of time for tokens, sessions and the rotation schedule
  */
 public record AuthServerConfig(
@@ -33,6 +35,7 @@ public record AuthServerConfig(
     HashingSettings hashing,
     SessionSettings sessions,
     DeliverySettings delivery,
+    AccountSettings accounts,
     Clock clock) {
 
   public AuthServerConfig {
@@ -43,6 +46,7 @@ public record AuthServerConfig(
     Objects.requireNonNull(hashing, "hashing");
     Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(delivery, "delivery");
+    Objects.requireNonNull(accounts, "accounts");
     Objects.requireNonNull(clock, "clock");
   }
 
@@ -56,6 +60,7 @@ public record AuthServerConfig(
         HashingSettings.defaults(),
         SessionSettings.defaults(),
         DeliverySettings.defaults(),
+        AccountSettings.defaults(),
         Clock.systemUTC());
   }
 
@@ -65,34 +70,42 @@ public record AuthServerConfig(
   }
 
   public AuthServerConfig withHttp(HttpSettings v) {
-    return new AuthServerConfig(v, tokens, store, keys, hashing, sessions, delivery, clock);
+    return new AuthServerConfig(
+        v, tokens, store, keys, hashing, sessions, delivery, accounts, clock);
   }
 
   public AuthServerConfig withTokens(TokenSettings v) {
-    return new AuthServerConfig(http, v, store, keys, hashing, sessions, delivery, clock);
+    return new AuthServerConfig(http, v, store, keys, hashing, sessions, delivery, accounts, clock);
   }
 
   public AuthServerConfig withStore(StoreSettings v) {
-    return new AuthServerConfig(http, tokens, v, keys, hashing, sessions, delivery, clock);
+    return new AuthServerConfig(
+        http, tokens, v, keys, hashing, sessions, delivery, accounts, clock);
   }
 
   public AuthServerConfig withKeys(KeySettings v) {
-    return new AuthServerConfig(http, tokens, store, v, hashing, sessions, delivery, clock);
+    return new AuthServerConfig(
+        http, tokens, store, v, hashing, sessions, delivery, accounts, clock);
   }
 
   public AuthServerConfig withHashing(HashingSettings v) {
-    return new AuthServerConfig(http, tokens, store, keys, v, sessions, delivery, clock);
+    return new AuthServerConfig(http, tokens, store, keys, v, sessions, delivery, accounts, clock);
   }
 
   public AuthServerConfig withSessions(SessionSettings v) {
-    return new AuthServerConfig(http, tokens, store, keys, hashing, v, delivery, clock);
+    return new AuthServerConfig(http, tokens, store, keys, hashing, v, delivery, accounts, clock);
   }
 
   public AuthServerConfig withDelivery(DeliverySettings v) {
-    return new AuthServerConfig(http, tokens, store, keys, hashing, sessions, v, clock);
+    return new AuthServerConfig(http, tokens, store, keys, hashing, sessions, v, accounts, clock);
+  }
+
+  public AuthServerConfig withAccounts(AccountSettings v) {
+    return new AuthServerConfig(http, tokens, store, keys, hashing, sessions, delivery, v, clock);
   }
 
   public AuthServerConfig withClock(Clock v) {
-    return new AuthServerConfig(http, tokens, store, keys, hashing, sessions, delivery, v);
+    return new AuthServerConfig(
+        http, tokens, store, keys, hashing, sessions, delivery, accounts, v);
   }
 }

@@ -371,7 +371,12 @@ class AuthServerTest {
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
   void signupCreatesAccountsWithoutRevealingExistingOnes(TestDatabase db) {
-    try (AuthServer server = start(db, c -> c.withHttp(c.http().withSignupEnabled(true)))) {
+    try (AuthServer server =
+        start(
+            db,
+            c ->
+                c.withHttp(c.http().withSignupEnabled(true))
+                    .withAccounts(c.accounts().withRequireVerifiedEmail(false)))) {
       String url = server.baseUrl() + "/api/signup";
 
       HttpResponse<String> created = postJson(url, TestHttp.credentials(EMAIL, PASSWORD));

@@ -29,6 +29,7 @@ class LogSecrecyTest {
             config
                 .withStore(config.store().withMasterKey(masterKey))
                 .withHttp(config.http().withSignupEnabled(true))
+                .withAccounts(config.accounts().withRequireVerifiedEmail(false))
                 .withHashing(
                     config
                         .hashing()

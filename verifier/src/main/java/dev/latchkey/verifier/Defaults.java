@@ -98,7 +98,9 @@ public final class Defaults {
 
   /**
    * 4096 verified tokens cached (when the cache is on): about 4 MB, enough for the active sessions
-   * of one application server; beyond it, expired entries go first, then arbitrary ones.
+   * of one application server. Each entry expires at its token's exp; beyond the bound, Caffeine's
+   * W-TinyLFU keeps the tokens that come back most often, so a crowd of tokens seen once each (more
+   * users than the cache holds) costs an O(1) insert each and does not flush the others.
    */
   public static final int VERIFIED_TOKEN_CACHE_SIZE = 4096;
 

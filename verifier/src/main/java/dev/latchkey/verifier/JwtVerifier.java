@@ -67,7 +67,7 @@ public final class JwtVerifier implements AutoCloseable {
     this.revocation = new RevocationCheck(feed, b.isRevoked);
     this.keys = keys;
     this.feed = feed;
-    this.cache = new VerifiedTokenCache(b.cacheSize);
+    this.cache = new VerifiedTokenCache(b.cacheSize, b.clock, b.ticker);
     keys.onKeysRemoved(cache::clear);
   }
 
@@ -182,9 +182,10 @@ public final class JwtVerifier implements AutoCloseable {
       counters.cacheHit();
       return hit;
     }
+    long generation = cache.generation();
     VerifiedToken verified = verified(token, claims);
     revocation.check(verified);
-    cache.put(cacheKey, verified, times.now());
+    cache.put(cacheKey, verified, generation);
     return verified;
   }
 

@@ -45,10 +45,6 @@ final class TimeValidator implements ClaimValidator {
     return check(token.expiresAt(), token.notBefore(), null);
   }
 
-  Instant now() {
-    return clock.instant();
-  }
-
   private Optional<RejectionReason> check(Instant exp, Instant nbf, Instant iat) {
     Instant now = clock.instant();
     if (checkExpiry && exp != null && !exp.plus(skew).isAfter(now)) {

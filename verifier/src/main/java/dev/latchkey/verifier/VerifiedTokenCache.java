@@ -1,18 +1,29 @@
 package dev.latchkey.verifier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * A bounded map from the SHA-256 of a token to its verified result. The token itself is never
- * stored (a heap dump holds no bearer tokens). Entries are dropped at exp; time claims are
- * re-checked by the verifier on every hit; the whole cache is cleared when a key is removed. A
- * cache of size 0 holds nothing: its key of every token is null.
+ * A bounded map from the SHA-256 of a token to its verified result, on Caffeine: admission and
+ * eviction by W-TinyLFU (under churn a new token does not displace the ones that keep coming back,
+ * and an insert costs O(1) however full the cache is), each entry expiring at its token's {@code
+ * exp}. The token itself is never stored (a heap dump holds no bearer tokens).
+ *
+ * <p>What the cache must never do is serve what a full verification would refuse. The verifier
+ * re-checks the time claims and revocation (feed and hook) on every hit, and asks the key source
+ * before every lookup; this class adds that {@link #clear} (a key was removed) wins over every
+ * verification that was in flight when it ran: {@link #put} gets the {@link #generation} read
+ * before the verification started, and an entry put by a verification that a clear overtook is
+ * removed again. A cache of size 0 holds nothing: its key of every token is null.
  */
 final class VerifiedTokenCache {
   /** 256-bit digest as four longs: cheap equals and hash. */
@@ -28,59 +39,88 @@ final class VerifiedTokenCache {
             }
           });
 
-  private final ConcurrentHashMap<Key, VerifiedToken> map;
-  private final int maxEntries;
+  /** Null when the cache is off. */
+  private final Cache<Key, VerifiedToken> cache;
 
-  VerifiedTokenCache(int maxEntries) {
-    this.maxEntries = maxEntries;
-    this.map = new ConcurrentHashMap<>(Math.min(maxEntries, 1024) * 2);
+  private final Clock clock;
+  private final AtomicLong generation = new AtomicLong();
+
+  /**
+   * @param clock the wall clock of {@code exp}
+   * @param ticker the monotonic nanosecond ticker the entries' lifetimes run on
+   */
+  VerifiedTokenCache(int maxEntries, Clock clock, LongSupplier ticker) {
+    this.clock = clock;
+    this.cache =
+        maxEntries == 0
+            ? null
+            : Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfter(Expiry.<Key, VerifiedToken>creating((k, t) -> lifetime(t)))
+                .ticker(ticker::getAsLong)
+                .build();
+  }
+
+  /** Until the token's {@code exp} on the wall clock; zero when it has passed. */
+  private Duration lifetime(VerifiedToken token) {
+    Duration left = Duration.between(clock.instant(), token.expiresAt());
+    return left.isNegative() ? Duration.ZERO : left;
   }
 
   /** The key of {@code token}, or null when the cache is off. */
   Object keyOf(String token) {
-    if (maxEntries == 0) {
+    if (cache == null) {
       return null;
     }
     MessageDigest md = SHA256.get();
-    byte[] h = md.digest(token.getBytes(StandardCharsets.ISO_8859_1));
+    byte[] h = md.digest(token.getBytes(StandardCharsets.UTF_8));
     ByteBuffer b = ByteBuffer.wrap(h);
     return new Key(b.getLong(), b.getLong(), b.getLong(), b.getLong());
   }
 
   VerifiedToken get(Object key) {
-    return key == null ? null : map.get((Key) key);
+    return key == null ? null : cache.getIfPresent((Key) key);
   }
 
   void remove(Object key) {
     if (key != null) {
-      map.remove((Key) key);
+      cache.invalidate((Key) key);
     }
   }
 
-  void put(Object key, VerifiedToken token, Instant now) {
-    if (key == null) {
+  /** Read before a verification whose result may be {@link #put}. */
+  long generation() {
+    return generation.get();
+  }
+
+  /**
+   * Caches {@code token} unless it has expired, or the cache was cleared since {@code
+   * generationBefore} was read (the verification may have used a key removed meanwhile).
+   */
+  void put(Object key, VerifiedToken token, long generationBefore) {
+    if (key == null || lifetime(token).isZero()) {
       return;
     }
-    if (map.size() >= maxEntries) {
-      evict(now);
+    cache.put((Key) key, token);
+    if (generation.get() != generationBefore) {
+      cache.invalidate((Key) key);
     }
-    map.put((Key) key, token);
   }
 
+  /** Drops every entry, and every entry being put by a verification already under way. */
   void clear() {
-    map.clear();
-  }
-
-  int size() {
-    return map.size();
-  }
-
-  private void evict(Instant now) {
-    map.values().removeIf(t -> !t.expiresAt().isAfter(now));
-    Iterator<Key> it = map.keySet().iterator();
-    while (map.size() >= maxEntries && it.hasNext()) {
-      it.next();
-      it.remove();
+    generation.incrementAndGet();
+    if (cache != null) {
+      cache.invalidateAll();
     }
+  }
+
+  /** Entries held, after pending evictions and expiries have run (for tests). */
+  long size() {
+    if (cache == null) {
+      return 0;
+    }
+    cache.cleanUp();
+    return cache.estimatedSize();
   }
 }

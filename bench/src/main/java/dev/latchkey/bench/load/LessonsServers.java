@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Everything {@code bench/load/lessons-wrk.sh} drives, in one JVM on loopback:
@@ -53,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  * folder on the way out.
  */
 public final class LessonsServers implements AutoCloseable {
-  private static final String EMAIL = "load@example.com";
+  static final String EMAIL = "load@example.com";
   private static final String PASSWORD = "correct horse battery staple";
 
   public final Path dataDir;
@@ -114,15 +115,7 @@ public final class LessonsServers implements AutoCloseable {
     DemoServer d = null;
     Mirror on = null;
     try {
-      a =
-          AuthServer.start(
-              AuthServerConfig.defaults()
-                  .withHttp(HttpSettings.defaults().withAddress("localhost", 0))
-                  .withStore(StoreSettings.embedded(dataDir))
-                  // One login only: the hash parameters do not matter here.
-                  .withHashing(
-                      HashingSettings.defaults().withParams(new Argon2Params(1024, 1, 1))));
-      a.store().users().add(EMAIL, PASSWORD.toCharArray());
+      a = startAuthServer(dataDir);
       token = login(a);
       DemoConfig config = DemoConfig.defaults().withPort(0).withAuthUrl(URI.create(a.baseUrl()));
       d = DemoServer.start(config);
@@ -153,7 +146,26 @@ public final class LessonsServers implements AutoCloseable {
     return new LessonsServers();
   }
 
-  private static String login(AuthServer auth) throws IOException, InterruptedException {
+  /** A real auth server on loopback with its data in {@code dataDir}, and one user. */
+  static AuthServer startAuthServer(Path dataDir) {
+    AuthServer a =
+        AuthServer.start(
+            AuthServerConfig.defaults()
+                .withHttp(HttpSettings.defaults().withAddress("localhost", 0))
+                .withStore(StoreSettings.embedded(dataDir))
+                // Few logins: the hash parameters do not matter here.
+                .withHashing(HashingSettings.defaults().withParams(new Argon2Params(1024, 1, 1))));
+    try {
+      a.store().users().add(EMAIL, PASSWORD.toCharArray());
+      return a;
+    } catch (RuntimeException e) {
+      a.close();
+      throw e;
+    }
+  }
+
+  /** The session token of a real {@code POST /api/login} as the user. */
+  static String login(AuthServer auth) throws IOException, InterruptedException {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
@@ -217,6 +229,34 @@ public final class LessonsServers implements AutoCloseable {
       throw new IllegalArgumentException("use --env-file FILE [--max-seconds N]");
     }
     LessonsServers servers = start();
+    Path env = envFile;
+    serveUntilStopped(
+        servers,
+        () ->
+            writeAtomically(
+                env,
+                "TOKEN='"
+                    + servers.token
+                    + "'\nDEMO_URL='"
+                    + servers.demo.baseUrl()
+                    + "'\nCACHED_URL='"
+                    + servers.cached.baseUrl()
+                    + "'\nUNCACHED_URL='"
+                    + servers.uncached.baseUrl()
+                    + "'\nAUTH_URL='"
+                    + servers.auth.baseUrl()
+                    + "'\n"),
+        servers::describeCounters,
+        maxSeconds);
+  }
+
+  /**
+   * Runs {@code ready} (which tells the driving script where everything is), then waits for SIGTERM
+   * or {@code maxSeconds}, prints {@code counters} and closes {@code servers}.
+   */
+  static void serveUntilStopped(
+      AutoCloseable servers, Runnable ready, Supplier<String> counters, long maxSeconds)
+      throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -231,36 +271,25 @@ public final class LessonsServers implements AutoCloseable {
                   }
                 }));
     try {
-      writeEnv(envFile, servers);
+      ready.run();
       System.out.println("READY");
       System.out.flush();
       stopped.await(maxSeconds, TimeUnit.SECONDS);
-      System.out.println(servers.describeCounters());
+      System.out.println(counters.get());
     } finally {
       servers.close();
       closed.countDown();
     }
   }
 
-  private static void writeEnv(Path envFile, LessonsServers s) {
-    String env =
-        "TOKEN='"
-            + s.token
-            + "'\nDEMO_URL='"
-            + s.demo.baseUrl()
-            + "'\nCACHED_URL='"
-            + s.cached.baseUrl()
-            + "'\nUNCACHED_URL='"
-            + s.uncached.baseUrl()
-            + "'\nAUTH_URL='"
-            + s.auth.baseUrl()
-            + "'\n";
+  /** Writes {@code content} to {@code file} in one rename, so a reader never sees half of it. */
+  static void writeAtomically(Path file, String content) {
     try {
-      Path tmp = Files.createTempFile(envFile.toAbsolutePath().getParent(), "env", ".tmp");
-      Files.writeString(tmp, env, StandardCharsets.UTF_8);
-      Files.move(tmp, envFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "env", ".tmp");
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + envFile, e);
+      throw new UncheckedIOException("cannot write " + file, e);
     }
   }
 }

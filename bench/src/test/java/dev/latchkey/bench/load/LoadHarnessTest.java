@@ -8,10 +8,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The load harnesses measure real work only if their logins and requests succeed. */
 class LoadHarnessTest {
@@ -71,6 +75,24 @@ class LoadHarnessTest {
       assertThat(status(client, s.uncached.baseUrl() + "/api/lessons", s.token)).isEqualTo(200);
       assertThat(s.uncached.verifier.metrics().cacheHits()).isZero();
       assertThat(s.uncached.verifier.metrics().accepted()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void distinctTokenServersWriteDistinctTokensThatBothDemoServersAccept(@TempDir Path dir)
+      throws Exception {
+    Path tokensFile = dir.resolve("tokens.txt");
+    try (DistinctTokenServers s = DistinctTokenServers.start(tokensFile, 5)) {
+      List<String> tokens = Files.readAllLines(tokensFile);
+      assertThat(tokens).hasSize(5).doesNotHaveDuplicates();
+      HttpClient client = HttpClient.newHttpClient();
+      for (String base : DistinctTokenServers.baseUrls(s)) {
+        for (String token : tokens) {
+          assertThat(status(client, base + "/api/lessons", token)).isEqualTo(200);
+        }
+        assertThat(status(client, base + "/api/lessons", null)).isEqualTo(401);
+        assertThat(status(client, base + "/api/status", tokens.get(0))).isEqualTo(200);
+      }
     }
   }
 

@@ -76,7 +76,10 @@ public final class LoginPage {
         .append(email == null || email.isEmpty() ? "" : " autofocus")
         .append(">\n")
         .append("<button type=\"submit\">Sign in</button>\n")
-        .append("</form>\n</main>\n</body>\n</html>\n");
+        .append("</form>\n")
+        .append("<p><a href=\"")
+        .append(AccountPages.FORGOT_PATH)
+        .append("\">Forgot your password?</a></p>\n</main>\n</body>\n</html>\n");
     return b.toString();
   }
 
@@ -89,7 +92,7 @@ public final class LoginPage {
     return b.toString();
   }
 
-  private static void head(StringBuilder b, String title) {
+  static void head(StringBuilder b, String title) {
     b.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
@@ -100,7 +103,7 @@ public final class LoginPage {
         .append("</style>\n</head>\n<body>\n");
   }
 
-  private static void hidden(StringBuilder b, String name, String value) {
+  static void hidden(StringBuilder b, String name, String value) {
     b.append("<input type=\"hidden\" name=\"")
         .append(name)
         .append("\" value=\"")

@@ -2,13 +2,17 @@ package dev.latchkey.server.http;
 
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
+import dev.latchkey.server.hosted.AccountPages;
+import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.http.feed.RevocationFeedRoute;
+import dev.latchkey.server.http.hostedlogin.HostedAccountRoutes;
 import dev.latchkey.server.http.hostedlogin.HostedLoginRoutes;
 import dev.latchkey.server.http.jwks.KeyDiscoveryRoutes;
 import dev.latchkey.server.http.login.LoginRoute;
@@ -58,13 +62,16 @@ public final class HttpApi {
   private final RefreshRoute refresh;
   private final RevocationFeedRoute revocations;
   private final HostedLoginRoutes hostedLogin;
+  private final AccountRoutes accountRoutes;
+  private final HostedAccountRoutes hostedAccounts;
 
   public HttpApi(
       AuthServerConfig config,
       AuthStore store,
       TokenIssuer tokens,
       HashingPool hashing,
-      String baseUrl) {
+      String baseUrl,
+      Accounts accounts) {
     DeliverySettings delivery = config.delivery();
     RefreshSettings refreshSettings = config.sessions().refresh();
     this.host = config.http().host();
@@ -86,11 +93,28 @@ public final class HttpApi {
             config.keys().clockSkew());
     PasswordLogin passwordLogin =
         new PasswordLogin(
-            store.throttle(), store.devices(), store.users(), store.sessions(), tokens, hashing);
+            store.throttle(),
+            store.devices(),
+            store.users(),
+            store.sessions(),
+            tokens,
+            hashing,
+            accounts::mayLogIn);
     RequestAddress clientAddress = new RequestAddress(config.sessions().trustedProxies());
 
     this.login = new LoginRoute(passwordLogin, clientAddress, cookies, answer);
-    this.signup = new SignupRoute(config.http().signupEnabled(), store.users(), hashing);
+    this.signup = new SignupRoute(config.http().signupEnabled(), accounts, hashing);
+    this.accountRoutes =
+        new AccountRoutes(
+            accounts,
+            hashing,
+            store.throttle(),
+            store.users(),
+            store.sessions(),
+            ownTokens,
+            cookies,
+            clientAddress);
+    this.hostedAccounts = new HostedAccountRoutes(accounts, hashing, cookies);
     this.keyDiscovery =
         new KeyDiscoveryRoutes(
             store.keys(),
@@ -138,6 +162,12 @@ public final class HttpApi {
     c.routes.post("/api/refresh/logout", logout::handle);
     c.routes.post("/api/refresh", refresh::handle);
     c.routes.get("/api/revocations", revocations::handle);
+    c.routes.post("/api/email-verification", accountRoutes::resendVerification);
+    c.routes.post("/api/email-verification/confirm", accountRoutes::confirmEmail);
+    c.routes.post("/api/password-reset", accountRoutes::requestReset);
+    c.routes.post("/api/password-reset/confirm", accountRoutes::confirmReset);
+    c.routes.post("/api/password", accountRoutes::changePassword);
+    AccountRoutes.PATHS.forEach(path -> c.routes.options(path, cors::preflight));
     for (String path :
         List.of(
             "/api/login",
@@ -152,6 +182,12 @@ public final class HttpApi {
       c.routes.get("/login", hostedLogin::show);
       c.routes.post("/login", hostedLogin::submit);
       c.routes.get("/login/done", hostedLogin::done);
+      c.routes.get(AccountPages.FORGOT_PATH, hostedAccounts::showForgot);
+      c.routes.post(AccountPages.FORGOT_PATH, hostedAccounts::submitForgot);
+      c.routes.get(AccountPages.RESET_PATH, hostedAccounts::showReset);
+      c.routes.post(AccountPages.RESET_PATH, hostedAccounts::submitReset);
+      c.routes.get(AccountPages.VERIFY_PATH, hostedAccounts::showVerify);
+      c.routes.post(AccountPages.VERIFY_PATH, hostedAccounts::submitVerify);
     }
 
     c.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));

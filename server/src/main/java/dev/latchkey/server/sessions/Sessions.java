@@ -368,19 +368,33 @@ public final class Sessions {
    */
   public int revokeAllForUser(String userIdOrEmail) {
     String userId = userIdOrEmail.contains("@") ? users.idOf(userIdOrEmail) : userIdOrEmail;
+    return revokeAllForUser(userId, null, "admin");
+  }
+
+  /**
+   * Revokes every live session of a user but one (password reset and change), so that the
+   * revocation feed carries them.
+   *
+   * @param keepSid the session that continues, or {@code null} for none
+   * @param reason the stored reason, e.g. {@code password_reset}
+   * @return how many sessions were revoked
+   */
+  public int revokeAllForUser(String userId, String keepSid, String reason) {
     long now = clock.millis();
     int n =
         db.update(
-            "UPDATE sessions SET revoked_at = ?, revoke_reason = 'admin',"
-                + " refresh_hash = NULL WHERE user_id = ? AND revoked_at IS NULL"
+            "UPDATE sessions SET revoked_at = ?, revoke_reason = ?,"
+                + " refresh_hash = NULL WHERE user_id = ? AND revoked_at IS NULL AND sid <> ?"
                 + " AND (access_expires_at > ? OR (refresh_hash IS NOT NULL"
                 + " AND idle_expires_at > ? AND absolute_expires_at > ?))",
             now,
+            reason,
             userId,
+            keepSid == null ? "" : keepSid,
             now - clockSkew.toMillis(),
             now,
             now);
-    log.info("Revoked {} sessions of a user", n);
+    log.info("Revoked {} sessions of a user ({})", n, reason);
     return n;
   }
 

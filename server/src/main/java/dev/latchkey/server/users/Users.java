@@ -55,7 +55,7 @@ public final class Users {
     requireAcceptable(password, address);
     UserRoles.checked(grantedRoles);
     String hash = hasher.hash(password);
-    return insert(address, hash, grantedRoles)
+    return insert(address, hash, true, grantedRoles)
         .orElseThrow(() -> new UserException("exists", "a user with this email already exists"));
   }
 
@@ -68,15 +68,16 @@ public final class Users {
    * Self-service sign-up: the same checks as {@link #add}, but an existing email is not reported
    * (the caller answers the same either way), and the same hashing work is done either way.
    *
-   * @return true when a user was created
+   * @param verified whether the new account counts as having a verified email
+   * @return the new user's id, or empty when the email already had an account
    * @throws UserException {@code invalid_email} or {@code weak_password}
    */
-  public boolean signUp(String email, char[] password) {
+  public Optional<String> signUp(String email, char[] password, boolean verified) {
     String address = validEmail(email);
     requireAcceptable(password, address);
     String hash = hasher.hash(password);
-    boolean created = insert(address, hash, List.of()).isPresent();
-    if (created) {
+    Optional<String> created = insert(address, hash, verified, List.of());
+    if (created.isPresent()) {
       log.info("A user signed up");
     }
     return created;
@@ -175,6 +176,53 @@ public final class Users {
     log.info("Rehashed the password of user {} with {}", user.id(), hasher.params());
   }
 
+  /**
+   * The account with this email or id, enabled or not, for the account flows (verification, reset,
+   * change).
+   */
+  public Optional<Account> account(String emailOrId) {
+    boolean byEmail = emailOrId != null && emailOrId.contains("@");
+    if (emailOrId == null || emailOrId.length() > EmailAddress.MAX_LENGTH) {
+      return Optional.empty();
+    }
+    return db.queryOne(
+        "SELECT id, email, email_verified, disabled FROM users WHERE "
+            + (byEmail ? "email" : "id")
+            + " = ?",
+        rs -> new Account(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)),
+        byEmail ? EmailAddress.normalize(emailOrId) : emailOrId);
+  }
+
+  /** Marks the user's email as verified (they followed a link sent to it). */
+  public void markVerified(String userId) {
+    db.update("UPDATE users SET email_verified = TRUE WHERE id = ?", userId);
+  }
+
+  /**
+   * Sets a new password for a user by id, under the sign-up policy.
+   *
+   * @throws UserException {@code weak_password} or {@code unknown_user}
+   */
+  public void setPasswordOf(String userId, char[] password) {
+    Account account =
+        account(userId)
+            .orElseThrow(() -> new UserException("unknown_user", "no user with this id"));
+    requireAcceptable(password, account.email());
+    String hash = hasher.hash(password);
+    requireFound(
+        db.update(
+            "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+            hash,
+            clock.millis(),
+            userId),
+        userId);
+  }
+
+  /** The policy's objection to a password for this email, if any (checked before any change). */
+  public static Optional<String> passwordProblem(char[] password, String email) {
+    return PasswordPolicy.check(password, EmailAddress.normalize(email));
+  }
+
   private record UserRow(String id, String email, String hash, boolean disabled) {}
 
   private Optional<UserRow> find(String address) {
@@ -185,7 +233,8 @@ public final class Users {
   }
 
   /** Inserts unless the email exists; the id when inserted. */
-  private Optional<String> insert(String address, String hash, List<String> grantedRoles) {
+  private Optional<String> insert(
+      String address, String hash, boolean verified, List<String> grantedRoles) {
     String id = UUID.randomUUID().toString();
     long now = clock.millis();
     return db.inTransaction(
@@ -195,12 +244,14 @@ public final class Users {
                   && Sql.insertUnlessTaken( // false when a concurrent insert of the email won
                       c,
                       "INSERT INTO users (id, email, password_hash, created_at,"
-                          + " password_changed_at, disabled) VALUES (?, ?, ?, ?, ?, FALSE)",
+                          + " password_changed_at, disabled, email_verified)"
+                          + " VALUES (?, ?, ?, ?, ?, FALSE, ?)",
                       id,
                       address,
                       hash,
                       now,
-                      now);
+                      now,
+                      verified);
           if (inserted) {
             UserRoles.grant(c, id, grantedRoles);
           }

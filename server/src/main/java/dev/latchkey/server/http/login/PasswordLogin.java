@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 
 /**
  * The one way a password becomes a session, for {@code POST /api/login} and the hosted login page
@@ -29,12 +30,20 @@ public final class PasswordLogin {
   public static final ApiError INVALID_CREDENTIALS =
       new ApiError(401, "invalid_credentials", "The email or password is incorrect.");
 
+  /** The password was right but the email is not verified yet: told only after the check. */
+  public static final ApiError EMAIL_NOT_VERIFIED =
+      new ApiError(
+          403,
+          "email_not_verified",
+          "Confirm your email address first: open the link we sent, or ask for a new one.");
+
   private final LoginThrottle throttle;
   private final DeviceCookies devices;
   private final Users users;
   private final Sessions sessions;
   private final TokenIssuer tokens;
   private final HashingPool hashing;
+  private final Predicate<AuthenticatedUser> mayLogIn;
 
   public PasswordLogin(
       LoginThrottle throttle,
@@ -42,13 +51,15 @@ public final class PasswordLogin {
       Users users,
       Sessions sessions,
       TokenIssuer tokens,
-      HashingPool hashing) {
+      HashingPool hashing,
+      Predicate<AuthenticatedUser> mayLogIn) {
     this.throttle = throttle;
     this.devices = devices;
     this.users = users;
     this.sessions = sessions;
     this.tokens = tokens;
     this.hashing = hashing;
+    this.mayLogIn = mayLogIn;
   }
 
   /** A successful login: the session and the device cookie value the browser gets with it. */
@@ -82,6 +93,9 @@ public final class PasswordLogin {
                     throw INVALID_CREDENTIALS; // the reserved place stays counted
                   }
                   throttle.succeeded(reservation);
+                  if (!mayLogIn.test(user.get())) {
+                    throw EMAIL_NOT_VERIFIED;
+                  }
                   return new Success(
                       sessions.start(user.get(), tokens, true), devices.issue(email));
                 } finally {

@@ -1,19 +1,20 @@
 package dev.latchkey.server.http.signup;
 
+import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Credentials;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.users.EmailAddress;
 import dev.latchkey.server.users.HashingPool;
-import dev.latchkey.server.users.Users;
 import io.javalin.http.Context;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
  * {@code POST /api/signup {"email", "password"}}: {@code 201} with the same answer whether or not
- * the email already had an account; {@code 404} while signup is off.
+ * the email already had an account (its owner gets a mail instead, see {@link Accounts#signUp});
+ * {@code 404} while signup is off.
  */
 public final class SignupRoute {
   private static final Map<String, String> CREATED =
@@ -21,15 +22,15 @@ public final class SignupRoute {
           "status",
           "created",
           "message",
-          "If this email can be used, its account is ready: log in.");
+          "If this email can be used, we have sent a mail to it: follow it to finish.");
 
   private final boolean enabled;
-  private final Users users;
+  private final Accounts accounts;
   private final HashingPool hashing;
 
-  public SignupRoute(boolean enabled, Users users, HashingPool hashing) {
+  public SignupRoute(boolean enabled, Accounts accounts, HashingPool hashing) {
     this.enabled = enabled;
-    this.users = users;
+    this.accounts = accounts;
     this.hashing = hashing;
   }
 
@@ -50,7 +51,8 @@ public final class SignupRoute {
                 .submit(
                     () -> {
                       try {
-                        return users.signUp(email, password);
+                        accounts.signUp(email, password);
+                        return true;
                       } finally {
                         Arrays.fill(password, '\0');
                       }

@@ -250,8 +250,9 @@ public final class PolledDocument<T> implements AutoCloseable {
       }
       T next = reader.read(previousValue, body);
       held = new Held<>(next, startedAt);
-      fetchesOk.incrementAndGet();
+      // before the counter: whoever sees the fetch counted also sees its consequences
       reader.swapped(previousValue, next);
+      fetchesOk.incrementAndGet();
       return true;
     } catch (IOException | ParseException | RuntimeException e) {
       fetchesFailed.incrementAndGet();

@@ -50,13 +50,14 @@ class JwksKeySourceTest {
     verifier = verifier(settings());
   }
 
+  // Timeouts well above a loopback answer on a loaded 2-core machine, below the SLOW mode's 3 s.
   private static JwksSettings.Builder settings() {
     return JwksSettings.builder()
         .cacheTtl(TTL)
         .refreshAhead(AHEAD)
         .outageWindow(OUTAGE)
-        .connectTimeout(Duration.ofMillis(500))
-        .readTimeout(Duration.ofMillis(500));
+        .connectTimeout(Duration.ofSeconds(2))
+        .readTimeout(Duration.ofSeconds(2));
   }
 
   private JwtVerifier verifier(JwksSettings.Builder settings) {

@@ -1,0 +1,221 @@
+package dev.latchkey.server.accounts;
+
+import dev.latchkey.server.mail.Mailer;
+import dev.latchkey.server.mail.OutgoingMail;
+import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.store.Database;
+import dev.latchkey.server.throttle.LoginThrottle;
+import dev.latchkey.server.users.Account;
+import dev.latchkey.server.users.AuthenticatedUser;
+import dev.latchkey.server.users.EmailAddress;
+import dev.latchkey.server.users.UserException;
+import dev.latchkey.server.users.Users;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account flows behind sign-up, email verification, password reset and password change. Every
+ * answer that involves an address is the same whether or not it has an account; what differs is
+ * only whether a mail is sent, and mails go out off the request thread. Methods that hash run on
+ * the caller's thread: call them on the hashing pool.
+ */
+public final class Accounts {
+  private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+
+  private final AccountSettings settings;
+  private final Users users;
+  private final Sessions sessions;
+  private final LoginThrottle loginThrottle;
+  private final Mailer mailer;
+  private final AccountTokens tokens;
+  private final AccountMailThrottle mailThrottle;
+  private final String authBaseUrl;
+
+  /**
+   * @param authBaseUrl the public URL of the auth server, for links to its hosted pages
+   */
+  public Accounts(
+      AccountSettings settings,
+      Database db,
+      Users users,
+      Sessions sessions,
+      LoginThrottle loginThrottle,
+      Mailer mailer,
+      String authBaseUrl,
+      Clock clock) {
+    this.settings = settings;
+    this.users = users;
+    this.sessions = sessions;
+    this.loginThrottle = loginThrottle;
+    this.mailer = mailer;
+    this.tokens = new AccountTokens(db, clock);
+    this.mailThrottle =
+        new AccountMailThrottle(db, settings.mailLimit(), settings.mailWindow(), clock);
+    this.authBaseUrl = authBaseUrl;
+  }
+
+  public AccountSettings settings() {
+    return settings;
+  }
+
+  /** Whether this user may log in as far as the email is concerned. */
+  public boolean mayLogIn(AuthenticatedUser user) {
+    return !settings.requireVerifiedEmail()
+        || users.account(user.id()).map(Account::emailVerified).orElse(false);
+  }
+
+  /**
+   * Self-service sign-up: a new address gets an account (unverified when verification is required)
+   * and a verification link; an address that has an account gets a mail telling its owner. The
+   * caller answers the same either way. Hashes: run on the hashing pool.
+   *
+   * @throws UserException {@code invalid_email} or {@code weak_password}
+   */
+  public void signUp(String email, char[] password) {
+    boolean verified = !settings.requireVerifiedEmail();
+    Optional<String> created = users.signUp(email, password, verified);
+    String address = EmailAddress.normalize(email);
+    if (created.isPresent()) {
+      if (!verified) {
+        sendVerification(created.get(), address);
+      }
+    } else if (mailThrottle.allow("signup-existing:" + address)) {
+      send(AccountMails.signupAttemptOnExisting(address, pageUrl("login")));
+    }
+  }
+
+  /**
+   * {@code POST /api/email-verification}: sends a fresh link when the address has an unverified,
+   * enabled account and neither the address nor the account is over the mail limit.
+   */
+  public void resendVerification(String email) {
+    Optional<String> address = EmailAddress.parse(email);
+    if (address.isEmpty() || !mailThrottle.allow("verify:" + address.get())) {
+      return;
+    }
+    users
+        .account(address.get())
+        .filter(a -> !a.emailVerified() && !a.disabled())
+        .filter(a -> mailThrottle.allow("verify-user:" + a.id()))
+        .ifPresent(a -> sendVerification(a.id(), a.email()));
+  }
+
+  /**
+   * {@code POST /api/email-verification/confirm}: marks the address of the link's account verified.
+   *
+   * @throws UserException {@code invalid_token}, {@code token_expired}, {@code token_used} or
+   *     {@code token_superseded}
+   */
+  public void confirmEmail(String token) {
+    String userId = tokens.redeem(token, TokenPurpose.VERIFY);
+    users.markVerified(userId);
+    log.info("A user verified their email address");
+  }
+
+  /**
+   * {@code POST /api/password-reset}: mails a reset link when the address has an enabled account
+   * and neither the address nor the account is over the mail limit; nothing otherwise.
+   */
+  public void requestPasswordReset(String email) {
+    Optional<String> address = EmailAddress.parse(email);
+    if (address.isEmpty() || !mailThrottle.allow("reset:" + address.get())) {
+      return;
+    }
+    users
+        .account(address.get())
+        .filter(a -> !a.disabled())
+        .filter(a -> mailThrottle.allow("reset-user:" + a.id()))
+        .ifPresent(
+            a -> {
+              String token = tokens.issue(a.id(), TokenPurpose.RESET, settings.resetTtl());
+              send(AccountMails.passwordReset(a.email(), link(TokenPurpose.RESET, token)));
+            });
+  }
+
+  /**
+   * {@code POST /api/password-reset/confirm}: sets the new password, marks the address verified
+   * (the link reached it), revokes every session of the user, clears the account's login throttle
+   * and mails a notice. The link is spent only when the password is acceptable. Hashes: run on the
+   * hashing pool.
+   *
+   * @throws UserException {@code invalid_token}, {@code token_expired}, {@code token_used}, {@code
+   *     token_superseded} or {@code weak_password}
+   */
+  public void confirmPasswordReset(String token, char[] password) {
+    String userId = tokens.peek(token, TokenPurpose.RESET);
+    Account account =
+        users.account(userId).orElseThrow(() -> new UserException("invalid_token", "gone"));
+    requireAcceptable(password, account.email());
+    tokens.redeem(token, TokenPurpose.RESET);
+    users.setPasswordOf(userId, password);
+    users.markVerified(userId);
+    passwordChanged(account, null, "password_reset", "reset with a link sent to this address");
+  }
+
+  /**
+   * {@code POST /api/password}: the logged-in user's new password, after checking the current one;
+   * every other session of the user is revoked, {@code currentSid} continues. Hashes: run on the
+   * hashing pool.
+   *
+   * @return false when the current password is wrong (counted by the login throttle)
+   * @throws UserException {@code weak_password}, {@code unknown_user}
+   */
+  public boolean changePassword(
+      String userId, String currentSid, char[] current, char[] fresh, String client) {
+    Account account =
+        users
+            .account(userId)
+            .orElseThrow(() -> new UserException("unknown_user", "no user with this id"));
+    if (users.authenticate(account.email(), current).isEmpty()) {
+      loginThrottle.recordFailure(account.email(), client);
+      return false;
+    }
+    requireAcceptable(fresh, account.email());
+    users.setPasswordOf(userId, fresh);
+    passwordChanged(account, currentSid, "password_change", "changed while logged in");
+    return true;
+  }
+
+  /** The one place a password change takes effect beyond the users table (audit hooks here). */
+  private void passwordChanged(Account account, String keepSid, String reason, String how) {
+    sessions.revokeAllForUser(account.id(), keepSid, reason);
+    loginThrottle.recordSuccess(account.email()); // clears the account's lock
+    log.info("A user's password was changed ({})", reason);
+    send(AccountMails.passwordChanged(account.email(), how));
+  }
+
+  private void sendVerification(String userId, String address) {
+    String token = tokens.issue(userId, TokenPurpose.VERIFY, settings.verificationTtl());
+    send(AccountMails.verification(address, link(TokenPurpose.VERIFY, token)));
+  }
+
+  private void send(OutgoingMail mail) {
+    mailer.send(mail);
+  }
+
+  /** Deletes spent account tokens and counters (from the server's clean-up schedule). */
+  public void purgeExpired() {
+    tokens.purgeExpired();
+    mailThrottle.purgeExpired();
+  }
+
+  /** The link with its token in the fragment: kept out of server logs and {@code Referer}. */
+  String link(TokenPurpose purpose, String token) {
+    return pageUrl(purpose.page) + "#token=" + token;
+  }
+
+  private String pageUrl(String page) {
+    return settings.pagesUrl() != null
+        ? settings.pagesUrl() + "/" + page
+        : authBaseUrl + "/login" + (page.equals("login") ? "" : "/" + page);
+  }
+
+  private static void requireAcceptable(char[] password, String email) {
+    Optional<String> problem = Users.passwordProblem(password, email);
+    if (problem.isPresent()) {
+      throw new UserException("weak_password", problem.get());
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package dev.latchkey.server.http.accounts;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.latchkey.server.accounts.Accounts;
+import dev.latchkey.server.delivery.SessionTokenVerifier;
+import dev.latchkey.server.http.exchange.ApiError;
+import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.Json;
+import dev.latchkey.server.http.login.RequestAddress;
+import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.throttle.LoginThrottle;
+import dev.latchkey.server.users.HashingPool;
+import dev.latchkey.server.users.PasswordPolicy;
+import dev.latchkey.server.users.Users;
+import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.wire.BearerToken;
+import dev.latchkey.verifier.wire.ErrorResponse;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The account endpoints. Requests that name an address answer {@code 202} whatever the address;
+ * requests with a link's token answer {@code 400} with {@code invalid_token}, {@code
+ * token_expired}, {@code token_used} or {@code token_superseded} when the link does not work.
+ *
+ * <ul>
+ *   <li>{@code POST /api/email-verification {"email"}} sends the verification link again
+ *   <li>{@code POST /api/email-verification/confirm {"token"}} verifies the address
+ *   <li>{@code POST /api/password-reset {"email"}} mails a reset link
+ *   <li>{@code POST /api/password-reset/confirm {"token", "password"}} sets the password, ends
+ *       every session
+ *   <li>{@code POST /api/password {"currentPassword", "newPassword"}} (logged in) changes it, ends
+ *       the other sessions
+ * </ul>
+ */
+public final class AccountRoutes {
+  /** The paths, for CORS preflights. */
+  public static final java.util.List<String> PATHS =
+      java.util.List.of(
+          "/api/email-verification",
+          "/api/email-verification/confirm",
+          "/api/password-reset",
+          "/api/password-reset/confirm",
+          "/api/password");
+
+  private static final int TOKEN_MAX = 100;
+  private static final Map<String, String> ACCEPTED_VERIFICATION =
+      Map.of(
+          "status",
+          "accepted",
+          "message",
+          "If this address has an account waiting for verification, a new link is on its way.");
+  private static final Map<String, String> ACCEPTED_RESET =
+      Map.of(
+          "status",
+          "accepted",
+          "message",
+          "If this address has an account, a link to reset its password is on its way.");
+
+  private final Accounts accounts;
+  private final HashingPool hashing;
+  private final LoginThrottle throttle;
+  private final Users users;
+  private final Sessions sessions;
+  private final SessionTokenVerifier ownTokens;
+  private final BrowserCookies cookies;
+  private final RequestAddress clientAddress;
+
+  public AccountRoutes(
+      Accounts accounts,
+      HashingPool hashing,
+      LoginThrottle throttle,
+      Users users,
+      Sessions sessions,
+      SessionTokenVerifier ownTokens,
+      BrowserCookies cookies,
+      RequestAddress clientAddress) {
+    this.accounts = accounts;
+    this.hashing = hashing;
+    this.throttle = throttle;
+    this.users = users;
+    this.sessions = sessions;
+    this.ownTokens = ownTokens;
+    this.cookies = cookies;
+    this.clientAddress = clientAddress;
+  }
+
+  public void resendVerification(Context ctx) {
+    String email =
+        Json.readStringFields(ctx, Set.of("email"), PasswordPolicy.MAX_LENGTH).get("email");
+    Caching.noStore(ctx);
+    accounts.resendVerification(email);
+    Json.write(ctx, 202, ACCEPTED_VERIFICATION);
+  }
+
+  public void confirmEmail(Context ctx) {
+    String token = Json.readStringFields(ctx, Set.of("token"), TOKEN_MAX).get("token");
+    Caching.noStore(ctx);
+    accounts.confirmEmail(token);
+    Json.write(
+        ctx, 200, Map.of("status", "verified", "message", "Your email is verified: log in."));
+  }
+
+  public void requestReset(Context ctx) {
+    String email =
+        Json.readStringFields(ctx, Set.of("email"), PasswordPolicy.MAX_LENGTH).get("email");
+    Caching.noStore(ctx);
+    accounts.requestPasswordReset(email);
+    Json.write(ctx, 202, ACCEPTED_RESET);
+  }
+
+  public void confirmReset(Context ctx) {
+    Map<String, String> body =
+        Json.readStringFields(ctx, Set.of("token", "password"), PasswordPolicy.MAX_LENGTH);
+    Caching.noStore(ctx);
+    String token = body.get("token");
+    char[] password = body.get("password").toCharArray();
+    ctx.future(
+        () ->
+            hashing
+                .submit(
+                    () -> {
+                      try {
+                        accounts.confirmPasswordReset(token, password);
+                        return true;
+                      } finally {
+                        Arrays.fill(password, '\0');
+                      }
+                    })
+                .thenAccept(
+                    done ->
+                        Json.write(
+                            ctx,
+                            200,
+                            Map.of(
+                                "status",
+                                "password_set",
+                                "message",
+                                "Your password is set and every session was ended: log in."))));
+  }
+
+  public void changePassword(Context ctx) {
+    LoggedIn user = loggedIn(ctx);
+    Map<String, String> body =
+        Json.readStringFields(
+            ctx, Set.of("currentPassword", "newPassword"), PasswordPolicy.MAX_LENGTH);
+    Caching.noStore(ctx);
+    String client = clientAddress.of(ctx);
+    String email = users.account(user.userId()).map(a -> a.email()).orElse("");
+    Optional<Duration> wait = throttle.check(email, client);
+    if (wait.isPresent()) {
+      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+      throw new ApiError(
+          429,
+          "too_many_attempts",
+          "Too many wrong passwords; try again in " + seconds + " s.",
+          Map.of("Retry-After", Long.toString(seconds)));
+    }
+    char[] current = body.get("currentPassword").toCharArray();
+    char[] fresh = body.get("newPassword").toCharArray();
+    ctx.future(
+        () ->
+            hashing
+                .submit(
+                    () -> {
+                      try {
+                        return accounts.changePassword(
+                            user.userId(), user.sid(), current, fresh, client);
+                      } finally {
+                        Arrays.fill(current, '\0');
+                        Arrays.fill(fresh, '\0');
+                      }
+                    })
+                .thenAccept(
+                    changed -> {
+                      if (!changed) {
+                        throw new ApiError(
+                            403, "wrong_password", "The current password is incorrect.");
+                      }
+                      Json.write(
+                          ctx,
+                          200,
+                          Map.of(
+                              "status",
+                              "password_changed",
+                              "message",
+                              "Your password is changed; your other sessions were ended."));
+                    }));
+  }
+
+  private record LoggedIn(String userId, String sid) {}
+
+  /**
+   * The session of the bearer token, else of the session cookie with its XSRF header (a cross-site
+   * page can make the browser send the cookie, never the header); a revoked session is refused.
+   */
+  private LoggedIn loggedIn(Context ctx) {
+    Optional<String> token =
+        Optional.ofNullable(BearerToken.parse(ctx.header(BearerToken.HEADER)))
+            .or(() -> cookies.sessionToken(ctx).filter(t -> BrowserCookies.xsrfMatches(ctx)));
+    return token
+        .flatMap(ownTokens::verify)
+        .map(VerifiedToken::claimsSet)
+        .flatMap(AccountRoutes::subjectAndSid)
+        .filter(
+            s -> sessions.find(s.sid()).map(session -> session.revokedAt() == null).orElse(false))
+        .orElseThrow(
+            () ->
+                new ApiError(
+                    401,
+                    "unauthorized",
+                    "No valid session: log in first.",
+                    Map.of(
+                        ErrorResponse.WWW_AUTHENTICATE,
+                        ErrorResponse.challenge(ErrorResponse.DEFAULT_REALM))));
+  }
+
+  private static Optional<LoggedIn> subjectAndSid(JWTClaimsSet claims) {
+    Object sid = claims.getClaim("sid");
+    String sub = claims.getSubject();
+    return sid instanceof String id && sub != null
+        ? Optional.of(new LoggedIn(sub, id))
+        : Optional.empty();
+  }
+}

@@ -1,0 +1,176 @@
+package dev.latchkey.server.http.hostedlogin;
+
+import dev.latchkey.server.accounts.Accounts;
+import dev.latchkey.server.hosted.AccountPages;
+import dev.latchkey.server.http.exchange.ApiError;
+import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.users.HashingPool;
+import dev.latchkey.server.users.PasswordPolicy;
+import dev.latchkey.server.users.UserException;
+import io.javalin.http.Context;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The hosted account pages beside the login page: {@code /login/forgot-password}, {@code
+ * /login/reset-password} and {@code /login/verify-email} (GET renders, POST acts), with the same
+ * CSRF cookie as the login form. The answers say no more than the JSON API's.
+ */
+public final class HostedAccountRoutes {
+  private static final String EXPIRED =
+      "This form has expired or was not sent from this page. Please try again.";
+  private static final Map<String, String> LINK_MESSAGES =
+      Map.of(
+          "invalid_token", "This link is not valid. Ask for a new one.",
+          "token_expired", "This link has expired. Ask for a new one.",
+          "token_used", "This link has already been used.",
+          "token_superseded", "A newer link was sent after this one: use the newest link.");
+
+  private final Accounts accounts;
+  private final HashingPool hashing;
+  private final BrowserCookies cookies;
+  private final String csp = AccountPages.contentSecurityPolicy();
+
+  public HostedAccountRoutes(Accounts accounts, HashingPool hashing, BrowserCookies cookies) {
+    this.accounts = accounts;
+    this.hashing = hashing;
+    this.cookies = cookies;
+  }
+
+  public void showForgot(Context ctx) {
+    pageHeaders(ctx);
+    ctx.status(200).html(AccountPages.forgot(csrf(ctx), null));
+  }
+
+  public void submitForgot(Context ctx) {
+    pageHeaders(ctx);
+    Map<String, List<String>> form = form(ctx);
+    if (!csrfMatches(ctx, form)) {
+      ctx.status(403).html(AccountPages.done("Forgot your password?", EXPIRED));
+      return;
+    }
+    accounts.requestPasswordReset(field(form, "email"));
+    ctx.status(200)
+        .html(
+            AccountPages.forgot(
+                csrf(ctx),
+                "If this address has an account, a link to set a new password is on its way."));
+  }
+
+  public void showReset(Context ctx) {
+    pageHeaders(ctx);
+    ctx.status(200).html(AccountPages.reset(csrf(ctx), "", null));
+  }
+
+  public void submitReset(Context ctx) {
+    pageHeaders(ctx);
+    Map<String, List<String>> form = form(ctx);
+    String token = field(form, "token");
+    if (!csrfMatches(ctx, form)) {
+      ctx.status(403).html(AccountPages.reset(csrf(ctx), token, EXPIRED));
+      return;
+    }
+    char[] password = field(form, "password").toCharArray();
+    ctx.future(
+        () ->
+            hashing
+                .submit(
+                    () -> {
+                      try {
+                        accounts.confirmPasswordReset(token, password);
+                        return true;
+                      } finally {
+                        Arrays.fill(password, '\0');
+                      }
+                    })
+                .handle(
+                    (done, error) -> {
+                      if (error == null) {
+                        ctx.status(200)
+                            .html(
+                                AccountPages.done(
+                                    "Password set",
+                                    "Your new password is set and every session was ended."
+                                        + " Sign in with it."));
+                      } else {
+                        ctx.status(400).html(AccountPages.reset(csrf(ctx), token, message(error)));
+                      }
+                      return null;
+                    }));
+  }
+
+  public void showVerify(Context ctx) {
+    pageHeaders(ctx);
+    ctx.status(200).html(AccountPages.verify(csrf(ctx), "", null));
+  }
+
+  public void submitVerify(Context ctx) {
+    pageHeaders(ctx);
+    Map<String, List<String>> form = form(ctx);
+    String token = field(form, "token");
+    if (!csrfMatches(ctx, form)) {
+      ctx.status(403).html(AccountPages.verify(csrf(ctx), token, EXPIRED));
+      return;
+    }
+    try {
+      accounts.confirmEmail(token);
+      ctx.status(200)
+          .html(AccountPages.done("Email confirmed", "Your email is confirmed. Sign in."));
+    } catch (UserException e) {
+      ctx.status(400).html(AccountPages.verify(csrf(ctx), token, message(e)));
+    }
+  }
+
+  private static String message(Throwable error) {
+    Throwable e =
+        error.getCause() != null && !(error instanceof UserException) ? error.getCause() : error;
+    if (e instanceof UserException user) {
+      return user.reason().equals("weak_password")
+          ? user.getMessage()
+          : LINK_MESSAGES.getOrDefault(user.reason(), "This link is not valid.");
+    }
+    return "Something went wrong on our side. Please try again.";
+  }
+
+  private String csrf(Context ctx) {
+    String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
+    cookies.setHostedLoginCsrf(ctx, token);
+    return token;
+  }
+
+  private boolean csrfMatches(Context ctx, Map<String, List<String>> form) {
+    return CsrfToken.matches(cookies.hostedLoginCsrf(ctx), field(form, "csrf"));
+  }
+
+  private void pageHeaders(Context ctx) {
+    ctx.header("Content-Security-Policy", csp);
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Referrer-Policy", "no-referrer");
+    Caching.noStore(ctx);
+  }
+
+  private static Map<String, List<String>> form(Context ctx) {
+    String type = ctx.header("Content-Type");
+    String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!mime.equals("application/x-www-form-urlencoded")) {
+      throw new ApiError(
+          415, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
+    }
+    return ctx.formParamMap();
+  }
+
+  private static String field(Map<String, List<String>> form, String name) {
+    List<String> values = form.getOrDefault(name, List.of());
+    if (values.size() > 1) {
+      throw ApiError.badRequest("Field '" + name + "' is repeated.");
+    }
+    String value = values.isEmpty() || values.get(0) == null ? "" : values.get(0);
+    if (value.length() > PasswordPolicy.MAX_LENGTH) {
+      throw ApiError.badRequest("Field '" + name + "' is too long.");
+    }
+    return value;
+  }
+}
