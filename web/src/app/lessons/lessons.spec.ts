@@ -190,6 +190,10 @@ describe('LessonsPage', () => {
 
     expect(byTestId(app.fixture, 'lesson-action-error')).toBeNull();
     expect(app.auth.getToken()).toBeNull();
+    // Ending the session tells the auth server too (every logout does).
+    app.http
+      .expectOne((req) => req.url.endsWith('/api/logout'))
+      .flush(null, { status: 204, statusText: 'No Content' });
   });
 });
 

@@ -73,7 +73,12 @@ describe('AuthService', () => {
       expect(localStorage.getItem(EXPIRES_AT_KEY)).toBeNull();
       expect(auth.loggedIn()).toBe(false);
       expect(auth.getToken()).toBeNull();
-      http.expectNone(`${AUTH_URL}/api/logout`); // body mode: nothing to tell the server
+      // body mode too: the auth server revokes the session and clears any cookie it set
+      const req = http.expectOne(`${AUTH_URL}/api/logout`);
+      expect(req.request.method).toBe('POST');
+      expect(req.request.headers.get('Authorization')).toBe('Bearer t');
+      expect(req.request.withCredentials).toBe(true);
+      req.flush(null, { status: 204, statusText: 'No Content' });
       http.verify();
     });
 
@@ -87,7 +92,7 @@ describe('AuthService', () => {
       const req = http.expectOne(`${AUTH_URL}/api/login`);
       expect(req.request.method).toBe('POST');
       expect(req.request.body).toEqual({ email: 'student@example.com', password: 'pw' });
-      expect(req.request.withCredentials).toBe(false);
+      expect(req.request.withCredentials).toBe(true); // the device cookie goes with it
       expect(req.request.headers.has('Authorization')).toBe(false);
       req.flush({ idToken: 'jwt', expiresIn: 7200 });
 
@@ -158,6 +163,7 @@ describe('AuthService', () => {
     it('logout clears expires_at and asks the auth server to clear its cookies', () => {
       const { auth, http } = setUpApp({ delivery: 'cookie' });
       auth.setSession({ expiresIn: 3600 });
+      document.cookie = 'XSRF-TOKEN=xsrf-value; path=/';
 
       auth.logout();
 
@@ -165,6 +171,9 @@ describe('AuthService', () => {
       const req = http.expectOne(`${AUTH_URL}/api/logout`);
       expect(req.request.method).toBe('POST');
       expect(req.request.withCredentials).toBe(true);
+      expect(req.request.headers.get('X-XSRF-TOKEN')).toBe('xsrf-value');
+      expect(req.request.headers.has('Authorization')).toBe(false);
+      document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
       req.flush(null, { status: 204, statusText: 'No Content' });
       http.verify();
     });
@@ -195,6 +204,23 @@ describe('AuthService', () => {
       expect(auth.getExpiration()?.getTime()).toBe(NOW.getTime() + 840_000 + 900_000);
       await vi.advanceTimersByTimeAsync(120_000); // past the first expiry
       expect(auth.isLoggedIn()).toBe(true);
+    });
+    it('tries a contended refresh again instead of ending the session', async () => {
+      const { auth, http } = setUpApp({ refresh: true });
+      auth.setSession({ idToken: 'first', expiresIn: 900 });
+
+      await vi.advanceTimersByTimeAsync(900_000 - 60_000);
+      http
+        .expectOne(`${AUTH_URL}/api/refresh`)
+        .flush(
+          { error: 'refresh_contended', message: 'try again' },
+          { status: 503, statusText: 'Service Unavailable', headers: { 'Retry-After': '1' } },
+        );
+      expect(auth.isLoggedIn()).toBe(true);
+
+      await vi.advanceTimersByTimeAsync(1_000);
+      http.expectOne(`${AUTH_URL}/api/refresh`).flush({ idToken: 'second', expiresIn: 900 });
+      expect(auth.getToken()).toBe('second');
     });
   });
 });

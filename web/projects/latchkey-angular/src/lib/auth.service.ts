@@ -1,7 +1,7 @@
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { Observable, shareReplay, tap } from 'rxjs';
+import { Observable, retry, shareReplay, tap, throwError } from 'rxjs';
 
 import { authEndpointContext } from './http-context';
 import { rolesOf } from './jwt';
@@ -38,6 +38,25 @@ const NO_ROLES: readonly string[] = Object.freeze([]);
  * `expires_at`, the token lives in an HttpOnly cookie the script never sees); a timer ends it
  * when it runs out, and with `refresh` renews it shortly before.
  */
+/** How often a refresh answered `503` is tried again. */
+const REFRESH_RETRIES = 2;
+
+/** The wait before retrying a `503` (its `Retry-After`, 1 to 10 s); any other error ends it. */
+function retryAfterUnavailable(error: unknown): Observable<number> {
+  if (!(error instanceof HttpErrorResponse) || error.status !== 503) {
+    return throwError(() => error);
+  }
+  const seconds = Number(error.headers?.get('Retry-After') ?? '1');
+  const wait = Number.isFinite(seconds) ? Math.min(10, Math.max(1, seconds)) : 1;
+  return new Observable<number>((subscriber) => {
+    const id = setTimeout(() => {
+      subscriber.next(0);
+      subscriber.complete();
+    }, wait * 1000);
+    return () => clearTimeout(id);
+  });
+}
+
 @Injectable({ providedIn: 'root' })
 export class AuthService {
   private readonly http = inject(HttpClient);
@@ -82,13 +101,17 @@ export class AuthService {
     }
   }
 
-  /** Posts the credentials to the auth server once; every subscriber shares that one answer. */
+  /**
+   * Posts the credentials to the auth server once; every subscriber shares that one answer. Always
+   * with credentials, in every mode: the auth server's device cookie (which keeps this browser out
+   * of an account lock caused by guesses from elsewhere) must go with it and come back.
+   */
   login(email: string, password: string): Observable<LoginResponse> {
     return this.http
       .post<LoginResponse>(
         `${this.config.value.authUrl}/api/login`,
         { email, password },
-        { withCredentials: this.usesAuthCookies(), context: authEndpointContext() },
+        { withCredentials: true, context: authEndpointContext() },
       )
       .pipe(
         tap((response) => this.setSession(response)),
@@ -121,7 +144,7 @@ export class AuthService {
 
   /**
    * Ends the session here: removes `id_token` and `expires_at` at once, and tells the auth
-   * server when {@link serverLogout} says so.
+   * server (see {@link serverLogout}), with the token read before it was removed.
    */
   logout(): void {
     const hadSession = this.session() !== null || this.read(EXPIRES_AT_KEY) !== null;
@@ -131,7 +154,7 @@ export class AuthService {
     this.refreshing = null;
     this.sync();
     if (hadSession) {
-      this.serverLogout(token)?.subscribe({ error: () => undefined }); // gone here either way
+      this.serverLogout(token).subscribe({ error: () => undefined }); // gone here either way
     }
   }
 
@@ -153,7 +176,9 @@ export class AuthService {
 
   /**
    * Renews the session with the refresh cookie (`POST {authUrl}/api/refresh`); concurrent
-   * callers share one request.
+   * callers share one request. A `503` (another request was renewing the same session at that
+   * moment, or the auth server is briefly unavailable) is tried again after its `Retry-After`,
+   * up to twice: it is not the end of the session.
    */
   refresh(): Observable<LoginResponse> {
     if (this.refreshing === null) {
@@ -163,6 +188,7 @@ export class AuthService {
           context: authEndpointContext(),
         })
         .pipe(
+          retry({ count: REFRESH_RETRIES, delay: retryAfterUnavailable }),
           tap({
             next: (response) => this.setSession(response),
             finalize: () => (this.refreshing = null),
@@ -220,19 +246,18 @@ export class AuthService {
   }
 
   /**
-   * The one place that decides whether and how a logout reaches the auth server. Today: only
-   * where the auth server keeps cookies for us (cookie mode, or refresh sessions), to clear
-   * them. `token` is the body-mode token as it was before the logout, for a call that sends it
-   * as `Authorization: Bearer`.
+   * The one place that decides how a logout reaches the auth server: always, in every mode, so
+   * the session ends there (its `sid` is revoked and shows in the revocation feed, its refresh
+   * family ends) and every cookie the auth server set (session, XSRF, refresh, hosted login) is
+   * cleared. `token` is the body-mode token as it was before the logout, sent as
+   * `Authorization: Bearer` (the auth server accepts it even expired, after checking its
+   * signature); cookie mode sends the session cookie and the interceptor its `X-XSRF-TOKEN`.
    */
-  private serverLogout(token: string | null): Observable<unknown> | null {
-    void token; // not sent yet: see the doc comment
-    if (!this.usesAuthCookies()) {
-      return null;
-    }
+  private serverLogout(token: string | null): Observable<unknown> {
     return this.http.post(`${this.config.value.authUrl}/api/logout`, null, {
       withCredentials: true,
       context: authEndpointContext(),
+      headers: token !== null ? { Authorization: `Bearer ${token}` } : {},
     });
   }
 
@@ -242,11 +267,6 @@ export class AuthService {
 
   private isCookieMode(): boolean {
     return this.config.value.delivery === 'cookie';
-  }
-
-  /** Whether the auth server keeps cookies for us (session or refresh cookie). */
-  private usesAuthCookies(): boolean {
-    return this.isCookieMode() || this.config.value.refresh;
   }
 
   /** Applies the settings in force: cookie mode keeps no token. */

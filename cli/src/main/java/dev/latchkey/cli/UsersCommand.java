@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
       UsersCommand.Disable.class,
       UsersCommand.Enable.class,
       UsersCommand.RolesOf.class,
+      UsersCommand.Unlock.class,
       UsersCommand.ListUsers.class
     })
 final class UsersCommand {
@@ -130,6 +131,23 @@ final class UsersCommand {
       if (!add.isEmpty() || !remove.isEmpty()) {
         System.out.println(NEXT_TOKEN);
       }
+    }
+  }
+
+  @Command(
+      name = "unlock",
+      mixinStandardHelpOptions = true,
+      description =
+          "Clears an account's brute-force lock and failure count (any email, known or not).")
+  static final class Unlock extends StoreCommand {
+    @Parameters(paramLabel = "EMAIL")
+    String email;
+
+    @Override
+    void run(AuthStore store) {
+      boolean wasCounted = store.throttle().unlockAccount(email);
+      System.out.println(
+          wasCounted ? "Unlocked " + email : "No failed logins were counted for " + email);
     }
   }
 

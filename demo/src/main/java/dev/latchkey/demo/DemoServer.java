@@ -3,6 +3,7 @@ package dev.latchkey.demo;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RevocationSettings;
 import dev.latchkey.verifier.VerifierMetrics;
+import dev.latchkey.verifier.javalin.JsonErrors;
 import dev.latchkey.verifier.javalin.JwtAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -69,6 +70,7 @@ public final class DemoServer implements AutoCloseable {
               javalin.jetty.modifyHttpConfiguration(
                   http -> http.setHeaderCacheSize(HEADER_CACHE_SIZE));
               javalin.http.defaultContentType = "application/json";
+              JsonErrors.install(javalin);
               if (hasClient()) {
                 javalin.staticFiles.add("/public", Location.CLASSPATH);
                 javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);

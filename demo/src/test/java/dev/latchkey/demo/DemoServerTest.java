@@ -39,6 +39,16 @@ class DemoServerTest {
   }
 
   @Test
+  void errorsJettyAnswersBeforeRoutingAreJson() throws Exception {
+    HttpResponse<String> response = get("/api/lessons/%00/completion");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/json");
+    assertThat(response.body())
+        .isEqualTo("{\"error\":\"bad_request\",\"message\":\"The request is malformed.\"}");
+  }
+
+  @Test
   void statusIsOpen() throws Exception {
     HttpResponse<String> response = get("/api/status");
     assertThat(response.statusCode()).isEqualTo(200);

@@ -57,6 +57,28 @@ class HostedLoginBrowserTest {
   }
 
   @Test
+  void afterAHostedLoginAndALogoutTheCallbackShowsTheLoginPage() {
+    try (com.microsoft.playwright.BrowserContext context = browser.newContext();
+        Page page = context.newPage()) {
+      page.navigate(system.auth.baseUrl() + "/login");
+      page.locator("input[name=email]").fill(RunningSystem.EMAIL);
+      page.locator("input[name=password]").fill(RunningSystem.PASSWORD);
+      page.locator("form button[type=submit], form input[type=submit]").first().click();
+      assertThat(page).hasURL(Pattern.compile("^" + system.app.baseUrl() + "/"));
+      assertThat(page.getByTestId("nav-logout")).isVisible();
+
+      page.waitForResponse("**/api/logout", () -> page.getByTestId("nav-logout").click());
+      assertThat(page.getByTestId("nav-login")).isVisible();
+
+      // The hosted login's session cookie went with the logout: nothing logs the user back in.
+      page.navigate(system.app.baseUrl() + "/auth/callback");
+      assertThat(page).hasURL(Pattern.compile("/login"));
+      assertThat(page.getByTestId("login-email")).isVisible();
+      assertThat((String) page.evaluate("() => localStorage.getItem('id_token')")).isNull();
+    }
+  }
+
+  @Test
   void aForeignReturnToGoesToTheDefaultTarget() {
     try (Page page = browser.newPage()) {
       page.navigate(system.auth.baseUrl() + "/login?return_to=https://evil.example/steal");

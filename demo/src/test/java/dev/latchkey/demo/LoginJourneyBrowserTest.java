@@ -119,6 +119,39 @@ class LoginJourneyBrowserTest {
   }
 
   @Test
+  void afterLogoutACopiedTokenIsRefusedByTheApiWithinTheFeedBound() throws Exception {
+    logIn(RunningSystem.PASSWORD);
+    assertThat(page.getByTestId("lessons-list")).isVisible();
+    String copied = (String) storage("id_token"); // what an XSS or a shared computer keeps
+    assertThat(lessons(copied)).isEqualTo(200);
+
+    Request logout =
+        page.waitForRequest("**/api/logout", () -> page.getByTestId("nav-logout").click());
+    assertThat(logout.headers().get("authorization")).isEqualTo("Bearer " + copied);
+    assertThat(page.getByTestId("nav-login")).isVisible();
+
+    // The demo polls the feed every second (RunningSystem); allow a few polls.
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+    int status = lessons(copied);
+    while (status == 200 && java.time.Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      status = lessons(copied);
+    }
+    assertThat(status).isEqualTo(401);
+  }
+
+  private static int lessons(String token) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(system.app.baseUrl() + "/api/lessons"))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  @Test
   void aForgedTokenIsRefusedByTheApiAndEndsTheSession() {
     logIn(RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();

@@ -11,6 +11,7 @@ import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.store.Database;
+import dev.latchkey.server.throttle.DeviceCookies;
 import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
@@ -41,6 +42,7 @@ public final class AuthStore implements AutoCloseable {
   private final LoginThrottle throttle;
   private final Sessions sessions;
   private final RevocationLog revocations;
+  private final DeviceCookies devices;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -53,6 +55,7 @@ public final class AuthStore implements AutoCloseable {
     this.keys =
         new SigningKeys(database, masterKey, config.keys(), sessionSettings.tokenLength(), clock);
     this.throttle = new LoginThrottle(database, sessionSettings.throttle(), clock);
+    this.devices = new DeviceCookies(masterKey.deriveKey("latchkey device cookie v1"));
     this.sessions =
         new Sessions(database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock);
     this.revocations = new RevocationLog(database, config.keys().clockSkew(), clock);
@@ -153,6 +156,11 @@ public final class AuthStore implements AutoCloseable {
   /** The numbered log of revoked sessions and keys that the revocation feed serves. */
   public RevocationLog revocations() {
     return revocations;
+  }
+
+  /** Device cookies: which browser logged in to which account before (see the throttle). */
+  public DeviceCookies devices() {
+    return devices;
   }
 
   /** Brute-force throttling counters. */

@@ -152,6 +152,13 @@ class BadInputTest {
   }
 
   @Test
+  void errorsJettyAnswersBeforeRoutingAreJsonToo() {
+    // A NUL in the path is refused by Jetty before any route runs.
+    assertError(TestHttp.get(server.baseUrl() + "/api/lessons/%00/completion"), 400, "bad_request");
+    assertError(TestHttp.get(server.baseUrl() + "/api/%2e%2e/%00"), 400, "bad_request");
+  }
+
+  @Test
   void serverKeepsWorkingAfterBadInput() {
     malformedBodiesAre400("/api/login");
     HttpResponse<String> r = TestHttp.login(server, "ada@example.com", "correct horse battery");

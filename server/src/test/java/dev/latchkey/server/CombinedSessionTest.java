@@ -121,9 +121,10 @@ class CombinedSessionTest {
                         c.sessions()
                             .withRefresh(
                                 RefreshSettings.on(
-                                    Duration.ofMinutes(15),
-                                    Duration.ofDays(1),
-                                    Duration.ofDays(7)))))) {
+                                        Duration.ofMinutes(15),
+                                        Duration.ofDays(1),
+                                        Duration.ofDays(7))
+                                    .withMinInterval(Duration.ZERO))))) {
       HttpResponse<String> login = login(server, EMAIL, PASSWORD);
       SetCookie refreshCookie =
           SetCookie.all(login).stream()

@@ -52,12 +52,16 @@ class DeliveryTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
-  void bodyModeIsTheDefaultAndSetsNoCookie(TestDatabase db) throws Exception {
+  void bodyModeIsTheDefaultAndSetsNoSessionCookie(TestDatabase db) throws Exception {
     try (AuthServer server = start(db, c -> c)) {
       HttpResponse<String> r = login(server, EMAIL, PASSWORD);
 
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
+      // Only the device cookie, which names the browser, not the session.
+      assertThat(r.headers().allValues("Set-Cookie"))
+          .singleElement()
+          .asString()
+          .startsWith("__Host-latchkey-device=");
       JsonNode body = json(r);
       assertThat(body.get("expiresIn").asLong()).isEqualTo(7200);
       verify(server, body.get("idToken").asText(), "latchkey-demo");
@@ -74,7 +78,7 @@ class DeliveryTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
       assertThat(r.body()).isEqualTo("{\"expiresIn\":7200}");
-      assertThat(r.headers().allValues("Set-Cookie")).hasSize(2);
+      assertThat(r.headers().allValues("Set-Cookie")).hasSize(3); // + the device cookie
 
       SetCookie session = SetCookie.named(r, "__Host-latchkey").orElseThrow();
       assertThat(session.has("HttpOnly")).isTrue();

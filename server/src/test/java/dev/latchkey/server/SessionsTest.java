@@ -58,7 +58,12 @@ class SessionsTest {
     return server;
   }
 
+  /** Refresh on, rotating at every refresh (no minimum interval). */
   private AuthServer startWithRefresh(TestDatabase db) {
+    return startWithRefresh(db, Duration.ZERO);
+  }
+
+  private AuthServer startWithRefresh(TestDatabase db, Duration minInterval) {
     return start(
         db,
         c ->
@@ -66,7 +71,8 @@ class SessionsTest {
                 c.sessions()
                     .withRefresh(
                         RefreshSettings.on(
-                            Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(8)))));
+                                Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(8))
+                            .withMinInterval(minInterval))));
   }
 
   @AfterEach
@@ -92,8 +98,12 @@ class SessionsTest {
     return post(server.baseUrl() + "/api/logout", "Authorization", "Bearer " + token);
   }
 
+  /** The one refresh cookie an answer sets (beside a login's device cookie, a logout's others). */
   private static String setCookie(HttpResponse<String> r) {
-    List<String> cookies = r.headers().allValues("Set-Cookie");
+    List<String> cookies =
+        r.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith(COOKIE + "="))
+            .toList();
     assertThat(cookies).hasSize(1);
     return cookies.get(0);
   }
@@ -133,7 +143,10 @@ class SessionsTest {
   void loginCreatesASessionAndLogoutRevokesItIdempotently(TestDatabase db) throws Exception {
     try (AuthServer server = start(db, c -> c)) {
       HttpResponse<String> login = login(server, EMAIL, PASSWORD);
-      assertThat(login.headers().allValues("Set-Cookie")).isEmpty(); // refresh is off
+      assertThat(login.headers().allValues("Set-Cookie")) // refresh is off: the device cookie only
+          .singleElement()
+          .asString()
+          .startsWith("__Host-latchkey-device=");
       String token = idToken(login);
       String sid = sid(token);
       SessionInfo session = server.store().sessions().find(sid).orElseThrow();
@@ -162,6 +175,33 @@ class SessionsTest {
         assertThat(r.statusCode()).isEqualTo(204);
       }
       assertThat(server.store().sessions().find(sid(other)).orElseThrow().revokedAt()).isNull();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void logoutWithAnExpiredTokenStillEndsItsSessionAndClearsEveryCookie(TestDatabase db)
+      throws Exception {
+    try (AuthServer server = start(db, c -> c)) {
+      String token = idToken(login(server, EMAIL, PASSWORD));
+      String sid = sid(token);
+      clock.advance(Duration.ofHours(3)); // the 2 h token has expired
+
+      HttpResponse<String> out = logoutBearer(server, token);
+      HttpResponse<String> again = logoutBearer(server, token);
+      HttpResponse<String> none = post(server.baseUrl() + "/api/logout");
+
+      assertThat(server.store().sessions().find(sid).orElseThrow().revokeReason())
+          .isEqualTo("logout");
+      // The same answer whether the session existed, was already ended, or was never named.
+      for (HttpResponse<String> r : List.of(out, again, none)) {
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(r.body()).isEmpty();
+        assertThat(r.headers().allValues("Set-Cookie"))
+            .hasSize(4)
+            .allSatisfy(c -> assertThat(c).contains("Max-Age=0"))
+            .isEqualTo(out.headers().allValues("Set-Cookie"));
+      }
     }
   }
 
@@ -345,16 +385,73 @@ class SessionsTest {
       HttpResponse<String> login = login(server, EMAIL, PASSWORD);
       String access = idToken(login);
       String t0 = refreshToken(login);
-      String t1 = refreshToken(refresh(server, t0));
+      String t1 = refreshToken(refresh(server, t0)); // the thief's, say
+      String t2 = refreshToken(refresh(server, t1)); // the family is used on
       long before = clock.instant().getEpochSecond();
 
       clock.advance(Duration.ofSeconds(11)); // past the 10 s grace: this is theft
       assertEnded(refresh(server, t0));
-      assertEnded(refresh(server, t1)); // the legitimate holder is logged out too
+      assertEnded(refresh(server, t2)); // the legitimate holder is logged out too
       assertThat(feedSids(server, "?since=" + before)).containsExactly(sid(access));
       assertThat(server.store().sessions().find(sid(access)).orElseThrow().revokeReason())
           .isEqualTo("refresh_reuse");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aRefreshWhoseAnswerWasLostIsToldToLogInWithoutEndingTheSession(TestDatabase db)
+      throws Exception {
+    try (AuthServer server = startWithRefresh(db)) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      String t0 = refreshToken(login);
+      String t1 = refreshToken(refresh(server, t0)); // this answer never reached the client
+
+      clock.advance(Duration.ofSeconds(11)); // its retry comes after the grace
+      assertEnded(refresh(server, t0));
+      assertThat(server.store().sessions().find(sid(idToken(login))).orElseThrow().revokedAt())
+          .isNull();
+      assertThat(feedSids(server, "")).isEmpty();
+      assertThat(refresh(server, t1).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void refreshesWithinTheMinimumIntervalSignNothingAndSpentTokensAreBounded(TestDatabase db)
+      throws Exception {
+    try (AuthServer server = startWithRefresh(db, Duration.ofSeconds(30))) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      String t0 = refreshToken(login);
+      String sid = sid(idToken(login));
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<String> again = refresh(server, t0);
+        assertThat(refreshToken(again)).isEqualTo(t0); // not rotated
+        assertThat(idToken(again)).isEqualTo(idToken(login)); // not signed again
+      }
+      assertThat(spentTokens(server, sid)).isZero();
+
+      String t = t0;
+      for (int i = 0; i < 12; i++) {
+        clock.advance(Duration.ofSeconds(31));
+        String next = refreshToken(refresh(server, t));
+        assertThat(next).isNotEqualTo(t);
+        t = next;
+      }
+      assertThat(spentTokens(server, sid)).isEqualTo(8);
+      // The oldest spent token is forgotten: refused, but not taken for theft.
+      assertThat(refresh(server, t0).statusCode()).isEqualTo(401);
+      assertThat(server.store().sessions().find(sid).orElseThrow().revokedAt()).isNull();
+    }
+  }
+
+  private static long spentTokens(AuthServer server, String sid) {
+    return server
+        .store()
+        .database()
+        .queryOne(
+            "SELECT COUNT(*) FROM spent_refresh_tokens WHERE sid = ?", rs -> rs.getLong(1), sid)
+        .orElseThrow();
   }
 
   @ParameterizedTest

@@ -14,6 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,6 +168,94 @@ class ThrottleTest {
       for (int i = 0; i < 8; i++) {
         assertThat(login(server, EMAIL, WRONG).statusCode()).isEqualTo(401);
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void fortyConcurrentWrongPasswordsGetAtMostTheThresholdOfHashes(TestDatabase db)
+      throws Exception {
+    try (AuthServer server = start(db, c -> c)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      long hashedBefore = server.hashingPool().submitted();
+      int n = 40;
+      ExecutorService pool = Executors.newFixedThreadPool(n);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return login(server, EMAIL, WRONG);
+                }));
+      }
+      go.countDown();
+      Map<Integer, Integer> statuses = new TreeMap<>();
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+        statuses.merge(r.statusCode(), 1, Integer::sum);
+        if (r.statusCode() == 429) {
+          assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        }
+      }
+      pool.shutdownNow();
+      System.out.println("40 concurrent wrong passwords on " + db + ": " + statuses);
+      int threshold = ThrottleSettings.defaults().accountThreshold();
+      assertThat(statuses.getOrDefault(401, 0)).isLessThanOrEqualTo(threshold);
+      assertThat(statuses.keySet()).isSubsetOf(401, 429, 503);
+      assertThat(server.hashingPool().submitted() - hashedBefore).isLessThanOrEqualTo(threshold);
+    }
+  }
+
+  private static String deviceCookie(HttpResponse<String> login) {
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    String cookie =
+        login.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("__Host-latchkey-device="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(cookie).contains("HttpOnly", "Secure", "SameSite=Strict", "Path=/");
+    assertThat(cookie).doesNotContain("Domain");
+    return cookie.substring(0, cookie.indexOf(';'));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aDeviceThatLoggedInBeforeIsNotLockedOutByABurstFromElsewhere(TestDatabase db) {
+    try (AuthServer server = start(db, c -> c)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      String device = deviceCookie(login(server, EMAIL, PASSWORD));
+
+      // An attacker elsewhere locks the account for browsers without a device cookie.
+      for (int i = 0; i < 8; i++) {
+        login(server, EMAIL, WRONG);
+      }
+      assertLocked(login(server, EMAIL, PASSWORD), 1); // a new browser waits
+      // A device cookie of another account, or a forged one, is no device cookie.
+      String forged = device.substring(0, device.length() - 2) + "AA";
+      assertThat(postJson(server.loginUrl(), credentials(EMAIL, PASSWORD), "Cookie", forged))
+          .extracting(HttpResponse::statusCode)
+          .isEqualTo(429);
+
+      // The owner's browser still logs in with the right password...
+      HttpResponse<String> owner =
+          postJson(server.loginUrl(), credentials(EMAIL, PASSWORD), "Cookie", device);
+      String renewed = deviceCookie(owner);
+
+      // ...and its own wrong passwords lock only that device, after its smaller threshold.
+      int perDevice = ThrottleSettings.defaults().deviceThreshold();
+      for (int i = 0; i < perDevice; i++) {
+        assertThat(
+                postJson(server.loginUrl(), credentials(EMAIL, WRONG), "Cookie", renewed)
+                    .statusCode())
+            .isEqualTo(401);
+      }
+      assertLocked(postJson(server.loginUrl(), credentials(EMAIL, PASSWORD), "Cookie", renewed), 1);
+
+      // The operator's unlock clears the account's lock.
+      assertThat(server.store().throttle().unlockAccount(EMAIL)).isTrue();
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
     }
   }
 }

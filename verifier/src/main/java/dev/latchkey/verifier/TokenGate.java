@@ -9,6 +9,7 @@ import dev.latchkey.verifier.internal.fetch.JsonDepth;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,6 +19,9 @@ import java.util.Set;
  * no {@code crit}, a claims-set payload. Each part is decoded and parsed once.
  */
 final class TokenGate {
+  /** Registered claims that must be JSON strings when present (RFC 7519 §4.1). */
+  private static final List<String> STRING_CLAIMS = List.of("iss", "sub", "jti");
+
   /** base64url characters, by ASCII code. */
   private static final boolean[] BASE64URL = new boolean[128];
 
@@ -84,7 +88,14 @@ final class TokenGate {
     }
     JWTClaimsSet claims;
     try {
-      claims = JWTClaimsSet.parse(json(payloadJson, "payload is not a JSON object"));
+      Map<String, Object> payload = json(payloadJson, "payload is not a JSON object");
+      for (String name : STRING_CLAIMS) {
+        // RFC 7519: StringOrURI. Nimbus would turn a number "sub" into a string; we refuse it.
+        if (payload.containsKey(name) && !(payload.get(name) instanceof String)) {
+          throw reject(RejectionReason.MALFORMED, "a " + name + " claim that is not a string");
+        }
+      }
+      claims = JWTClaimsSet.parse(payload);
     } catch (ParseException e) {
       throw reject(RejectionReason.MALFORMED, "payload is not a claims set");
     }

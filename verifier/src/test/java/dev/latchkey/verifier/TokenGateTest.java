@@ -76,6 +76,24 @@ class TokenGateTest {
   }
 
   @Test
+  void aNonStringSubIssOrJtiIsMalformed() {
+    String[] p = Tokens.rs256(key, clock).split("\\.");
+    for (String payload :
+        new String[] {
+          "{\"sub\":42,\"iss\":\"i\"}",
+          "{\"sub\":\"u\",\"iss\":[\"i\"]}",
+          "{\"sub\":\"u\",\"jti\":7}",
+          "{\"sub\":null}"
+        }) {
+      assertThat(reasonOf(p[0] + "." + Tokens.b64(payload) + "." + p[2]))
+          .as(payload)
+          .isEqualTo(RejectionReason.MALFORMED);
+    }
+    assertThat(gate.parse(p[0] + "." + Tokens.b64("{\"sub\":\"u\",\"jti\":\"j\"}") + "." + p[2]))
+        .isNotNull();
+  }
+
+  @Test
   void theHeaderIsNimbusJwsHeader() {
     JWSHeader h = gate.parse(Tokens.rs256(key, clock)).header();
 

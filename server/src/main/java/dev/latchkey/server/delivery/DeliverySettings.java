@@ -1,7 +1,7 @@
 package dev.latchkey.server.delivery;
 
 import dev.latchkey.server.hosted.ReturnToPolicy;
-import dev.latchkey.server.wire.Wire;
+import dev.latchkey.verifier.wire.Xsrf;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -66,8 +66,7 @@ public record DeliverySettings(
       if (lower.startsWith("__secure-") && insecureCookies) {
         throw new IllegalArgumentException("a __Secure- cookie needs Secure");
       }
-      if (lower.equals(Wire.XSRF_COOKIE.toLowerCase(Locale.ROOT))
-          || lower.contains("latchkey-csrf")) {
+      if (lower.equals(Xsrf.COOKIE.toLowerCase(Locale.ROOT)) || lower.contains("latchkey-csrf")) {
         throw new IllegalArgumentException("the session cookie name is taken: " + cookieName);
       }
     }

@@ -30,6 +30,7 @@ import dev.latchkey.server.store.StoreUnavailableException;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.UserException;
+import dev.latchkey.verifier.javalin.JsonErrors;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -93,11 +94,18 @@ public final class HttpApi {
             store.keys(),
             tokens.issuer(),
             tokens.audience(),
+            tokens.type().getType(),
             config.clock(),
             config.keys().clockSkew());
     PasswordLogin passwordLogin =
         new PasswordLogin(
-            store.throttle(), store.users(), store.sessions(), tokens, hashing, accounts::mayLogIn);
+            store.throttle(),
+            store.devices(),
+            store.users(),
+            store.sessions(),
+            tokens,
+            hashing,
+            accounts::mayLogIn);
     RequestAddress clientAddress = new RequestAddress(config.sessions().trustedProxies());
 
     this.login = new LoginRoute(passwordLogin, clientAddress, cookies, answer);
@@ -150,6 +158,7 @@ public final class HttpApi {
     c.jetty.host = host;
     c.jetty.port = port;
     c.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
+    JsonErrors.install(c); // Jetty's own errors (e.g. a malformed URI) in our JSON shape
 
     c.routes.before(this::commonHeaders);
     c.routes.get("/metrics", this::metrics);

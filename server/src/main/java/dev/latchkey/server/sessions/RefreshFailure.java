@@ -14,6 +14,12 @@ public enum RefreshFailure {
   REVOKED,
   /** A spent token presented again outside the grace interval: its session is revoked. */
   REUSED,
+  /**
+   * The direct predecessor of the family's current token, presented after the grace interval while
+   * that current token was never used: most likely a refresh whose answer was lost. Refused (log in
+   * again) without revoking the session.
+   */
+  SUPERSEDED,
   /** Other requests kept rotating the same token at the same time. */
   CONTENDED;
 

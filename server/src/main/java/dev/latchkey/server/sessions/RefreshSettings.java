@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param reuseGrace a spent refresh token presented again within this long after its rotation gets
  *     the current token pair (parallel tabs) instead of revoking the session
  * @param cookieName the refresh cookie's name
+ * @param minInterval a refresh within this long of the family's previous rotation does not rotate:
+ *     it answers the current pair, signing nothing new while this instance still holds the access
+ *     token it issued (default 30 s)
  */
 public record RefreshSettings(
     boolean enabled,
@@ -22,7 +25,28 @@ public record RefreshSettings(
     Duration idleLifetime,
     Duration absoluteLifetime,
     Duration reuseGrace,
-    String cookieName) {
+    String cookieName,
+    Duration minInterval) {
+
+  /** The default minimum interval between two rotations of one family. */
+  public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(30);
+
+  public RefreshSettings(
+      boolean enabled,
+      Duration accessTokenLength,
+      Duration idleLifetime,
+      Duration absoluteLifetime,
+      Duration reuseGrace,
+      String cookieName) {
+    this(
+        enabled,
+        accessTokenLength,
+        idleLifetime,
+        absoluteLifetime,
+        reuseGrace,
+        cookieName,
+        DEFAULT_MIN_INTERVAL);
+  }
 
   /** Refresh sessions off (the default): one token of {@code sessionLength}, no refresh cookie. */
   public static final RefreshSettings OFF =
@@ -44,6 +68,10 @@ public record RefreshSettings(
     }
     if (idleLifetime.compareTo(absoluteLifetime) > 0) {
       throw new IllegalArgumentException("idleLifetime must not exceed absoluteLifetime");
+    }
+    Objects.requireNonNull(minInterval, "minInterval");
+    if (minInterval.isNegative() || minInterval.compareTo(accessTokenLength) >= 0) {
+      throw new IllegalArgumentException("minInterval must be >= 0 and below accessTokenLength");
     }
     Objects.requireNonNull(cookieName, "cookieName");
     if (!cookieName.matches("[A-Za-z0-9_.-]+")) {
@@ -68,12 +96,17 @@ public record RefreshSettings(
 
   public RefreshSettings withReuseGrace(Duration v) {
     return new RefreshSettings(
-        enabled, accessTokenLength, idleLifetime, absoluteLifetime, v, cookieName);
+        enabled, accessTokenLength, idleLifetime, absoluteLifetime, v, cookieName, minInterval);
   }
 
   public RefreshSettings withCookieName(String v) {
     return new RefreshSettings(
-        enabled, accessTokenLength, idleLifetime, absoluteLifetime, reuseGrace, v);
+        enabled, accessTokenLength, idleLifetime, absoluteLifetime, reuseGrace, v, minInterval);
+  }
+
+  public RefreshSettings withMinInterval(Duration v) {
+    return new RefreshSettings(
+        enabled, accessTokenLength, idleLifetime, absoluteLifetime, reuseGrace, cookieName, v);
   }
 
   private static void positive(Duration d, String name) {

@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,20 @@ public final class Sessions {
   private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final int ATTEMPTS = 4;
   private static final String FAMILY_COLUMNS =
-      "sid, user_id, idle_expires_at, absolute_expires_at, revoked_at, refresh_hash";
+      "sid, user_id, idle_expires_at, absolute_expires_at, revoked_at, refresh_hash,"
+          + " refresh_rotated_at, last_used_at";
+
+  /**
+   * Spent refresh tokens remembered per family: enough for the grace and lost-answer rules (the
+   * last one or two) and for theft detection a few rotations back; older ones are forgotten, and
+   * presenting one is refused as unknown without revoking (see docs/security.md).
+   */
+  static final int SPENT_TOKENS_KEPT = 8;
+
+  /** Access tokens issued by this instance's last refresh of a family, answered again unsigned. */
+  private static final int RECENT_ACCESS_MAX = 10_000;
+
+  private final Map<String, IssuedToken> recentAccess = new ConcurrentHashMap<>();
 
   private final Database db;
   private final Users users;
@@ -85,6 +100,9 @@ public final class Sessions {
     IssuedToken access = tokens.issue(user.id(), sid);
     long now = clock.millis();
     boolean refreshing = withRefresh && refresh.enabled();
+    if (refreshing) {
+      remember(access);
+    }
     long absolute = refreshing ? now + refresh.absoluteLifetime().toMillis() : accessExpiry(now);
     long idle = refreshing ? Math.min(absolute, now + refresh.idleLifetime().toMillis()) : absolute;
     String refreshToken = refreshing ? RefreshTokenChain.first() : null;
@@ -127,20 +145,55 @@ public final class Sessions {
             () -> new RefreshRejected(RefreshFailure.CONTENDED));
     RefreshFamily family;
     String token;
+    IssuedToken access;
     if (decision instanceof RefreshDecision.Rotate rotate) {
       family = rotate.family();
       token = rotate.next();
+      access = issueAccess(tokens, family);
+    } else if (decision instanceof RefreshDecision.Keep keep) {
+      family = keep.family();
+      token = keep.current();
+      access = recentOrIssued(tokens, family);
     } else if (decision instanceof RefreshDecision.HandOver handOver) {
       family = handOver.family();
       token = handOver.current();
+      access = recentOrIssued(tokens, family);
     } else if (decision instanceof RefreshDecision.RevokeFamily reuse) {
       log.warn("Refresh token reuse: revoked session {} (possible token theft)", reuse.sid());
       throw new RefreshRejected(RefreshFailure.REUSED);
     } else {
       throw new RefreshRejected(((RefreshDecision.Reject) decision).reason());
     }
-    IssuedToken access = tokens.issue(family.userId(), family.sid());
     return new SessionTokens(access, token, Instant.ofEpochMilli(family.absoluteExpiresAt()));
+  }
+
+  private IssuedToken issueAccess(TokenIssuer tokens, RefreshFamily family) {
+    return remember(tokens.issue(family.userId(), family.sid()));
+  }
+
+  private IssuedToken remember(IssuedToken access) {
+    if (recentAccess.size() >= RECENT_ACCESS_MAX) {
+      recentAccess.clear(); // a bound, not an eviction policy: a miss only costs a signature
+    }
+    recentAccess.put(access.sid(), access);
+    return access;
+  }
+
+  /**
+   * The access token this instance issued for the family at its last refresh, while it has most of
+   * its life left (more than the minimum interval), else a new one: a burst of refreshes costs at
+   * most one signature per family and interval on each instance.
+   */
+  private IssuedToken recentOrIssued(TokenIssuer tokens, RefreshFamily family) {
+    IssuedToken recent = recentAccess.get(family.sid());
+    long now = clock.millis();
+    if (recent != null
+        && recent.expiresAt().toEpochMilli() - now > refresh.minInterval().toMillis()) {
+      long left = (recent.expiresAt().toEpochMilli() - now) / 1000;
+      return new IssuedToken(
+          recent.token(), left, recent.expiresAt(), recent.kid(), recent.jti(), recent.sid());
+    }
+    return issueAccess(tokens, family);
   }
 
   /** Decides what the presented token gets and writes it, under the session row's lock. */
@@ -172,6 +225,9 @@ public final class Sessions {
           presentedHash,
           sid,
           now);
+      forgetOldSpentTokens(c, sid);
+    } else if (decision instanceof RefreshDecision.Keep keep) {
+      Sql.update(c, "UPDATE sessions SET last_used_at = ? WHERE sid = ?", now, keep.family().sid());
     } else if (decision instanceof RefreshDecision.HandOver handOver) {
       Sql.update(
           c,
@@ -183,6 +239,26 @@ public final class Sessions {
       revokeLocked(c, reuse.sid(), now, "refresh_reuse");
     }
     return decision;
+  }
+
+  /** Keeps the family's {@link #SPENT_TOKENS_KEPT} most recently spent tokens only. */
+  private static void forgetOldSpentTokens(Connection c, String sid) throws SQLException {
+    Optional<Long> oldestKept =
+        Sql.one(
+            c,
+            "SELECT spent_at FROM spent_refresh_tokens WHERE sid = ?"
+                + " ORDER BY spent_at DESC OFFSET "
+                + (SPENT_TOKENS_KEPT - 1)
+                + " ROWS FETCH FIRST 1 ROWS ONLY",
+            rs -> rs.getLong(1),
+            sid);
+    if (oldestKept.isPresent()) {
+      Sql.update(
+          c,
+          "DELETE FROM spent_refresh_tokens WHERE sid = ? AND spent_at < ?",
+          sid,
+          oldestKept.get());
+    }
   }
 
   private static StoredRefreshToken lookUp(Connection c, String tokenHash) throws SQLException {
@@ -220,7 +296,14 @@ public final class Sessions {
     long revoked = rs.getLong(5);
     Long revokedAt = rs.wasNull() ? null : revoked;
     return new RefreshFamily(
-        rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), revokedAt, rs.getString(6));
+        rs.getString(1),
+        rs.getString(2),
+        rs.getLong(3),
+        rs.getLong(4),
+        revokedAt,
+        rs.getString(6),
+        rs.getLong(7),
+        rs.getLong(8));
   }
 
   /**

@@ -4,6 +4,9 @@ import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.RaceLost;
 import dev.latchkey.server.store.Sql;
 import dev.latchkey.server.users.EmailAddress;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,17 +14,33 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Brute-force throttling of logins, counted in the database so that every auth server instance
- * sharing it sees the same counters: one per account (the normalised email, known or not) and one
- * per client address. {@link #check} runs before any password hashing; a locked account or address
- * is refused with the time left. Every lock ends: the longest is {@link
+ * sharing it sees the same counters: one per account (the normalised email, known or not), one per
+ * client address (IPv6 grouped by /64) and one per device cookie.
+ *
+ * <p>An attempt {@linkplain #reserve reserves} its place before any password hashing: in one
+ * transaction, the counters it is judged by are row-locked ({@code SELECT ... FOR UPDATE}, so
+ * instances sharing PostgreSQL queue on the same rows), refused with the time left when one is
+ * locked, else each is counted as if the attempt had failed, setting the lock the count has earned.
+ * So N concurrent wrong attempts for one account get at most the threshold's worth of hashes; the
+ * rest are refused before hashing. A success then {@linkplain #succeeded clears} the account's (or
+ * device's) counter and gives back the address's place; an attempt that was never judged (the
+ * hashing pool was full) is {@linkplain #release released}. Every lock ends: the longest is {@link
  * ThrottleSettings#maxDelay()}.
+ *
+ * <p>With a valid device cookie for the account ({@code deviceId} non-null), the attempt is counted
+ * against that device, with its own smaller threshold, instead of the account: an attacker
+ * elsewhere cannot lock the owner's browser out (OWASP "device cookies").
  */
 public final class LoginThrottle {
   private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
@@ -41,10 +60,89 @@ public final class LoginThrottle {
     return settings;
   }
 
+  /** One counter an attempt is judged by: its key, threshold and whether a success clears it. */
+  record Counter(String key, int threshold, boolean clearedBySuccess) {}
+
+  /** One counted place: the lock before it was taken and the lock it set. */
+  record Place(Counter counter, long lockedBefore, long lockedAfter) {}
+
+  /** The places an admitted attempt holds until it is judged. */
+  public record Reservation(List<Place> places) {
+    static final Reservation NONE = new Reservation(List.of());
+  }
+
+  /** What the reserving transaction found: a wait, or the places it took. */
+  private record Taken(Optional<Duration> lockedFor, List<Place> places) {}
+
+  /** The answer of {@link #reserve}: admitted with a reservation, or refused with a wait. */
+  public sealed interface Admission {
+    /** The attempt may be hashed; settle its reservation afterwards. */
+    record Admitted(Reservation reservation) implements Admission {}
+
+    /** A counter is locked: answer 429 with this wait, without hashing. */
+    record Refused(Duration retryAfter) implements Admission {}
+  }
+
   /**
-   * How long this login must wait, if the account or the client address is locked now.
+   * Takes an attempt's place before its password is hashed.
    *
-   * @return empty when the attempt may go ahead (always when throttling is off)
+   * @param deviceId the id of a valid device cookie issued for this account, or null
+   * @return {@link Admission.Refused} when a counter is locked now, else {@link Admission.Admitted}
+   *     (always when throttling is off)
+   */
+  public Admission reserve(String email, String clientAddress, String deviceId) {
+    if (!settings.enabled()) {
+      return new Admission.Admitted(Reservation.NONE);
+    }
+    List<Counter> counters = new ArrayList<>(2);
+    if (deviceId != null) {
+      counters.add(new Counter(deviceKey(deviceId), settings.deviceThreshold(), true));
+    } else {
+      counters.add(new Counter(accountKey(email), settings.accountThreshold(), true));
+    }
+    counters.add(new Counter(addressKey(clientAddress), settings.ipThreshold(), false));
+    counters.sort(Comparator.comparing(Counter::key)); // one lock order: no deadlock
+    Taken taken = null;
+    for (int attempt = 1; taken == null; attempt++) {
+      for (Counter counter : counters) {
+        ensureRow(counter.key());
+      }
+      try {
+        taken = db.inTransaction(c -> reserveLocked(c, counters));
+      } catch (RaceLost e) {
+        if (attempt >= ATTEMPTS) {
+          throw new IllegalStateException("throttle counter kept racing");
+        }
+      }
+    }
+    if (taken.lockedFor().isPresent()) {
+      return new Admission.Refused(taken.lockedFor().get());
+    }
+    return new Admission.Admitted(new Reservation(taken.places()));
+  }
+
+  /**
+   * The password was right: clears the account's (or device's) counter and gives back the address's
+   * place, so a success never counts against an address.
+   */
+  public void succeeded(Reservation reservation) {
+    for (Place place : reservation.places()) {
+      if (place.counter().clearedBySuccess()) {
+        db.update("DELETE FROM login_throttle WHERE throttle_key = ?", place.counter().key());
+      } else {
+        giveBack(place);
+      }
+    }
+  }
+
+  /** The password was never judged (e.g. the hashing pool was full): gives every place back. */
+  public void release(Reservation reservation) {
+    reservation.places().forEach(this::giveBack);
+  }
+
+  /**
+   * How long an attempt for this account from this address must wait, read only (the
+   * change-password route's check before it hashes); empty when neither is locked.
    */
   public Optional<Duration> check(String email, String clientAddress) {
     if (!settings.enabled()) {
@@ -53,35 +151,36 @@ public final class LoginThrottle {
     long now = clock.millis();
     long until =
         db.queryOne(
-                "SELECT MAX(locked_until) FROM login_throttle WHERE throttle_key IN (?, ?)",
+                "SELECT MAX(locked_until) FROM login_throttle WHERE throttle_key IN (?, ?)"
+                    + " AND expires_at > ?",
                 rs -> rs.getLong(1),
                 accountKey(email),
-                addressKey(clientAddress))
+                addressKey(clientAddress),
+                now)
             .orElse(0L);
     return until > now ? Optional.of(Duration.ofMillis(until - now)) : Optional.empty();
   }
 
-  /** Counts a failed login against the account and the client address. */
+  /** Counts a failure judged outside {@link #reserve} (a wrong current password at a change). */
   public void recordFailure(String email, String clientAddress) {
-    if (!settings.enabled()) {
-      return;
-    }
-    int account = fail(accountKey(email), settings.accountThreshold());
-    int address = fail(addressKey(clientAddress), settings.ipThreshold());
-    if (account == settings.accountThreshold() || address == settings.ipThreshold()) {
-      log.warn(
-          "Login throttling engaged ({} failures for an account, {} from one address)",
-          account,
-          address);
+    reserve(email, clientAddress, null);
+  }
+
+  /** A password was proven or reset: clears the account's counter. */
+  public void recordSuccess(String email) {
+    if (settings.enabled()) {
+      unlockAccount(email);
     }
   }
 
-  /** A successful login clears the account's counter (never the address's). */
-  public void recordSuccess(String email) {
-    if (!settings.enabled()) {
-      return;
-    }
-    db.update("DELETE FROM login_throttle WHERE throttle_key = ?", accountKey(email));
+  /** Clears every counter of an account ({@code latchkey users unlock}); true if one was set. */
+  public boolean unlockAccount(String email) {
+    return db.update("DELETE FROM login_throttle WHERE throttle_key = ?", accountKey(email)) > 0;
+  }
+
+  /** Clears a device cookie's counter (after the account is unlocked by its owner). */
+  public void unlockDevice(String deviceId) {
+    db.update("DELETE FROM login_throttle WHERE throttle_key = ?", deviceKey(deviceId));
   }
 
   /** Deletes counters that have run out; returns how many. */
@@ -103,60 +202,108 @@ public final class LoginThrottle {
     return Duration.ofMillis(Math.min(millis, max));
   }
 
-  /** Adds a failure to one counter, row-locked; returns the count. */
-  private int fail(String key, int threshold) {
-    return db.inTransactionRetrying(
-        ATTEMPTS,
-        c -> failLocked(c, key, threshold),
-        () -> new IllegalStateException("throttle counter kept racing"));
+  /** An empty counter row, so that every reservation finds one to lock (a lost insert is fine). */
+  private void ensureRow(String key) {
+    db.inTransaction(
+        c ->
+            Sql.insertUnlessTaken(
+                c,
+                "INSERT INTO login_throttle (throttle_key, failures, locked_until, expires_at)"
+                    + " VALUES (?, 0, 0, ?)",
+                key,
+                clock.millis() + settings.window().toMillis()));
   }
 
-  private record Counter(int failures, long lockedUntil, long expiresAt) {}
+  private record Row(int failures, long lockedUntil, long expiresAt) {}
 
-  private int failLocked(Connection c, String key, int threshold) throws SQLException {
+  private Taken reserveLocked(Connection c, List<Counter> counters) throws SQLException {
     long now = clock.millis();
-    Optional<Counter> stored =
-        Sql.one(
-            c,
-            "SELECT failures, locked_until, expires_at FROM login_throttle"
-                + " WHERE throttle_key = ? FOR UPDATE",
-            rs -> new Counter(rs.getInt(1), rs.getLong(2), rs.getLong(3)),
-            key);
-    boolean fresh = stored.isEmpty() || stored.get().expiresAt() <= now;
-    int count = fresh ? 1 : stored.get().failures() + 1;
-    long lock = now + lockAfter(count, threshold).toMillis();
-    long lockedUntil = Math.max(fresh ? 0 : stored.get().lockedUntil(), lock);
-    long expiresAt = Math.max(now, lockedUntil) + settings.window().toMillis();
-    if (stored.isEmpty()) {
-      if (!Sql.insertUnlessTaken(
-          c,
-          "INSERT INTO login_throttle (throttle_key, failures, locked_until, expires_at)"
-              + " VALUES (?, ?, ?, ?)",
-          key,
-          count,
-          lockedUntil,
-          expiresAt)) {
-        throw new RaceLost(); // another instance inserted it first: roll back and count again
+    List<Row> rows = new ArrayList<>(counters.size());
+    long lockedUntil = 0;
+    for (Counter counter : counters) {
+      Row row =
+          Sql.one(
+                  c,
+                  "SELECT failures, locked_until, expires_at FROM login_throttle"
+                      + " WHERE throttle_key = ? FOR UPDATE",
+                  rs -> new Row(rs.getInt(1), rs.getLong(2), rs.getLong(3)),
+                  counter.key())
+              .orElseThrow(RaceLost::new); // purged in between: insert and count again
+      boolean fresh = row.expiresAt() <= now;
+      if (!fresh) {
+        lockedUntil = Math.max(lockedUntil, row.lockedUntil());
       }
-    } else {
+      rows.add(fresh ? new Row(0, 0, 0) : row);
+    }
+    if (lockedUntil > now) {
+      return new Taken(Optional.of(Duration.ofMillis(lockedUntil - now)), List.of());
+    }
+    List<Place> places = new ArrayList<>(counters.size());
+    for (int i = 0; i < counters.size(); i++) {
+      Counter counter = counters.get(i);
+      int count = rows.get(i).failures() + 1;
+      long until =
+          Math.max(
+              rows.get(i).lockedUntil(), now + lockAfter(count, counter.threshold()).toMillis());
+      long expiresAt = Math.max(now, until) + settings.window().toMillis();
       Sql.update(
           c,
           "UPDATE login_throttle SET failures = ?, locked_until = ?, expires_at = ?"
               + " WHERE throttle_key = ?",
           count,
-          lockedUntil,
+          until,
           expiresAt,
-          key);
+          counter.key());
+      places.add(new Place(counter, rows.get(i).lockedUntil(), until));
+      if (count == counter.threshold()) {
+        log.warn(
+            "Login throttling engaged: {} attempts counted for one {}",
+            count,
+            counter.key().startsWith("i:") ? "address" : "account or device");
+      }
     }
-    return count;
+    return new Taken(Optional.empty(), List.copyOf(places));
+  }
+
+  /**
+   * Gives one place back: one failure fewer, and the lock as it was before this place was taken
+   * unless another attempt has set a lock since.
+   */
+  private void giveBack(Place place) {
+    db.update(
+        "UPDATE login_throttle SET failures = failures - 1,"
+            + " locked_until = CASE WHEN locked_until = ? THEN ? ELSE locked_until END"
+            + " WHERE throttle_key = ? AND failures > 0",
+        place.lockedAfter(),
+        place.lockedBefore(),
+        place.counter().key());
   }
 
   static String accountKey(String email) {
     return "a:" + digest(EmailAddress.normalize(email == null ? "" : email));
   }
 
+  /** IPv6 addresses are counted per /64 (what one subscriber usually holds), IPv4 per address. */
   static String addressKey(String clientAddress) {
-    return "i:" + digest(String.valueOf(clientAddress));
+    return "i:" + digest(addressGroup(clientAddress));
+  }
+
+  static String addressGroup(String clientAddress) {
+    Optional<InetAddress> ip = ClientAddress.literal(clientAddress);
+    if (ip.isPresent() && ip.get() instanceof Inet6Address v6) {
+      byte[] a = v6.getAddress();
+      Arrays.fill(a, 8, 16, (byte) 0);
+      try {
+        return InetAddress.getByAddress(a).getHostAddress() + "/64";
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException(e); // 16 bytes are always an address
+      }
+    }
+    return ip.map(InetAddress::getHostAddress).orElse(String.valueOf(clientAddress));
+  }
+
+  static String deviceKey(String deviceId) {
+    return "d:" + digest(deviceId);
   }
 
   private static String digest(String value) {

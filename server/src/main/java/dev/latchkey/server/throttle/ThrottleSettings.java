@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param window how long failures are remembered (default 15 min)
  * @param baseDelay the first lock (default 1 s)
  * @param maxDelay the longest lock (default 15 min); every lock ends
+ * @param deviceThreshold failures with one valid device cookie before that device is locked
+ *     (default 3); such attempts do not count against the account
  */
 public record ThrottleSettings(
     boolean enabled,
@@ -22,10 +24,31 @@ public record ThrottleSettings(
     int ipThreshold,
     Duration window,
     Duration baseDelay,
-    Duration maxDelay) {
+    Duration maxDelay,
+    int deviceThreshold) {
+
+  /** The default device threshold. */
+  public static final int DEFAULT_DEVICE_THRESHOLD = 3;
+
+  public ThrottleSettings(
+      boolean enabled,
+      int accountThreshold,
+      int ipThreshold,
+      Duration window,
+      Duration baseDelay,
+      Duration maxDelay) {
+    this(
+        enabled,
+        accountThreshold,
+        ipThreshold,
+        window,
+        baseDelay,
+        maxDelay,
+        DEFAULT_DEVICE_THRESHOLD);
+  }
 
   public ThrottleSettings {
-    if (accountThreshold < 1 || ipThreshold < 1) {
+    if (accountThreshold < 1 || ipThreshold < 1 || deviceThreshold < 1) {
       throw new IllegalArgumentException("throttle thresholds must be at least 1");
     }
     for (Duration d : new Duration[] {window, baseDelay, maxDelay}) {
@@ -52,14 +75,22 @@ public record ThrottleSettings(
   }
 
   public ThrottleSettings withThresholds(int perAccount, int perIp) {
-    return new ThrottleSettings(enabled, perAccount, perIp, window, baseDelay, maxDelay);
+    return new ThrottleSettings(
+        enabled, perAccount, perIp, window, baseDelay, maxDelay, deviceThreshold);
+  }
+
+  public ThrottleSettings withDeviceThreshold(int perDevice) {
+    return new ThrottleSettings(
+        enabled, accountThreshold, ipThreshold, window, baseDelay, maxDelay, perDevice);
   }
 
   public ThrottleSettings withDelays(Duration base, Duration max) {
-    return new ThrottleSettings(enabled, accountThreshold, ipThreshold, window, base, max);
+    return new ThrottleSettings(
+        enabled, accountThreshold, ipThreshold, window, base, max, deviceThreshold);
   }
 
   public ThrottleSettings withWindow(Duration v) {
-    return new ThrottleSettings(enabled, accountThreshold, ipThreshold, v, baseDelay, maxDelay);
+    return new ThrottleSettings(
+        enabled, accountThreshold, ipThreshold, v, baseDelay, maxDelay, deviceThreshold);
   }
 }

@@ -8,7 +8,8 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.ActiveKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.users.AuthenticatedUser;
-import dev.latchkey.server.wire.Wire;
+import dev.latchkey.verifier.wire.Roles;
+import dev.latchkey.verifier.wire.TokenType;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import java.util.function.Function;
  */
 public final class TokenIssuer {
   /** The explicit type of a Latchkey session token (RFC 9068). */
-  public static final JOSEObjectType TYPE = new JOSEObjectType(Wire.TOKEN_TYPE);
+  public static final JOSEObjectType TYPE = new JOSEObjectType(TokenType.ACCESS_TOKEN);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -65,6 +66,11 @@ public final class TokenIssuer {
     this.rolesOf = rolesOf;
   }
 
+  /** The {@code typ} header this issuer writes. */
+  public JOSEObjectType type() {
+    return type;
+  }
+
   public String issuer() {
     return issuer;
   }
@@ -96,7 +102,7 @@ public final class TokenIssuer {
             .claim("sid", sessionId);
     List<String> roles = rolesOf.apply(subject);
     if (!roles.isEmpty()) {
-      claims.claim(Wire.ROLES_CLAIM, roles);
+      claims.claim(Roles.CLAIM, roles);
     }
     JWSHeader header = new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(type).build();
     SignedJWT jwt = new SignedJWT(header, claims.build());

@@ -10,6 +10,8 @@ class RefreshPolicyTest {
   private static final long NOW = 1_900_000_000_000L;
   private static final long IDLE = Duration.ofHours(1).toMillis();
   private static final long GRACE = Duration.ofSeconds(10).toMillis();
+  private static final long MIN_INTERVAL = RefreshSettings.DEFAULT_MIN_INTERVAL.toMillis();
+  private static final long LONG_AGO = NOW - Duration.ofHours(1).toMillis();
 
   private final RefreshTokenChain chain = new RefreshTokenChain(new byte[32]);
   private final RefreshPolicy policy =
@@ -20,7 +22,13 @@ class RefreshPolicyTest {
   private final String presented = RefreshTokenChain.first();
 
   private static RefreshFamily family(long idleExpiresAt, long absoluteExpiresAt, String current) {
-    return new RefreshFamily("sid-1", "user-1", idleExpiresAt, absoluteExpiresAt, null, current);
+    return new RefreshFamily(
+        "sid-1", "user-1", idleExpiresAt, absoluteExpiresAt, null, current, LONG_AGO, LONG_AGO);
+  }
+
+  private static RefreshFamily rotatedAt(String current, long rotatedAt, long lastUsedAt) {
+    return new RefreshFamily(
+        "sid-1", "user-1", NOW + IDLE, NOW + IDLE, null, current, rotatedAt, lastUsedAt);
   }
 
   private RefreshDecision current(RefreshFamily family) {
@@ -83,7 +91,8 @@ class RefreshPolicyTest {
 
   @Test
   void aSpentTokenOfARevokedOrEndedSessionIsRefused() {
-    RefreshFamily revoked = new RefreshFamily("sid-1", "user-1", NOW + IDLE, NOW + IDLE, NOW, null);
+    RefreshFamily revoked =
+        new RefreshFamily("sid-1", "user-1", NOW + IDLE, NOW + IDLE, NOW, null, LONG_AGO, LONG_AGO);
     RefreshFamily ended = family(NOW - 1, NOW + IDLE, RefreshTokenChain.hash(presented));
 
     assertThat(spent(revoked, NOW))
@@ -98,5 +107,42 @@ class RefreshPolicyTest {
         .isEqualTo(new RefreshDecision.Reject(null, RefreshFailure.UNKNOWN));
     assertThat(policy.decide(presented, new StoredRefreshToken.Unknown("gone"), NOW))
         .isEqualTo(new RefreshDecision.Reject("gone", RefreshFailure.UNKNOWN));
+  }
+
+  @Test
+  void aCurrentTokenWithinTheMinimumIntervalStaysCurrentWithoutRotating() {
+    String hash = RefreshTokenChain.hash(presented);
+    RefreshFamily recent = rotatedAt(hash, NOW - MIN_INTERVAL + 1, NOW - MIN_INTERVAL + 1);
+    RefreshFamily due = rotatedAt(hash, NOW - MIN_INTERVAL, NOW - MIN_INTERVAL);
+
+    assertThat(current(recent)).isEqualTo(new RefreshDecision.Keep(recent, presented));
+    assertThat(current(due)).isInstanceOf(RefreshDecision.Rotate.class);
+  }
+
+  @Test
+  void aLostAnswerRetriedAfterTheGraceIsToldToLogInWithoutRevoking() {
+    long spentAt = NOW - GRACE - 1;
+    // The rotation that spent the presented token issued the current one, unused since.
+    RefreshFamily unused =
+        rotatedAt(RefreshTokenChain.hash(chain.child(presented)), spentAt, spentAt);
+
+    assertThat(spent(unused, spentAt))
+        .isEqualTo(new RefreshDecision.Reject("sid-1", RefreshFailure.SUPERSEDED));
+  }
+
+  @Test
+  void aSpentTokenIsTheftOnceTheFamilyShowsAnotherUse() {
+    long spentAt = NOW - GRACE - 1;
+    String child = RefreshTokenChain.hash(chain.child(presented));
+    // The current token was used since (a hand-over or a kept refresh)...
+    RefreshFamily used = rotatedAt(child, spentAt, spentAt + 5);
+    // ...or rotated again: the presented token is two steps behind.
+    RefreshFamily rotatedAgain =
+        rotatedAt(RefreshTokenChain.hash(chain.child(chain.child(presented))), spentAt, spentAt);
+
+    assertThat(spent(used, spentAt)).isEqualTo(new RefreshDecision.RevokeFamily("sid-1"));
+    assertThat(spent(rotatedAgain, spentAt)).isEqualTo(new RefreshDecision.RevokeFamily("sid-1"));
+    assertThat(spent(rotatedAt(child, NOW - 1000, NOW - 1000), spentAt))
+        .isEqualTo(new RefreshDecision.RevokeFamily("sid-1"));
   }
 }

@@ -13,7 +13,9 @@ import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
 import dev.latchkey.server.users.Users;
-import dev.latchkey.server.wire.Wire;
+import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.wire.BearerToken;
+import dev.latchkey.verifier.wire.ErrorResponse;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Arrays;
@@ -199,10 +201,11 @@ public final class AccountRoutes {
    */
   private LoggedIn loggedIn(Context ctx) {
     Optional<String> token =
-        Wire.bearer(ctx.header("Authorization"))
+        Optional.ofNullable(BearerToken.parse(ctx.header(BearerToken.HEADER)))
             .or(() -> cookies.sessionToken(ctx).filter(t -> BrowserCookies.xsrfMatches(ctx)));
     return token
         .flatMap(ownTokens::verify)
+        .map(VerifiedToken::claimsSet)
         .flatMap(AccountRoutes::subjectAndSid)
         .filter(
             s -> sessions.find(s.sid()).map(session -> session.revokedAt() == null).orElse(false))
@@ -212,7 +215,9 @@ public final class AccountRoutes {
                     401,
                     "unauthorized",
                     "No valid session: log in first.",
-                    Map.of("WWW-Authenticate", Wire.bearerChallenge())));
+                    Map.of(
+                        ErrorResponse.WWW_AUTHENTICATE,
+                        ErrorResponse.challenge(ErrorResponse.DEFAULT_REALM))));
   }
 
   private static Optional<LoggedIn> subjectAndSid(JWTClaimsSet claims) {

@@ -4,7 +4,7 @@ import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.sessions.RefreshSettings;
 import dev.latchkey.server.sessions.SessionTokens;
-import dev.latchkey.server.wire.Wire;
+import dev.latchkey.verifier.wire.Xsrf;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -60,14 +60,17 @@ public final class BrowserCookies {
     }
   }
 
+  /** How long a device cookie lives: a year (browsers cap cookies at 400 days). */
+  public static final Duration DEVICE_MAX_AGE = Duration.ofDays(365);
+
   private final DeliveryMode mode;
   private final long sessionMaxAge;
-  private final boolean refreshEnabled;
   private final Clock clock;
   private final Cookie session;
   private final Cookie xsrf;
   private final Cookie refresh;
   private final Cookie hostedLoginCsrf;
+  private final Cookie device;
 
   /**
    * @param sessionLength the longest a session cookie lives, whatever a token's expiry says
@@ -78,14 +81,21 @@ public final class BrowserCookies {
     String domain = delivery.cookieDomain();
     this.mode = delivery.mode();
     this.sessionMaxAge = sessionLength.toSeconds();
-    this.refreshEnabled = refresh.enabled();
     this.clock = clock;
     this.session = new Cookie(delivery.effectiveCookieName(), "/", domain, secure, true, "Lax");
-    this.xsrf = new Cookie(Wire.XSRF_COOKIE, "/", domain, secure, false, "Lax");
+    this.xsrf = new Cookie(Xsrf.COOKIE, "/", domain, secure, false, "Lax");
     this.refresh = new Cookie(refresh.cookieName(), "/api/refresh", null, true, true, "Strict");
     this.hostedLoginCsrf =
         new Cookie(
             secure ? "__Host-latchkey-csrf" : "latchkey-csrf", "/", null, secure, true, "Strict");
+    this.device =
+        new Cookie(
+            secure ? "__Host-latchkey-device" : "latchkey-device",
+            "/",
+            null,
+            secure,
+            true,
+            "Strict");
     if (delivery.insecureCookies()) {
       log.warn(
           "Insecure cookies: the session and XSRF cookies are sent without Secure, so over plain"
@@ -117,22 +127,35 @@ public final class BrowserCookies {
   }
 
   /**
-   * The cookies of a logout: deletes the refresh cookie when refresh is on or one was sent, and the
-   * session and XSRF cookies when this mode sets them or a session cookie was sent.
+   * The cookies of a logout: deletes every cookie this server sets for a session, whatever the
+   * delivery mode and whatever the request sent: the session cookie (also set by the hosted login
+   * page in body mode), the XSRF cookie, the refresh cookie (scoped to {@code /api/refresh}, so a
+   * logout never receives it, but may still delete it) and the hosted form's CSRF cookie. A device
+   * cookie, when there is one, is kept: it names a browser that logged in before, not a session.
    */
   public void clearOnLogout(Context ctx) {
-    if (refreshEnabled || refreshToken(ctx) != null) {
-      add(ctx, clearedRefresh());
-    }
-    if (mode.setsCookies() || sessionToken(ctx).isPresent()) {
-      add(ctx, session.header("", 0));
-      add(ctx, xsrf.header("", 0));
-    }
+    add(ctx, clearedRefresh());
+    add(ctx, session.header("", 0));
+    add(ctx, xsrf.header("", 0));
+    add(ctx, hostedLoginCsrf.header("", 0));
   }
 
   /** The {@code Set-Cookie} value that deletes the refresh cookie, for a refused refresh. */
   public String clearedRefresh() {
     return refresh.header("", 0);
+  }
+
+  /**
+   * Sets the device cookie of a successful login (API or hosted page): host-only, {@code HttpOnly},
+   * {@code SameSite=Strict}, for {@link #DEVICE_MAX_AGE}. A logout keeps it.
+   */
+  public void setDevice(Context ctx, String value) {
+    add(ctx, device.header(value, DEVICE_MAX_AGE.toSeconds()));
+  }
+
+  /** The request's device cookie value, or {@code null}. */
+  public String deviceCookie(Context ctx) {
+    return ctx.cookie(device.name());
   }
 
   /** Sets the hosted login form's CSRF cookie. */
@@ -178,9 +201,9 @@ public final class BrowserCookies {
     return ctx.cookie(hostedLoginCsrf.name());
   }
 
-  /** Whether the request's XSRF header repeats its XSRF cookie (see {@link Wire#xsrfMatches}). */
+  /** Whether the request's XSRF header repeats its XSRF cookie (see {@link Xsrf#matches}). */
   public static boolean xsrfMatches(Context ctx) {
-    return Wire.xsrfMatches(ctx.cookie(Wire.XSRF_COOKIE), ctx.header(Wire.XSRF_HEADER));
+    return Xsrf.matches(ctx.cookie(Xsrf.COOKIE), ctx.header(Xsrf.HEADER));
   }
 
   /** A fresh random token: 256 bits, base64url without padding (43 characters). */

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.latchkey.server.wire.Wire;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -168,9 +167,10 @@ public final class Json {
   /** Writes {@code {"error", "message"}} with the error's status and headers. */
   public static void writeError(Context ctx, ApiError error) {
     error.headers().forEach(ctx::header);
-    write(
-        ctx,
-        error.status(),
-        Wire.errorBody(error.error(), error.getMessage(), error.extraFields()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", error.error());
+    body.put("message", error.getMessage());
+    body.putAll(error.extraFields());
+    write(ctx, error.status(), body);
   }
 }

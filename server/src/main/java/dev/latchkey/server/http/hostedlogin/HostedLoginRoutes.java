@@ -9,7 +9,6 @@ import dev.latchkey.server.http.exchange.FailureMapping;
 import dev.latchkey.server.http.login.PasswordLogin;
 import dev.latchkey.server.http.login.RequestAddress;
 import dev.latchkey.server.http.login.TooManyAttempts;
-import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.users.PasswordPolicy;
 import io.javalin.http.Context;
 import java.util.List;
@@ -96,9 +95,11 @@ public final class HostedLoginRoutes {
       render(ctx, 403, email, target, EXPIRED);
       return;
     }
-    CompletableFuture<SessionTokens> attempt;
+    CompletableFuture<PasswordLogin.Success> attempt;
     try {
-      attempt = passwordLogin.attempt(email, password.toCharArray(), clientAddress.of(ctx));
+      attempt =
+          passwordLogin.attempt(
+              email, password.toCharArray(), clientAddress.of(ctx), cookies.deviceCookie(ctx));
     } catch (TooManyAttempts locked) {
       failed(ctx, locked, email, target);
       return;
@@ -116,8 +117,9 @@ public final class HostedLoginRoutes {
                 }));
   }
 
-  private void succeed(Context ctx, SessionTokens login, String target) {
-    cookies.setOnHostedLogin(ctx, login);
+  private void succeed(Context ctx, PasswordLogin.Success login, String target) {
+    cookies.setOnHostedLogin(ctx, login.session());
+    cookies.setDevice(ctx, login.deviceCookie());
     ctx.status(303)
         .header("Location", target.isEmpty() ? published(returnTo.defaultTarget()) : target);
     ctx.result("");

@@ -4,7 +4,7 @@ import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.keys.SigningKeyInfo;
 import dev.latchkey.server.keys.SigningKeys;
-import dev.latchkey.server.wire.Wire;
+import dev.latchkey.verifier.wire.Roles;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,8 +60,7 @@ public final class KeyDiscoveryRoutes {
     doc.put("subject_types_supported", List.of("public"));
     doc.put("response_types_supported", List.of("id_token"));
     doc.put(
-        "claims_supported",
-        List.of("iss", "sub", "aud", "iat", "exp", "jti", "sid", Wire.ROLES_CLAIM));
+        "claims_supported", List.of("iss", "sub", "aud", "iat", "exp", "jti", "sid", Roles.CLAIM));
     Caching.publicFor(ctx, maxAge);
     Json.write(ctx, 200, doc);
   }

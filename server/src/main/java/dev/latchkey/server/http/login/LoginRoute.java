@@ -32,14 +32,19 @@ public final class LoginRoute {
   public void handle(Context ctx) {
     Credentials credentials = Credentials.read(ctx);
     Caching.noStore(ctx);
-    CompletableFuture<SessionTokens> attempt =
+    CompletableFuture<PasswordLogin.Success> attempt =
         passwordLogin.attempt(
-            credentials.email(), credentials.password().toCharArray(), clientAddress.of(ctx));
+            credentials.email(),
+            credentials.password().toCharArray(),
+            clientAddress.of(ctx),
+            cookies.deviceCookie(ctx));
     ctx.future(
         () ->
             attempt.thenAccept(
-                login -> {
+                success -> {
+                  SessionTokens login = success.session();
                   cookies.setOnLogin(ctx, login);
+                  cookies.setDevice(ctx, success.deviceCookie());
                   answer.write(ctx, login.access().token(), login.access().expiresIn());
                 }));
   }

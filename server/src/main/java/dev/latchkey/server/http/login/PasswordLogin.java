@@ -3,22 +3,26 @@ package dev.latchkey.server.http.login;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.throttle.DeviceCookies;
 import dev.latchkey.server.throttle.LoginThrottle;
+import dev.latchkey.server.throttle.LoginThrottle.Admission;
+import dev.latchkey.server.throttle.LoginThrottle.Reservation;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.Users;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 
 /**
  * The one way a password becomes a session, for {@code POST /api/login} and the hosted login page
- * alike: the brute-force throttle is asked before any hashing, the hash runs on the bounded pool
- * (an unknown email pays the same), failures are counted, and a success resets the account's count
- * and starts a session.
+ * alike: the attempt reserves its place in the brute-force throttle before any hashing (judged by
+ * the device's counter when it shows a valid device cookie for the account, else by the account's;
+ * always by the address's), the hash runs on the bounded pool (an unknown email pays the same), and
+ * a success clears the account's or device's count, starts a session and earns a new device cookie.
  */
 public final class PasswordLogin {
 
@@ -34,6 +38,7 @@ public final class PasswordLogin {
           "Confirm your email address first: open the link we sent, or ask for a new one.");
 
   private final LoginThrottle throttle;
+  private final DeviceCookies devices;
   private final Users users;
   private final Sessions sessions;
   private final TokenIssuer tokens;
@@ -42,12 +47,14 @@ public final class PasswordLogin {
 
   public PasswordLogin(
       LoginThrottle throttle,
+      DeviceCookies devices,
       Users users,
       Sessions sessions,
       TokenIssuer tokens,
       HashingPool hashing,
       Predicate<AuthenticatedUser> mayLogIn) {
     this.throttle = throttle;
+    this.devices = devices;
     this.users = users;
     this.sessions = sessions;
     this.tokens = tokens;
@@ -55,35 +62,62 @@ public final class PasswordLogin {
     this.mayLogIn = mayLogIn;
   }
 
+  /** A successful login: the session and the device cookie value the browser gets with it. */
+  public record Success(SessionTokens session, String deviceCookie) {}
+
   /**
    * Checks the password off the request thread. The password array is wiped when done.
    *
-   * @throws TooManyAttempts at once, without hashing, when the account or the client is locked
+   * @param deviceCookie the request's device cookie value, or null
+   * @throws TooManyAttempts at once, without hashing, when a counter it is judged by is locked
    * @return the new session, or a future failed with {@link #INVALID_CREDENTIALS}, {@link
    *     HashingPool.Saturated} or a store failure
    */
-  public CompletableFuture<SessionTokens> attempt(String email, char[] password, String client) {
-    Optional<Duration> wait = throttle.check(email, client);
-    if (wait.isPresent()) {
+  public CompletableFuture<Success> attempt(
+      String email, char[] password, String client, String deviceCookie) {
+    String deviceId = devices.deviceIdFor(deviceCookie, email);
+    Admission admission = throttle.reserve(email, client, deviceId);
+    if (admission instanceof Admission.Refused refused) {
       Arrays.fill(password, '\0');
-      throw new TooManyAttempts(wait.get());
+      throw new TooManyAttempts(refused.retryAfter());
     }
-    return hashing.submit(
-        () -> {
-          try {
-            Optional<AuthenticatedUser> user = users.authenticate(email, password);
-            if (user.isEmpty()) {
-              throttle.recordFailure(email, client);
-              throw INVALID_CREDENTIALS;
-            }
-            throttle.recordSuccess(email);
-            if (!mayLogIn.test(user.get())) {
-              throw EMAIL_NOT_VERIFIED;
-            }
-            return sessions.start(user.get(), tokens, true);
-          } finally {
-            Arrays.fill(password, '\0');
+    Reservation reservation = ((Admission.Admitted) admission).reservation();
+    CompletableFuture<Success> judged;
+    try {
+      judged =
+          hashing.submit(
+              () -> {
+                try {
+                  Optional<AuthenticatedUser> user = users.authenticate(email, password);
+                  if (user.isEmpty()) {
+                    throw INVALID_CREDENTIALS; // the reserved place stays counted
+                  }
+                  throttle.succeeded(reservation);
+                  if (!mayLogIn.test(user.get())) {
+                    throw EMAIL_NOT_VERIFIED;
+                  }
+                  return new Success(
+                      sessions.start(user.get(), tokens, true), devices.issue(email));
+                } finally {
+                  Arrays.fill(password, '\0');
+                }
+              });
+    } catch (RuntimeException e) {
+      throttle.release(reservation);
+      Arrays.fill(password, '\0');
+      throw e;
+    }
+    return judged.whenComplete(
+        (ok, error) -> {
+          if (error != null && saturated(error)) {
+            throttle.release(reservation); // never judged: give the place back
           }
         });
+  }
+
+  private static boolean saturated(Throwable error) {
+    Throwable t =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return t instanceof HashingPool.Saturated;
   }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 /**
  * {@code POST /api/refresh}: trades the refresh cookie for a new token pair (rotation), answering
  * as a login does; {@code 401 invalid_refresh_token} and a deleted cookie when the session is over.
+ * {@code 503} + {@code Retry-After} (cookie kept) when other requests kept rotating the same token.
  * {@code 404} while refresh sessions are off.
  */
 public final class RefreshRoute {
@@ -50,6 +51,14 @@ public final class RefreshRoute {
       session = sessions.refresh(cookies.refreshToken(ctx), tokens);
     } catch (RefreshRejected e) {
       ctx.attribute(REFRESH_FAILURE, e.reason()); // for the metrics
+      if (e.reason() == RefreshFailure.CONTENDED) {
+        // Not an ended session: the client tries again with the cookie it has.
+        throw new ApiError(
+            503,
+            "refresh_contended",
+            "The session is being renewed by another request; try again.",
+            Map.of("Retry-After", "1"));
+      }
       throw new ApiError(
           401,
           "invalid_refresh_token",

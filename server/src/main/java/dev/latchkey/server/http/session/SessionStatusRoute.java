@@ -1,13 +1,14 @@
 package dev.latchkey.server.http.session;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.sessions.Sessions;
-import dev.latchkey.server.wire.Wire;
+import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.wire.BearerToken;
+import dev.latchkey.verifier.wire.ErrorResponse;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Optional;
@@ -41,10 +42,12 @@ public final class SessionStatusRoute {
           401,
           "unauthorized",
           "No session: log in first.",
-          Map.of("WWW-Authenticate", Wire.bearerChallenge()));
+          Map.of(
+              ErrorResponse.WWW_AUTHENTICATE,
+              ErrorResponse.challenge(ErrorResponse.DEFAULT_REALM)));
     }
     String token = presented.get();
-    JWTClaimsSet claims =
+    VerifiedToken claims =
         ownTokens
             .verify(token)
             .filter(this::notRevoked)
@@ -55,21 +58,25 @@ public final class SessionStatusRoute {
                         "invalid_token",
                         "The session is invalid or has expired: log in again.",
                         Map.of(
-                            "WWW-Authenticate",
-                            Wire.bearerChallenge(
-                                "invalid_token", "The session is invalid or has expired"))));
+                            ErrorResponse.WWW_AUTHENTICATE,
+                            ErrorResponse.invalidTokenChallenge(
+                                ErrorResponse.DEFAULT_REALM,
+                                "The session is invalid or has expired"))));
     answer.write(ctx, token, ownTokens.secondsLeft(claims));
   }
 
   /** A logged-out session is over here at once, whatever its token's expiry says. */
-  private boolean notRevoked(JWTClaimsSet claims) {
-    Object sid = claims.getClaim("sid");
-    return sid instanceof String id
-        && sessions.find(id).map(session -> session.revokedAt() == null).orElse(true);
+  private boolean notRevoked(VerifiedToken token) {
+    String sid = token.sessionId();
+    return sid != null
+        && sessions.find(sid).map(session -> session.revokedAt() == null).orElse(true);
   }
 
-  /** The token of the request's {@code Authorization: Bearer} header (see {@link Wire#bearer}). */
+  /**
+   * The token of the request's {@code Authorization: Bearer} header (see {@link
+   * BearerToken#parse}).
+   */
   static Optional<String> bearer(Context ctx) {
-    return Wire.bearer(ctx.header("Authorization"));
+    return Optional.ofNullable(BearerToken.parse(ctx.header(BearerToken.HEADER)));
   }
 }
