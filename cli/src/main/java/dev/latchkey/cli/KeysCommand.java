@@ -111,12 +111,12 @@ final class KeysCommand {
               sessionLength,
               audience,
               issuer == null ? null : Optional.of(issuer).filter(i -> !i.isBlank()));
-      KeyPolicy current = KeyPolicy.of(store.config());
+      KeyPolicy current = store.config().keyPolicy();
       if (request.isEmpty()) {
         current.describe().forEach(System.out::println);
         return;
       }
-      request.over(current).applyTo(store.config()); // refuses an invalid combination
+      store.config().withKeyPolicy(request.over(current)); // refuses an invalid combination
       print(store.policy().update(request, current));
     }
   }

@@ -5,7 +5,6 @@ import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.keys.KeySettings;
-import dev.latchkey.server.policy.KeyPolicy;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.users.HashingSettings;
 import java.io.IOException;
@@ -168,7 +167,7 @@ final class ServeCommand implements Callable<Integer> {
       // the guard judges what the server will sign for: the flags over the stored policy
       AuthServerConfig effective;
       try (AuthStore peek = AuthStore.openForOperator(config)) {
-        effective = policyRequest().over(KeyPolicy.of(peek.config())).applyTo(config);
+        effective = config.withKeyPolicy(policyRequest().over(peek.config().keyPolicy()));
       }
       DemoDefaultsGuard.check(
           host,
@@ -220,7 +219,7 @@ final class ServeCommand implements Callable<Integer> {
             defaults.clock());
     // every policy flag at once, so that e.g. --rotation-period 20s --jwks-max-age 5s is judged
     // as a pair, never one of them against the other's default
-    return policyRequest().over(KeyPolicy.of(base)).applyTo(base);
+    return base.withKeyPolicy(policyRequest().over(base.keyPolicy()));
   }
 
   /**

@@ -5,7 +5,6 @@ import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.metrics.ServerMetrics;
-import dev.latchkey.server.policy.KeyPolicy;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.users.HashingPool;
 import io.javalin.Javalin;
@@ -68,7 +67,7 @@ public final class AuthServer implements AutoCloseable {
    * HTTP server on {@code config.port()} (0 picks a free port).
    */
   public static AuthServer start(AuthServerConfig config) {
-    return start(config, PolicyRequest.exactly(KeyPolicy.of(config)));
+    return start(config, PolicyRequest.exactly(config.keyPolicy()));
   }
 
   /**
@@ -107,7 +106,25 @@ public final class AuthServer implements AutoCloseable {
               config.clock());
       HttpApi api =
           new HttpApi(
-              effective, store, store.tokens(issuer), hashing, publicUrl, accounts, metrics);
+              new HttpApi.Settings(
+                  effective.http(),
+                  effective.delivery(),
+                  effective.sessions(),
+                  effective.keys(),
+                  effective.clock()),
+              new HttpApi.Components(
+                  store.users(),
+                  store.keys(),
+                  store.sessions(),
+                  store.throttle(),
+                  store.devices(),
+                  store.revocations(),
+                  store.database(),
+                  store.tokens(issuer),
+                  hashing,
+                  accounts),
+              publicUrl,
+              metrics);
       Javalin app = api.create().start();
       scheduler = scheduleRotation(store, accounts, config);
       log.info(

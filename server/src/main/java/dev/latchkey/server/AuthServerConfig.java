@@ -4,6 +4,7 @@ import dev.latchkey.server.accounts.AccountSettings;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.keys.KeySettings;
+import dev.latchkey.server.policy.KeyPolicy;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.tokens.TokenSettings;
@@ -122,5 +123,34 @@ public record AuthServerConfig(
   public AuthServerConfig withClock(Clock v) {
     return new AuthServerConfig(
         http, tokens, store, keys, hashing, sessions, delivery, accounts, v);
+  }
+
+  /** The key policy this configuration asks for (the settings that shape shared state). */
+  public KeyPolicy keyPolicy() {
+    return new KeyPolicy(
+        keys.algorithm(),
+        keys.rotationPeriod(),
+        keys.jwksMaxAge(),
+        sessions.sessionLength(),
+        tokens.audience(),
+        tokens.issuer());
+  }
+
+  /**
+   * This configuration under {@code policy}'s values.
+   *
+   * @throws IllegalArgumentException when the combination is invalid (e.g. a rotation period
+   *     shorter than twice the JWKS max-age)
+   */
+  public AuthServerConfig withKeyPolicy(KeyPolicy policy) {
+    return withKeys(
+            new KeySettings(
+                policy.algorithm(),
+                policy.rotationPeriod(),
+                policy.jwksMaxAge(),
+                keys.clockSkew(),
+                keys.rotationCheckInterval()))
+        .withSessions(sessions.withSessionLength(policy.sessionLength()))
+        .withTokens(tokens.withIssuer(policy.issuer()).withAudience(policy.audience()));
   }
 }

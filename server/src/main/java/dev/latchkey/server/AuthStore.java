@@ -3,7 +3,6 @@ package dev.latchkey.server;
 import com.nimbusds.jose.JOSEObjectType;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
-import dev.latchkey.server.policy.KeyPolicy;
 import dev.latchkey.server.policy.PolicyMismatchException;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.policy.StoredPolicy;
@@ -68,7 +67,7 @@ public final class AuthStore implements AutoCloseable {
    * @throws PolicyMismatchException when the configuration differs from the stored key policy
    */
   public static AuthStore open(AuthServerConfig config) {
-    return open(config, PolicyRequest.exactly(KeyPolicy.of(config)));
+    return open(config, PolicyRequest.exactly(config.keyPolicy()));
   }
 
   /**
@@ -83,9 +82,8 @@ public final class AuthStore implements AutoCloseable {
         openWith(
             config,
             db ->
-                new StoredPolicy(db, config.clock())
-                    .startUnder(request, KeyPolicy.of(config))
-                    .applyTo(config));
+                config.withKeyPolicy(
+                    new StoredPolicy(db, config.clock()).startUnder(request, config.keyPolicy())));
     try {
       store.policy().recordPublicUrl(store.config.publicUrl(config.http().port()));
     } catch (RuntimeException e) {
@@ -112,7 +110,7 @@ public final class AuthStore implements AutoCloseable {
               base = config.withHttp(config.http().withPublicUrl(url.get()));
             }
           }
-          return stored.load().orElse(KeyPolicy.of(base)).applyTo(base);
+          return base.withKeyPolicy(stored.load().orElse(base.keyPolicy()));
         });
   }
 

@@ -1,7 +1,5 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.server.AuthServerConfig;
-import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
@@ -23,18 +21,28 @@ import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
 import dev.latchkey.server.http.signup.SignupRoute;
+import dev.latchkey.server.keys.KeySettings;
+import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.metrics.ServerMetrics;
+import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.sessions.RefreshFailure;
 import dev.latchkey.server.sessions.RefreshSettings;
+import dev.latchkey.server.sessions.SessionSettings;
+import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.StoreUnavailableException;
+import dev.latchkey.server.throttle.DeviceCookies;
+import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.UserException;
+import dev.latchkey.server.users.Users;
 import dev.latchkey.verifier.javalin.JsonErrors;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -69,14 +77,34 @@ public final class HttpApi {
   private final AccountRoutes accountRoutes;
   private final HostedAccountRoutes hostedAccounts;
 
-  public HttpApi(
-      AuthServerConfig config,
-      AuthStore store,
+  /**
+   * What the routes work with: the store's components and the services beside them. The server's
+   * root builds it from its configuration and store; the routes never see either whole.
+   */
+  public record Components(
+      Users users,
+      SigningKeys keys,
+      Sessions sessions,
+      LoginThrottle throttle,
+      DeviceCookies devices,
+      RevocationLog revocations,
+      Database database,
       TokenIssuer tokens,
       HashingPool hashing,
-      String publicUrl,
-      Accounts accounts,
-      ServerMetrics metrics) {
+      Accounts accounts) {}
+
+  /** The settings the HTTP layer reads: each route gets only the values it uses. */
+  public record Settings(
+      HttpSettings http,
+      DeliverySettings delivery,
+      SessionSettings sessions,
+      KeySettings keys,
+      Clock clock) {}
+
+  public HttpApi(Settings config, Components store, String publicUrl, ServerMetrics metrics) {
+    TokenIssuer tokens = store.tokens();
+    HashingPool hashing = store.hashing();
+    Accounts accounts = store.accounts();
     this.metrics = metrics;
     DeliverySettings delivery = config.delivery();
     RefreshSettings refreshSettings = config.sessions().refresh();

@@ -1,7 +1,5 @@
 package dev.latchkey.server.policy;
 
-import dev.latchkey.server.AuthServerConfig;
-import dev.latchkey.server.keys.KeySettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,33 +33,6 @@ public record KeyPolicy(
     Objects.requireNonNull(jwksMaxAge, "jwksMaxAge");
     Objects.requireNonNull(sessionLength, "sessionLength");
     Objects.requireNonNull(audience, "audience");
-  }
-
-  /** The policy a configuration asks for. */
-  public static KeyPolicy of(AuthServerConfig config) {
-    return new KeyPolicy(
-        config.keys().algorithm(),
-        config.keys().rotationPeriod(),
-        config.keys().jwksMaxAge(),
-        config.sessions().sessionLength(),
-        config.tokens().audience(),
-        config.tokens().issuer());
-  }
-
-  /**
-   * The configuration with this policy's values.
-   *
-   * @throws IllegalArgumentException when the combination is invalid (e.g. a rotation period
-   *     shorter than twice the JWKS max-age)
-   */
-  public AuthServerConfig applyTo(AuthServerConfig config) {
-    KeySettings k = config.keys();
-    return config
-        .withKeys(
-            new KeySettings(
-                algorithm, rotationPeriod, jwksMaxAge, k.clockSkew(), k.rotationCheckInterval()))
-        .withSessions(config.sessions().withSessionLength(sessionLength))
-        .withTokens(config.tokens().withIssuer(issuer).withAudience(audience));
   }
 
   /**
