@@ -28,9 +28,12 @@ export {
   authEndpointContext,
 } from './lib/http-context';
 export {
+  EMAIL_NOT_VERIFIED_MESSAGE,
   SERVER_UNAVAILABLE,
+  isEmailNotVerified,
   loginErrorMessage,
   retryAfterSeconds,
+  serverErrorCode,
   serverMessage,
   signupErrorMessage,
 } from './lib/http-errors';

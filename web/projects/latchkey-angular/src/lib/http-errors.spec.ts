@@ -1,6 +1,13 @@
 import { HttpErrorResponse, HttpHeaders } from '@angular/common/http';
 
-import { loginErrorMessage, retryAfterSeconds, signupErrorMessage } from './http-errors';
+import {
+  EMAIL_NOT_VERIFIED_MESSAGE,
+  isEmailNotVerified,
+  loginErrorMessage,
+  retryAfterSeconds,
+  serverErrorCode,
+  signupErrorMessage,
+} from './http-errors';
 
 function error(status: number, body: unknown = null, headers: Record<string, string> = {}) {
   return new HttpErrorResponse({ status, error: body, headers: new HttpHeaders(headers) });
@@ -27,6 +34,17 @@ describe('HTTP error messages', () => {
     expect(loginErrorMessage(error(429))).toBe('Too many attempts, try again later');
     expect(loginErrorMessage(error(0))).toMatch(/unavailable/);
     expect(loginErrorMessage(error(503))).toMatch(/unavailable/);
+  });
+
+  it('tells an unverified account, after the right password, to confirm its address', () => {
+    const refused = error(403, { error: 'email_not_verified', message: 'Confirm first' });
+    expect(isEmailNotVerified(refused)).toBe(true);
+    expect(loginErrorMessage(refused)).toBe(EMAIL_NOT_VERIFIED_MESSAGE);
+    expect(isEmailNotVerified(error(403, { error: 'forbidden' }))).toBe(false);
+    expect(isEmailNotVerified(error(401, { error: 'email_not_verified' }))).toBe(false);
+    expect(isEmailNotVerified(new Error('x'))).toBe(false);
+    expect(serverErrorCode(refused)).toBe('email_not_verified');
+    expect(serverErrorCode(error(500, 'oops'))).toBeNull();
   });
 
   it("shows the auth server's message for a refused sign-up", () => {

@@ -30,6 +30,32 @@ export function serverMessage(error: HttpErrorResponse): string | null {
     : null;
 }
 
+/** The machine-readable `error` of an auth server's JSON error body, if any. */
+export function serverErrorCode(error: unknown): string | null {
+  if (!(error instanceof HttpErrorResponse)) {
+    return null;
+  }
+  const body = error.error as { error?: unknown } | null;
+  return typeof body === 'object' && body !== null && typeof body.error === 'string'
+    ? body.error
+    : null;
+}
+
+/**
+ * Whether a login was refused with `403 email_not_verified`: the password was right, but the
+ * address is not confirmed yet (the page should offer to send the link again).
+ */
+export function isEmailNotVerified(error: unknown): boolean {
+  return (
+    error instanceof HttpErrorResponse &&
+    error.status === 403 &&
+    serverErrorCode(error) === 'email_not_verified'
+  );
+}
+
+export const EMAIL_NOT_VERIFIED_MESSAGE =
+  'Please confirm your email address first: open the link we sent you, or have it sent again.';
+
 function tooManyAttempts(error: HttpErrorResponse): string {
   const seconds = retryAfterSeconds(error);
   return seconds === null
@@ -44,6 +70,9 @@ export function loginErrorMessage(error: unknown): string {
   }
   if (error.status === 401) {
     return 'Wrong email or password';
+  }
+  if (isEmailNotVerified(error)) {
+    return EMAIL_NOT_VERIFIED_MESSAGE;
   }
   if (error.status === 429) {
     return tooManyAttempts(error);

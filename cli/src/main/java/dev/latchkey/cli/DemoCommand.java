@@ -101,8 +101,7 @@ final class DemoCommand implements Callable<Integer> {
             .withAccounts(
                 defaults
                     .accounts()
-                    .withMail(defaults.accounts().mail().withMailDir(dataDir.resolve("mail")))
-                    .withPagesUrl("http://localhost:" + appConfig.port()));
+                    .withMail(defaults.accounts().mail().withMailDir(dataDir.resolve("mail"))));
     try (Shutdown shutdown = new Shutdown();
         AuthServer auth = AuthServer.start(authConfig);
         DemoServer app = DemoServer.start(appConfig.withAuthUrl(URI.create(auth.baseUrl())))) {
