@@ -1,10 +1,9 @@
 import { Component, computed, inject, input, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { HttpClient } from '@angular/common/http';
 import { Router, RouterLink } from '@angular/router';
 import {
+  AccountService,
   AuthService,
-  authEndpointContext,
   isEmailNotVerified,
   loginErrorMessage,
   safeReturnUrl,
@@ -29,7 +28,7 @@ export const SESSION_MESSAGES: Readonly<Record<string, string>> = {
 export class LoginPage {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
-  private readonly http = inject(HttpClient);
+  private readonly accounts = inject(AccountService);
   protected readonly config = inject(ConfigService).config;
 
   /** `?reason=` (bound from the query string). */
@@ -96,15 +95,9 @@ export class LoginPage {
       return;
     }
     this.resend.set('pending');
-    this.http
-      .post(
-        `${this.config().authUrl}/api/email-verification`,
-        { email },
-        { context: authEndpointContext() },
-      )
-      .subscribe({
-        next: () => this.resend.set('sent'),
-        error: () => this.resend.set('failed'),
-      });
+    this.accounts.resendVerification(email).subscribe({
+      next: () => this.resend.set('sent'),
+      error: () => this.resend.set('failed'),
+    });
   }
 }

@@ -2,6 +2,7 @@ import { HttpErrorResponse, HttpHeaders } from '@angular/common/http';
 
 import {
   EMAIL_NOT_VERIFIED_MESSAGE,
+  accountErrorMessage,
   isEmailNotVerified,
   loginErrorMessage,
   retryAfterSeconds,
@@ -52,5 +53,25 @@ describe('HTTP error messages', () => {
       'Too short',
     );
     expect(signupErrorMessage(error(502))).toMatch(/unavailable/);
+  });
+
+  it('explains why a link or a password change did not work', () => {
+    expect(accountErrorMessage(error(400, { error: 'token_expired', message: 'x' }))).toBe(
+      'This link has expired. Ask for a new one.',
+    );
+    expect(accountErrorMessage(error(400, { error: 'token_used' }))).toMatch(/already been used/);
+    expect(accountErrorMessage(error(400, { error: 'token_superseded' }))).toMatch(/newest/);
+    expect(accountErrorMessage(error(400, { error: 'invalid_token' }))).toMatch(/not valid/);
+    expect(accountErrorMessage(error(403, { error: 'wrong_password' }))).toBe(
+      'The current password is incorrect.',
+    );
+    expect(accountErrorMessage(error(400, { error: 'weak_password', message: 'Too short' }))).toBe(
+      'Too short',
+    );
+    expect(accountErrorMessage(error(429, null, { 'Retry-After': '5' }))).toBe(
+      'Too many attempts, try again in 5 s',
+    );
+    expect(accountErrorMessage(error(0))).toMatch(/unavailable/);
+    expect(accountErrorMessage(error(401))).toMatch(/log in again/);
   });
 });

@@ -102,3 +102,36 @@ export function signupErrorMessage(error: unknown): string {
   }
   return serverMessage(error) ?? `Sign-up failed (HTTP ${error.status}). Please try again.`;
 }
+
+const ACCOUNT_MESSAGES: Readonly<Record<string, string>> = {
+  invalid_token: 'This link is not valid. Ask for a new one.',
+  token_expired: 'This link has expired. Ask for a new one.',
+  token_used: 'This link has already been used.',
+  token_superseded: 'A newer link was sent after this one: use the newest link.',
+  wrong_password: 'The current password is incorrect.',
+};
+
+/**
+ * What an account page (confirm email, forgot or reset password, change password) shows when
+ * its request fails: the link's problem, a wrong current password, or the server's reason (a
+ * weak password).
+ */
+export function accountErrorMessage(error: unknown): string {
+  if (!(error instanceof HttpErrorResponse)) {
+    return 'That did not work. Please try again.';
+  }
+  const code = serverErrorCode(error);
+  if (code !== null && Object.hasOwn(ACCOUNT_MESSAGES, code)) {
+    return ACCOUNT_MESSAGES[code];
+  }
+  if (error.status === 429) {
+    return tooManyAttempts(error);
+  }
+  if (error.status === 0 || error.status >= 500) {
+    return SERVER_UNAVAILABLE;
+  }
+  if (error.status === 401) {
+    return 'Your session has ended. Please log in again.';
+  }
+  return serverMessage(error) ?? `That did not work (HTTP ${error.status}). Please try again.`;
+}

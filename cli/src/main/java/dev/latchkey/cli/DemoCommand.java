@@ -101,7 +101,9 @@ final class DemoCommand implements Callable<Integer> {
             .withAccounts(
                 defaults
                     .accounts()
-                    .withMail(defaults.accounts().mail().withMailDir(dataDir.resolve("mail"))));
+                    .withMail(defaults.accounts().mail().withMailDir(dataDir.resolve("mail")))
+                    // the demo app's pages /verify-email and /reset-password
+                    .withPagesUrl("http://localhost:" + appConfig.port()));
     try (Shutdown shutdown = new Shutdown();
         AuthServer auth = AuthServer.start(authConfig);
         DemoServer app = DemoServer.start(appConfig.withAuthUrl(URI.create(auth.baseUrl())))) {

@@ -53,6 +53,9 @@ public final class DemoServer implements AutoCloseable {
               javalin.http.defaultContentType = "application/json";
               javalin.staticFiles.add("/public", Location.CLASSPATH);
               javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);
+              // pages such as /verify-email and /reset-password get a token in the fragment:
+              // no page of the app sends its address on in Referer
+              javalin.routes.before(ctx -> ctx.header("Referrer-Policy", "no-referrer"));
               javalin.routes.before("/api/lessons", auth.required());
               javalin.routes.before(COMPLETION, auth.required());
               javalin.routes.before(ADMIN_PROGRESS, auth.requireRole("admin"));
