@@ -2,6 +2,10 @@ import { Routes } from '@angular/router';
 
 import { authGuard, hostedLoginCallbackGuard } from '@latchkey/angular';
 
+import { AccountPage } from './account/account';
+import { ForgotPasswordPage } from './account/forgot-password';
+import { ResetPasswordPage } from './account/reset-password';
+import { VerifyEmailPage } from './account/verify-email';
 import { signupEnabledGuard } from './core/signup-enabled.guard';
 import { LessonsPage } from './lessons/lessons';
 import { LoginPage } from './login/login';
@@ -25,6 +29,20 @@ export const routes: Routes = [
     title: 'Sign up · Latchkey',
     canActivate: [signupEnabledGuard],
     component: SignupPage,
+  },
+  // the paths the auth server's mails link to (`--account-pages-url` + /verify-email, /reset-password)
+  { path: 'verify-email', title: 'Confirm your email · Latchkey', component: VerifyEmailPage },
+  { path: 'reset-password', title: 'Set a new password · Latchkey', component: ResetPasswordPage },
+  {
+    path: 'forgot-password',
+    title: 'Forgot your password? · Latchkey',
+    component: ForgotPasswordPage,
+  },
+  {
+    path: 'account',
+    title: 'Your account · Latchkey',
+    canActivate: [authGuard],
+    component: AccountPage,
   },
   {
     path: 'lessons',

@@ -28,6 +28,8 @@ describe('App', () => {
     expect(q(root, 'nav-login')).not.toBeNull();
     expect(q(root, 'nav-signup')).not.toBeNull();
     expect(q(root, 'nav-logout')).toBeNull();
+    expect(q(root, 'nav-account')).toBeNull();
+    expect(q(root, 'forgot-password-link')?.getAttribute('href')).toBe('/forgot-password');
     expect(router.url).toBe('/login?returnUrl=%2Flessons');
     expect(q(root, 'login-email')).not.toBeNull();
   });
@@ -59,6 +61,7 @@ describe('App', () => {
     expect(items[0].textContent).toContain('What is a JWT');
     expect(items[0].textContent).toContain('12 min');
     expect(q(root, 'nav-login')).toBeNull();
+    expect(q(root, 'nav-account')?.getAttribute('href')).toBe('/account');
 
     (q(root, 'nav-logout') as HTMLButtonElement).click();
     await fixture.whenStable();

@@ -12,6 +12,7 @@ export {
   type LatchkeySettings,
 } from './lib/options';
 export { AuthService, type LoginResponse, type SessionEndReason } from './lib/auth.service';
+export { AccountService } from './lib/account.service';
 export { authGuard, roleGuard, hostedLoginCallbackGuard } from './lib/guards';
 export { latchkeyInterceptor } from './lib/auth.interceptor';
 export {
@@ -28,9 +29,13 @@ export {
   authEndpointContext,
 } from './lib/http-context';
 export {
+  EMAIL_NOT_VERIFIED_MESSAGE,
   SERVER_UNAVAILABLE,
+  accountErrorMessage,
+  isEmailNotVerified,
   loginErrorMessage,
   retryAfterSeconds,
+  serverErrorCode,
   serverMessage,
   signupErrorMessage,
 } from './lib/http-errors';

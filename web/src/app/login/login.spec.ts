@@ -71,6 +71,44 @@ describe('LoginPage', () => {
     expect(localStorage.getItem('id_token')).toBeNull();
   });
 
+  it('on 403 email_not_verified says to confirm, and sends the link again on request', async () => {
+    const { fixture, http } = setUp();
+    await fixture.whenStable();
+    await fillAndSubmit(fixture, ' new@example.com ', 'a long passphrase');
+
+    http
+      .expectOne(`${AUTH_URL}/api/login`)
+      .flush(
+        { error: 'email_not_verified', message: 'Confirm your email address first' },
+        { status: 403, statusText: 'Forbidden' },
+      );
+    await fixture.whenStable();
+    expect(byTestId(fixture, 'login-error')?.textContent).toContain('confirm your email address');
+
+    (byTestId(fixture, 'resend-verification') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    const req = http.expectOne(`${AUTH_URL}/api/email-verification`);
+    expect(req.request.method).toBe('POST');
+    expect(req.request.body).toEqual({ email: 'new@example.com' });
+    req.flush(null, { status: 202, statusText: 'Accepted' });
+    await fixture.whenStable();
+
+    expect(byTestId(fixture, 'resend-verification-sent')).not.toBeNull();
+    expect(byTestId(fixture, 'resend-verification')).toBeNull();
+    expect(localStorage.getItem('id_token')).toBeNull();
+  });
+
+  it('offers no resend for a wrong password', async () => {
+    const { fixture, http } = setUp();
+    await fixture.whenStable();
+    await fillAndSubmit(fixture, 'student@example.com', 'wrong');
+    http
+      .expectOne(`${AUTH_URL}/api/login`)
+      .flush({ error: 'invalid_credentials' }, { status: 401, statusText: 'Unauthorized' });
+    await fixture.whenStable();
+    expect(byTestId(fixture, 'resend-verification')).toBeNull();
+  });
+
   it('says how long to wait on 429', async () => {
     const { fixture, http } = setUp();
     await fixture.whenStable();

@@ -1,7 +1,13 @@
 import { Component, computed, inject, input, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
-import { AuthService, loginErrorMessage, safeReturnUrl } from '@latchkey/angular';
+import {
+  AccountService,
+  AuthService,
+  isEmailNotVerified,
+  loginErrorMessage,
+  safeReturnUrl,
+} from '@latchkey/angular';
 
 import { ConfigService } from '../core/app-config';
 
@@ -9,7 +15,8 @@ import { ConfigService } from '../core/app-config';
 export const SESSION_MESSAGES: Readonly<Record<string, string>> = {
   expired: 'Your session has expired. Please log in again.',
   unauthorized: 'Your session is no longer valid. Please log in again.',
-  'signed-up': 'Your account has been created. You can log in now.',
+  'signed-up':
+    'Your account has been created. Confirm your email with the link we sent, then log in.',
   hosted: 'The login did not complete. Please try again.',
 };
 
@@ -21,6 +28,7 @@ export const SESSION_MESSAGES: Readonly<Record<string, string>> = {
 export class LoginPage {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
+  private readonly accounts = inject(AccountService);
   protected readonly config = inject(ConfigService).config;
 
   /** `?reason=` (bound from the query string). */
@@ -34,6 +42,9 @@ export class LoginPage {
   });
   protected readonly pending = signal(false);
   protected readonly error = signal<string | null>(null);
+  /** Set when the login was refused with `email_not_verified`: the address to resend to. */
+  protected readonly unverifiedEmail = signal<string | null>(null);
+  protected readonly resend = signal<'idle' | 'pending' | 'sent' | 'failed'>('idle');
   protected readonly sessionMessage = computed(() => {
     const reason = this.reason();
     return reason && Object.hasOwn(SESSION_MESSAGES, reason) ? SESSION_MESSAGES[reason] : null;
@@ -60,6 +71,8 @@ export class LoginPage {
     const { email, password } = this.form.getRawValue();
     this.pending.set(true);
     this.error.set(null);
+    this.unverifiedEmail.set(null);
+    this.resend.set('idle');
     this.auth.login(email.trim(), password).subscribe({
       next: () => {
         this.pending.set(false);
@@ -68,7 +81,23 @@ export class LoginPage {
       error: (err: unknown) => {
         this.pending.set(false);
         this.error.set(loginErrorMessage(err));
+        if (isEmailNotVerified(err)) {
+          this.unverifiedEmail.set(email.trim());
+        }
       },
+    });
+  }
+
+  /** `POST /api/email-verification {email}`: always 202, a fresh link when one is due. */
+  protected resendVerification(): void {
+    const email = this.unverifiedEmail();
+    if (email === null || this.resend() === 'pending') {
+      return;
+    }
+    this.resend.set('pending');
+    this.accounts.resendVerification(email).subscribe({
+      next: () => this.resend.set('sent'),
+      error: () => this.resend.set('failed'),
     });
   }
 }

@@ -1,13 +1,10 @@
 import { HttpClient } from '@angular/common/http';
-import { Component, DestroyRef, inject, signal } from '@angular/core';
+import { Component, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import { authEndpointContext, signupErrorMessage } from '@latchkey/angular';
 
 import { ConfigService } from '../core/app-config';
-
-/** How long the success message shows before the login page opens. */
-export const SIGNUP_REDIRECT_DELAY_MS = 1500;
 
 @Component({
   selector: 'app-signup',
@@ -16,7 +13,6 @@ export const SIGNUP_REDIRECT_DELAY_MS = 1500;
 })
 export class SignupPage {
   private readonly http = inject(HttpClient);
-  private readonly router = inject(Router);
   private readonly config = inject(ConfigService);
 
   protected readonly form = inject(NonNullableFormBuilder).group({
@@ -25,15 +21,11 @@ export class SignupPage {
   });
   protected readonly pending = signal(false);
   protected readonly error = signal<string | null>(null);
-  protected readonly success = signal(false);
-  private redirectTimer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor() {
-    inject(DestroyRef).onDestroy(() => clearTimeout(this.redirectTimer));
-  }
+  /** The address the confirmation link went to, once the sign-up was accepted. */
+  protected readonly success = signal<string | null>(null);
 
   protected submit(): void {
-    if (this.pending() || this.success()) {
+    if (this.pending() || this.success() !== null) {
       return;
     }
     if (this.form.invalid) {
@@ -53,11 +45,7 @@ export class SignupPage {
       .subscribe({
         next: () => {
           this.pending.set(false);
-          this.success.set(true);
-          this.redirectTimer = setTimeout(
-            () => void this.router.navigate(['/login'], { queryParams: { reason: 'signed-up' } }),
-            SIGNUP_REDIRECT_DELAY_MS,
-          );
+          this.success.set(email.trim());
         },
         error: (err: unknown) => {
           this.pending.set(false);

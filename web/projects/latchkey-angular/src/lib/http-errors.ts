@@ -30,6 +30,32 @@ export function serverMessage(error: HttpErrorResponse): string | null {
     : null;
 }
 
+/** The machine-readable `error` of an auth server's JSON error body, if any. */
+export function serverErrorCode(error: unknown): string | null {
+  if (!(error instanceof HttpErrorResponse)) {
+    return null;
+  }
+  const body = error.error as { error?: unknown } | null;
+  return typeof body === 'object' && body !== null && typeof body.error === 'string'
+    ? body.error
+    : null;
+}
+
+/**
+ * Whether a login was refused with `403 email_not_verified`: the password was right, but the
+ * address is not confirmed yet (the page should offer to send the link again).
+ */
+export function isEmailNotVerified(error: unknown): boolean {
+  return (
+    error instanceof HttpErrorResponse &&
+    error.status === 403 &&
+    serverErrorCode(error) === 'email_not_verified'
+  );
+}
+
+export const EMAIL_NOT_VERIFIED_MESSAGE =
+  'Please confirm your email address first: open the link we sent you, or have it sent again.';
+
 function tooManyAttempts(error: HttpErrorResponse): string {
   const seconds = retryAfterSeconds(error);
   return seconds === null
@@ -44,6 +70,9 @@ export function loginErrorMessage(error: unknown): string {
   }
   if (error.status === 401) {
     return 'Wrong email or password';
+  }
+  if (isEmailNotVerified(error)) {
+    return EMAIL_NOT_VERIFIED_MESSAGE;
   }
   if (error.status === 429) {
     return tooManyAttempts(error);
@@ -72,4 +101,37 @@ export function signupErrorMessage(error: unknown): string {
     return 'Sign-up is not enabled on this server.';
   }
   return serverMessage(error) ?? `Sign-up failed (HTTP ${error.status}). Please try again.`;
+}
+
+const ACCOUNT_MESSAGES: Readonly<Record<string, string>> = {
+  invalid_token: 'This link is not valid. Ask for a new one.',
+  token_expired: 'This link has expired. Ask for a new one.',
+  token_used: 'This link has already been used.',
+  token_superseded: 'A newer link was sent after this one: use the newest link.',
+  wrong_password: 'The current password is incorrect.',
+};
+
+/**
+ * What an account page (confirm email, forgot or reset password, change password) shows when
+ * its request fails: the link's problem, a wrong current password, or the server's reason (a
+ * weak password).
+ */
+export function accountErrorMessage(error: unknown): string {
+  if (!(error instanceof HttpErrorResponse)) {
+    return 'That did not work. Please try again.';
+  }
+  const code = serverErrorCode(error);
+  if (code !== null && Object.hasOwn(ACCOUNT_MESSAGES, code)) {
+    return ACCOUNT_MESSAGES[code];
+  }
+  if (error.status === 429) {
+    return tooManyAttempts(error);
+  }
+  if (error.status === 0 || error.status >= 500) {
+    return SERVER_UNAVAILABLE;
+  }
+  if (error.status === 401) {
+    return 'Your session has ended. Please log in again.';
+  }
+  return serverMessage(error) ?? `That did not work (HTTP ${error.status}). Please try again.`;
 }

@@ -102,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                 defaults
                     .accounts()
                     .withMail(defaults.accounts().mail().withMailDir(dataDir.resolve("mail")))
+                    // the demo app's pages /verify-email and /reset-password
                     .withPagesUrl("http://localhost:" + appConfig.port()));
     try (Shutdown shutdown = new Shutdown();
         AuthServer auth = AuthServer.start(authConfig);

@@ -78,6 +78,9 @@ public final class DemoServer implements AutoCloseable {
                 log.warn(
                     "No web client in this build (built with -Dskip.npm): serving the API only");
               }
+              // pages such as /verify-email and /reset-password get a token in the fragment:
+              // no page of the app sends its address on in Referer
+              javalin.routes.before(ctx -> ctx.header("Referrer-Policy", "no-referrer"));
               javalin.routes.before("/api/lessons", auth.required());
               javalin.routes.before(COMPLETION, auth.required());
               javalin.routes.before(ADMIN_PROGRESS, auth.requireRole("admin"));

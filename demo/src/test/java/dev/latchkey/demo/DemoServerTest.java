@@ -56,6 +56,15 @@ class DemoServerTest {
   }
 
   @Test
+  void everyAnswerSendsNoReferrer() throws Exception {
+    for (String path : new String[] {"/", "/verify-email", "/api/status", "/api/lessons"}) {
+      assertThat(get(path).headers().firstValue("Referrer-Policy"))
+          .as(path)
+          .hasValue("no-referrer");
+    }
+  }
+
+  @Test
   void lessonsWithoutATokenAre401WithAChallengeAndNoErrorCode() throws Exception {
     HttpResponse<String> response = get("/api/lessons");
     assertThat(response.statusCode()).isEqualTo(401);

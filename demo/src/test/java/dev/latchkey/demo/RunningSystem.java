@@ -55,6 +55,12 @@ final class RunningSystem implements AutoCloseable {
                 .withStore(StoreSettings.embedded(dataDir))
                 .withSessions(defaults.sessions().withSessionLength(sessionLength))
                 .withHashing(defaults.hashing().withParams(TEST_HASHING))
+                // mails as .eml files, linking to the app's pages, as `latchkey demo` does
+                .withAccounts(
+                    defaults
+                        .accounts()
+                        .withMail(defaults.accounts().mail().withMailDir(mailDir(dataDir)))
+                        .withPagesUrl(appUrl))
                 .withDelivery(
                     defaults
                         .delivery()
@@ -70,6 +76,7 @@ final class RunningSystem implements AutoCloseable {
                   .withPort(appPort)
                   .withAuthUrl(URI.create(auth.baseUrl()))
                   .withDelivery(delivery)
+                  .withSignupEnabled(true)
                   // Quick, so that tests see a logout reach the application server in a second.
                   .withRevocationPollInterval(Duration.ofSeconds(1)));
       return new RunningSystem(auth, app);
@@ -77,6 +84,11 @@ final class RunningSystem implements AutoCloseable {
       auth.close();
       throw e;
     }
+  }
+
+  /** Where the auth server writes its mails ({@code .eml} files). */
+  static Path mailDir(Path dataDir) {
+    return dataDir.resolve("mail");
   }
 
   @Override

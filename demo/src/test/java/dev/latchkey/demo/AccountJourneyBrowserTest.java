@@ -1,0 +1,229 @@
+package dev.latchkey.demo;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import jakarta.mail.Address;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The account flows of issue 14 in a real browser: the links come from the mails the auth server
+ * writes into its mail folder, and open the Angular app's pages.
+ */
+class AccountJourneyBrowserTest {
+
+  private static final Pattern LINK =
+      Pattern.compile(
+          "http://localhost:\\d+/(verify-email|reset-password)#token=[A-Za-z0-9_-]{43}");
+  private static final String NEW_PASSWORD = "an entirely new passphrase";
+
+  @TempDir static Path dataDir;
+  private static BrowserSystem running;
+  private static RunningSystem system;
+  private static Browser browser;
+  private static final Set<Path> readMails = new HashSet<>();
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  private BrowserContext context;
+  private Page page;
+
+  @BeforeAll
+  static void start() {
+    running = BrowserSystem.start(dataDir, Duration.ofHours(2), "body");
+    system = running.system;
+    browser = running.browser;
+  }
+
+  @AfterAll
+  static void stop() {
+    if (running != null) running.close();
+  }
+
+  @BeforeEach
+  void openPage() {
+    context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 720));
+    page = context.newPage();
+  }
+
+  @AfterEach
+  void closePage() {
+    context.close();
+  }
+
+  private void logIn(Page on, String email, String password) {
+    on.navigate(system.app.baseUrl() + "/login");
+    on.getByTestId("login-email").fill(email);
+    on.getByTestId("login-password").fill(password);
+    on.getByTestId("login-submit").click();
+  }
+
+  @Test
+  void signUpMailVerifyThenLogIn() throws Exception {
+    String email = "newcomer@example.com";
+    String password = "a passphrase of my own";
+    page.navigate(system.app.baseUrl() + "/signup");
+    page.getByTestId("signup-email").fill(email);
+    page.getByTestId("signup-password").fill(password);
+    page.getByTestId("signup-submit").click();
+    assertThat(page.getByTestId("signup-success")).containsText("Check your mail");
+
+    logIn(page, email, password);
+    assertThat(page.getByTestId("login-error")).containsText("confirm your email address");
+    assertThat(page.getByTestId("resend-verification")).isVisible();
+
+    String link = awaitLink(email, "verify-email");
+    page.navigate(link);
+    assertThat(page.getByTestId("verify-done")).isVisible();
+    assertThat(page.url()).doesNotContain("token");
+
+    page.getByTestId("verify-login").click();
+    page.getByTestId("login-email").fill(email);
+    page.getByTestId("login-password").fill(password);
+    page.getByTestId("login-submit").click();
+    assertThat(page).hasURL(Pattern.compile("/lessons$"));
+  }
+
+  @Test
+  void forgotPasswordMailNewPasswordAndTheOldSessionIsRefused() throws Exception {
+    String email = "forgetful@example.com";
+    system.auth.store().users().add(email, "the password I forgot".toCharArray());
+    logIn(page, email, "the password I forgot");
+    assertThat(page).hasURL(Pattern.compile("/lessons$"));
+    String oldToken = (String) page.evaluate("() => localStorage.getItem('id_token')");
+    assertThat(lessonsStatus(oldToken)).isEqualTo(200);
+
+    try (BrowserContext other = browser.newContext()) {
+      Page second = other.newPage();
+      second.navigate(system.app.baseUrl() + "/login");
+      second.getByTestId("forgot-password-link").click();
+      second.getByTestId("forgot-email").fill(email);
+      second.getByTestId("forgot-submit").click();
+      assertThat(second.getByTestId("forgot-sent")).isVisible();
+
+      second.navigate(awaitLink(email, "reset-password"));
+      assertThat(second.getByTestId("reset-password")).isVisible();
+      assertThat(second.url()).doesNotContain("token");
+      second.getByTestId("reset-password").fill(NEW_PASSWORD);
+      second.getByTestId("reset-submit").click();
+      assertThat(second.getByTestId("reset-done")).isVisible();
+
+      // the API refuses the old session within the revocation feed's bound (1 s poll here)
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      int status = lessonsStatus(oldToken);
+      while (status != 401 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        status = lessonsStatus(oldToken);
+      }
+      assertThat(status).isEqualTo(401);
+
+      logIn(second, email, NEW_PASSWORD);
+      assertThat(second).hasURL(Pattern.compile("/lessons$"));
+    }
+  }
+
+  @Test
+  void changePasswordFromTheAccountPage() {
+    String email = "changer@example.com";
+    system.auth.store().users().add(email, "my first passphrase".toCharArray());
+    logIn(page, email, "my first passphrase");
+    assertThat(page).hasURL(Pattern.compile("/lessons$"));
+
+    page.getByTestId("nav-account").click();
+    assertThat(page).hasURL(Pattern.compile("/account$"));
+    page.getByTestId("account-current").fill("not my passphrase");
+    page.getByTestId("account-new").fill(NEW_PASSWORD);
+    page.getByTestId("account-submit").click();
+    assertThat(page.getByTestId("account-error")).containsText("current password is incorrect");
+
+    page.getByTestId("account-current").fill("my first passphrase");
+    page.getByTestId("account-new").fill(NEW_PASSWORD);
+    page.getByTestId("account-submit").click();
+    assertThat(page.getByTestId("account-done")).isVisible();
+
+    // this session continues
+    page.navigate(system.app.baseUrl() + "/lessons");
+    assertThat(page).hasURL(Pattern.compile("/lessons$"));
+
+    page.getByTestId("nav-logout").click();
+    logIn(page, email, "my first passphrase");
+    assertThat(page.getByTestId("login-error")).containsText("Wrong email or password");
+    logIn(page, email, NEW_PASSWORD);
+    assertThat(page).hasURL(Pattern.compile("/lessons$"));
+  }
+
+  private static int lessonsStatus(String token) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(system.app.baseUrl() + "/api/lessons"))
+            .header("Authorization", "Bearer " + token)
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** The link to {@code page} in the first unread mail to {@code to}, waiting up to 15 s. */
+  private static synchronized String awaitLink(String to, String page) throws Exception {
+    Path dir = RunningSystem.mailDir(dataDir);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<Path> mails = List.of();
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
+          mails = s.filter(p -> p.toString().endsWith(".eml")).sorted().toList();
+        }
+      }
+      for (Path mail : mails) {
+        if (readMails.contains(mail)) continue;
+        MimeMessage message;
+        try (InputStream in = Files.newInputStream(mail)) {
+          message = new MimeMessage(Session.getInstance(new Properties()), in);
+        }
+        Address[] recipients = message.getAllRecipients();
+        if (recipients == null
+            || Arrays.stream(recipients).noneMatch(a -> a.toString().contains(to))) continue;
+        Matcher m = LINK.matcher(plainText(message));
+        if (m.find() && m.group(1).equals(page)) {
+          readMails.add(mail);
+          return m.group();
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + page + " mail to " + to + " in " + dir);
+  }
+
+  private static String plainText(MimeMessage message) throws Exception {
+    Object content = message.getContent();
+    if (content instanceof MimeMultipart parts) {
+      BodyPart plain = parts.getBodyPart(0);
+      return String.valueOf(plain.getContent());
+    }
+    return String.valueOf(content);
+  }
+}

@@ -1,0 +1,69 @@
+import { HttpClient, HttpHeaders } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable, map } from 'rxjs';
+
+import { AuthService } from './auth.service';
+import { authEndpointContext } from './http-context';
+import { LatchkeyConfig } from './options';
+
+/**
+ * The auth server's account flows (`docs/accounts.md`): confirming an email address, asking for
+ * a new link, resetting a forgotten password and changing the password while logged in.
+ *
+ * Requests that only name an address (`resendVerification`, `requestPasswordReset`) always
+ * succeed (202) whether or not the address has an account, so they reveal nothing. Requests with
+ * a link's token fail with `400` and `invalid_token`, `token_expired`, `token_used` or
+ * `token_superseded`; {@link accountErrorMessage} turns every failure into a sentence.
+ */
+@Injectable({ providedIn: 'root' })
+export class AccountService {
+  private readonly http = inject(HttpClient);
+  private readonly config = inject(LatchkeyConfig);
+  private readonly auth = inject(AuthService);
+
+  /** `POST {authUrl}/api/email-verification/confirm {token}`: the address is verified. */
+  confirmEmail(token: string): Observable<void> {
+    return this.post('/api/email-verification/confirm', { token });
+  }
+
+  /** `POST {authUrl}/api/email-verification {email}`: a fresh link, when one is due. */
+  resendVerification(email: string): Observable<void> {
+    return this.post('/api/email-verification', { email: email.trim() });
+  }
+
+  /** `POST {authUrl}/api/password-reset {email}`: a reset link, when the account exists. */
+  requestPasswordReset(email: string): Observable<void> {
+    return this.post('/api/password-reset', { email: email.trim() });
+  }
+
+  /**
+   * `POST {authUrl}/api/password-reset/confirm {token, password}`: the password is set and every
+   * session of the user ends (log in again afterwards).
+   */
+  confirmPasswordReset(token: string, password: string): Observable<void> {
+    return this.post('/api/password-reset/confirm', { token, password });
+  }
+
+  /**
+   * `POST {authUrl}/api/password {currentPassword, newPassword}` for the logged-in user: every
+   * other session ends, this one continues. Body mode sends the token as `Authorization:
+   * Bearer`; cookie mode sends the session cookie (the interceptor adds `X-XSRF-TOKEN`).
+   */
+  changePassword(currentPassword: string, newPassword: string): Observable<void> {
+    const token = this.config.value.delivery === 'body' ? this.auth.getToken() : null;
+    const headers =
+      token === null ? undefined : new HttpHeaders({ Authorization: `Bearer ${token}` });
+    return this.post('/api/password', { currentPassword, newPassword }, headers);
+  }
+
+  private post(path: string, body: object, headers?: HttpHeaders): Observable<void> {
+    const settings = this.config.value;
+    return this.http
+      .post(`${settings.authUrl}${path}`, body, {
+        headers,
+        withCredentials: settings.delivery === 'cookie',
+        context: authEndpointContext(),
+      })
+      .pipe(map(() => undefined));
+  }
+}

@@ -1,0 +1,88 @@
+import { Component, inject, signal } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { AccountService, accountErrorMessage } from '@latchkey/angular';
+
+/** `/account` (logged in): change the password. Other sessions end; this one continues. */
+@Component({
+  selector: 'app-account',
+  imports: [ReactiveFormsModule],
+  template: `
+    <section class="card" aria-labelledby="account-title">
+      <h1 id="account-title">Your account</h1>
+      <h2>Change password</h2>
+      <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
+        <label for="account-current">Current password</label>
+        <input
+          id="account-current"
+          type="password"
+          formControlName="currentPassword"
+          autocomplete="current-password"
+          required
+          data-testid="account-current"
+        />
+        <label for="account-new">New password</label>
+        <input
+          id="account-new"
+          type="password"
+          formControlName="newPassword"
+          autocomplete="new-password"
+          required
+          data-testid="account-new"
+        />
+        @if (error(); as message) {
+          <p class="error" role="alert" data-testid="account-error">{{ message }}</p>
+        }
+        @if (done()) {
+          <p class="success" role="status" data-testid="account-done">
+            Your password has been changed. Your other sessions have been logged out.
+          </p>
+        }
+        <button
+          type="submit"
+          class="primary"
+          data-testid="account-submit"
+          [disabled]="pending()"
+          [attr.aria-busy]="pending()"
+        >
+          {{ pending() ? 'Saving…' : 'Change password' }}
+        </button>
+      </form>
+    </section>
+  `,
+})
+export class AccountPage {
+  private readonly accounts = inject(AccountService);
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    currentPassword: ['', Validators.required],
+    newPassword: ['', Validators.required],
+  });
+  protected readonly pending = signal(false);
+  protected readonly done = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  protected submit(): void {
+    if (this.pending()) {
+      return;
+    }
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      this.error.set('Please enter your current and your new password.');
+      return;
+    }
+    const { currentPassword, newPassword } = this.form.getRawValue();
+    this.pending.set(true);
+    this.error.set(null);
+    this.done.set(false);
+    this.accounts.changePassword(currentPassword, newPassword).subscribe({
+      next: () => {
+        this.pending.set(false);
+        this.done.set(true);
+        this.form.reset();
+      },
+      error: (err: unknown) => {
+        this.pending.set(false);
+        this.error.set(accountErrorMessage(err));
+      },
+    });
+  }
+}
