@@ -60,11 +60,12 @@ class HostedLoginBrowserTest {
   void afterAHostedLoginAndALogoutTheCallbackShowsTheLoginPage() {
     try (com.microsoft.playwright.BrowserContext context = browser.newContext();
         Page page = context.newPage()) {
-      page.navigate(system.auth.baseUrl() + "/login");
+      page.navigate(system.app.baseUrl() + "/login");
+      page.getByTestId("hosted-login").click();
       page.locator("input[name=email]").fill(RunningSystem.EMAIL);
       page.locator("input[name=password]").fill(RunningSystem.PASSWORD);
       page.locator("form button[type=submit], form input[type=submit]").first().click();
-      assertThat(page).hasURL(Pattern.compile("^" + system.app.baseUrl() + "/"));
+      assertThat(page).hasURL(Pattern.compile("^" + system.app.baseUrl() + "/lessons"));
       assertThat(page.getByTestId("nav-logout")).isVisible();
 
       page.waitForResponse("**/api/logout", () -> page.getByTestId("nav-logout").click());

@@ -63,7 +63,7 @@ public final class JwtVerifier implements AutoCloseable {
     ClaimValidator issuer = ClaimValidators.issuer(b.issuer);
     this.claims = ClaimValidator.all(List.of(audience, present, issuer, times));
     this.claimsIgnoringExpiry =
-        ClaimValidator.all(List.of(audience, present, issuer, times.ignoringExpiry()));
+        ClaimValidator.all(List.of(audience, present, issuer, times.ignoringTimes()));
     this.revocation = new RevocationCheck(feed, b.isRevoked);
     this.keys = keys;
     this.feed = feed;
@@ -150,9 +150,9 @@ public final class JwtVerifier implements AutoCloseable {
   }
 
   /**
-   * Verifies everything but {@code exp}, skipping the cache, the revocation checks and the
-   * counters: for recognising a token this issuer signed after it expired (e.g. to end its session
-   * at logout).
+   * Verifies everything but the times ({@code exp}, {@code nbf}, {@code iat}), skipping the cache,
+   * the revocation checks and the counters: for recognising a token this issuer signed, after it
+   * expired or from an instance whose clock runs ahead (e.g. to end its session at logout).
    *
    * @throws TokenRejectedException with the reason; never any other exception for any input
    */
