@@ -85,7 +85,8 @@ class FaultsTest {
       List<HttpResponse<String>> answers = flood.stream().map(CompletableFuture::join).toList();
       List<HttpResponse<String>> busy =
           answers.stream().filter(r -> r.statusCode() == 503).toList();
-      assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
+      // 429: attempts in flight hold their place in the account's throttle before hashing
+      assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 429, 503));
       assertThat(answers).anySatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
       assertThat(busy).isNotEmpty();
       assertThat(busy.get(0).headers().firstValue("Retry-After")).contains("1");
