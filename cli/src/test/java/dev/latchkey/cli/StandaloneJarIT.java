@@ -95,7 +95,7 @@ class StandaloneJarIT {
     Path data = folder.resolve("data");
     Process serve = start("serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dir(data));
     try {
-      String baseUrl = awaitLine(serve, Pattern.compile("^Auth server: (http://\\S+)"));
+      String baseUrl = awaitLine(serve, Pattern.compile("^Auth server: (http://\\S+).*$"));
       HttpResponse<String> jwks = get(baseUrl + "/.well-known/jwks.json");
       assertThat(jwks.statusCode()).isEqualTo(200);
       assertThat(jwks.body()).contains("\"keys\"").contains("\"kid\"");
