@@ -119,7 +119,10 @@ class BadInputTest {
   @ValueSource(strings = {"/api/login", "/api/signup"})
   void bodiesOver64KiBAre413(String path) {
     String huge = "{\"email\":\"" + "a".repeat(70_000) + "\",\"password\":\"x\"}";
-    assertError(post(path, "application/json", huge), 413, "payload_too_large");
+    HttpResponse<String> r = post(path, "application/json", huge);
+    assertError(r, 413, "payload_too_large");
+    // The connection is not reused: the next request on it would read no answer.
+    assertThat(r.headers().firstValue("Connection")).hasValue("close");
   }
 
   @Test

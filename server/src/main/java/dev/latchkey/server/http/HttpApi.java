@@ -356,7 +356,7 @@ public final class HttpApi {
   private static ApiError fromJavalin(HttpResponseException http) {
     int status = http.getStatus();
     if (status == 413) {
-      return new ApiError(413, "payload_too_large", "The request body is too large.");
+      return ApiError.payloadTooLarge("The request body is too large.");
     }
     if (status == 404) {
       return ApiError.notFound();

@@ -43,6 +43,15 @@ public class ApiError extends RuntimeException {
     return new ApiError(404, "not_found", "There is nothing here.");
   }
 
+  /**
+   * {@code 413 payload_too_large}, with {@code Connection: close}: the unread rest of the body
+   * makes Jetty close the connection after the answer, and a client told nothing would reuse it for
+   * its next request and read no bytes.
+   */
+  public static ApiError payloadTooLarge(String message) {
+    return new ApiError(413, "payload_too_large", message, Map.of("Connection", "close"));
+  }
+
   public static ApiError badRequest(String message) {
     return new ApiError(400, "invalid_request", message);
   }

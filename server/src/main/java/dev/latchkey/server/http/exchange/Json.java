@@ -139,8 +139,8 @@ public final class Json {
   }
 
   private static ApiError tooLarge() {
-    return new ApiError(
-        413, "payload_too_large", "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+    return ApiError.payloadTooLarge(
+        "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
   }
 
   private static String printable(String name) {
