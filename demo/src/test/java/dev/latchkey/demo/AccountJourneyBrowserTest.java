@@ -79,10 +79,7 @@ class AccountJourneyBrowserTest {
   }
 
   private void logIn(Page on, String email, String password) {
-    on.navigate(system.app.baseUrl() + "/login");
-    on.getByTestId("login-email").fill(email);
-    on.getByTestId("login-password").fill(password);
-    on.getByTestId("login-submit").click();
+    running.logIn(on, email, password);
   }
 
   @Test
