@@ -1,11 +1,12 @@
 import { Routes } from '@angular/router';
 
-import { authGuard, hostedLoginCallbackGuard } from '@latchkey/angular';
+import { authGuard, hostedLoginCallbackGuard, roleGuard } from '@latchkey/angular';
 
 import { AccountPage } from './account/account';
 import { ForgotPasswordPage } from './account/forgot-password';
 import { ResetPasswordPage } from './account/reset-password';
 import { VerifyEmailPage } from './account/verify-email';
+import { AdminPage } from './admin/admin';
 import { signupEnabledGuard } from './core/signup-enabled.guard';
 import { LessonsPage } from './lessons/lessons';
 import { LoginPage } from './login/login';
@@ -49,6 +50,13 @@ export const routes: Routes = [
     title: 'Lessons · Latchkey',
     canActivate: [authGuard],
     component: LessonsPage,
+  },
+  {
+    // hides the page from sessions without role admin; the API checks the role again
+    path: 'admin',
+    title: "Everyone's progress · Latchkey",
+    canActivate: [roleGuard('admin')],
+    component: AdminPage,
   },
   { path: '**', redirectTo: 'lessons' },
 ];

@@ -1,6 +1,8 @@
 import { Component, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { AccountService, accountErrorMessage } from '@latchkey/angular';
+import { AccountService } from '@latchkey/angular';
+
+import { FormSubmission } from './form-submission';
 
 /** `/account` (logged in): change the password. Other sessions end; this one continues. */
 @Component({
@@ -56,33 +58,24 @@ export class AccountPage {
     currentPassword: ['', Validators.required],
     newPassword: ['', Validators.required],
   });
-  protected readonly pending = signal(false);
+  private readonly submission = new FormSubmission();
+  protected readonly pending = this.submission.pending;
+  protected readonly error = this.submission.error;
   protected readonly done = signal(false);
-  protected readonly error = signal<string | null>(null);
 
   protected submit(): void {
-    if (this.pending()) {
-      return;
-    }
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      this.error.set('Please enter your current and your new password.');
-      return;
-    }
     const { currentPassword, newPassword } = this.form.getRawValue();
-    this.pending.set(true);
-    this.error.set(null);
-    this.done.set(false);
-    this.accounts.changePassword(currentPassword, newPassword).subscribe({
-      next: () => {
-        this.pending.set(false);
+    this.submission.submit(
+      this.form,
+      'Please enter your current and your new password.',
+      () => {
+        this.done.set(false);
+        return this.accounts.changePassword(currentPassword, newPassword);
+      },
+      () => {
         this.done.set(true);
         this.form.reset();
       },
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(accountErrorMessage(err));
-      },
-    });
+    );
   }
 }

@@ -1,7 +1,9 @@
 import { Component, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
-import { AccountService, accountErrorMessage } from '@latchkey/angular';
+import { AccountService } from '@latchkey/angular';
+
+import { FormSubmission } from './form-submission';
 
 /** `/forgot-password`: asks for a reset link. The answer is the same for every address. */
 @Component({
@@ -49,30 +51,17 @@ export class ForgotPasswordPage {
   protected readonly form = inject(NonNullableFormBuilder).group({
     email: ['', [Validators.required, Validators.email]],
   });
-  protected readonly pending = signal(false);
+  private readonly submission = new FormSubmission();
+  protected readonly pending = this.submission.pending;
+  protected readonly error = this.submission.error;
   protected readonly sent = signal(false);
-  protected readonly error = signal<string | null>(null);
 
   protected submit(): void {
-    if (this.pending()) {
-      return;
-    }
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      this.error.set('Please enter your email address.');
-      return;
-    }
-    this.pending.set(true);
-    this.error.set(null);
-    this.accounts.requestPasswordReset(this.form.getRawValue().email).subscribe({
-      next: () => {
-        this.pending.set(false);
-        this.sent.set(true);
-      },
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(accountErrorMessage(err));
-      },
-    });
+    this.submission.submit(
+      this.form,
+      'Please enter your email address.',
+      () => this.accounts.requestPasswordReset(this.form.getRawValue().email),
+      () => this.sent.set(true),
+    );
   }
 }

@@ -1,8 +1,9 @@
 import { Component, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
-import { AccountService, AuthService, accountErrorMessage } from '@latchkey/angular';
+import { AccountService, AuthService } from '@latchkey/angular';
 
+import { FormSubmission } from './form-submission';
 import { takeLinkToken } from './link-token';
 
 /** `/reset-password#token=...`: the link of the reset mail; sets a new password. */
@@ -58,33 +59,26 @@ export class ResetPasswordPage {
   protected readonly form = inject(NonNullableFormBuilder).group({
     password: ['', Validators.required],
   });
-  protected readonly pending = signal(false);
+  private readonly submission = new FormSubmission();
+  protected readonly pending = this.submission.pending;
+  protected readonly error = this.submission.error;
   protected readonly done = signal(false);
-  protected readonly error = signal<string | null>(null);
 
   protected submit(): void {
-    if (this.pending() || this.token === null) {
+    const token = this.token;
+    if (token === null) {
       return;
     }
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      this.error.set('Please enter a new password.');
-      return;
-    }
-    this.pending.set(true);
-    this.error.set(null);
-    this.accounts.confirmPasswordReset(this.token, this.form.getRawValue().password).subscribe({
-      next: () => {
-        this.pending.set(false);
+    this.submission.submit(
+      this.form,
+      'Please enter a new password.',
+      () => this.accounts.confirmPasswordReset(token, this.form.getRawValue().password),
+      () => {
         this.done.set(true);
         if (this.auth.loggedIn()) {
           this.auth.logout(); // the server has ended every session of the user
         }
       },
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(accountErrorMessage(err));
-      },
-    });
+    );
   }
 }

@@ -49,3 +49,10 @@ export function setCookie(name: string, value: string): void {
       ? `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
       : `${name}=${value}; path=/`;
 }
+
+/** An unsigned JWT-shaped token with these claims (the client reads claims, never checks). */
+export function tokenWith(claims: Record<string, unknown>): string {
+  const b64url = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${b64url({ alg: 'RS256', typ: 'at+jwt' })}.${b64url(claims)}.c2ln`;
+}

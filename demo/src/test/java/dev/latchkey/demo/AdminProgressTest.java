@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,11 +23,6 @@ class AdminProgressTest {
   @BeforeAll
   static void start() {
     system = RunningSystem.start(dataDir, Duration.ofHours(2), "body");
-    system
-        .auth
-        .store()
-        .users()
-        .add("admin@example.com", RunningSystem.PASSWORD.toCharArray(), List.of("admin"));
   }
 
   @AfterAll
@@ -49,7 +43,7 @@ class AdminProgressTest {
   @Test
   void adminsSeeEveryonesCompletionsAndOthersGet403InsufficientScope() throws Exception {
     var student = system.auth.store().issueToken(RunningSystem.EMAIL);
-    String admin = system.auth.store().issueToken("admin@example.com").token();
+    String admin = system.auth.store().issueToken(RunningSystem.ADMIN_EMAIL).token();
     assertThat(send("PUT", "/api/lessons/3/completion", student.token()).statusCode())
         .isEqualTo(200);
 

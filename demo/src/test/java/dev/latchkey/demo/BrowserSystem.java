@@ -36,8 +36,16 @@ final class BrowserSystem implements AutoCloseable {
 
   /** Logs in as the demo user through the client's own login page. */
   void logIn(Page page, String password) {
+    logIn(page, RunningSystem.EMAIL, password);
+  }
+
+  /**
+   * Opens the client's login page and submits these credentials; the caller waits for what it
+   * expects next (the lessons, or an error).
+   */
+  void logIn(Page page, String email, String password) {
     page.navigate(system.app.baseUrl() + "/login");
-    page.getByTestId("login-email").fill(RunningSystem.EMAIL);
+    page.getByTestId("login-email").fill(email);
     page.getByTestId("login-password").fill(password);
     page.getByTestId("login-submit").click();
   }

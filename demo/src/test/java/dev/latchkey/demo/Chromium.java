@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Debian's headless Chromium, driven by Playwright. Where no Chromium is installed the browser
  * tests are skipped with a clear message, unless {@code -Dbrowser.tests.required=true} (CI) makes
- * that a failure.
+ * that a failure. Public for the browser tests of other modules (demo's test-jar).
  */
-final class Chromium {
+public final class Chromium {
 
-  static final Path EXECUTABLE =
+  public static final Path EXECUTABLE =
       Path.of(System.getenv().getOrDefault("LATCHKEY_CHROMIUM", "/usr/bin/chromium"));
 
   /** Flags for a sandbox without network: no background traffic to hosts that are not there. */
@@ -36,7 +36,7 @@ final class Chromium {
   private Chromium() {}
 
   /** Skips (or, where browser tests are required, fails) when the browser or client is missing. */
-  static void assumeAvailable() {
+  public static void assumeAvailable() {
     require(
         Files.isExecutable(EXECUTABLE),
         "no Chromium at " + EXECUTABLE + " (apt-get install chromium)");
@@ -45,12 +45,12 @@ final class Chromium {
         "the Angular client is not built (run without -Dskip.npm)");
   }
 
-  static Playwright playwright() {
+  public static Playwright playwright() {
     return Playwright.create(
         new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
   }
 
-  static Browser launch(Playwright playwright) {
+  public static Browser launch(Playwright playwright) {
     return playwright
         .chromium()
         .launch(
@@ -61,7 +61,7 @@ final class Chromium {
   }
 
   /** Skips (or, where browser tests are required, fails) unless the condition holds. */
-  static void require(boolean condition, String why) {
+  public static void require(boolean condition, String why) {
     if (condition) {
       return;
     }

@@ -22,6 +22,9 @@ final class RunningSystem implements AutoCloseable {
   static final String EMAIL = "student@example.com";
   static final String PASSWORD = "correct horse battery staple";
 
+  /** The demo's administrator (role admin), as {@code latchkey demo} creates it; same password. */
+  static final String ADMIN_EMAIL = "admin@example.com";
+
   /**
    * Cheaper than OWASP's parameters so the suite stays fast; the server tests use the real ones.
    */
@@ -70,6 +73,7 @@ final class RunningSystem implements AutoCloseable {
     AuthServer auth = AuthServer.start(config);
     try {
       auth.store().users().add(EMAIL, PASSWORD.toCharArray());
+      auth.store().users().add(ADMIN_EMAIL, PASSWORD.toCharArray(), List.of("admin"));
       DemoServer app =
           DemoServer.start(
               DemoConfig.defaults()

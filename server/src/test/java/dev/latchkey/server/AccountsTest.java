@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.mail.MailSettings;
 import dev.latchkey.server.mail.MailTls;
 import dev.latchkey.testing.MutableClock;
@@ -40,6 +41,7 @@ class AccountsTest {
   private static final String EMAIL = "ada@example.com";
   private static final String PASSWORD = "correct horse battery staple";
   private static final String NEW_PASSWORD = "a brand new passphrase here";
+  private static final String VERIFY = "/login/verify-email";
   private static final Pattern TOKEN = Pattern.compile("#token=([A-Za-z0-9_-]{43})");
 
   @TempDir Path tempDir;
@@ -302,6 +304,48 @@ class AccountsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void inCookieModeThePasswordChangesWithTheSessionCookieAndItsXsrfHeaderOnly(TestDatabase db)
+      throws Exception {
+    try (AuthServer server =
+        start(db, c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      assertThat(login.statusCode()).isEqualTo(200);
+      // what the browser holds after this login: its cookies, and the XSRF-TOKEN value it echoes
+      String cookies = cookieHeader(login);
+      String xsrf = SetCookie.named(login, "XSRF-TOKEN").orElseThrow().value();
+      String other = cookieHeader(login(server, EMAIL, PASSWORD));
+      String url = server.baseUrl() + "/api/password";
+      String change = body(Map.of("currentPassword", PASSWORD, "newPassword", NEW_PASSWORD));
+
+      // a cross-site form can make the browser send the cookie, never the header
+      HttpResponse<String> withoutHeader = postJson(url, change, "Cookie", cookies);
+      assertThat(withoutHeader.statusCode()).isEqualTo(401);
+      assertThat(error(withoutHeader)).isEqualTo("unauthorized");
+      assertThat(login(server, EMAIL, NEW_PASSWORD).statusCode()).isEqualTo(401);
+
+      HttpResponse<String> changed = postJson(url, change, "Cookie", cookies, "X-XSRF-TOKEN", xsrf);
+      assertThat(changed.statusCode()).isEqualTo(200);
+      assertThat(json(changed).get("status").asText()).isEqualTo("password_changed");
+
+      String session = server.baseUrl() + "/api/session";
+      assertThat(get(session, "Cookie", cookies).statusCode()).isEqualTo(200);
+      assertThat(get(session, "Cookie", other).statusCode()).isEqualTo(401);
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(401);
+      assertThat(login(server, EMAIL, NEW_PASSWORD).statusCode()).isEqualTo(200);
+      assertThat(mail(1).getSubject()).isEqualTo("Your password was changed");
+    }
+  }
+
+  /** The {@code Cookie} header a browser sends back after this response's Set-Cookie headers. */
+  private static String cookieHeader(HttpResponse<?> response) {
+    return SetCookie.all(response).stream()
+        .map(cookie -> cookie.name() + "=" + cookie.value())
+        .collect(java.util.stream.Collectors.joining("; "));
+  }
+
   @Test
   void aMailThatCannotBeSentIsCountedNotShown() throws Exception {
     int closedPort;
@@ -435,6 +479,53 @@ class AccountsTest {
               "/login/reset-password",
               cookie,
               Map.of("csrf", csrf, "token", token, "password", NEW_PASSWORD));
+      assertThat(again.statusCode()).isEqualTo(400);
+      assertThat(again.body()).contains("already been used");
+    }
+  }
+
+  @Test
+  void theHostedPageConfirmsAnEmailFromTheMailedLink() throws Exception {
+    try (AuthServer server = start(TestDatabase.H2, c -> c)) {
+      postJson(server.baseUrl() + "/api/signup", TestHttp.credentials(EMAIL, PASSWORD));
+      MimeMessage verification = mail(1);
+      // without an account pages URL, the link opens the auth server's own page
+      assertThat(text(verification)).contains(server.baseUrl() + "/login/verify-email#token=");
+      String token = token(verification);
+
+      HttpResponse<String> page = get(server.baseUrl() + "/login/verify-email");
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+      assertThat(page.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+      assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+          .contains("script-src 'sha256-");
+      // the fragment never reaches the server: the page's script moves it into the form
+      assertThat(page.body())
+          .contains("action=\"/login/verify-email\"", "id=\"token\"", "history.replaceState");
+      String cookie = SetCookie.named(page, HostedLoginTest.CSRF_COOKIE).orElseThrow().value();
+      String csrf = HostedLoginTest.hidden(page.body(), "csrf");
+
+      HttpResponse<String> forged =
+          postForm(server, VERIFY, "another", Map.of("csrf", csrf, "token", token));
+      assertThat(forged.statusCode()).isEqualTo(403);
+      assertThat(forged.body()).contains("This form has expired");
+      assertThat(error(login(server, EMAIL, PASSWORD))).isEqualTo("email_not_verified");
+
+      HttpResponse<String> bogus =
+          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", "x".repeat(43)));
+      assertThat(bogus.statusCode()).isEqualTo(400);
+      assertThat(bogus.body()).contains("This link is not valid");
+      HttpResponse<String> empty = postForm(server, VERIFY, cookie, Map.of("csrf", csrf));
+      assertThat(empty.statusCode()).isEqualTo(400);
+
+      HttpResponse<String> confirmed =
+          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", token));
+      assertThat(confirmed.statusCode()).isEqualTo(200);
+      assertThat(confirmed.body()).contains("Email confirmed");
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+
+      HttpResponse<String> again =
+          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", token));
       assertThat(again.statusCode()).isEqualTo(400);
       assertThat(again.body()).contains("already been used");
     }

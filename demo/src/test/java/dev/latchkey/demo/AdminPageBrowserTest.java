@@ -1,0 +1,119 @@
+package dev.latchkey.demo;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Request;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin page: shown to a session with role admin, hidden from the student, whose direct
+ * navigation the client's guard refuses and whose API call the demo server refuses.
+ */
+class AdminPageBrowserTest {
+
+  private static final String PROGRESS_PATH = "/api/admin/progress";
+
+  @TempDir static Path dataDir;
+  private static BrowserSystem running;
+  private static RunningSystem system;
+
+  private BrowserContext context;
+  private Page page;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    running = BrowserSystem.start(dataDir, Duration.ofHours(2), "body");
+    system = running.system;
+  }
+
+  @AfterAll
+  static void stop() {
+    if (running != null) running.close();
+  }
+
+  @BeforeEach
+  void openPage() {
+    context =
+        running.browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 720));
+    page = context.newPage();
+    page.onRequest(requests::add);
+  }
+
+  @AfterEach
+  void closePage() {
+    context.close();
+  }
+
+  @Test
+  void theAdminFollowsTheLinkToEveryonesProgress() throws Exception {
+    String student = system.auth.store().issueToken(RunningSystem.EMAIL).token();
+    assertThat(send("PUT", "/api/lessons/4/completion", student).statusCode()).isEqualTo(200);
+    String studentId = system.auth.store().users().idOf(RunningSystem.EMAIL);
+
+    running.logIn(page, RunningSystem.ADMIN_EMAIL, RunningSystem.PASSWORD);
+    assertThat(page).hasURL(Pattern.compile("/lessons$"));
+    page.getByTestId("nav-admin").click();
+
+    assertThat(page).hasURL(Pattern.compile("/admin$"));
+    assertThat(page.getByTestId("admin-progress")).isVisible();
+    assertThat(page.getByTestId("admin-progress-row").filter(textOf(studentId))).containsText("4");
+    Screenshots.save(page, "admin-progress");
+  }
+
+  @Test
+  void theStudentSeesNoLinkAndTheGuardRefusesTheAdminAddress() throws Exception {
+    running.logIn(page, RunningSystem.EMAIL, RunningSystem.PASSWORD);
+    assertThat(page.getByTestId("lessons-list")).isVisible();
+    assertThat(page.getByTestId("nav-account")).isVisible();
+    assertThat(page.getByTestId("nav-admin")).hasCount(0);
+
+    page.navigate(system.app.baseUrl() + "/admin");
+    assertThat(page.getByTestId("nav-account")).isVisible(); // the session is back after the load
+    // leave through the header: by then the refused route would have asked for the progress
+    page.getByText("Lessons", new Page.GetByTextOptions().setExact(true)).click();
+    assertThat(page.getByTestId("lessons-list")).isVisible();
+    assertThat(page.getByTestId("admin-progress")).hasCount(0);
+    assertThat(requests).noneMatch(request -> request.url().endsWith(PROGRESS_PATH));
+
+    // the guard only hides: the API decides, and refuses the student's token
+    String token = (String) page.evaluate("() => localStorage.getItem('id_token')");
+    HttpResponse<String> refused = send("GET", PROGRESS_PATH, token);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("\"error\":\"insufficient_scope\"");
+  }
+
+  private static Locator.FilterOptions textOf(String text) {
+    return new Locator.FilterOptions().setHasText(text);
+  }
+
+  private static HttpResponse<String> send(String method, String path, String token)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(system.app.baseUrl() + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+}
