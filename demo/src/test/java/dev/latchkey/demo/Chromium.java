@@ -68,6 +68,8 @@ public final class Chromium {
     if (Boolean.getBoolean("browser.tests.required")) {
       fail("Browser tests are required but cannot run: " + why);
     }
+    // Surefire reports an abort in @BeforeAll as "Tests run: 0" without its reason.
+    System.err.println("Browser test skipped: " + why);
     Assumptions.abort("Browser test skipped: " + why);
   }
 }
