@@ -1,8 +1,10 @@
 package dev.latchkey.demo;
 
+import dev.latchkey.verifier.javalin.SlowClients;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Settings of the demo application server.
@@ -20,6 +22,7 @@ import java.util.List;
  *     session stops opening the API within this plus the feed's max-age
  * @param verifiedTokenCache whether the verifier keeps its verified-token cache (on by default; off
  *     only to measure what it saves)
+ * @param slowClients the HTTP server's idle timeout and minimum request-data rate
  */
 public record DemoConfig(
     int port,
@@ -30,7 +33,8 @@ public record DemoConfig(
     boolean signupEnabled,
     List<String> extraApiOrigins,
     Duration revocationPollInterval,
-    boolean verifiedTokenCache) {
+    boolean verifiedTokenCache,
+    SlowClients slowClients) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_AUTH_URL = "http://localhost:9000";
@@ -43,6 +47,45 @@ public record DemoConfig(
       throw new IllegalArgumentException("delivery must be 'body' or 'cookie', not " + delivery);
     }
     extraApiOrigins = List.copyOf(extraApiOrigins);
+    Objects.requireNonNull(slowClients, "slowClients");
+  }
+
+  /** The settings with the default slow-client limits. */
+  public DemoConfig(
+      int port,
+      URI authUrl,
+      String audience,
+      String delivery,
+      String cookieName,
+      boolean signupEnabled,
+      List<String> extraApiOrigins,
+      Duration revocationPollInterval,
+      boolean verifiedTokenCache) {
+    this(
+        port,
+        authUrl,
+        audience,
+        delivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval,
+        verifiedTokenCache,
+        SlowClients.defaults());
+  }
+
+  public DemoConfig withSlowClients(SlowClients v) {
+    return new DemoConfig(
+        port,
+        authUrl,
+        audience,
+        delivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval,
+        verifiedTokenCache,
+        v);
   }
 
   public static DemoConfig defaults() {
@@ -68,7 +111,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        slowClients);
   }
 
   public DemoConfig withAuthUrl(URI newAuthUrl) {
@@ -81,7 +125,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        slowClients);
   }
 
   public DemoConfig withAudience(String newAudience) {
@@ -94,7 +139,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        slowClients);
   }
 
   public DemoConfig withDelivery(String newDelivery) {
@@ -107,7 +153,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        slowClients);
   }
 
   public DemoConfig withCookieName(String newCookieName) {
@@ -120,7 +167,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        slowClients);
   }
 
   public DemoConfig withSignupEnabled(boolean enabled) {
@@ -133,7 +181,8 @@ public record DemoConfig(
         enabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        slowClients);
   }
 
   public DemoConfig withRevocationPollInterval(Duration interval) {
@@ -146,7 +195,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         interval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        slowClients);
   }
 
   public DemoConfig withVerifiedTokenCache(boolean enabled) {
@@ -159,7 +209,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        enabled);
+        enabled,
+        slowClients);
   }
 
   /** The issuer is the auth server's base URL, without a trailing slash. */

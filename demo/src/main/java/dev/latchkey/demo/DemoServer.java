@@ -71,6 +71,7 @@ public final class DemoServer implements AutoCloseable {
                   http -> http.setHeaderCacheSize(HEADER_CACHE_SIZE));
               javalin.http.defaultContentType = "application/json";
               JsonErrors.install(javalin);
+              config.slowClients().install(javalin);
               if (hasClient()) {
                 javalin.staticFiles.add("/public", Location.CLASSPATH);
                 javalin.spaRoot.addFile("/", "/public/index.html", Location.CLASSPATH);

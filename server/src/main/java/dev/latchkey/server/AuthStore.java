@@ -13,6 +13,7 @@ import dev.latchkey.server.store.Database;
 import dev.latchkey.server.throttle.DeviceCookies;
 import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.tokens.IssuedToken;
+import dev.latchkey.server.tokens.SessionXsrf;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.PasswordHasher;
@@ -42,6 +43,7 @@ public final class AuthStore implements AutoCloseable {
   private final Sessions sessions;
   private final RevocationLog revocations;
   private final DeviceCookies devices;
+  private final SessionXsrf xsrf;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -55,6 +57,7 @@ public final class AuthStore implements AutoCloseable {
         new SigningKeys(database, masterKey, config.keys(), sessionSettings.tokenLength(), clock);
     this.throttle = new LoginThrottle(database, sessionSettings.throttle(), clock);
     this.devices = new DeviceCookies(masterKey.deriveKey("latchkey device cookie v1"));
+    this.xsrf = new SessionXsrf(masterKey.deriveKey("latchkey xsrf v1"));
     this.sessions =
         new Sessions(database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock);
     this.revocations = new RevocationLog(database, config.keys().clockSkew(), clock);
@@ -185,7 +188,8 @@ public final class AuthStore implements AutoCloseable {
         config.sessions().tokenLength(),
         config.clock(),
         new JOSEObjectType(config.tokens().type()),
-        users.roles()::of);
+        users.roles()::of,
+        xsrf);
   }
 
   /**

@@ -111,6 +111,49 @@ class CombinedSessionTest {
     }
   }
 
+  /** The cookie header of a login with its XSRF cookie replaced by {@code xsrf}. */
+  private static String withXsrfCookie(HttpResponse<?> login, String xsrf) {
+    return cookieHeader(login).replace("XSRF-TOKEN=" + xsrf(login), "XSRF-TOKEN=" + xsrf);
+  }
+
+  @Test
+  void aTossedXsrfCookieWithAMatchingHeaderIsRefusedOnCookieAuthenticatedRoutes() {
+    try (AuthServer server =
+        start(c -> c.withDelivery(c.delivery().withMode(DeliveryMode.COOKIE)))) {
+      HttpResponse<String> login = login(server, EMAIL, PASSWORD);
+      String otherSessionsXsrf = xsrf(login(server, EMAIL, PASSWORD));
+      String change =
+          "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"a new long password 7\"}";
+      for (String tossed : new String[] {"chosen-by-attacker", otherSessionsXsrf}) {
+        String cookies = withXsrfCookie(login, tossed);
+
+        HttpResponse<String> refused =
+            postJson(
+                server.baseUrl() + "/api/password",
+                change,
+                "Cookie",
+                cookies,
+                "X-XSRF-TOKEN",
+                tossed);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(json(refused).get("error").asText()).isEqualTo("xsrf_mismatch");
+        assertThat(json(refused).has("message")).isTrue();
+        postJson(server.baseUrl() + "/api/logout", "", "Cookie", cookies, "X-XSRF-TOKEN", tossed);
+        assertThat(json(get(server.baseUrl() + "/api/revocations")).get("revoked")).isEmpty();
+      }
+
+      HttpResponse<String> changed =
+          postJson(
+              server.baseUrl() + "/api/password",
+              change,
+              "Cookie",
+              cookieHeader(login),
+              "X-XSRF-TOKEN",
+              xsrf(login));
+      assertThat(changed.statusCode()).isEqualTo(200);
+    }
+  }
+
   @Test
   void aRefreshInCookieModeRenewsTheSessionCookieAndAnswersWithoutTheToken() {
     try (AuthServer server =
@@ -145,6 +188,18 @@ class CombinedSessionTest {
       SetCookie session = SetCookie.named(refreshed, "__Host-latchkey").orElseThrow();
       assertThat(session.has("HttpOnly")).isTrue();
       assertThat(session.value()).startsWith("eyJ");
+      assertThat(xsrf(refreshed)).as("same session, same XSRF value").isEqualTo(xsrf(login));
+
+      HttpResponse<String> logout =
+          postJson(
+              server.baseUrl() + "/api/logout",
+              "",
+              "Cookie",
+              "__Host-latchkey=" + session.value() + "; XSRF-TOKEN=" + xsrf(login),
+              "X-XSRF-TOKEN",
+              xsrf(login));
+      assertThat(logout.statusCode()).isEqualTo(204);
+      assertThat(json(get(server.baseUrl() + "/api/revocations")).get("revoked")).hasSize(1);
     }
   }
 

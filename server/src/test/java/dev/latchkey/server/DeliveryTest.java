@@ -11,9 +11,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.verifier.wire.Xsrf;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +98,9 @@ class DeliveryTest {
       assertThat(xsrf.attr("Path")).isEqualTo("/");
       assertThat(xsrf.has("Domain")).isFalse();
       assertThat(Base64.getUrlDecoder().decode(xsrf.value()).length).isGreaterThanOrEqualTo(16);
+      assertThat(SignedJWT.parse(session.value()).getJWTClaimsSet().getClaim(Xsrf.CLAIM))
+          .as("the token binds the session's XSRF value")
+          .isEqualTo(Xsrf.binding(xsrf.value()));
 
       String another = SetCookie.named(login(server, EMAIL, PASSWORD), "XSRF-TOKEN").get().value();
       assertThat(another).isNotEqualTo(xsrf.value());

@@ -42,6 +42,6 @@ public final class LatchkeyHttpSecurity implements Customizer<HttpSecurity> {
         .exceptionHandling(e -> e.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(AbstractHttpConfigurer::disable)
-        .addFilterBefore(new XsrfFilter(tokens), BearerTokenAuthenticationFilter.class);
+        .addFilterAfter(new XsrfFilter(tokens), BearerTokenAuthenticationFilter.class);
   }
 }

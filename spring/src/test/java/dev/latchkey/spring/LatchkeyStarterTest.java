@@ -135,20 +135,50 @@ class LatchkeyStarterTest {
   }
 
   @Test
-  void cookieDeliveryNeedsTheXsrfHeaderOnUnsafeMethodsOnly() throws Exception {
-    String token = auth.issue(AuthServerFixture.STUDENT).token();
-    String cookies = COOKIE + "=" + token + "; XSRF-TOKEN=abc123";
+  void cookieDeliveryNeedsTheSessionsXsrfHeaderOnUnsafeMethodsOnly() throws Exception {
+    IssuedToken issued = auth.issue(AuthServerFixture.STUDENT);
+    String token = issued.token();
+    String cookies = COOKIE + "=" + token + "; XSRF-TOKEN=" + issued.xsrf();
     String path = "/api/lessons/jwt-101/complete";
 
     assertThat(send("GET", "/api/lessons", "Cookie", cookies).statusCode()).isEqualTo(200);
     assertRefused(send("POST", path, "Cookie", cookies), 403, "xsrf_mismatch");
     assertRefused(
         send("POST", path, "Cookie", cookies, "X-XSRF-TOKEN", "other"), 403, "xsrf_mismatch");
-    HttpResponse<String> ok = send("POST", path, "Cookie", cookies, "X-XSRF-TOKEN", "abc123");
+    HttpResponse<String> ok = send("POST", path, "Cookie", cookies, "X-XSRF-TOKEN", issued.xsrf());
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(json(ok)).containsEntry("completed", "jwt-101");
     // The Authorization header is not sent by a cross-site page: no XSRF check for it.
     assertThat(send("POST", path, "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
     assertRefused(send("GET", "/api/lessons", "Cookie", COOKIE + "=garbage"), 401, "malformed");
+    assertRefused(
+        send("POST", path, "Cookie", COOKIE + "=garbage; XSRF-TOKEN=x", "X-XSRF-TOKEN", "x"),
+        401,
+        "malformed");
+  }
+
+  @Test
+  void aTossedXsrfCookieWithAMatchingHeaderIsRefused() throws Exception {
+    IssuedToken issued = auth.issue(AuthServerFixture.STUDENT);
+    IssuedToken other = auth.issue(AuthServerFixture.STUDENT);
+    String path = "/api/lessons/jwt-101/complete";
+    String session = COOKIE + "=" + issued.token();
+
+    for (String tossed : new String[] {"chosen-by-attacker", other.xsrf()}) {
+      assertRefused(
+          send("POST", path, "Cookie", session + "; XSRF-TOKEN=" + tossed, "X-XSRF-TOKEN", tossed),
+          403,
+          "xsrf_mismatch");
+    }
+    assertThat(
+            send(
+                    "POST",
+                    path,
+                    "Cookie",
+                    session + "; XSRF-TOKEN=" + issued.xsrf(),
+                    "X-XSRF-TOKEN",
+                    issued.xsrf())
+                .statusCode())
+        .isEqualTo(200);
   }
 }

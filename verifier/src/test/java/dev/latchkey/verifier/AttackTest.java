@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.testing.MutableClock;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -367,6 +369,24 @@ class AttackTest {
     assertThat(reasonOf(p[0] + "." + p[1] + "=." + p[2])).isEqualTo(RejectionReason.MALFORMED);
     assertThat(reasonOf("a." + p[1] + "." + p[2])).isEqualTo(RejectionReason.MALFORMED);
     assertThat(reasonOf(p[0] + ".é." + p[2])).isEqualTo(RejectionReason.MALFORMED);
+  }
+
+  @Test
+  void aSignedTokenWithANonStringSubIssOrJtiIsRefused() throws Exception {
+    JWSHeader h = Tokens.header(JWSAlgorithm.RS256, "k1").build();
+    RSASSASigner signer = new RSASSASigner(key);
+    Map<String, Object> good = Tokens.claims(clock).build().toJSONObject();
+    for (Map.Entry<String, Object> wrong :
+        List.<Map.Entry<String, Object>>of(
+            Map.entry("sub", 42), Map.entry("iss", List.of(Tokens.ISSUER)), Map.entry("jti", 7))) {
+      Map<String, Object> claims = new java.util.HashMap<>(good);
+      claims.put(wrong.getKey(), wrong.getValue());
+      String token = Tokens.signRaw(h.toString(), JSONObjectUtils.toJSONString(claims), signer, h);
+
+      assertThat(reasonOf(token)).as(wrong.getKey()).isEqualTo(RejectionReason.MALFORMED);
+    }
+    String fine = Tokens.signRaw(h.toString(), JSONObjectUtils.toJSONString(good), signer, h);
+    assertThat(reasonOf(fine)).isNull();
   }
 
   @Test

@@ -49,11 +49,16 @@ public final class SessionTokenVerifier {
    * session, and with refresh sessions that session outlives its access tokens.
    */
   public Optional<String> sessionIdOf(String token) {
+    return verifyIgnoringExpiry(token).map(VerifiedToken::sessionId);
+  }
+
+  /** The token when this server signed it (as {@link #sessionIdOf}), even when it has expired. */
+  public Optional<VerifiedToken> verifyIgnoringExpiry(String token) {
     if (token == null || token.isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(verifier.verifyIgnoringExpiry(token).sessionId());
+      return Optional.of(verifier.verifyIgnoringExpiry(token));
     } catch (TokenRejectedException e) {
       return Optional.empty();
     }

@@ -38,6 +38,7 @@ import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.UserException;
 import dev.latchkey.server.users.Users;
 import dev.latchkey.verifier.javalin.JsonErrors;
+import dev.latchkey.verifier.javalin.SlowClients;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -61,6 +62,7 @@ public final class HttpApi {
   private static final String RETRY_AFTER_UNAVAILABLE_SECONDS = "5";
 
   private final String host;
+  private final SlowClients slowClients;
   private final int port;
   private final boolean hostedLoginEnabled;
   private final Cors cors;
@@ -109,6 +111,7 @@ public final class HttpApi {
     DeliverySettings delivery = config.delivery();
     RefreshSettings refreshSettings = config.sessions().refresh();
     this.host = config.http().host();
+    this.slowClients = config.http().slowClients();
     this.port = config.http().port();
     this.hostedLoginEnabled = delivery.hostedLogin();
     this.cors = new Cors(config.http().corsOrigins());
@@ -187,6 +190,7 @@ public final class HttpApi {
     c.jetty.port = port;
     c.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
     JsonErrors.install(c); // Jetty's own errors (e.g. a malformed URI) in our JSON shape
+    slowClients.install(c);
 
     c.routes.before(this::commonHeaders);
     c.routes.get("/metrics", this::metrics);

@@ -1,5 +1,6 @@
 package dev.latchkey.server.http;
 
+import dev.latchkey.verifier.javalin.SlowClients;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,9 +15,15 @@ import java.util.Objects;
  *     proxy's {@code https://auth.example.com}), without a trailing slash; every URL the server
  *     publishes starts with it. {@code null} means the issuer when that is an http(s) URL, else
  *     {@link #baseUrl(int)}
+ * @param slowClients the idle timeout and minimum request-data rate of the HTTP server
  */
 public record HttpSettings(
-    String host, int port, List<String> corsOrigins, boolean signupEnabled, String publicUrl) {
+    String host,
+    int port,
+    List<String> corsOrigins,
+    boolean signupEnabled,
+    String publicUrl,
+    SlowClients slowClients) {
 
   public static final int DEFAULT_PORT = 9000;
 
@@ -26,6 +33,7 @@ public record HttpSettings(
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
     corsOrigins = List.copyOf(Objects.requireNonNull(corsOrigins, "corsOrigins"));
+    Objects.requireNonNull(slowClients, "slowClients");
     for (String origin : corsOrigins) {
       if (origin.contains("*") || !origin.matches("https?://[^/\\s]+")) {
         throw new IllegalArgumentException(
@@ -44,6 +52,11 @@ public record HttpSettings(
     }
   }
 
+  public HttpSettings(
+      String host, int port, List<String> corsOrigins, boolean signupEnabled, String publicUrl) {
+    this(host, port, corsOrigins, signupEnabled, publicUrl, SlowClients.defaults());
+  }
+
   public HttpSettings(String host, int port, List<String> corsOrigins, boolean signupEnabled) {
     this(host, port, corsOrigins, signupEnabled, null);
   }
@@ -59,11 +72,11 @@ public record HttpSettings(
   }
 
   public HttpSettings withAddress(String host, int port) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl);
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, slowClients);
   }
 
   public HttpSettings withPublicUrl(String v) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, v);
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, v, slowClients);
   }
 
   public HttpSettings withPort(int v) {
@@ -71,11 +84,15 @@ public record HttpSettings(
   }
 
   public HttpSettings withCorsOrigins(List<String> v) {
-    return new HttpSettings(host, port, v, signupEnabled, publicUrl);
+    return new HttpSettings(host, port, v, signupEnabled, publicUrl, slowClients);
+  }
+
+  public HttpSettings withSlowClients(SlowClients v) {
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, v);
   }
 
   public HttpSettings withSignupEnabled(boolean v) {
-    return new HttpSettings(host, port, corsOrigins, v, publicUrl);
+    return new HttpSettings(host, port, corsOrigins, v, publicUrl, slowClients);
   }
 
   /**

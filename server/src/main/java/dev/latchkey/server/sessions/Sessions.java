@@ -190,8 +190,7 @@ public final class Sessions {
     if (recent != null
         && recent.expiresAt().toEpochMilli() - now > refresh.minInterval().toMillis()) {
       long left = (recent.expiresAt().toEpochMilli() - now) / 1000;
-      return new IssuedToken(
-          recent.token(), left, recent.expiresAt(), recent.kid(), recent.jti(), recent.sid());
+      return recent.expiringIn(left);
     }
     return issueAccess(tokens, family);
   }

@@ -10,6 +10,7 @@ import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.verifier.wire.Roles;
 import dev.latchkey.verifier.wire.TokenType;
+import dev.latchkey.verifier.wire.Xsrf;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +23,9 @@ import java.util.function.Function;
 
 /**
  * Signs session tokens with the active key: header {@code alg kid typ} ({@code at+jwt} unless
- * configured {@code JWT}), claims {@code iss sub aud iat exp jti sid} and {@code roles} (the
- * subject's roles when the token is signed, omitted when there are none).
+ * configured {@code JWT}), claims {@code iss sub aud iat exp jti sid}, {@code xsrf} (the hash of
+ * the session's XSRF value, see {@link SessionXsrf}) and {@code roles} (the subject's roles when
+ * the token is signed, omitted when there are none).
  */
 public final class TokenIssuer {
   /** The explicit type of a Latchkey session token (RFC 9068). */
@@ -38,16 +40,26 @@ public final class TokenIssuer {
   private final Clock clock;
   private final JOSEObjectType type;
   private final Function<String, List<String>> rolesOf;
+  private final SessionXsrf xsrf;
 
-  /** Tokens of type {@code at+jwt} without roles. */
+  /** Tokens of type {@code at+jwt} without roles, with XSRF values under a random key. */
   public TokenIssuer(
       SigningKeys keys, String issuer, String audience, Duration sessionLength, Clock clock) {
-    this(keys, issuer, audience, sessionLength, clock, TYPE, subject -> List.of());
+    this(
+        keys,
+        issuer,
+        audience,
+        sessionLength,
+        clock,
+        TYPE,
+        subject -> List.of(),
+        SessionXsrf.randomKey());
   }
 
   /**
    * @param type the {@code typ} header
    * @param rolesOf the current roles of a subject, asked at each signing
+   * @param xsrf the sessions' XSRF values (the same key on every instance)
    */
   public TokenIssuer(
       SigningKeys keys,
@@ -56,7 +68,8 @@ public final class TokenIssuer {
       Duration sessionLength,
       Clock clock,
       JOSEObjectType type,
-      Function<String, List<String>> rolesOf) {
+      Function<String, List<String>> rolesOf,
+      SessionXsrf xsrf) {
     this.keys = keys;
     this.issuer = issuer;
     this.audience = audience;
@@ -64,6 +77,7 @@ public final class TokenIssuer {
     this.clock = clock;
     this.type = type;
     this.rolesOf = rolesOf;
+    this.xsrf = xsrf;
   }
 
   /** The {@code typ} header this issuer writes. */
@@ -91,6 +105,7 @@ public final class TokenIssuer {
     Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
     Instant exp = iat.plus(sessionLength);
     String jti = UUID.randomUUID().toString();
+    String xsrfValue = xsrf.valueFor(sessionId);
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
             .issuer(issuer)
@@ -99,7 +114,8 @@ public final class TokenIssuer {
             .issueTime(Date.from(iat))
             .expirationTime(Date.from(exp))
             .jwtID(jti)
-            .claim("sid", sessionId);
+            .claim("sid", sessionId)
+            .claim(Xsrf.CLAIM, Xsrf.binding(xsrfValue));
     List<String> roles = rolesOf.apply(subject);
     if (!roles.isEmpty()) {
       claims.claim(Roles.CLAIM, roles);
@@ -112,7 +128,7 @@ public final class TokenIssuer {
       throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
     }
     return new IssuedToken(
-        jwt.serialize(), sessionLength.toSeconds(), exp, key.kid(), jti, sessionId);
+        jwt.serialize(), sessionLength.toSeconds(), exp, key.kid(), jti, sessionId, xsrfValue);
   }
 
   /** A fresh random session id (128 bits, base64url). */

@@ -39,7 +39,11 @@ public final class JwtAuth {
     return new JwtAuth(AuthPolicy.of(verifier, AuthPolicy.Mode.BEARER, null));
   }
 
-  /** Tokens from a cookie; unsafe methods must carry the XSRF double-submit header, else 403. */
+  /**
+   * Tokens from a cookie; unsafe methods must carry the session's XSRF header (equal to the XSRF
+   * cookie and bound to the token by its {@code xsrf} claim, see {@link
+   * dev.latchkey.verifier.wire.Xsrf}), else 403.
+   */
   public static JwtAuth cookie(JwtVerifier verifier, String cookieName) {
     return new JwtAuth(AuthPolicy.of(verifier, AuthPolicy.Mode.COOKIE, cookieName));
   }

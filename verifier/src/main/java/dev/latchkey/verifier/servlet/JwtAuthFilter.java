@@ -47,7 +47,10 @@ public final class JwtAuthFilter implements Filter {
     return new JwtAuthFilter(AuthPolicy.of(verifier, AuthPolicy.Mode.BEARER, null), true);
   }
 
-  /** Required tokens from a cookie, with the XSRF double-submit check on unsafe methods. */
+  /**
+   * Required tokens from a cookie, with the session-bound XSRF check on unsafe methods (see {@link
+   * dev.latchkey.verifier.wire.Xsrf}).
+   */
   public static JwtAuthFilter cookie(JwtVerifier verifier, String cookieName) {
     return new JwtAuthFilter(AuthPolicy.of(verifier, AuthPolicy.Mode.COOKIE, cookieName), true);
   }

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.wire.Xsrf;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -200,9 +201,14 @@ public abstract class MiddlewareContract {
     assertThat(send("GET", "/public").statusCode()).isEqualTo(200);
   }
 
+  /** A session token bound to the XSRF value {@code xsrf}, as the auth server signs one. */
+  private String boundTo(String xsrf) {
+    return Tokens.rs256(key, clock, c -> c.claim(Xsrf.CLAIM, Xsrf.binding(xsrf)));
+  }
+
   @Test
   void cookieModeChecksXsrfOnUnsafeMethods() throws Exception {
-    String cookie = COOKIE + "=" + valid() + "; XSRF-TOKEN=abc123";
+    String cookie = COOKIE + "=" + boundTo("abc123") + "; XSRF-TOKEN=abc123";
 
     assertThat(send("GET", "/cookie/lessons", "Cookie", cookie).statusCode()).isEqualTo(200);
     HttpResponse<String> noHeader = send("POST", "/cookie/lessons", "Cookie", cookie);
@@ -224,6 +230,46 @@ public abstract class MiddlewareContract {
         send("POST", "/cookie/lessons", "Cookie", cookie, "X-XSRF-TOKEN", "abc123");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(json(ok)).containsEntry("sub", "user-42");
+  }
+
+  @Test
+  void aTossedXsrfCookieWithAMatchingHeaderIsRefused() throws Exception {
+    String session = COOKIE + "=" + boundTo("the-sessions-value");
+
+    HttpResponse<String> tossed =
+        send(
+            "POST",
+            "/cookie/lessons",
+            "Cookie",
+            session + "; XSRF-TOKEN=chosen-by-attacker",
+            "X-XSRF-TOKEN",
+            "chosen-by-attacker");
+    HttpResponse<String> unbound =
+        send(
+            "POST",
+            "/cookie/lessons",
+            "Cookie",
+            COOKIE + "=" + valid() + "; XSRF-TOKEN=any",
+            "X-XSRF-TOKEN",
+            "any");
+    HttpResponse<String> right =
+        send(
+            "POST",
+            "/cookie/lessons",
+            "Cookie",
+            session + "; XSRF-TOKEN=the-sessions-value",
+            "X-XSRF-TOKEN",
+            "the-sessions-value");
+
+    assertThat(tossed.statusCode()).isEqualTo(403);
+    assertThat(json(tossed)).containsEntry("error", "xsrf_mismatch");
+    assertThat(unbound.statusCode()).as("a token without the xsrf claim").isEqualTo(403);
+    assertThat(json(unbound)).containsEntry("error", "xsrf_mismatch");
+    assertThat(right.statusCode()).isEqualTo(200);
+    assertThat(
+            send("POST", "/either", "Cookie", session + "; XSRF-TOKEN=x", "X-XSRF-TOKEN", "x")
+                .statusCode())
+        .isEqualTo(403);
   }
 
   @Test

@@ -28,12 +28,17 @@ class WireContractTest {
   }
 
   @Test
-  void xsrfMatchesOnlyEqualNonEmptyValuesOnUnsafeMethods() {
-    assertThat(Xsrf.matches("abc", "abc")).isTrue();
-    assertThat(Xsrf.matches("abc", "abd")).isFalse();
-    assertThat(Xsrf.matches("abc", null)).isFalse();
-    assertThat(Xsrf.matches(null, "abc")).isFalse();
-    assertThat(Xsrf.matches("", "")).isFalse();
+  void xsrfPassesOnlyTheSessionsValueInCookieAndHeaderOnUnsafeMethods() {
+    String bound = Xsrf.binding("abc");
+    assertThat(Xsrf.passes("abc", "abc", bound)).isTrue();
+    assertThat(Xsrf.passes("abc", "abd", bound)).isFalse();
+    assertThat(Xsrf.passes("abd", "abd", bound)).as("a tossed pair").isFalse();
+    assertThat(Xsrf.passes("abc", "abc", null)).as("a token without the claim").isFalse();
+    assertThat(Xsrf.passes("abc", "abc", 42)).isFalse();
+    assertThat(Xsrf.passes("abc", null, bound)).isFalse();
+    assertThat(Xsrf.passes(null, "abc", bound)).isFalse();
+    assertThat(Xsrf.passes("", "", Xsrf.binding(""))).isFalse();
+    assertThat(Xsrf.binding("abc")).isEqualTo("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
     assertThat(Xsrf.isRequiredFor("post")).isTrue();
     assertThat(Xsrf.isRequiredFor("DELETE")).isTrue();
     assertThat(Xsrf.isRequiredFor("GET")).isFalse();

@@ -16,6 +16,7 @@ import dev.latchkey.server.users.Users;
 import dev.latchkey.verifier.VerifiedToken;
 import dev.latchkey.verifier.wire.BearerToken;
 import dev.latchkey.verifier.wire.ErrorResponse;
+import dev.latchkey.verifier.wire.Xsrf;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Arrays;
@@ -196,15 +197,23 @@ public final class AccountRoutes {
   private record LoggedIn(String userId, String sid) {}
 
   /**
-   * The session of the bearer token, else of the session cookie with its XSRF header (a cross-site
-   * page can make the browser send the cookie, never the header); a revoked session is refused.
+   * The session of the bearer token, else of the session cookie with the session's XSRF header (a
+   * cross-site page can make the browser send the cookie, never the header; a tossed XSRF cookie is
+   * not this session's): 403 {@code xsrf_mismatch} without it. A revoked session is refused.
    */
   private LoggedIn loggedIn(Context ctx) {
-    Optional<String> token =
-        Optional.ofNullable(BearerToken.parse(ctx.header(BearerToken.HEADER)))
-            .or(() -> cookies.sessionToken(ctx).filter(t -> BrowserCookies.xsrfMatches(ctx)));
-    return token
-        .flatMap(ownTokens::verify)
+    String bearer = BearerToken.parse(ctx.header(BearerToken.HEADER));
+    Optional<VerifiedToken> verified;
+    if (bearer != null) {
+      verified = ownTokens.verify(bearer);
+    } else {
+      verified = cookies.sessionToken(ctx).flatMap(ownTokens::verify);
+      if (verified.isPresent() && !BrowserCookies.xsrfPasses(ctx, verified.get())) {
+        throw new ApiError(
+            403, Xsrf.MISMATCH_ERROR, Xsrf.mismatchMessage(Xsrf.COOKIE, Xsrf.HEADER));
+      }
+    }
+    return verified
         .map(VerifiedToken::claimsSet)
         .flatMap(AccountRoutes::subjectAndSid)
         .filter(

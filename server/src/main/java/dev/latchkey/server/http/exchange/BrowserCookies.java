@@ -4,6 +4,7 @@ import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.sessions.RefreshSettings;
 import dev.latchkey.server.sessions.SessionTokens;
+import dev.latchkey.verifier.VerifiedToken;
 import dev.latchkey.verifier.wire.Xsrf;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the session cookie ({@code HttpOnly; SameSite=Lax; Path=/}, Secure unless insecure cookies
  *       are configured, with the configured Domain) and the script-readable {@code XSRF-TOKEN}
- *       double-submit cookie beside it;
+ *       cookie beside it, holding the session's XSRF value (see {@link
+ *       dev.latchkey.server.tokens.SessionXsrf});
  *   <li>the refresh cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/api/refresh});
  *   <li>the hosted login form's CSRF cookie ({@code HttpOnly; SameSite=Strict; Path=/}, host-only
  *       even when the session cookie has a Domain, so that a sibling sub-domain cannot set it).
@@ -166,7 +168,7 @@ public final class BrowserCookies {
   private void setSession(Context ctx, SessionTokens tokens) {
     long maxAge = Math.max(0, Math.min(tokens.access().expiresIn(), sessionMaxAge));
     add(ctx, session.header(tokens.access().token(), maxAge));
-    add(ctx, xsrf.header(randomToken(), maxAge));
+    add(ctx, xsrf.header(tokens.access().xsrf(), maxAge));
   }
 
   private void setRefresh(Context ctx, SessionTokens tokens) {
@@ -201,9 +203,15 @@ public final class BrowserCookies {
     return ctx.cookie(hostedLoginCsrf.name());
   }
 
-  /** Whether the request's XSRF header repeats its XSRF cookie (see {@link Xsrf#matches}). */
-  public static boolean xsrfMatches(Context ctx) {
-    return Xsrf.matches(ctx.cookie(Xsrf.COOKIE), ctx.header(Xsrf.HEADER));
+  /**
+   * Whether a request that presents {@code token} in the session cookie passes the XSRF check: its
+   * header equals its XSRF cookie and is the value the token's {@code xsrf} claim binds (see {@link
+   * Xsrf#passes}). A cross-site page cannot set the header; a sibling sub-domain that tosses its
+   * own cookie cannot make a value the session's token binds.
+   */
+  public static boolean xsrfPasses(Context ctx, VerifiedToken token) {
+    return Xsrf.passes(
+        ctx.cookie(Xsrf.COOKIE), ctx.header(Xsrf.HEADER), token.claimsSet().getClaim(Xsrf.CLAIM));
   }
 
   /** A fresh random token: 256 bits, base64url without padding (43 characters). */

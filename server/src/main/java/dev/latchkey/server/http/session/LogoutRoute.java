@@ -4,6 +4,7 @@ import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.verifier.VerifiedToken;
 import io.javalin.http.Context;
 import java.util.Optional;
 
@@ -40,13 +41,15 @@ public final class LogoutRoute {
   }
 
   /**
-   * The session cookie names a session only with the XSRF header beside it: a cross-site page can
-   * make the browser send the cookie, never the header, so it cannot log a user out.
+   * The session cookie names a session only with the session's XSRF header beside it: a cross-site
+   * page can make the browser send the cookie, never the header, so it cannot log a user out; nor
+   * can a sibling sub-domain that tosses its own XSRF cookie.
    */
   private Optional<String> sidFromSessionCookie(Context ctx) {
     return cookies
         .sessionToken(ctx)
-        .filter(token -> BrowserCookies.xsrfMatches(ctx))
-        .flatMap(ownTokens::sessionIdOf);
+        .flatMap(ownTokens::verifyIgnoringExpiry)
+        .filter(token -> BrowserCookies.xsrfPasses(ctx, token))
+        .map(VerifiedToken::sessionId);
   }
 }

@@ -2,12 +2,15 @@ package dev.latchkey.server.http.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.server.SetCookie;
 import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.sessions.RefreshSettings;
 import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.tokens.IssuedToken;
+import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.wire.Xsrf;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 import java.io.IOException;
@@ -40,7 +43,7 @@ class BrowserCookiesTest {
           Duration.ofSeconds(10),
           "__Secure-latchkey-refresh");
   private static final IssuedToken ACCESS =
-      new IssuedToken("a.b.c", 900, NOW.plusSeconds(900), "kid", "jti", "sid");
+      new IssuedToken("a.b.c", 900, NOW.plusSeconds(900), "kid", "jti", "sid", "xsrf-of-sid");
   private static final SessionTokens WITHOUT_REFRESH = new SessionTokens(ACCESS, null, null);
   private static final SessionTokens WITH_REFRESH =
       new SessionTokens(ACCESS, "refresh-token", NOW.plus(Duration.ofDays(1)));
@@ -103,7 +106,7 @@ class BrowserCookiesTest {
         .containsKeys("secure", "httponly")
         .doesNotContainKey("domain");
     SetCookie xsrf = set.get(1);
-    assertThat(xsrf.value()).matches("[A-Za-z0-9_-]{43}");
+    assertThat(xsrf.value()).as("the session's XSRF value").isEqualTo("xsrf-of-sid");
     assertThat(xsrf.attributes()).containsEntry("max-age", "900").containsKey("secure");
     assertThat(xsrf.has("HttpOnly")).as("scripts read the XSRF cookie").isFalse();
   }
@@ -218,12 +221,24 @@ class BrowserCookiesTest {
   }
 
   @Test
-  void theXsrfHeaderMustRepeatTheXsrfCookie() {
-    Handler check = ctx -> ctx.result(String.valueOf(BrowserCookies.xsrfMatches(ctx)));
+  void theXsrfHeaderMustRepeatTheXsrfCookieAndBeTheTokensValue() {
+    VerifiedToken bound =
+        VerifiedToken.of(
+            new JWTClaimsSet.Builder().subject("u").claim("xsrf", Xsrf.binding("abc")).build(),
+            "kid",
+            "RS256");
+    VerifiedToken unbound =
+        VerifiedToken.of(new JWTClaimsSet.Builder().subject("u").build(), "kid", "RS256");
+    Handler check = ctx -> ctx.result(String.valueOf(BrowserCookies.xsrfPasses(ctx, bound)));
+    Handler checkUnbound =
+        ctx -> ctx.result(String.valueOf(BrowserCookies.xsrfPasses(ctx, unbound)));
     assertThat(body(check, "Cookie", "XSRF-TOKEN=abc", "X-XSRF-TOKEN", "abc")).isEqualTo("true");
     assertThat(body(check, "Cookie", "XSRF-TOKEN=abc", "X-XSRF-TOKEN", "abd")).isEqualTo("false");
+    assertThat(body(check, "Cookie", "XSRF-TOKEN=abd", "X-XSRF-TOKEN", "abd")).isEqualTo("false");
     assertThat(body(check, "Cookie", "XSRF-TOKEN=abc")).isEqualTo("false");
     assertThat(body(check, "X-XSRF-TOKEN", "abc")).isEqualTo("false");
+    assertThat(body(checkUnbound, "Cookie", "XSRF-TOKEN=abc", "X-XSRF-TOKEN", "abc"))
+        .isEqualTo("false");
   }
 
   @Test

@@ -99,18 +99,9 @@ public final class AuthPolicy {
           ErrorResponse.body(ErrorResponse.MISSING_TOKEN, ErrorResponse.MISSING_TOKEN_MESSAGE),
           null);
     }
-    if (fromCookie
-        && Xsrf.isRequiredFor(method)
-        && !Xsrf.matches(request.cookie(xsrfCookie), request.header(xsrfHeader))) {
-      LOG.info("{} refused: XSRF header missing or different from cookie", method);
-      return Outcome.refuse(
-          403,
-          Map.of("Cache-Control", "no-store"),
-          ErrorResponse.body(Xsrf.MISMATCH_ERROR, Xsrf.mismatchMessage(xsrfCookie, xsrfHeader)),
-          null);
-    }
+    VerifiedToken verified;
     try {
-      return Outcome.accepted(verifier.verify(token));
+      verified = verifier.verify(token);
     } catch (TokenRejectedException e) {
       RejectionReason r = e.reason();
       LOG.info("{} refused: {}", method, r.code());
@@ -120,6 +111,20 @@ public final class AuthPolicy {
               : Map.of("Cache-Control", "no-store", "Retry-After", "" + r.retryAfterSeconds());
       return Outcome.refuse(r.httpStatus(), headers, ErrorResponse.body(r.code(), r.message()), r);
     }
+    if (fromCookie
+        && Xsrf.isRequiredFor(method)
+        && !Xsrf.passes(
+            request.cookie(xsrfCookie),
+            request.header(xsrfHeader),
+            verified.claimsSet().getClaim(Xsrf.CLAIM))) {
+      LOG.info("{} refused: XSRF header missing or not this session's", method);
+      return Outcome.refuse(
+          403,
+          Map.of("Cache-Control", "no-store"),
+          ErrorResponse.body(Xsrf.MISMATCH_ERROR, Xsrf.mismatchMessage(xsrfCookie, xsrfHeader)),
+          null);
+    }
+    return Outcome.accepted(verified);
   }
 
   /**
