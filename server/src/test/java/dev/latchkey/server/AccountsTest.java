@@ -322,8 +322,15 @@ class AccountsTest {
 
       // a cross-site form can make the browser send the cookie, never the header
       HttpResponse<String> withoutHeader = postJson(url, change, "Cookie", cookies);
-      assertThat(withoutHeader.statusCode()).isEqualTo(401);
-      assertThat(error(withoutHeader)).isEqualTo("unauthorized");
+      assertThat(withoutHeader.statusCode()).isEqualTo(403);
+      assertThat(error(withoutHeader)).isEqualTo("xsrf_mismatch");
+      // a sibling subdomain can toss its own XSRF-TOKEN cookie and send the matching header
+      String tossed = cookies.replace("XSRF-TOKEN=" + xsrf, "XSRF-TOKEN=tossed-by-a-sibling");
+      HttpResponse<String> tossedPair =
+          postJson(url, change, "Cookie", tossed, "X-XSRF-TOKEN", "tossed-by-a-sibling");
+      assertThat(tossed).doesNotContain(xsrf);
+      assertThat(tossedPair.statusCode()).isEqualTo(403);
+      assertThat(error(tossedPair)).isEqualTo("xsrf_mismatch");
       assertThat(login(server, EMAIL, NEW_PASSWORD).statusCode()).isEqualTo(401);
 
       HttpResponse<String> changed = postJson(url, change, "Cookie", cookies, "X-XSRF-TOKEN", xsrf);
