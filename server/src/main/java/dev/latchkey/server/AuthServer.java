@@ -122,7 +122,8 @@ public final class AuthServer implements AutoCloseable {
                   store.database(),
                   store.tokens(issuer),
                   hashing,
-                  accounts),
+                  accounts,
+                  store.audit()),
               publicUrl,
               metrics);
       Javalin app = api.create().start();

@@ -1,6 +1,7 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.server.accounts.Accounts;
+import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.hosted.AccountPages;
@@ -91,7 +92,8 @@ public final class HttpApi {
       Database database,
       TokenIssuer tokens,
       HashingPool hashing,
-      Accounts accounts) {}
+      Accounts accounts,
+      Audit audit) {}
 
   /** The settings the HTTP layer reads: each route gets only the values it uses. */
   public record Settings(
@@ -133,7 +135,8 @@ public final class HttpApi {
             store.sessions(),
             tokens,
             hashing,
-            accounts::mayLogIn);
+            accounts::mayLogIn,
+            store.audit());
     RequestAddress clientAddress = new RequestAddress(config.sessions().trustedProxies());
 
     this.login = new LoginRoute(passwordLogin, clientAddress, cookies, answer);
