@@ -12,10 +12,12 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.sessions.RefreshSettings;
+import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.throttle.ThrottleSettings;
 import dev.latchkey.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
@@ -213,6 +215,32 @@ class AuditTest {
         .doesNotContain(PASSWORD, WRONG, "Another-Passphrase-2024", token, refreshToken)
         .doesNotContain(token.split("\\.")[2])
         .doesNotContainPattern("[A-Za-z0-9+/=_-]{100,}"); // no key material, no token
+  }
+
+  @Test
+  void theThrottleWarningNamesTheAccountAsTypedAndTheAddress() {
+    Logger throttleLog = (Logger) LoggerFactory.getLogger(LoginThrottle.class);
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    warnings.start();
+    throttleLog.addAppender(warnings);
+    AuthServerConfig base = TestDatabase.quiet(TestDatabase.H2.freshConfig(tempDir));
+    AuthServerConfig config =
+        base.withClock(clock)
+            .withSessions(
+                base.sessions().withThrottle(ThrottleSettings.defaults().withThresholds(2, 1000)));
+    try (AuthServer server = AuthServer.start(config)) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(login(server, "Bob@Example.com", WRONG).statusCode()).isEqualTo(401);
+      }
+    } finally {
+      throttleLog.detachAppender(warnings);
+    }
+    assertThat(warnings.list).hasSize(1);
+    assertThat(warnings.list.get(0).getFormattedMessage())
+        .contains("account counter")
+        .contains("\"Bob@Example.com\"")
+        .contains("address 127.0.0.1")
+        .doesNotContain(WRONG);
   }
 
   private static HttpResponse<String> refresh(AuthServer server, String refreshToken) {
