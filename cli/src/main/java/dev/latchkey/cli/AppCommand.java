@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the demo application server alone, against an auth server that runs elsewhere. */
@@ -58,8 +59,11 @@ final class AppCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   Duration revocationPollInterval;
 
+  @Mixin LogFormatOption logFormat;
+
   @Override
   public Integer call() throws Exception {
+    Logging.configure(logFormat.format, null);
     DemoConfig config =
         DemoConfig.defaults()
             .withPort(port)

@@ -35,6 +35,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin AccountOptions accounts;
 
+  @Mixin LogFormatOption logFormat;
+
+  @Mixin AuditLogOption auditLog;
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -162,6 +166,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Logging.configure(logFormat.format, auditLog.path);
     AuthServerConfig config = config();
     if (!allowDemoDefaults && !DemoDefaultsGuard.isLoopback(host)) {
       // the guard judges what the server will sign for: the flags over the stored policy
