@@ -59,6 +59,13 @@ final class AppCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   Duration revocationPollInterval;
 
+  @Option(
+      names = "--metrics-port",
+      description =
+          "Serve GET /metrics on this port of localhost only, not on the application's port"
+              + " (LATCHKEY_METRICS_PORT). Default: on the application's port.")
+  Integer metricsPort;
+
   @Mixin LogFormatOption logFormat;
 
   @Override
@@ -70,7 +77,8 @@ final class AppCommand implements Callable<Integer> {
             .withAuthUrl(authUrl)
             .withAudience(audience)
             .withDelivery(delivery)
-            .withRevocationPollInterval(revocationPollInterval);
+            .withRevocationPollInterval(revocationPollInterval)
+            .withMetricsPort(metricsPort);
     try (Shutdown shutdown = new Shutdown();
         DemoServer app = DemoServer.start(config)) {
       System.out.printf("Demo application server: %s (Ctrl-C stops it)%n", app.baseUrl());

@@ -52,6 +52,13 @@ final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--metrics-port",
+      description =
+          "Serve GET /metrics on this port of --host only, not on the public port"
+              + " (LATCHKEY_METRICS_PORT). Default: on the public port.")
+  Integer metricsPort;
+
+  @Option(
       names = "--issuer",
       description =
           "The iss claim (LATCHKEY_ISSUER); part of the stored key policy."
@@ -207,7 +214,7 @@ final class ServeCommand implements Callable<Integer> {
     HashingSettings hashing = defaults.hashing();
     AuthServerConfig base =
         new AuthServerConfig(
-            new HttpSettings(host, port, corsOrigins, signup, publicUrl),
+            new HttpSettings(host, port, corsOrigins, signup, publicUrl, metricsPort),
             defaults.tokens().withType(tokenType),
             store.settings(),
             new KeySettings(

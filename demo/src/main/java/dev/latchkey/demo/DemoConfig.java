@@ -18,6 +18,8 @@ import java.util.List;
  *     to
  * @param revocationPollInterval how often the auth server's revocation feed is read: a logged-out
  *     session stops opening the API within this plus the feed's max-age
+ * @param metricsPort the port of a separate HTTP server that alone serves {@code GET /metrics}
+ *     (then not on {@code port}), or null to serve it on {@code port}
  * @param verifiedTokenCache whether the verifier keeps its verified-token cache (on by default; off
  *     only to measure what it saves)
  */
@@ -30,7 +32,8 @@ public record DemoConfig(
     boolean signupEnabled,
     List<String> extraApiOrigins,
     Duration revocationPollInterval,
-    boolean verifiedTokenCache) {
+    boolean verifiedTokenCache,
+    Integer metricsPort) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_AUTH_URL = "http://localhost:9000";
@@ -55,7 +58,22 @@ public record DemoConfig(
         true,
         List.of(),
         DEFAULT_REVOCATION_POLL_INTERVAL,
-        true);
+        true,
+        null);
+  }
+
+  public DemoConfig withMetricsPort(Integer newMetricsPort) {
+    return new DemoConfig(
+        port,
+        authUrl,
+        audience,
+        delivery,
+        cookieName,
+        signupEnabled,
+        extraApiOrigins,
+        revocationPollInterval,
+        verifiedTokenCache,
+        newMetricsPort);
   }
 
   public DemoConfig withPort(int newPort) {
@@ -68,7 +86,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        metricsPort);
   }
 
   public DemoConfig withAuthUrl(URI newAuthUrl) {
@@ -81,7 +100,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        metricsPort);
   }
 
   public DemoConfig withAudience(String newAudience) {
@@ -94,7 +114,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        metricsPort);
   }
 
   public DemoConfig withDelivery(String newDelivery) {
@@ -107,7 +128,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        metricsPort);
   }
 
   public DemoConfig withCookieName(String newCookieName) {
@@ -120,7 +142,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        metricsPort);
   }
 
   public DemoConfig withSignupEnabled(boolean enabled) {
@@ -133,7 +156,8 @@ public record DemoConfig(
         enabled,
         extraApiOrigins,
         revocationPollInterval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        metricsPort);
   }
 
   public DemoConfig withRevocationPollInterval(Duration interval) {
@@ -146,7 +170,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         interval,
-        verifiedTokenCache);
+        verifiedTokenCache,
+        metricsPort);
   }
 
   public DemoConfig withVerifiedTokenCache(boolean enabled) {
@@ -159,7 +184,8 @@ public record DemoConfig(
         signupEnabled,
         extraApiOrigins,
         revocationPollInterval,
-        enabled);
+        enabled,
+        metricsPort);
   }
 
   /** The issuer is the auth server's base URL, without a trailing slash. */

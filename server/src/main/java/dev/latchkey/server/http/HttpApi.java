@@ -64,6 +64,7 @@ public final class HttpApi {
   private final String host;
   private final int port;
   private final boolean hostedLoginEnabled;
+  private final boolean metricsOnThisPort;
   private final Cors cors;
   private final LoginRoute login;
   private final SignupRoute signup;
@@ -113,6 +114,7 @@ public final class HttpApi {
     this.host = config.http().host();
     this.port = config.http().port();
     this.hostedLoginEnabled = delivery.hostedLogin();
+    this.metricsOnThisPort = config.http().metricsPort() == null;
     this.cors = new Cors(config.http().corsOrigins());
 
     BrowserCookies cookies =
@@ -192,7 +194,9 @@ public final class HttpApi {
     JsonErrors.install(c); // Jetty's own errors (e.g. a malformed URI) in our JSON shape
 
     c.routes.before(this::commonHeaders);
-    c.routes.get("/metrics", this::metrics);
+    if (metricsOnThisPort) {
+      c.routes.get("/metrics", this::metrics);
+    }
     c.routes.after("/api/login", ctx -> countLogin(ctx, 200));
     c.routes.after("/login", ctx -> countLogin(ctx, 303));
     c.routes.after("/api/refresh", this::countRefresh);

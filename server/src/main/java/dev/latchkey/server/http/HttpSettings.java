@@ -14,9 +14,16 @@ import java.util.Objects;
  *     proxy's {@code https://auth.example.com}), without a trailing slash; every URL the server
  *     publishes starts with it. {@code null} means the issuer when that is an http(s) URL, else
  *     {@link #baseUrl(int)}
+ * @param metricsPort the port of a separate HTTP server on {@code host} that alone serves {@code
+ *     GET /metrics} (0 picks a free port), or {@code null} to serve it on {@code port}
  */
 public record HttpSettings(
-    String host, int port, List<String> corsOrigins, boolean signupEnabled, String publicUrl) {
+    String host,
+    int port,
+    List<String> corsOrigins,
+    boolean signupEnabled,
+    String publicUrl,
+    Integer metricsPort) {
 
   public static final int DEFAULT_PORT = 9000;
 
@@ -32,6 +39,9 @@ public record HttpSettings(
             "a CORS origin is scheme://host[:port] without wildcard or path, got " + origin);
       }
     }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new IllegalArgumentException("metrics port must be 0..65535, got " + metricsPort);
+    }
     if (publicUrl != null) {
       publicUrl = publicUrl.strip();
       while (publicUrl.endsWith("/")) {
@@ -44,8 +54,17 @@ public record HttpSettings(
     }
   }
 
+  public HttpSettings(
+      String host, int port, List<String> corsOrigins, boolean signupEnabled, String publicUrl) {
+    this(host, port, corsOrigins, signupEnabled, publicUrl, null);
+  }
+
   public HttpSettings(String host, int port, List<String> corsOrigins, boolean signupEnabled) {
-    this(host, port, corsOrigins, signupEnabled, null);
+    this(host, port, corsOrigins, signupEnabled, null, null);
+  }
+
+  public HttpSettings withMetricsPort(Integer v) {
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, v);
   }
 
   /** Whether a value is an absolute {@code http(s)} URL without query or fragment. */
@@ -59,11 +78,11 @@ public record HttpSettings(
   }
 
   public HttpSettings withAddress(String host, int port) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl);
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, metricsPort);
   }
 
   public HttpSettings withPublicUrl(String v) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, v);
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, v, metricsPort);
   }
 
   public HttpSettings withPort(int v) {
@@ -71,11 +90,11 @@ public record HttpSettings(
   }
 
   public HttpSettings withCorsOrigins(List<String> v) {
-    return new HttpSettings(host, port, v, signupEnabled, publicUrl);
+    return new HttpSettings(host, port, v, signupEnabled, publicUrl, metricsPort);
   }
 
   public HttpSettings withSignupEnabled(boolean v) {
-    return new HttpSettings(host, port, corsOrigins, v, publicUrl);
+    return new HttpSettings(host, port, corsOrigins, v, publicUrl, metricsPort);
   }
 
   /**
