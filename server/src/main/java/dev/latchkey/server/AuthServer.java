@@ -100,6 +100,8 @@ public final class AuthServer implements AutoCloseable {
       hashing.observeWait(metrics::hashWait);
       metrics.watch(hashing, store.keys(), config.clock());
       mailer = Mailer.create(config.accounts().mail(), config.clock(), System.out);
+      metrics.watchMail(mailer);
+      metrics.watchRevocations(store.revocations());
       Accounts accounts =
           new Accounts(
               config.accounts(),
