@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the demo application server alone, against an auth server that runs elsewhere. */
@@ -58,15 +59,26 @@ final class AppCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   Duration revocationPollInterval;
 
+  @Option(
+      names = "--metrics-port",
+      description =
+          "Serve GET /metrics on this port of localhost only, not on the application's port"
+              + " (LATCHKEY_METRICS_PORT). Default: on the application's port.")
+  Integer metricsPort;
+
+  @Mixin LogFormatOption logFormat;
+
   @Override
   public Integer call() throws Exception {
+    Logging.configure(logFormat.format, null);
     DemoConfig config =
         DemoConfig.defaults()
             .withPort(port)
             .withAuthUrl(authUrl)
             .withAudience(audience)
             .withDelivery(delivery)
-            .withRevocationPollInterval(revocationPollInterval);
+            .withRevocationPollInterval(revocationPollInterval)
+            .withMetricsPort(metricsPort);
     try (Shutdown shutdown = new Shutdown();
         DemoServer app = DemoServer.start(config)) {
       System.out.printf("Demo application server: %s (Ctrl-C stops it)%n", app.baseUrl());

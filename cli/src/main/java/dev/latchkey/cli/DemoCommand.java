@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The whole system on embedded defaults: auth server, demo application server, demo user. */
@@ -73,6 +74,10 @@ final class DemoCommand implements Callable<Integer> {
               + " start when not given.")
   String demoPassword;
 
+  @Mixin LogFormatOption logFormat;
+
+  @Mixin AuditLogOption auditLog;
+
   /**
    * The auth server as the demo needs it: on localhost, signing for the demo's audience, sign-up
    * on, the demo server's origin allowed by CORS, and the hosted login page sending users back to
@@ -92,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Logging.configure(logFormat.format, auditLog.path);
     DemoConfig appConfig = DemoConfig.defaults().withPort(port).withDelivery(delivery);
     AuthServerConfig defaults = AuthServerConfig.defaults();
     AuthServerConfig authConfig =

@@ -35,6 +35,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin AccountOptions accounts;
 
+  @Mixin LogFormatOption logFormat;
+
+  @Mixin AuditLogOption auditLog;
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -46,6 +50,13 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "9000",
       description = "HTTP port (LATCHKEY_AUTH_PORT). Default: ${DEFAULT-VALUE}.")
   int port;
+
+  @Option(
+      names = "--metrics-port",
+      description =
+          "Serve GET /metrics on this port of --host only, not on the public port"
+              + " (LATCHKEY_METRICS_PORT). Default: on the public port.")
+  Integer metricsPort;
 
   @Option(
       names = "--issuer",
@@ -162,6 +173,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Logging.configure(logFormat.format, auditLog.path);
     AuthServerConfig config = config();
     if (!allowDemoDefaults && !DemoDefaultsGuard.isLoopback(host)) {
       // the guard judges what the server will sign for: the flags over the stored policy
@@ -202,7 +214,8 @@ final class ServeCommand implements Callable<Integer> {
     HashingSettings hashing = defaults.hashing();
     AuthServerConfig base =
         new AuthServerConfig(
-            new HttpSettings(host, port, corsOrigins, signup, publicUrl),
+            new HttpSettings(host, port, corsOrigins, signup, publicUrl)
+                .withMetricsPort(metricsPort),
             defaults.tokens().withType(tokenType),
             store.settings(),
             new KeySettings(

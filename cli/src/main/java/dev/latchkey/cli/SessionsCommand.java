@@ -30,6 +30,8 @@ final class SessionsCommand {
 
     @Mixin StoreOptions store;
 
+    @Mixin AuditLogOption auditLog;
+
     @Option(
         names = "--user",
         required = true,
@@ -44,6 +46,7 @@ final class SessionsCommand {
         throw new ParameterException(
             spec.commandLine(), "--user EMAIL is required on the command line");
       }
+      Logging.configure(LogFormat.TEXT, auditLog.path);
       AuthServerConfig config = AuthServerConfig.defaults().withStore(store.settings());
       try (AuthStore opened = AuthStore.open(config)) {
         if (!user.contains("@")

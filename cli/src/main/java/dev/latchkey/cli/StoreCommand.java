@@ -13,8 +13,11 @@ abstract class StoreCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
+  @Mixin AuditLogOption auditLog;
+
   @Override
   public Integer call() throws Exception {
+    Logging.configure(LogFormat.TEXT, auditLog.path);
     try (AuthStore opened =
         AuthStore.openForOperator(AuthServerConfig.defaults().withStore(store.settings()))) {
       run(opened);

@@ -145,7 +145,7 @@ final class UsersCommand {
 
     @Override
     void run(AuthStore store) {
-      boolean wasCounted = store.throttle().unlockAccount(email);
+      boolean wasCounted = store.throttle().unlockAccount(email, "operator");
       System.out.println(
           wasCounted ? "Unlocked " + email : "No failed logins were counted for " + email);
     }

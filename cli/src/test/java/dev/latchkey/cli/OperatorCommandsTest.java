@@ -12,6 +12,10 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,6 +133,32 @@ class OperatorCommandsTest {
           .isEqualTo(1);
       assertThat(err.toString()).contains("differs from the stored key policy's issuer");
     }
+  }
+
+  @Test
+  void aSessionRevokedFromTheCommandLineIsCountedByTheRunningServer() throws Exception {
+    try (AuthServer server = serve()) {
+      assertThat(scrape(server)).contains("latchkey_revocations_recorded_total 0.0");
+      assertThat(run("a long enough passphrase\n", "users", "add", "ada@example.com"))
+          .as(err.toString())
+          .isZero();
+      assertThat(run("", "token", "ada@example.com")).as(err.toString()).isZero();
+      assertThat(run("", "sessions", "revoke", "--user", "ada@example.com"))
+          .as(err.toString())
+          .isZero();
+      assertThat(printed()).contains("Revoked 1 session");
+      assertThat(scrape(server)).contains("latchkey_revocations_recorded_total 1.0");
+    }
+  }
+
+  private static String scrape(AuthServer server) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
   }
 
   @Test

@@ -81,6 +81,16 @@ class ServeOptionsTest {
   }
 
   @Test
+  void theMetricsPortFlagAndItsVariable() throws Exception {
+    assertThat(config("--metrics-port", "9464").http().metricsPort()).isEqualTo(9464);
+    assertThat(config(Map.of("LATCHKEY_METRICS_PORT", "9465")).http().metricsPort())
+        .isEqualTo(9465);
+    assertThat(config().http().metricsPort()).isNull();
+    assertThat(serve("--metrics-port", "70000")).isEqualTo(1);
+    assertThat(err.toString()).contains("metrics port must be 0..65535");
+  }
+
+  @Test
   void withoutTheNewFlagsTheServerDefaultsApply() throws Exception {
     AuthServerConfig config = config();
     assertThat(config.delivery()).isEqualTo(DeliverySettings.defaults());

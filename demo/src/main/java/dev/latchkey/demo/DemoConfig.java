@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Settings of the demo application server.
@@ -20,6 +21,8 @@ import java.util.Objects;
  *     to
  * @param revocationPollInterval how often the auth server's revocation feed is read: a logged-out
  *     session stops opening the API within this plus the feed's max-age
+ * @param metricsPort the port of a separate HTTP server that alone serves {@code GET /metrics}
+ *     (then not on {@code port}), or null to serve it on {@code port}
  * @param verifiedTokenCache whether the verifier keeps its verified-token cache (on by default; off
  *     only to measure what it saves)
  * @param slowClients the HTTP server's idle timeout and minimum request-data rate
@@ -34,6 +37,7 @@ public record DemoConfig(
     List<String> extraApiOrigins,
     Duration revocationPollInterval,
     boolean verifiedTokenCache,
+    Integer metricsPort,
     SlowClients slowClients) {
 
   public static final int DEFAULT_PORT = 8080;
@@ -50,44 +54,6 @@ public record DemoConfig(
     Objects.requireNonNull(slowClients, "slowClients");
   }
 
-  /** The settings with the default slow-client limits. */
-  public DemoConfig(
-      int port,
-      URI authUrl,
-      String audience,
-      String delivery,
-      String cookieName,
-      boolean signupEnabled,
-      List<String> extraApiOrigins,
-      Duration revocationPollInterval,
-      boolean verifiedTokenCache) {
-    this(
-        port,
-        authUrl,
-        audience,
-        delivery,
-        cookieName,
-        signupEnabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        verifiedTokenCache,
-        SlowClients.defaults());
-  }
-
-  public DemoConfig withSlowClients(SlowClients v) {
-    return new DemoConfig(
-        port,
-        authUrl,
-        audience,
-        delivery,
-        cookieName,
-        signupEnabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        verifiedTokenCache,
-        v);
-  }
-
   public static DemoConfig defaults() {
     return new DemoConfig(
         DEFAULT_PORT,
@@ -98,119 +64,99 @@ public record DemoConfig(
         true,
         List.of(),
         DEFAULT_REVOCATION_POLL_INTERVAL,
-        true);
+        true,
+        null,
+        SlowClients.defaults());
   }
 
-  public DemoConfig withPort(int newPort) {
-    return new DemoConfig(
-        newPort,
-        authUrl,
-        audience,
-        delivery,
-        cookieName,
-        signupEnabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        verifiedTokenCache,
-        slowClients);
+  public DemoConfig withPort(int v) {
+    return with(d -> d.port = v);
   }
 
-  public DemoConfig withAuthUrl(URI newAuthUrl) {
-    return new DemoConfig(
-        port,
-        newAuthUrl,
-        audience,
-        delivery,
-        cookieName,
-        signupEnabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        verifiedTokenCache,
-        slowClients);
+  public DemoConfig withAuthUrl(URI v) {
+    return with(d -> d.authUrl = v);
   }
 
-  public DemoConfig withAudience(String newAudience) {
-    return new DemoConfig(
-        port,
-        authUrl,
-        newAudience,
-        delivery,
-        cookieName,
-        signupEnabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        verifiedTokenCache,
-        slowClients);
+  public DemoConfig withAudience(String v) {
+    return with(d -> d.audience = v);
   }
 
-  public DemoConfig withDelivery(String newDelivery) {
-    return new DemoConfig(
-        port,
-        authUrl,
-        audience,
-        newDelivery,
-        cookieName,
-        signupEnabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        verifiedTokenCache,
-        slowClients);
+  public DemoConfig withDelivery(String v) {
+    return with(d -> d.delivery = v);
   }
 
-  public DemoConfig withCookieName(String newCookieName) {
-    return new DemoConfig(
-        port,
-        authUrl,
-        audience,
-        delivery,
-        newCookieName,
-        signupEnabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        verifiedTokenCache,
-        slowClients);
+  public DemoConfig withCookieName(String v) {
+    return with(d -> d.cookieName = v);
   }
 
-  public DemoConfig withSignupEnabled(boolean enabled) {
-    return new DemoConfig(
-        port,
-        authUrl,
-        audience,
-        delivery,
-        cookieName,
-        enabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        verifiedTokenCache,
-        slowClients);
+  public DemoConfig withSignupEnabled(boolean v) {
+    return with(d -> d.signupEnabled = v);
   }
 
-  public DemoConfig withRevocationPollInterval(Duration interval) {
-    return new DemoConfig(
-        port,
-        authUrl,
-        audience,
-        delivery,
-        cookieName,
-        signupEnabled,
-        extraApiOrigins,
-        interval,
-        verifiedTokenCache,
-        slowClients);
+  public DemoConfig withRevocationPollInterval(Duration v) {
+    return with(d -> d.revocationPollInterval = v);
   }
 
-  public DemoConfig withVerifiedTokenCache(boolean enabled) {
-    return new DemoConfig(
-        port,
-        authUrl,
-        audience,
-        delivery,
-        cookieName,
-        signupEnabled,
-        extraApiOrigins,
-        revocationPollInterval,
-        enabled,
-        slowClients);
+  public DemoConfig withVerifiedTokenCache(boolean v) {
+    return with(d -> d.verifiedTokenCache = v);
+  }
+
+  public DemoConfig withMetricsPort(Integer v) {
+    return with(d -> d.metricsPort = v);
+  }
+
+  public DemoConfig withSlowClients(SlowClients v) {
+    return with(d -> d.slowClients = v);
+  }
+
+  private DemoConfig with(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** A mutable copy, so that each wither names only the field it changes. */
+  private static final class Draft {
+    int port;
+    URI authUrl;
+    String audience;
+    String delivery;
+    String cookieName;
+    boolean signupEnabled;
+    List<String> extraApiOrigins;
+    Duration revocationPollInterval;
+    boolean verifiedTokenCache;
+    Integer metricsPort;
+    SlowClients slowClients;
+
+    Draft(DemoConfig c) {
+      port = c.port;
+      authUrl = c.authUrl;
+      audience = c.audience;
+      delivery = c.delivery;
+      cookieName = c.cookieName;
+      signupEnabled = c.signupEnabled;
+      extraApiOrigins = c.extraApiOrigins;
+      revocationPollInterval = c.revocationPollInterval;
+      verifiedTokenCache = c.verifiedTokenCache;
+      metricsPort = c.metricsPort;
+      slowClients = c.slowClients;
+    }
+
+    DemoConfig build() {
+      return new DemoConfig(
+          port,
+          authUrl,
+          audience,
+          delivery,
+          cookieName,
+          signupEnabled,
+          extraApiOrigins,
+          revocationPollInterval,
+          verifiedTokenCache,
+          metricsPort,
+          slowClients);
+    }
   }
 
   /** The issuer is the auth server's base URL, without a trailing slash. */

@@ -48,6 +48,7 @@ public final class DemoServer implements AutoCloseable {
   private final JwtVerifier verifier;
   private final Javalin app;
   private final VerifierMeters meters;
+  private Javalin metricsApp; // the separate metrics server, when a metrics port is given
 
   private DemoServer(DemoConfig config) {
     this.config = config;
@@ -90,14 +91,28 @@ public final class DemoServer implements AutoCloseable {
               javalin.routes.put(COMPLETION, ctx -> markCompletion(ctx, true));
               javalin.routes.delete(COMPLETION, ctx -> markCompletion(ctx, false));
               javalin.routes.get("/api/status", ctx -> ctx.json(Map.of("status", "ok")));
-              javalin.routes.get(
-                  "/metrics",
-                  ctx ->
-                      ctx.header("Cache-Control", "no-store")
-                          .contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(meters.scrape()));
+              if (config.metricsPort() == null) {
+                javalin.routes.get("/metrics", this::metrics);
+              }
               javalin.routes.get("/config.json", this::clientConfig);
             });
+  }
+
+  private void metrics(Context ctx) {
+    ctx.header("Cache-Control", "no-store")
+        .contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(meters.scrape());
+  }
+
+  /** A server on the metrics port that serves {@code GET /metrics} alone. */
+  private Javalin metricsServer() {
+    return Javalin.create(
+        javalin -> {
+          javalin.startup.showJavalinBanner = false;
+          javalin.http.defaultContentType = "application/json";
+          JsonErrors.install(javalin);
+          javalin.routes.get("/metrics", this::metrics);
+        });
   }
 
   /** Whether the Angular client was built into this jar ({@code -Dskip.npm} leaves it out). */
@@ -123,7 +138,12 @@ public final class DemoServer implements AutoCloseable {
     DemoServer server = new DemoServer(config);
     try {
       server.app.start("localhost", config.port());
+      if (config.metricsPort() != null) {
+        server.metricsApp = server.metricsServer().start("localhost", config.metricsPort());
+        log.info("Metrics at http://localhost:{}/metrics", server.metricsApp.port());
+      }
     } catch (RuntimeException e) {
+      server.app.stop();
       server.verifier.close();
       throw e;
     }
@@ -133,6 +153,11 @@ public final class DemoServer implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** The port of the separate metrics server, or -1 without one. */
+  public int metricsPort() {
+    return metricsApp == null ? -1 : metricsApp.port();
   }
 
   public String baseUrl() {
@@ -177,6 +202,9 @@ public final class DemoServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    if (metricsApp != null) {
+      metricsApp.stop();
+    }
     verifier.close();
   }
 }

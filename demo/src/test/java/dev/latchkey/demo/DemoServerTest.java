@@ -99,6 +99,32 @@ class DemoServerTest {
   }
 
   @Test
+  void aMetricsPortServesTheMetricsThereAndNotOnTheApplicationsPort() throws Exception {
+    try (DemoServer separate =
+        DemoServer.start(
+            DemoConfig.defaults()
+                .withPort(0)
+                .withAuthUrl(URI.create("http://127.0.0.1:9"))
+                .withMetricsPort(0))) {
+      assertThat(separate.metricsPort()).isPositive().isNotEqualTo(separate.port());
+      HttpResponse<String> scraped =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://localhost:" + separate.metricsPort() + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      assertThat(scraped.body()).contains("latchkey_verifier_verifications_total");
+      HttpResponse<String> publicPort =
+          http.send(
+              HttpRequest.newBuilder(URI.create(separate.baseUrl() + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(publicPort.body()).doesNotContain("latchkey_verifier");
+    }
+    assertThat(server.metricsPort()).isEqualTo(-1);
+  }
+
+  @Test
   void clientConfigNamesTheAuthServerAndThisOriginOnly() throws Exception {
     HttpResponse<String> response = get("/config.json");
     assertThat(response.statusCode()).isEqualTo(200);

@@ -4,6 +4,7 @@ import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.mail.Mailer;
+import dev.latchkey.server.metrics.MetricsEndpoint;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.users.HashingPool;
@@ -40,6 +41,7 @@ public final class AuthServer implements AutoCloseable {
   private final String baseUrl;
   private final String issuer;
   private final String publicUrl;
+  private final MetricsEndpoint metricsEndpoint;
 
   private AuthServer(
       AuthStore store,
@@ -50,8 +52,10 @@ public final class AuthServer implements AutoCloseable {
       int port,
       String baseUrl,
       String issuer,
-      String publicUrl) {
+      String publicUrl,
+      MetricsEndpoint metricsEndpoint) {
     this.store = store;
+    this.metricsEndpoint = metricsEndpoint;
     this.hashing = hashing;
     this.mailer = mailer;
     this.scheduler = scheduler;
@@ -87,6 +91,8 @@ public final class AuthServer implements AutoCloseable {
     HashingPool hashing = null;
     Mailer mailer = null;
     ScheduledExecutorService scheduler = null;
+    Javalin app = null;
+    MetricsEndpoint metricsEndpoint = null;
     try {
       store.keys().ensureActiveKey();
       hashing = new HashingPool(config.hashing().threads(), config.hashing().queue());
@@ -94,6 +100,8 @@ public final class AuthServer implements AutoCloseable {
       hashing.observeWait(metrics::hashWait);
       metrics.watch(hashing, store.keys(), config.clock());
       mailer = Mailer.create(config.accounts().mail(), config.clock(), System.out);
+      metrics.watchMail(mailer);
+      metrics.watchRevocations(store.revocations());
       Accounts accounts =
           new Accounts(
               config.accounts(),
@@ -122,10 +130,15 @@ public final class AuthServer implements AutoCloseable {
                   store.database(),
                   store.tokens(issuer),
                   hashing,
-                  accounts),
+                  accounts,
+                  store.audit()),
               publicUrl,
               metrics);
-      Javalin app = api.create().start();
+      app = api.create().start();
+      if (http.metricsPort() != null) {
+        metricsEndpoint = MetricsEndpoint.start(http.host(), http.metricsPort(), metrics::scrape);
+        log.info("Metrics at http://{}:{}/metrics", http.host(), metricsEndpoint.port());
+      }
       scheduler = scheduleRotation(store, accounts, config);
       log.info(
           "Latchkey auth server at {}, public URL {} (issuer {}, audience {}, {} keys, signup {})",
@@ -136,8 +149,20 @@ public final class AuthServer implements AutoCloseable {
           config.keys().algorithm(),
           http.signupEnabled() ? "on" : "off");
       return new AuthServer(
-          store, hashing, mailer, scheduler, app, port, baseUrl, issuer, publicUrl);
+          store,
+          hashing,
+          mailer,
+          scheduler,
+          app,
+          port,
+          baseUrl,
+          issuer,
+          publicUrl,
+          metricsEndpoint);
     } catch (RuntimeException e) {
+      if (app != null) {
+        app.stop();
+      }
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
@@ -197,6 +222,11 @@ public final class AuthServer implements AutoCloseable {
     return port;
   }
 
+  /** The port of the separate metrics server ({@code --metrics-port}), or -1 without one. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
   /**
    * The URL published to browsers and verifiers ({@code --public-url}, else an http(s) issuer, else
    * {@link #baseUrl()}).
@@ -246,6 +276,9 @@ public final class AuthServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
+    }
     scheduler.shutdownNow();
     hashing.close();
     mailer.close();

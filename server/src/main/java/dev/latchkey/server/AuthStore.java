@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import com.nimbusds.jose.JOSEObjectType;
+import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.policy.PolicyMismatchException;
@@ -44,22 +45,26 @@ public final class AuthStore implements AutoCloseable {
   private final RevocationLog revocations;
   private final DeviceCookies devices;
   private final SessionXsrf xsrf;
+  private final Audit audit;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
     this.database = database;
     Clock clock = config.clock();
     SessionSettings sessionSettings = config.sessions();
-    this.users = new Users(database, new PasswordHasher(config.hashing().params()), clock);
+    this.audit = new Audit(clock);
+    this.users = new Users(database, new PasswordHasher(config.hashing().params()), clock, audit);
     // retention follows the longest token lifetime in force: what TokenIssuer signs with (the
     // access token length with refresh, the session length without)
     this.keys =
-        new SigningKeys(database, masterKey, config.keys(), sessionSettings.tokenLength(), clock);
-    this.throttle = new LoginThrottle(database, sessionSettings.throttle(), clock);
+        new SigningKeys(
+            database, masterKey, config.keys(), sessionSettings.tokenLength(), clock, audit);
+    this.throttle = new LoginThrottle(database, sessionSettings.throttle(), clock, audit);
     this.devices = new DeviceCookies(masterKey.deriveKey("latchkey device cookie v1"));
     this.xsrf = new SessionXsrf(masterKey.deriveKey("latchkey xsrf v1"));
     this.sessions =
-        new Sessions(database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock);
+        new Sessions(
+            database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock, audit);
     this.revocations = new RevocationLog(database, config.keys().clockSkew(), clock);
   }
 
@@ -167,6 +172,11 @@ public final class AuthStore implements AutoCloseable {
   /** Brute-force throttling counters. */
   public LoginThrottle throttle() {
     return throttle;
+  }
+
+  /** The audit log the store's components write their events to. */
+  public Audit audit() {
+    return audit;
   }
 
   public Database database() {

@@ -380,6 +380,10 @@ class AccountsTest {
       }
       assertThat(server.mailer().failed()).isEqualTo(1);
       assertThat(server.mailer().sent()).isZero();
+      assertThat(TestHttp.get(server.baseUrl() + "/metrics").body())
+          .contains("latchkey_mail_sent_total{outcome=\"failed\"} 1.0")
+          .contains("latchkey_mail_sent_total{outcome=\"sent\"} 0.0")
+          .contains("latchkey_mail_pending 0.0");
     }
   }
 

@@ -48,6 +48,37 @@ class MetricsTest {
   }
 
   @Test
+  void aMetricsPortServesTheMetricsThereAndNotOnThePublicPort() {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    try (AuthServer server = AuthServer.start(config.withHttp(config.http().withMetricsPort(0)))) {
+      assertThat(server.metricsPort()).isPositive().isNotEqualTo(server.port());
+      HttpResponse<String> scraped = get("http://127.0.0.1:" + server.metricsPort() + "/metrics");
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      assertThat(scraped.body())
+          .contains("latchkey_logins_total")
+          .contains("jvm_memory_used_bytes");
+
+      HttpResponse<String> publicPort = get(server.baseUrl() + "/metrics");
+      assertThat(publicPort.statusCode()).isEqualTo(404);
+      assertThat(publicPort.body()).doesNotContain("latchkey_logins_total");
+      // the metrics port serves nothing else
+      assertThat(
+              get("http://127.0.0.1:" + server.metricsPort() + "/.well-known/jwks.json")
+                  .statusCode())
+          .isEqualTo(404);
+    }
+  }
+
+  @Test
+  void withoutAMetricsPortTheMetricsAreOnThePublicPort() {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    try (AuthServer server = AuthServer.start(config)) {
+      assertThat(server.metricsPort()).isEqualTo(-1);
+      assertThat(get(server.baseUrl() + "/metrics").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void livenessAndReadinessAreSeparate() {
     AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
     try (AuthServer server = AuthServer.start(config)) {

@@ -254,7 +254,7 @@ class ThrottleTest {
       assertLocked(postJson(server.loginUrl(), credentials(EMAIL, PASSWORD), "Cookie", renewed), 1);
 
       // The operator's unlock clears the account's lock.
-      assertThat(server.store().throttle().unlockAccount(EMAIL)).isTrue();
+      assertThat(server.store().throttle().unlockAccount(EMAIL, "operator")).isTrue();
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
     }
   }

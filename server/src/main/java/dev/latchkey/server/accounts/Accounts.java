@@ -149,7 +149,7 @@ public final class Accounts {
         users.account(userId).orElseThrow(() -> new UserException("invalid_token", "gone"));
     requireAcceptable(password, account.email());
     tokens.redeem(token, TokenPurpose.RESET);
-    users.setPasswordOf(userId, password);
+    users.setPasswordOf(userId, password, "password_reset");
     users.markVerified(userId);
     passwordChanged(account, null, "password_reset", "reset with a link sent to this address");
   }
@@ -173,12 +173,12 @@ public final class Accounts {
       return false;
     }
     requireAcceptable(fresh, account.email());
-    users.setPasswordOf(userId, fresh);
+    users.setPasswordOf(userId, fresh, "password_change");
     passwordChanged(account, currentSid, "password_change", "changed while logged in");
     return true;
   }
 
-  /** The one place a password change takes effect beyond the users table (audit hooks here). */
+  /** The one place a password change takes effect beyond the users table. */
   private void passwordChanged(Account account, String keepSid, String reason, String how) {
     sessions.revokeAllForUser(account.id(), keepSid, reason);
     loginThrottle.recordSuccess(account.email()); // clears the account's lock

@@ -1,6 +1,7 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.server.accounts.Accounts;
+import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.hosted.AccountPages;
@@ -65,6 +66,7 @@ public final class HttpApi {
   private final SlowClients slowClients;
   private final int port;
   private final boolean hostedLoginEnabled;
+  private final boolean metricsOnThisPort;
   private final Cors cors;
   private final LoginRoute login;
   private final SignupRoute signup;
@@ -93,7 +95,8 @@ public final class HttpApi {
       Database database,
       TokenIssuer tokens,
       HashingPool hashing,
-      Accounts accounts) {}
+      Accounts accounts,
+      Audit audit) {}
 
   /** The settings the HTTP layer reads: each route gets only the values it uses. */
   public record Settings(
@@ -114,6 +117,7 @@ public final class HttpApi {
     this.slowClients = config.http().slowClients();
     this.port = config.http().port();
     this.hostedLoginEnabled = delivery.hostedLogin();
+    this.metricsOnThisPort = config.http().metricsPort() == null;
     this.cors = new Cors(config.http().corsOrigins());
 
     BrowserCookies cookies =
@@ -136,7 +140,8 @@ public final class HttpApi {
             store.sessions(),
             tokens,
             hashing,
-            accounts::mayLogIn);
+            accounts::mayLogIn,
+            store.audit());
     RequestAddress clientAddress = new RequestAddress(config.sessions().trustedProxies());
 
     this.login = new LoginRoute(passwordLogin, clientAddress, cookies, answer);
@@ -193,7 +198,9 @@ public final class HttpApi {
     slowClients.install(c);
 
     c.routes.before(this::commonHeaders);
-    c.routes.get("/metrics", this::metrics);
+    if (metricsOnThisPort) {
+      c.routes.get("/metrics", this::metrics);
+    }
     c.routes.after("/api/login", ctx -> countLogin(ctx, 200));
     c.routes.after("/login", ctx -> countLogin(ctx, 303));
     c.routes.after("/api/refresh", this::countRefresh);

@@ -16,6 +16,8 @@ import java.util.Objects;
  *     publishes starts with it. {@code null} means the issuer when that is an http(s) URL, else
  *     {@link #baseUrl(int)}
  * @param slowClients the idle timeout and minimum request-data rate of the HTTP server
+ * @param metricsPort the port of a separate HTTP server on {@code host} that alone serves {@code
+ *     GET /metrics} (0 picks a free port), or {@code null} to serve it on {@code port}
  */
 public record HttpSettings(
     String host,
@@ -23,7 +25,8 @@ public record HttpSettings(
     List<String> corsOrigins,
     boolean signupEnabled,
     String publicUrl,
-    SlowClients slowClients) {
+    SlowClients slowClients,
+    Integer metricsPort) {
 
   public static final int DEFAULT_PORT = 9000;
 
@@ -33,12 +36,15 @@ public record HttpSettings(
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
     corsOrigins = List.copyOf(Objects.requireNonNull(corsOrigins, "corsOrigins"));
-    Objects.requireNonNull(slowClients, "slowClients");
     for (String origin : corsOrigins) {
       if (origin.contains("*") || !origin.matches("https?://[^/\\s]+")) {
         throw new IllegalArgumentException(
             "a CORS origin is scheme://host[:port] without wildcard or path, got " + origin);
       }
+    }
+    Objects.requireNonNull(slowClients, "slowClients");
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new IllegalArgumentException("metrics port must be 0..65535, got " + metricsPort);
     }
     if (publicUrl != null) {
       publicUrl = publicUrl.strip();
@@ -54,11 +60,19 @@ public record HttpSettings(
 
   public HttpSettings(
       String host, int port, List<String> corsOrigins, boolean signupEnabled, String publicUrl) {
-    this(host, port, corsOrigins, signupEnabled, publicUrl, SlowClients.defaults());
+    this(host, port, corsOrigins, signupEnabled, publicUrl, SlowClients.defaults(), null);
   }
 
   public HttpSettings(String host, int port, List<String> corsOrigins, boolean signupEnabled) {
     this(host, port, corsOrigins, signupEnabled, null);
+  }
+
+  public HttpSettings withMetricsPort(Integer v) {
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, slowClients, v);
+  }
+
+  public HttpSettings withSlowClients(SlowClients v) {
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, v, metricsPort);
   }
 
   /** Whether a value is an absolute {@code http(s)} URL without query or fragment. */
@@ -72,11 +86,12 @@ public record HttpSettings(
   }
 
   public HttpSettings withAddress(String host, int port) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, slowClients);
+    return new HttpSettings(
+        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, metricsPort);
   }
 
   public HttpSettings withPublicUrl(String v) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, v, slowClients);
+    return new HttpSettings(host, port, corsOrigins, signupEnabled, v, slowClients, metricsPort);
   }
 
   public HttpSettings withPort(int v) {
@@ -84,15 +99,11 @@ public record HttpSettings(
   }
 
   public HttpSettings withCorsOrigins(List<String> v) {
-    return new HttpSettings(host, port, v, signupEnabled, publicUrl, slowClients);
-  }
-
-  public HttpSettings withSlowClients(SlowClients v) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, v);
+    return new HttpSettings(host, port, v, signupEnabled, publicUrl, slowClients, metricsPort);
   }
 
   public HttpSettings withSignupEnabled(boolean v) {
-    return new HttpSettings(host, port, corsOrigins, v, publicUrl, slowClients);
+    return new HttpSettings(host, port, corsOrigins, v, publicUrl, slowClients, metricsPort);
   }
 
   /**

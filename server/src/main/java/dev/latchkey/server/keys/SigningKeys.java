@@ -4,6 +4,8 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.latchkey.server.audit.Audit;
+import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
@@ -41,6 +43,7 @@ public final class SigningKeys {
   private final KeySettings settings;
   private final KeySchedule schedule;
   private final Clock clock;
+  private final Audit audit;
   private final Map<String, ActiveKey> signers = new ConcurrentHashMap<>();
 
   /**
@@ -50,8 +53,14 @@ public final class SigningKeys {
    *     feed as long
    */
   public SigningKeys(
-      Database db, MasterKey masterKey, KeySettings settings, Duration tokenLifetime, Clock clock) {
+      Database db,
+      MasterKey masterKey,
+      KeySettings settings,
+      Duration tokenLifetime,
+      Clock clock,
+      Audit audit) {
     this.db = db;
+    this.audit = audit;
     this.masterKey = masterKey;
     this.settings = settings;
     this.schedule = new KeySchedule(settings, tokenLifetime);
@@ -190,9 +199,22 @@ public final class SigningKeys {
     return locked((keys, now) -> schedule.revoke(keys, kid));
   }
 
-  /** Decides and applies steps under the {@code signing_keys} lock; returns what changed. */
+  /**
+   * One applied step: what the operator reads, and the audit event with its fields (none for a step
+   * that changes no key's state).
+   */
+  private record Applied(String description, AuditEvent event, Object... fields) {
+    Applied(String description) {
+      this(description, null);
+    }
+  }
+
+  /**
+   * Decides and applies steps under the {@code signing_keys} lock; returns what changed. The audit
+   * events are written once the transaction has committed.
+   */
   private List<String> locked(BiFunction<List<SigningKeyInfo>, Instant, List<KeyStep>> decide) {
-    List<String> changes =
+    List<Applied> changes =
         db.inTransaction(
             c -> {
               Sql.one(
@@ -200,28 +222,53 @@ public final class SigningKeys {
                   "SELECT name FROM latchkey_locks WHERE name = 'signing_keys' FOR UPDATE",
                   rs -> true);
               Instant now = clock.instant();
-              List<String> done = new ArrayList<>();
+              List<Applied> done = new ArrayList<>();
               for (KeyStep step : decide.apply(all(c), now)) {
                 done.add(apply(c, step, now));
               }
               return done;
             });
-    changes.forEach(change -> log.info("Signing keys: {}", change));
-    return changes;
+    List<String> described = new ArrayList<>(changes.size());
+    for (Applied change : changes) {
+      log.info("Signing keys: {}", change.description());
+      if (change.event() != null) {
+        audit.record(change.event(), change.fields());
+      }
+      described.add(change.description());
+    }
+    return described;
   }
 
-  private String apply(Connection c, KeyStep step, Instant now) throws SQLException {
+  private Applied apply(Connection c, KeyStep step, Instant now) throws SQLException {
     if (step instanceof KeyStep.CreateActive) {
       String kid = insert(c, KeyState.ACTIVE, now, null);
-      return "created key " + kid + " (" + settings.algorithm() + "); it signs from now on";
+      return new Applied(
+          "created key " + kid + " (" + settings.algorithm() + "); it signs from now on",
+          AuditEvent.KEY_CREATED,
+          "kid",
+          kid,
+          "algorithm",
+          settings.algorithm(),
+          "state",
+          "active");
     } else if (step instanceof KeyStep.CreateNext next) {
       String kid = insert(c, KeyState.NEXT, now, next.activatesAt());
-      return "published next key "
-          + kid
-          + " ("
-          + settings.algorithm()
-          + "); it starts signing at "
-          + next.activatesAt();
+      return new Applied(
+          "published next key "
+              + kid
+              + " ("
+              + settings.algorithm()
+              + "); it starts signing at "
+              + next.activatesAt(),
+          AuditEvent.KEY_CREATED,
+          "kid",
+          kid,
+          "algorithm",
+          settings.algorithm(),
+          "state",
+          "next",
+          "activates_at",
+          next.activatesAt().toString());
     } else if (step instanceof KeyStep.Retire retire) {
       Sql.update(
           c,
@@ -229,31 +276,46 @@ public final class SigningKeys {
           now,
           retire.removesAt(),
           retire.kid());
-      return "retired key " + retire.kid() + " (stays published until " + retire.removesAt() + ")";
+      return new Applied(
+          "retired key " + retire.kid() + " (stays published until " + retire.removesAt() + ")",
+          AuditEvent.KEY_RETIRED,
+          "kid",
+          retire.kid(),
+          "removes_at",
+          retire.removesAt().toString());
     } else if (step instanceof KeyStep.Activate activate) {
       Sql.update(
           c,
           "UPDATE signing_keys SET state = 'ACTIVE', activated_at = ? WHERE kid = ?",
           now,
           activate.kid());
-      return "key " + activate.kid() + " now signs (was next)";
+      return new Applied(
+          "key " + activate.kid() + " now signs (was next)",
+          AuditEvent.KEY_ACTIVATED,
+          "kid",
+          activate.kid());
     } else if (step instanceof KeyStep.Reschedule later) {
       Sql.update(
           c,
           "UPDATE signing_keys SET activates_at = ? WHERE kid = ?",
           later.activatesAt(),
           later.kid());
-      return "next key "
-          + later.kid()
-          + " will start signing at "
-          + later.activatesAt()
-          + " (one JWKS max-age after it was published)";
+      return new Applied(
+          "next key "
+              + later.kid()
+              + " will start signing at "
+              + later.activatesAt()
+              + " (one JWKS max-age after it was published)");
     } else if (step instanceof KeyStep.Remove remove) {
       Sql.update(
           c,
           "UPDATE signing_keys SET state = 'GONE', private_key_enc = NULL WHERE kid = ?",
           remove.kid());
-      return "removed retired key " + remove.kid() + " (every token it signed has expired)";
+      return new Applied(
+          "removed retired key " + remove.kid() + " (every token it signed has expired)",
+          AuditEvent.KEY_REMOVED,
+          "kid",
+          remove.kid());
     } else if (step instanceof KeyStep.Revoke revoke) {
       // The last token it can have signed: a retired key's removal time, else one lifetime on.
       Instant mattersUntil =
@@ -271,15 +333,21 @@ public final class SigningKeys {
               + " WHERE kid = ?",
           now,
           revoke.kid());
-      return "revoked key "
-          + revoke.kid()
-          + " (was "
-          + revoke.was().label()
-          + "; listed in the revocation feed until "
-          + mattersUntil
-          + ")";
+      return new Applied(
+          "revoked key "
+              + revoke.kid()
+              + " (was "
+              + revoke.was().label()
+              + "; listed in the revocation feed until "
+              + mattersUntil
+              + ")",
+          AuditEvent.KEY_REVOKED,
+          "kid",
+          revoke.kid(),
+          "was",
+          revoke.was().label());
     } else {
-      return ((KeyStep.Unchanged) step).note();
+      return new Applied(((KeyStep.Unchanged) step).note());
     }
   }
 

@@ -3,8 +3,11 @@ package dev.latchkey.server.metrics;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.SigningKeyInfo;
 import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.mail.Mailer;
+import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.users.HashingPool;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -24,10 +27,12 @@ import java.util.concurrent.TimeUnit;
  * The auth server's metrics in one Prometheus registry, scraped at {@code GET /metrics}. Names (as
  * exported): {@code latchkey_logins_total{outcome}}, {@code latchkey_tokens_issued_total}, {@code
  * latchkey_refreshes_total{outcome}}, {@code latchkey_logouts_total}, {@code
- * latchkey_revocations_total{kind}}, {@code latchkey_jwks_requests_total}, {@code
- * latchkey_hash_queue_depth}, {@code latchkey_hash_wait_seconds}, {@code
- * latchkey_signing_key_age_seconds{state}}, and the JVM's. Nothing here carries a user, an address
- * or a token.
+ * latchkey_revocations_total{kind}} (by this instance), {@code latchkey_revocations_recorded_total}
+ * (in the shared revocation log, by every instance and operator command), {@code
+ * latchkey_jwks_requests_total}, {@code latchkey_hash_queue_depth}, {@code
+ * latchkey_hash_wait_seconds}, {@code latchkey_signing_key_age_seconds{state}}, {@code
+ * latchkey_mail_sent_total{outcome}}, {@code latchkey_mail_pending}, and the JVM's. Nothing here
+ * carries a user, an address or a token.
  */
 public final class ServerMetrics {
   /** The login outcomes counted. */
@@ -147,6 +152,38 @@ public final class ServerMetrics {
           .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
           .baseUnit("seconds")
           .register(registry);
+    }
+  }
+
+  /** Counters of account mails: sent and failed (after every attempt, or dropped); the queue. */
+  public void watchMail(Mailer mailer) {
+    for (String outcome : new String[] {"sent", "failed"}) {
+      FunctionCounter.builder(
+              "latchkey.mail.sent", mailer, m -> outcome.equals("sent") ? m.sent() : m.failed())
+          .description("Account mails by outcome: sent, or failed after every attempt")
+          .tag("outcome", outcome)
+          .register(registry);
+    }
+    Gauge.builder("latchkey.mail.pending", mailer, Mailer::pending)
+        .description("Account mails queued or waiting for a retry")
+        .register(registry);
+  }
+
+  /**
+   * The shared revocation log's head: every session or key revocation recorded in the database,
+   * whoever made it (this instance, another, or {@code latchkey sessions revoke}).
+   */
+  public void watchRevocations(RevocationLog revocations) {
+    FunctionCounter.builder("latchkey.revocations.recorded", revocations, ServerMetrics::head)
+        .description("Revocations in the shared revocation log, by every instance and command")
+        .register(registry);
+  }
+
+  private static double head(RevocationLog revocations) {
+    try {
+      return revocations.head();
+    } catch (RuntimeException e) {
+      return Double.NaN; // database unreachable: no value rather than a failed scrape
     }
   }
 

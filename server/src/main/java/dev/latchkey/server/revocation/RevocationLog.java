@@ -117,6 +117,14 @@ public final class RevocationLog {
     return new Page(listed, all.cursor(), false);
   }
 
+  /**
+   * The number of the newest entry: every revocation ever recorded in this database, by any
+   * instance or operator command (the newest entry survives purges), 0 before the first.
+   */
+  public long head() {
+    return db.queryOne("SELECT MAX(seq) FROM revocations", rs -> rs.getLong(1)).orElse(0L);
+  }
+
   /** Deletes entries that no longer matter (the newest is kept); returns how many. */
   public int purge() {
     return db.update(

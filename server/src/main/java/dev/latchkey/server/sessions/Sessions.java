@@ -1,5 +1,7 @@
 package dev.latchkey.server.sessions;
 
+import dev.latchkey.server.audit.Audit;
+import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.store.Database;
@@ -61,6 +63,7 @@ public final class Sessions {
   private final Duration clockSkew;
   private final Clock clock;
   private final RefreshPolicy policy;
+  private final Audit audit;
 
   /**
    * @param clockSkew how long after its {@code exp} a token may still be accepted somewhere
@@ -71,8 +74,10 @@ public final class Sessions {
       MasterKey masterKey,
       SessionSettings settings,
       Duration clockSkew,
-      Clock clock) {
+      Clock clock,
+      Audit audit) {
     this.db = db;
+    this.audit = audit;
     this.users = users;
     this.settings = settings;
     this.refresh = settings.refresh();
@@ -160,6 +165,7 @@ public final class Sessions {
       access = recentOrIssued(tokens, family);
     } else if (decision instanceof RefreshDecision.RevokeFamily reuse) {
       log.warn("Refresh token reuse: revoked session {} (possible token theft)", reuse.sid());
+      audit.record(AuditEvent.REFRESH_REUSE_DETECTED, "sid", reuse.sid());
       throw new RefreshRejected(RefreshFailure.REUSED);
     } else {
       throw new RefreshRejected(((RefreshDecision.Reject) decision).reason());
@@ -336,16 +342,19 @@ public final class Sessions {
    * @return true when the session existed and was not revoked before
    */
   public boolean revoke(String sid) {
-    return revoke(sid, "logout");
-  }
-
-  /** Revokes one session with a reason ({@code logout}, {@code admin}, ...). */
-  public boolean revoke(String sid, String reason) {
     if (sid == null || sid.length() > 64) {
       return false;
     }
     long now = clock.millis();
-    return db.inTransaction(c -> revokeLocked(c, sid, now, reason)) == 1;
+    Optional<String> userId =
+        db.inTransaction(
+            c ->
+                revokeLocked(c, sid, now, "logout") == 1
+                    ? Sql.one(
+                        c, "SELECT user_id FROM sessions WHERE sid = ?", rs -> rs.getString(1), sid)
+                    : Optional.<String>empty());
+    userId.ifPresent(user -> audit.record(AuditEvent.LOGOUT, "user_id", user, "sid", sid));
+    return userId.isPresent();
   }
 
   private static int revokeLocked(Connection c, String sid, long now, String reason)
@@ -423,6 +432,16 @@ public final class Sessions {
               return revoked;
             });
     log.info("Revoked {} sessions of a user ({})", n, reason);
+    audit.record(
+        AuditEvent.SESSIONS_REVOKED,
+        "user_id",
+        userId,
+        "count",
+        n,
+        "reason",
+        reason,
+        "kept_sid",
+        keepSid);
     return n;
   }
 

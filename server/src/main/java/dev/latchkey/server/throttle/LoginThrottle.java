@@ -1,5 +1,7 @@
 package dev.latchkey.server.throttle;
 
+import dev.latchkey.server.audit.Audit;
+import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.RaceLost;
 import dev.latchkey.server.store.Sql;
@@ -49,11 +51,13 @@ public final class LoginThrottle {
   private final Database db;
   private final ThrottleSettings settings;
   private final Clock clock;
+  private final Audit audit;
 
-  public LoginThrottle(Database db, ThrottleSettings settings, Clock clock) {
+  public LoginThrottle(Database db, ThrottleSettings settings, Clock clock, Audit audit) {
     this.db = db;
     this.settings = settings;
     this.clock = clock;
+    this.audit = audit;
   }
 
   public ThrottleSettings settings() {
@@ -71,8 +75,11 @@ public final class LoginThrottle {
     static final Reservation NONE = new Reservation(List.of());
   }
 
-  /** What the reserving transaction found: a wait, or the places it took. */
-  private record Taken(Optional<Duration> lockedFor, List<Place> places) {}
+  /**
+   * What the reserving transaction found: a wait, or the places it took and the counters whose
+   * threshold this attempt reached.
+   */
+  private record Taken(Optional<Duration> lockedFor, List<Place> places, List<Place> engaged) {}
 
   /** The answer of {@link #reserve}: admitted with a reservation, or refused with a wait. */
   public sealed interface Admission {
@@ -115,10 +122,52 @@ public final class LoginThrottle {
         }
       }
     }
+    taken.engaged().forEach(place -> lockStarted(place, email, clientAddress));
     if (taken.lockedFor().isPresent()) {
       return new Admission.Refused(taken.lockedFor().get());
     }
     return new Admission.Admitted(new Reservation(taken.places()));
+  }
+
+  /** A counter reached its threshold: the warning and the audit event name account and address. */
+  private void lockStarted(Place place, String email, String clientAddress) {
+    String counted = place.counter().key().substring(0, 1);
+    String what =
+        switch (counted) {
+          case "i" -> "address";
+          case "d" -> "device";
+          default -> "account";
+        };
+    String account = typed(email);
+    Duration lock = Duration.ofMillis(Math.max(0, place.lockedAfter() - clock.millis()));
+    log.warn(
+        "Login throttling engaged on the {} counter: {} failed attempts; account \"{}\", address {},"
+            + " locked for {}",
+        what,
+        place.counter().threshold(),
+        account,
+        clientAddress,
+        lock);
+    audit.record(
+        AuditEvent.LOCK_STARTED,
+        "counter",
+        what,
+        "email",
+        account,
+        "client",
+        clientAddress,
+        "locked_for_seconds",
+        lock.toSeconds());
+  }
+
+  /** The email as typed, bounded (it comes from the request): for logs and audit lines. */
+  public static String typed(String email) {
+    if (email == null) {
+      return "";
+    }
+    return email.length() > EmailAddress.MAX_LENGTH
+        ? email.substring(0, EmailAddress.MAX_LENGTH) + "..."
+        : email;
   }
 
   /**
@@ -169,13 +218,37 @@ public final class LoginThrottle {
   /** A password was proven or reset: clears the account's counter. */
   public void recordSuccess(String email) {
     if (settings.enabled()) {
-      unlockAccount(email);
+      unlockAccount(email, "password_changed");
     }
   }
 
-  /** Clears every counter of an account ({@code latchkey users unlock}); true if one was set. */
-  public boolean unlockAccount(String email) {
-    return db.update("DELETE FROM login_throttle WHERE throttle_key = ?", accountKey(email)) > 0;
+  /**
+   * Clears every counter of an account; true if one was counting. A lock it ends is an audit event.
+   *
+   * @param by who cleared it, for the audit log: {@code operator} ({@code latchkey users unlock}),
+   *     {@code password_changed}
+   */
+  public boolean unlockAccount(String email, String by) {
+    long now = clock.millis();
+    String key = accountKey(email);
+    Optional<Long> lockedUntil =
+        db.inTransaction(
+            c -> {
+              Optional<Long> counting =
+                  Sql.one(
+                      c,
+                      "SELECT locked_until FROM login_throttle"
+                          + " WHERE throttle_key = ? AND expires_at > ?",
+                      rs -> rs.getLong(1),
+                      key,
+                      now);
+              Sql.update(c, "DELETE FROM login_throttle WHERE throttle_key = ?", key);
+              return counting;
+            });
+    if (lockedUntil.isPresent() && lockedUntil.get() > now) {
+      audit.record(AuditEvent.LOCK_CLEARED, "email", typed(email), "by", by);
+    }
+    return lockedUntil.isPresent();
   }
 
   /** Clears a device cookie's counter (after the account is unlocked by its owner). */
@@ -236,9 +309,10 @@ public final class LoginThrottle {
       rows.add(fresh ? new Row(0, 0, 0) : row);
     }
     if (lockedUntil > now) {
-      return new Taken(Optional.of(Duration.ofMillis(lockedUntil - now)), List.of());
+      return new Taken(Optional.of(Duration.ofMillis(lockedUntil - now)), List.of(), List.of());
     }
     List<Place> places = new ArrayList<>(counters.size());
+    List<Place> engaged = new ArrayList<>(1);
     for (int i = 0; i < counters.size(); i++) {
       Counter counter = counters.get(i);
       int count = rows.get(i).failures() + 1;
@@ -254,15 +328,13 @@ public final class LoginThrottle {
           until,
           expiresAt,
           counter.key());
-      places.add(new Place(counter, rows.get(i).lockedUntil(), until));
+      Place place = new Place(counter, rows.get(i).lockedUntil(), until);
+      places.add(place);
       if (count == counter.threshold()) {
-        log.warn(
-            "Login throttling engaged: {} attempts counted for one {}",
-            count,
-            counter.key().startsWith("i:") ? "address" : "account or device");
+        engaged.add(place);
       }
     }
-    return new Taken(Optional.empty(), List.copyOf(places));
+    return new Taken(Optional.empty(), List.copyOf(places), List.copyOf(engaged));
   }
 
   /**

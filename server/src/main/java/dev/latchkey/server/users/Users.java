@@ -1,5 +1,7 @@
 package dev.latchkey.server.users;
 
+import dev.latchkey.server.audit.Audit;
+import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
 import java.time.Clock;
@@ -23,9 +25,11 @@ public final class Users {
   private final Clock clock;
   private final String dummyHash;
   private final UserRoles roles;
+  private final Audit audit;
 
-  public Users(Database db, PasswordHasher hasher, Clock clock) {
+  public Users(Database db, PasswordHasher hasher, Clock clock, Audit audit) {
     this.db = db;
+    this.audit = audit;
     this.roles = new UserRoles(db);
     this.hasher = hasher;
     this.clock = clock;
@@ -55,7 +59,7 @@ public final class Users {
     requireAcceptable(password, address);
     UserRoles.checked(grantedRoles);
     String hash = hasher.hash(password);
-    return insert(address, hash, true, grantedRoles)
+    return insert(address, hash, true, grantedRoles, "operator")
         .orElseThrow(() -> new UserException("exists", "a user with this email already exists"));
   }
 
@@ -76,26 +80,16 @@ public final class Users {
     String address = validEmail(email);
     requireAcceptable(password, address);
     String hash = hasher.hash(password);
-    Optional<String> created = insert(address, hash, verified, List.of());
-    if (created.isPresent()) {
-      log.info("A user signed up");
-    }
-    return created;
+    return insert(address, hash, verified, List.of(), "signup");
   }
 
-  /** Sets a new password (policy applies). */
+  /**
+   * Sets a new password (policy applies), by the operator.
+   *
+   * @throws UserException {@code invalid_email}, {@code unknown_user} or {@code weak_password}
+   */
   public void setPassword(String email, char[] password) {
-    String address = validEmail(email);
-    requireAcceptable(password, address);
-    String hash = hasher.hash(password);
-    long now = clock.millis();
-    int n =
-        db.update(
-            "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE email = ?",
-            hash,
-            now,
-            address);
-    requireFound(n, address);
+    setPasswordOf(idOf(validEmail(email)), password, "operator");
   }
 
   /** Disables a user: logins fail as for a wrong password; issued tokens run out normally. */
@@ -111,6 +105,7 @@ public final class Users {
     String address = EmailAddress.normalize(email);
     requireFound(
         db.update("UPDATE users SET disabled = ? WHERE email = ?", disabled, address), address);
+    audit.record(disabled ? AuditEvent.USER_DISABLED : AuditEvent.USER_ENABLED, "email", address);
   }
 
   public List<UserSummary> list() {
@@ -195,15 +190,23 @@ public final class Users {
 
   /** Marks the user's email as verified (they followed a link sent to it). */
   public void markVerified(String userId) {
-    db.update("UPDATE users SET email_verified = TRUE WHERE id = ?", userId);
+    if (db.update(
+            "UPDATE users SET email_verified = TRUE WHERE id = ? AND email_verified = FALSE",
+            userId)
+        == 1) {
+      audit.record(AuditEvent.EMAIL_VERIFIED, "user_id", userId);
+    }
   }
 
   /**
-   * Sets a new password for a user by id, under the sign-up policy.
+   * Sets a new password for a user by id, under the sign-up policy: the one place a password
+   * changes.
    *
+   * @param reason why, for the audit log: {@code operator}, {@code password_reset}, {@code
+   *     password_change}
    * @throws UserException {@code weak_password} or {@code unknown_user}
    */
-  public void setPasswordOf(String userId, char[] password) {
+  public void setPasswordOf(String userId, char[] password, String reason) {
     Account account =
         account(userId)
             .orElseThrow(() -> new UserException("unknown_user", "no user with this id"));
@@ -216,6 +219,7 @@ public final class Users {
             clock.millis(),
             userId),
         userId);
+    audit.record(AuditEvent.PASSWORD_CHANGED, "user_id", userId, "reason", reason);
   }
 
   /** The policy's objection to a password for this email, if any (checked before any change). */
@@ -234,29 +238,45 @@ public final class Users {
 
   /** Inserts unless the email exists; the id when inserted. */
   private Optional<String> insert(
-      String address, String hash, boolean verified, List<String> grantedRoles) {
+      String address, String hash, boolean verified, List<String> grantedRoles, String via) {
     String id = UUID.randomUUID().toString();
     long now = clock.millis();
     return db.inTransaction(
-        c -> {
-          boolean inserted =
-              Sql.one(c, "SELECT 1 FROM users WHERE email = ?", rs -> true, address).isEmpty()
-                  && Sql.insertUnlessTaken( // false when a concurrent insert of the email won
-                      c,
-                      "INSERT INTO users (id, email, password_hash, created_at,"
-                          + " password_changed_at, disabled, email_verified)"
-                          + " VALUES (?, ?, ?, ?, ?, FALSE, ?)",
-                      id,
-                      address,
-                      hash,
-                      now,
-                      now,
-                      verified);
-          if (inserted) {
-            UserRoles.grant(c, id, grantedRoles);
-          }
-          return inserted ? Optional.of(id) : Optional.<String>empty();
-        });
+            c -> {
+              boolean inserted =
+                  Sql.one(c, "SELECT 1 FROM users WHERE email = ?", rs -> true, address).isEmpty()
+                      && Sql.insertUnlessTaken( // false when a concurrent insert of the email won
+                          c,
+                          "INSERT INTO users (id, email, password_hash, created_at,"
+                              + " password_changed_at, disabled, email_verified)"
+                              + " VALUES (?, ?, ?, ?, ?, FALSE, ?)",
+                          id,
+                          address,
+                          hash,
+                          now,
+                          now,
+                          verified);
+              if (inserted) {
+                UserRoles.grant(c, id, grantedRoles);
+              }
+              return inserted ? Optional.of(id) : Optional.<String>empty();
+            })
+        .map(
+            created -> {
+              audit.record(
+                  AuditEvent.USER_CREATED,
+                  "user_id",
+                  created,
+                  "email",
+                  address,
+                  "via",
+                  via,
+                  "email_verified",
+                  verified,
+                  "roles",
+                  grantedRoles);
+              return created;
+            });
   }
 
   private static String validEmail(String email) {

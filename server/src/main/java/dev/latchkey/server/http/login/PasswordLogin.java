@@ -1,5 +1,7 @@
 package dev.latchkey.server.http.login;
 
+import dev.latchkey.server.audit.Audit;
+import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.sessions.Sessions;
@@ -44,6 +46,7 @@ public final class PasswordLogin {
   private final TokenIssuer tokens;
   private final HashingPool hashing;
   private final Predicate<AuthenticatedUser> mayLogIn;
+  private final Audit audit;
 
   public PasswordLogin(
       LoginThrottle throttle,
@@ -52,7 +55,9 @@ public final class PasswordLogin {
       Sessions sessions,
       TokenIssuer tokens,
       HashingPool hashing,
-      Predicate<AuthenticatedUser> mayLogIn) {
+      Predicate<AuthenticatedUser> mayLogIn,
+      Audit audit) {
+    this.audit = audit;
     this.throttle = throttle;
     this.devices = devices;
     this.users = users;
@@ -77,8 +82,19 @@ public final class PasswordLogin {
       String email, char[] password, String client, String deviceCookie) {
     String deviceId = devices.deviceIdFor(deviceCookie, email);
     Admission admission = throttle.reserve(email, client, deviceId);
+    boolean deviceCookiePresent = deviceCookie != null;
     if (admission instanceof Admission.Refused refused) {
       Arrays.fill(password, '\0');
+      audit.record(
+          AuditEvent.LOGIN_THROTTLED,
+          "email",
+          LoginThrottle.typed(email),
+          "client",
+          client,
+          "device_cookie",
+          deviceCookiePresent,
+          "retry_after_seconds",
+          refused.retryAfter().toSeconds());
       throw new TooManyAttempts(refused.retryAfter());
     }
     Reservation reservation = ((Admission.Admitted) admission).reservation();
@@ -90,14 +106,26 @@ public final class PasswordLogin {
                 try {
                   Optional<AuthenticatedUser> user = users.authenticate(email, password);
                   if (user.isEmpty()) {
+                    failed(email, client, deviceCookiePresent, "invalid_credentials");
                     throw INVALID_CREDENTIALS; // the reserved place stays counted
                   }
                   throttle.succeeded(reservation);
                   if (!mayLogIn.test(user.get())) {
+                    failed(email, client, deviceCookiePresent, "email_not_verified");
                     throw EMAIL_NOT_VERIFIED;
                   }
-                  return new Success(
-                      sessions.start(user.get(), tokens, true), devices.issue(email));
+                  SessionTokens session = sessions.start(user.get(), tokens, true);
+                  audit.record(
+                      AuditEvent.LOGIN_SUCCEEDED,
+                      "user_id",
+                      user.get().id(),
+                      "sid",
+                      session.access().sid(),
+                      "client",
+                      client,
+                      "device_cookie",
+                      deviceCookiePresent);
+                  return new Success(session, devices.issue(email));
                 } finally {
                   Arrays.fill(password, '\0');
                 }
@@ -113,6 +141,19 @@ public final class PasswordLogin {
             throttle.release(reservation); // never judged: give the place back
           }
         });
+  }
+
+  private void failed(String email, String client, boolean deviceCookiePresent, String reason) {
+    audit.record(
+        AuditEvent.LOGIN_FAILED,
+        "email",
+        LoginThrottle.typed(email),
+        "client",
+        client,
+        "device_cookie",
+        deviceCookiePresent,
+        "reason",
+        reason);
   }
 
   private static boolean saturated(Throwable error) {

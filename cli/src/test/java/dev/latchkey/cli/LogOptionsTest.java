@@ -1,0 +1,230 @@
+package dev.latchkey.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --log-format} and {@code --audit-log} in a real {@code latchkey} process (this module's
+ * class path, its own {@code logback.xml}): the logging set-up is process-wide, so never in the
+ * test's JVM.
+ */
+class LogOptionsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern BANNER = Pattern.compile("^Auth server: (http://\\S+) .*$");
+
+  @TempDir Path folder;
+
+  @Test
+  void jsonLogsAndAnAuditFile() throws Exception {
+    Path audit = folder.resolve("logs/audit.jsonl");
+    Output out = new Output();
+    Process serve =
+        start(
+            out,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data-dir",
+            folder.resolve("data").toString(),
+            "--log-format",
+            "json",
+            "--audit-log",
+            audit.toString());
+    try {
+      String baseUrl = out.await(BANNER);
+      HttpResponse<String> login =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(baseUrl + "/api/login"))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"email\":\"nobody@example.com\",\"password\":\"Not-The-Password-1\"}"))
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).isEqualTo(401);
+    } finally {
+      stop(serve);
+    }
+
+    // every line that is not the banner is a JSON log event
+    List<JsonNode> logs = new ArrayList<>();
+    for (String line : out.lines()) {
+      if (line.startsWith("{")) {
+        logs.add(JSON.readTree(line));
+      }
+    }
+    assertThat(logs)
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("level").asText()).isEqualTo("INFO");
+              assertThat(e.get("loggerName").asText()).isEqualTo("dev.latchkey.server.AuthServer");
+              assertThat(e.get("message").asText()).startsWith("Latchkey auth server at");
+            });
+    assertThat(out.lines()).noneMatch(line -> line.contains("INFO  AuthServer"));
+    assertThat(out.lines()).noneMatch(line -> line.contains("\"event\":\"login_failed\""));
+
+    List<String> audited = Files.readAllLines(audit);
+    assertThat(audited).isNotEmpty();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : audited) {
+      events.add(JSON.readTree(line));
+    }
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("event").asText()).isEqualTo("login_failed");
+              assertThat(e.get("email").asText()).isEqualTo("nobody@example.com");
+              assertThat(e.get("client").asText()).isEqualTo("127.0.0.1");
+            });
+    assertThat(events)
+        .anySatisfy(e -> assertThat(e.get("event").asText()).isEqualTo("key_created"));
+    assertThat(String.join("\n", audited)).doesNotContain("Not-The-Password-1");
+  }
+
+  @Test
+  void textLogsCarryTheDateAndZone() throws Exception {
+    Output out = new Output();
+    Process serve =
+        start(
+            out,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data-dir",
+            folder.resolve("data").toString());
+    try {
+      out.await(BANNER);
+    } finally {
+      stop(serve);
+    }
+    assertThat(out.lines())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .matches(
+                        "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})"
+                            + " INFO  AuthServer - Latchkey auth server at .*"));
+  }
+
+  @Test
+  void anAuditLogThatCannotBeWrittenIsOneLine() throws Exception {
+    Path blocker = Files.writeString(folder.resolve("file"), "");
+    Output out = new Output();
+    Process serve =
+        start(
+            out,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data-dir",
+            folder.resolve("data").toString(),
+            "--audit-log",
+            blocker.resolve("audit.jsonl").toString());
+    assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(serve.exitValue()).isEqualTo(1);
+    out.done.get(10, TimeUnit.SECONDS);
+    assertThat(out.lines()).hasSize(1);
+    assertThat(out.lines().get(0)).startsWith("latchkey serve: cannot write the audit log at ");
+  }
+
+  /** The process's output (stdout and stderr), read as it comes. */
+  private static final class Output {
+    private final List<String> lines = new ArrayList<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    synchronized List<String> lines() {
+      return List.copyOf(lines);
+    }
+
+    void pump(Process process) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (BufferedReader reader =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = reader.readLine()) != null; ) {
+                    synchronized (this) {
+                      lines.add(line);
+                      notifyAll();
+                    }
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                }
+                done.complete(null);
+              });
+      t.setDaemon(true);
+      t.start();
+    }
+
+    synchronized String await(Pattern pattern) throws InterruptedException {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      for (int seen = 0; ; ) {
+        for (; seen < lines.size(); seen++) {
+          Matcher m = pattern.matcher(lines.get(seen));
+          if (m.matches()) {
+            return m.group(1);
+          }
+        }
+        long left = until - System.nanoTime();
+        if (left <= 0 || done.isDone()) {
+          throw new AssertionError("no line matched " + pattern + "; output:\n" + lines);
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+      }
+    }
+  }
+
+  private Process start(Output out, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Dlogback.configurationFile=logback.xml");
+    command.add(Latchkey.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+    Process process = builder.start();
+    out.pump(process);
+    return process;
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.latchkey.server.audit;
+
+import java.util.Locale;
+
+/** The security events an operator can follow; each is written by one call site. */
+public enum AuditEvent {
+  LOGIN_SUCCEEDED,
+  LOGIN_FAILED,
+  LOGIN_THROTTLED,
+  LOCK_STARTED,
+  LOCK_CLEARED,
+  LOGOUT,
+  REFRESH_REUSE_DETECTED,
+  SESSIONS_REVOKED,
+  KEY_CREATED,
+  KEY_ACTIVATED,
+  KEY_RETIRED,
+  KEY_REMOVED,
+  KEY_REVOKED,
+  USER_CREATED,
+  USER_DISABLED,
+  USER_ENABLED,
+  PASSWORD_CHANGED,
+  EMAIL_VERIFIED;
+
+  /** The {@code event} value written: the name in lower case, e.g. {@code login_failed}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
