@@ -74,6 +74,8 @@ final class ServerProcess implements AutoCloseable {
             .redirectOutput(dir.resolve(name + ".log").toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
+    // a soak stopped with Ctrl-C or SIGTERM stops its servers too
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
     long end = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (!Files.exists(envFile)) {
       if (!process.isAlive() || System.nanoTime() > end) {
