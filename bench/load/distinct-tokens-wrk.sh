@@ -168,7 +168,7 @@ echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Per pair: the ratio A/B of requests/s and of CPU µs per request; the median and quartiles of
 # those ratios; and the median of each side's own figures, for reference.
 echo
-echo "| comparison | goal (req/s A/B) | req/s A/B, median of pairs (p25–p75) | |" \
+echo "| comparison | goal (req/s A/B) | req/s A/B, median of pairs (p25–p75) | goal |" \
   "CPU µs/req A/B, median (p25–p75) | A: req/s, µs/req (medians) | B: req/s, µs/req (medians) |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 awk -v goals="$goals" '
