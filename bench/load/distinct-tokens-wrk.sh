@@ -1,33 +1,43 @@
 #!/usr/bin/env bash
-# The verified-token cache when tokens do not repeat (issue 15): GET /api/lessons on the real demo
-# server (what `latchkey app` runs) with 1, 1 000 and 20 000 distinct valid tokens in rotation,
-# against the same server's open route (GET /api/status) and against a second demo server with the
-# verified-token cache off, all in ONE run, driven by wrk on loopback.
+# The verified-token cache when tokens do not repeat: GET /api/lessons on the real demo server (what
+# `latchkey app` runs) with 1, 1 000 and 20 000 distinct valid tokens in rotation, against the same
+# server's open route (GET /api/status) and against a second demo server with the verified-token
+# cache off, all in ONE run, driven by wrk on loopback.
+#
+# PAIRED: each goal compares two loads A and B (e.g. cache on vs cache off, same tokens). After a
+# warm-up of each (WARMUP: the JVM warmed on that very load), A and B run in alternating short blocks
+# (BLOCKS pairs of BLOCK seconds, in the order AB, BA, AB, ...); the figure is the MEDIAN OF THE
+# PER-PAIR RATIOS A/B, for requests/s and for the server's CPU time per request (user + system of
+# the server JVM, /proc/<pid>/stat). A machine load that varies slowly against 2 × BLOCK moves both
+# sides of a pair alike and cancels in the ratio.
 #
 # Every load runs through the same wrk Lua script (bench/load/tokens.lua, an Authorization header on
-# every request, the open route included), so the load generator's own cost is the same on every
-# line. "open" sends one token (ignored by /api/status); "open, 20 000 tokens" shows what distinct
-# header values alone cost the HTTP layer.
+# every request, the open route included), so the load generator's own cost is the same everywhere.
+# "open-distinct" sends 20 000 distinct tokens to the open route: what distinct header values alone
+# cost the HTTP layer.
 #
 # Everything the load hits runs in one JVM (dev.latchkey.bench.load.DistinctTokenServers: a real
-# auth server, which mints the tokens, and the two demo servers), started and stopped here; every
-# wrk run is bounded by its duration.
+# auth server, which mints the tokens, and the two demo servers), started and stopped here. Only one
+# server is loaded at a time, so the JVM's CPU time during a block is that block's server's.
 #
 # Usage (from the repository root):
+#   apt-get install -y wrk
 #   mvn -B -Dskip.npm -pl bench -am package -DskipTests
-#   bench/load/distinct-tokens-wrk.sh
-# The demo server needs the web client's files (public/ on the classpath): with -Dskip.npm they are
-# not built, so give a built latchkey-web jar as WEB_JAR (default: web/target's, if it holds them).
-# Settings (environment): THREADS=2 CONNECTIONS=32 WARMUP=30s DURATION=15s ROUNDS=1 TOKENS=20000
+#   bench/load/distinct-tokens-wrk.sh                              # full run, about 17 min
+#   WARMUP=5s BLOCKS=2 BLOCK=3 bench/load/distinct-tokens-wrk.sh   # smoke run, about 2 min
+# The demo server needs public/index.html on the classpath: WEB_JAR may name a built latchkey-web
+# jar (default: web/target's); without one, an empty client is made (the API does not need it).
+# Settings (environment): THREADS=2 CONNECTIONS=32 WARMUP=30s BLOCKS=10 BLOCK=5 TOKENS=20000
 #   SERVER_CPUS / CLIENT_CPUS: taskset CPU lists for the server JVM and for wrk (default: unpinned)
-# About 9 loads × (WARMUP + DURATION) per round: 7 minutes with the defaults.
+# Duration: 6 comparisons × (2 × WARMUP + 2 × BLOCKS × BLOCK) = 6 × 160 s = 16 min with the
+# defaults, plus the start (minting 20 000 tokens: under a minute on 2 cores).
 set -euo pipefail
 
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 WARMUP=${WARMUP:-30s}
-DURATION=${DURATION:-15s}
-ROUNDS=${ROUNDS:-1}
+BLOCKS=${BLOCKS:-10}
+BLOCK=${BLOCK:-5}
 TOKENS=${TOKENS:-20000}
 SERVER_CPUS=${SERVER_CPUS:-}
 CLIENT_CPUS=${CLIENT_CPUS:-}
@@ -36,22 +46,25 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 jar="$root/bench/target/benchmarks.jar"
 lua="$here/tokens.lua"
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: install it with apt-get install -y wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is missing" >&2; exit 1; }
 [ -f "$jar" ] || { echo "$jar is missing: build bench first" >&2; exit 1; }
+work=$(mktemp -d -t latchkey-distinct.XXXXXX)
 cp="$jar"
 has_public() { unzip -l "$1" public/index.html >/dev/null 2>&1; }
 if ! has_public "$jar"; then
   WEB_JAR=${WEB_JAR:-$(ls "$root"/web/target/latchkey-web-*.jar 2>/dev/null | head -n 1)}
-  if [ -z "$WEB_JAR" ] || ! has_public "$WEB_JAR"; then
-    echo "the demo server needs public/: build web (without -Dskip.npm) or set WEB_JAR" >&2
-    exit 1
+  if [ -n "$WEB_JAR" ] && has_public "$WEB_JAR"; then
+    cp="$WEB_JAR:$jar"
+  else
+    # the API alone: an empty client (the demo server only needs public/index.html to exist)
+    mkdir -p "$work/web/public"
+    echo '<!doctype html><title>latchkey bench</title>' >"$work/web/public/index.html"
+    cp="$work/web:$jar"
   fi
-  cp="$WEB_JAR:$jar"
 fi
 pin() { local cpus=$1; shift; if [ -n "$cpus" ]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
 
-work=$(mktemp -d -t latchkey-distinct.XXXXXX)
 server_pid=""
 # shellcheck source=bench/load/wrk-common.sh
 . "$here/wrk-common.sh"
@@ -89,66 +102,95 @@ for base in "$ON_URL" "$OFF_URL"; do
   [ "$(status "$base/api/lessons")" = 401 ] || { echo "$base/api/lessons is open" >&2; exit 1; }
 done
 
-# run NAME URL COUNT: WARMUP of the load, then DURATION measured; prints "NAME requests/s p50 p99
-# server-CPU-µs-per-request load-average"; fails on any non-2xx answer.
-run() {
-  local name=$1 url=$2 count=$3 out before after figures
-  local args=(-t"$THREADS" -c"$CONNECTIONS" -s "$lua" "$url" -- "$work/tokens" "$count" "$THREADS")
-  pin "$CLIENT_CPUS" wrk -d"$WARMUP" "${args[@]}" >/dev/null
+# block NAME URL COUNT SECONDS: one wrk run; prints "requests/s server-CPU-µs-per-request p50 p99";
+# fails on any non-2xx answer.
+block() {
+  local name=$1 url=$2 count=$3 seconds=$4 out before after
   before=$(cpu_ticks "$server_pid")
-  out=$(pin "$CLIENT_CPUS" wrk -d"$DURATION" --latency "${args[@]}")
+  out=$(pin "$CLIENT_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$seconds" --latency -s "$lua" "$url" \
+    -- "$work/tokens" "$count" "$THREADS")
   after=$(cpu_ticks "$server_pid")
-  figures=$(wrk_figures "$name" $((after - before)) <<<"$out")
-  echo "$name $figures $(cut -d' ' -f1 /proc/loadavg)"
+  wrk_figures "$name" $((after - before)) <<<"$out" | awk '{ print $1, $4, $2, $3 }'
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS, each load: ${WARMUP} warm-up of that same load (JVM warmed" \
-  "≥ ${WARMUP} on every load), then ${DURATION} measured; $ROUNDS round(s);" \
-  "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ);" \
+# The loads: NAME URL TOKEN-COUNT.
+declare -A url count
+load() { url[$1]=$2; count[$1]=$3; }
+load on/open "$ON_URL/api/status" 1
+load on/open-distinct "$ON_URL/api/status" "$TOKENS"
+load on/lessons-1 "$ON_URL/api/lessons" 1
+load on/lessons-1000 "$ON_URL/api/lessons" 1000
+load on/lessons-distinct "$ON_URL/api/lessons" "$TOKENS"
+load off/lessons-1 "$OFF_URL/api/lessons" 1
+load off/lessons-1000 "$OFF_URL/api/lessons" 1000
+load off/lessons-distinct "$OFF_URL/api/lessons" "$TOKENS"
+
+blocks="$work/blocks"
+: >"$blocks"
+# compare A B: warm each up (WARMUP), then BLOCKS pairs alternating AB, BA, ...; every block appends
+# "A B pair side requests/s cpu-µs p50 p99 load-average" to $blocks.
+compare() {
+  local a=$1 b=$2 pair first second side
+  for side in "$a" "$b"; do
+    pin "$CLIENT_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$lua" "${url[$side]}" \
+      -- "$work/tokens" "${count[$side]}" "$THREADS" >/dev/null
+  done
+  for pair in $(seq 1 "$BLOCKS"); do
+    if [ $((pair % 2)) = 1 ]; then first=$a; second=$b; else first=$b; second=$a; fi
+    for side in "$first" "$second"; do
+      echo "$a $b $pair $side $(block "$side" "${url[$side]}" "${count[$side]}" "${BLOCK}s")" \
+        "$(cut -d' ' -f1 /proc/loadavg)"
+    done
+  done | tee -a "$blocks" \
+    | awk '{ printf "  pair %s %-22s %8.0f req/s %7.1f µs/req  p99 %s  load %s\n", $3, $4, $5, $6, $8, $9 }'
+}
+
+echo "wrk -t$THREADS -c$CONNECTIONS; each comparison: ${WARMUP} warm-up of each side, then $BLOCKS" \
+  "pairs of ${BLOCK} s blocks, alternating; $(nproc) cores, load average" \
+  "$(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ);" \
   "server CPUs ${SERVER_CPUS:-any}, wrk CPUs ${CLIENT_CPUS:-any}"
-results="$work/results"
-: >"$results"
-for round in $(seq 1 "$ROUNDS"); do
-  {
-    run on/open "$ON_URL/api/status" 1
-    run on/open-distinct "$ON_URL/api/status" "$TOKENS"
-    run on/lessons-1 "$ON_URL/api/lessons" 1
-    run on/lessons-1000 "$ON_URL/api/lessons" 1000
-    run on/lessons-distinct "$ON_URL/api/lessons" "$TOKENS"
-    run off/open "$OFF_URL/api/status" 1
-    run off/lessons-1 "$OFF_URL/api/lessons" 1
-    run off/lessons-1000 "$OFF_URL/api/lessons" 1000
-    run off/lessons-distinct "$OFF_URL/api/lessons" "$TOKENS"
-  } | sed -u "s/^/$round /" | tee -a "$results"
-done
+# "A B goal label": each comparison and its goal on A/B requests/s (0: no goal, reported only).
+goals="$work/goals"
+{
+  echo "on/lessons-distinct on/open 0.40 $TOKENS tokens vs open route (cache on)"
+  echo "on/lessons-1 on/open 0.90 1 token vs open route (cache on)"
+  echo "on/lessons-1 off/lessons-1 0.95 cache on vs off, 1 token"
+  echo "on/lessons-1000 off/lessons-1000 0.95 cache on vs off, 1 000 tokens"
+  echo "on/lessons-distinct off/lessons-distinct 0.95 cache on vs off, $TOKENS tokens"
+  echo "on/open-distinct on/open 0 open route, $TOKENS distinct headers vs 1 (Jetty header parsing)"
+} >"$goals"
+while read -r a b _; do
+  echo "== $a vs $b"
+  compare "$a" "$b" </dev/null
+done <"$goals"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Medians over the rounds (one round: the figures themselves); ratios between medians.
+# Per pair: the ratio A/B of requests/s and of CPU µs per request; the median and quartiles of
+# those ratios; and the median of each side's own figures, for reference.
 echo
-echo "| server | load | requests/s | server CPU µs/request | p50 / p99 (last round) |"
-echo "| --- | --- | --- | --- | --- |"
-summary="$work/summary"
-awk 'function median(k, col,   c, a, b, t, s) {
-       c = n[k]; for (a = 1; a <= c; a++) s[a] = v[k, a, col];
-       for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (s[b] < s[a]) { t = s[a]; s[a] = s[b]; s[b] = t }
-       return (c % 2) ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2 }
-     { k = $2; i = ++n[k]; v[k, i, 1] = $3; v[k, i, 2] = $6; lat[k] = $4 " / " $5;
-       if (!(k in seen)) { seen[k] = 1; order[++m] = k } }
-     END { for (i = 1; i <= m; i++) { k = order[i]; rps = median(k, 1); cpu = median(k, 2);
-             print k, rps, cpu > "'"$summary"'"; split(k, p, "/");
-             printf "| cache %s | %s | %.0f | %.1f | %s |\n", p[1], p[2], rps, cpu, lat[k] } }' \
-  "$results"
-echo
-echo "| ratio (requests/s, same run) | goal | measured | |"
-echo "| --- | --- | --- | --- |"
-awk -v tokens="$TOKENS" '{ r[$1] = $2 }
-     function row(label, a, b, goal) {
-       printf "| %s | ≥ %.2f | %.2f | %s |\n", label, goal, r[a] / r[b], (r[a] / r[b] >= goal) ? "met" : "NOT met" }
-     END {
-       row(tokens " tokens vs open route (cache on)", "on/lessons-distinct", "on/open", 0.40);
-       row("1 token vs open route (cache on)", "on/lessons-1", "on/open", 0.90);
-       row("cache on vs off, 1 token", "on/lessons-1", "off/lessons-1", 0.95);
-       row("cache on vs off, 1 000 tokens", "on/lessons-1000", "off/lessons-1000", 0.95);
-       row("cache on vs off, " tokens " tokens", "on/lessons-distinct", "off/lessons-distinct", 0.95);
-       row("open route, " tokens " distinct headers vs 1 (Jetty header parsing)", "on/open-distinct", "on/open", 0);
-     }' "$summary"
+echo "| comparison | goal (req/s A/B) | req/s A/B, median of pairs (p25–p75) | goal |" \
+  "CPU µs/req A/B, median (p25–p75) | A: req/s, µs/req (medians) | B: req/s, µs/req (medians) |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+awk -v goals="$goals" '
+  function sort(arr, c,   i, j, t) {
+    for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (arr[j] < arr[i]) { t = arr[i]; arr[i] = arr[j]; arr[j] = t } }
+  function q(arr, c, f,   x, lo) {
+    sort(arr, c); x = 1 + (c - 1) * f; lo = int(x); return (lo >= c) ? arr[c] : arr[lo] + (x - lo) * (arr[lo + 1] - arr[lo]) }
+  { k = $1 " " $2
+    if ($4 == $1) { ra[k, $3] = $5; ca[k, $3] = $6 } else { rb[k, $3] = $5; cb[k, $3] = $6 }
+    if ($3 > np[k]) np[k] = $3 }
+  END {
+    while ((getline line < goals) > 0) {
+      split(line, g, " "); k = g[1] " " g[2]; label = line; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", label)
+      c = 0
+      for (p = 1; p <= np[k]; p++) if (((k, p) in ra) && ((k, p) in rb)) {
+        c++; r[c] = ra[k, p] / rb[k, p]; u[c] = ca[k, p] / cb[k, p]
+        x1[c] = ra[k, p]; x2[c] = ca[k, p]; y1[c] = rb[k, p]; y2[c] = cb[k, p] }
+      if (c == 0) continue
+      m = q(r, c, 0.5)
+      verdict = (g[3] == 0) ? "" : ((m >= g[3]) ? "met" : "NOT met")
+      printf "| %s (%s vs %s) | %s | **%.2f** (%.2f–%.2f) | %s | %.2f (%.2f–%.2f) | %.0f, %.1f | %.0f, %.1f |\n",
+        label, g[1], g[2], (g[3] == 0) ? "—" : "≥ " g[3], m, q(r, c, 0.25), q(r, c, 0.75), verdict,
+        q(u, c, 0.5), q(u, c, 0.25), q(u, c, 0.75), q(x1, c, 0.5), q(x2, c, 0.5), q(y1, c, 0.5), q(y2, c, 0.5)
+    }
+  }' "$blocks"

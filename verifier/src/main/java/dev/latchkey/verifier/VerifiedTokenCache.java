@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,12 @@ import java.util.function.LongSupplier;
  * verification that was in flight when it ran: {@link #put} gets the {@link #generation} read
  * before the verification started, and an entry put by a verification that a clear overtook is
  * removed again. A cache of size 0 holds nothing: its key of every token is null.
+ *
+ * <p>Once the cache is full, a token enters only at its second verification within a short while
+ * ({@link #seenOnce}): when tokens do not repeat (more users than the cache holds), every insert
+ * would evict an entry that might have been hit and keep one that will not, and the inserts,
+ * evictions and the promoted garbage cost more than the hits save. Until the cache is full every
+ * verified token enters at once.
  */
 final class VerifiedTokenCache {
   /** 256-bit digest as four longs: cheap equals and hash. */
@@ -44,6 +51,13 @@ final class VerifiedTokenCache {
 
   private final Clock clock;
   private final AtomicLong generation = new AtomicLong();
+  private final long maxEntries;
+
+  /**
+   * A fingerprint of the last token that missed at each slot: a token found here missed before,
+   * recently enough that no other token took its slot. Races only lose or admit an entry.
+   */
+  private final AtomicLongArray seenOnce;
 
   /**
    * @param clock the wall clock of {@code exp}
@@ -51,6 +65,9 @@ final class VerifiedTokenCache {
    */
   VerifiedTokenCache(int maxEntries, Clock clock, LongSupplier ticker) {
     this.clock = clock;
+    this.maxEntries = maxEntries;
+    this.seenOnce =
+        new AtomicLongArray(Math.max(1, Integer.highestOneBit(Math.max(1, maxEntries))));
     this.cache =
         maxEntries == 0
             ? null
@@ -58,6 +75,7 @@ final class VerifiedTokenCache {
                 .maximumSize(maxEntries)
                 .expireAfter(Expiry.<Key, VerifiedToken>creating((k, t) -> lifetime(t)))
                 .ticker(ticker::getAsLong)
+                .executor(Runnable::run)
                 .build();
   }
 
@@ -98,13 +116,25 @@ final class VerifiedTokenCache {
    * generationBefore} was read (the verification may have used a key removed meanwhile).
    */
   void put(Object key, VerifiedToken token, long generationBefore) {
-    if (key == null || lifetime(token).isZero()) {
+    if (key == null || lifetime(token).isZero() || !admits((Key) key)) {
       return;
     }
     cache.put((Key) key, token);
     if (generation.get() != generationBefore) {
       cache.invalidate((Key) key);
     }
+  }
+
+  private boolean admits(Key key) {
+    if (cache.estimatedSize() < maxEntries) {
+      return true;
+    }
+    int slot = (int) key.a() & (seenOnce.length() - 1);
+    if (seenOnce.get(slot) == key.b()) {
+      return true;
+    }
+    seenOnce.set(slot, key.b());
+    return false;
   }
 
   /** Drops every entry, and every entry being put by a verification already under way. */

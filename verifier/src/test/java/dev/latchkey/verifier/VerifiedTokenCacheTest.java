@@ -157,6 +157,29 @@ class VerifiedTokenCacheTest {
   }
 
   @Test
+  void onceFullANewTokenEntersAtItsSecondVerificationNotItsFirst() {
+    JwtVerifier v =
+        JwtVerifier.withJwkSet(new JWKSet(k1.toPublicJWK()))
+            .issuer(Tokens.ISSUER)
+            .audience(Tokens.AUDIENCE)
+            .clock(clock)
+            .ticker(clock::nanoTime)
+            .verifiedTokenCache(8)
+            .build();
+    for (int i = 0; i < 8; i++) {
+      String sid = "filler-" + i;
+      v.verify(Tokens.rs256(k1, clock, c -> c.claim("sid", sid)));
+    }
+    String newcomer = Tokens.rs256(k1, clock, c -> c.claim("sid", "newcomer"));
+
+    v.verify(newcomer); // first miss: remembered, not cached
+    v.verify(newcomer); // second miss: cached
+    assertThat(v.metrics().cacheHits()).isZero();
+    assertThat(v.verify(newcomer).sessionId()).isEqualTo("newcomer");
+    assertThat(v.metrics().cacheHits()).isEqualTo(1);
+  }
+
+  @Test
   void aCachedTokenIsRefusedOnceItsKeyIsRemovedAndAcceptedWhenTheKeyIsBack() {
     RSAKey k2 = Keys.rsa("k2");
     AtomicReference<JWKSet> published =

@@ -1,0 +1,58 @@
+package dev.latchkey.bench.soak;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** What the child server mains share: {@code --name value} arguments, the ready file, the stop. */
+final class ChildArgs {
+  private ChildArgs() {}
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i], args[i + 1]);
+    }
+    if (!options.containsKey("--env-file")) {
+      throw new IllegalArgumentException("--env-file FILE is required");
+    }
+    return options;
+  }
+
+  /**
+   * Writes {@code env} to {@code --env-file} in one rename (the parent's sign that the server is
+   * ready), then waits for SIGTERM or {@code --max-seconds} (default 3600) and runs {@code stop}.
+   */
+  static void serveUntilStopped(Map<String, String> options, String env, Runnable stop)
+      throws Exception {
+    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopped.countDown();
+                  try {
+                    closed.await(20, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    try {
+      Path file = Path.of(options.get("--env-file")).toAbsolutePath();
+      Path tmp = Files.createTempFile(file.getParent(), "env", ".tmp");
+      Files.writeString(tmp, env, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      stopped.await(
+          Long.parseLong(options.getOrDefault("--max-seconds", "3600")), TimeUnit.SECONDS);
+    } finally {
+      stop.run();
+      closed.countDown();
+    }
+  }
+}
