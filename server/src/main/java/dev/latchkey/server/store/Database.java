@@ -25,21 +25,19 @@ public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
   private final HikariDataSource dataSource;
-  private final Flyway flyway;
 
-  private Database(HikariDataSource dataSource, Flyway flyway) {
+  private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
-    this.flyway = flyway;
   }
 
   /**
-   * Whether every migration this build knows is applied (false when another instance's newer or
-   * older schema is in the way, or the database cannot be asked).
+   * Whether the database's schema is this build's (false when another instance's newer or older
+   * schema is in the way, or the database cannot be asked).
    */
   public boolean isMigrated() {
-    try {
-      return flyway.info().pending().length == 0;
-    } catch (RuntimeException e) {
+    try (Connection c = dataSource.getConnection()) {
+      return SchemaVersion.isCurrent(c);
+    } catch (SQLException | RuntimeException e) {
       return false;
     }
   }
@@ -54,9 +52,11 @@ public final class Database implements AutoCloseable {
         throw new IllegalStateException("cannot create data folder " + settings.dataDir(), e);
       }
     }
-    Flyway flyway;
     try {
-      flyway = migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
+      if (!SchemaVersion.isCurrent(
+          url, settings.dbUser(), settings.dbPassword(), settings.dbSchema())) {
+        migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
+      }
     } catch (RuntimeException e) {
       throw new StoreUnopenableException(describe(url), e);
     }
@@ -81,10 +81,10 @@ public final class Database implements AutoCloseable {
     hikari.setInitializationFailTimeout(-1);
     HikariDataSource ds = new HikariDataSource(hikari);
     log.info("Database ready at {}", describe(url));
-    return new Database(ds, flyway);
+    return new Database(ds);
   }
 
-  private static Flyway migrate(String url, String user, String password, String schema) {
+  private static void migrate(String url, String user, String password, String schema) {
     var flyway =
         Flyway.configure()
             .dataSource(url, user, password)
@@ -93,9 +93,7 @@ public final class Database implements AutoCloseable {
     if (schema != null) {
       flyway.schemas(schema).createSchemas(true);
     }
-    Flyway loaded = flyway.load();
-    loaded.migrate();
-    return loaded;
+    flyway.load().migrate();
   }
 
   /** Work done inside one transaction: committed when it returns, rolled back when it throws. */
