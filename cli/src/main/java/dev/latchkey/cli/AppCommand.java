@@ -70,7 +70,7 @@ final class AppCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(logFormat.format, null);
+    Logging.forServer(logFormat.format, null);
     DemoConfig config =
         DemoConfig.defaults()
             .withPort(port)

@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(logFormat.format, auditLog.path);
+    Logging.forServer(logFormat.format, auditLog.path);
     DemoConfig appConfig = DemoConfig.defaults().withPort(port).withDelivery(delivery);
     AuthServerConfig defaults = AuthServerConfig.defaults();
     AuthServerConfig authConfig =
