@@ -8,6 +8,8 @@ import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.verifier.JwtVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +26,7 @@ class OperatorOutputTest {
   @Test
   void tokenPrintsOnlyTheTokenEvenWhenItCreatesTheFirstKey() throws Exception {
     Path data = folder.resolve("data");
-    LatchkeyProcess.Result add =
-        LatchkeyProcess.run(
-            folder, PASSWORD, "users", "add", "ada@example.com", "--data-dir", dir(data));
+    LatchkeyProcess.Result add = addAda(data);
     assertThat(add.exit()).as(add.err()).isZero();
 
     LatchkeyProcess.Result token =
@@ -52,17 +52,7 @@ class OperatorOutputTest {
   @Test
   void usersAddAnswersOnStandardOutputAndLogsElsewhere() throws Exception {
     Path data = folder.resolve("data");
-    LatchkeyProcess.Result add =
-        LatchkeyProcess.run(
-            folder,
-            PASSWORD,
-            "users",
-            "add",
-            "ada@example.com",
-            "--role",
-            "admin",
-            "--data-dir",
-            dir(data));
+    LatchkeyProcess.Result add = addAda(data, "--role", "admin");
 
     assertThat(add.exit()).as(add.err()).isZero();
     assertThat(add.out()).matches("Added ada@example\\.com \\(id \\S+, roles admin\\)\n");
@@ -74,22 +64,20 @@ class OperatorOutputTest {
   void withAnAuditLogTheAuditLinesGoOnlyToTheFile() throws Exception {
     Path data = folder.resolve("data");
     Path audit = folder.resolve("audit.jsonl");
-    LatchkeyProcess.Result add =
-        LatchkeyProcess.run(
-            folder,
-            PASSWORD,
-            "users",
-            "add",
-            "ada@example.com",
-            "--data-dir",
-            dir(data),
-            "--audit-log",
-            audit.toString());
+    LatchkeyProcess.Result add = addAda(data, "--audit-log", audit.toString());
 
     assertThat(add.exit()).as(add.err()).isZero();
     assertThat(add.out()).startsWith("Added ada@example.com (id ").hasLineCount(1);
     assertThat(add.err()).contains("Database ready").doesNotContain("user_created");
     assertThat(Files.readString(audit)).contains("\"event\":\"user_created\"");
+  }
+
+  /** {@code latchkey users add ada@example.com --data-dir DATA FLAGS}, the password piped in. */
+  private LatchkeyProcess.Result addAda(Path data, String... flags) throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("users", "add", "ada@example.com", "--data-dir", dir(data)));
+    args.addAll(List.of(flags));
+    return LatchkeyProcess.run(folder, PASSWORD, args.toArray(String[]::new));
   }
 
   private static AuthStore openStore(Path data) {
