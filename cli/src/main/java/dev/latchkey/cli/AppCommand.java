@@ -21,12 +21,6 @@ import picocli.CommandLine.Option;
 final class AppCommand implements Callable<Integer> {
 
   @Option(
-      names = {"--port", "--app-port"},
-      defaultValue = "8080",
-      description = "HTTP port (LATCHKEY_APP_PORT). Default: ${DEFAULT-VALUE}.")
-  int port;
-
-  @Option(
       names = "--auth-url",
       defaultValue = DemoConfig.DEFAULT_AUTH_URL,
       description =
@@ -40,14 +34,6 @@ final class AppCommand implements Callable<Integer> {
       description =
           "Audience that tokens must carry (LATCHKEY_AUDIENCE). Default: ${DEFAULT-VALUE}.")
   String audience;
-
-  @Option(
-      names = "--delivery",
-      defaultValue = "body",
-      description =
-          "How the session token travels: body (bearer header) or cookie (LATCHKEY_DELIVERY)."
-              + " Default: ${DEFAULT-VALUE}.")
-  String delivery;
 
   @Option(
       names = "--revocation-poll-interval",
@@ -66,17 +52,18 @@ final class AppCommand implements Callable<Integer> {
               + " (LATCHKEY_METRICS_PORT). Default: on the application's port.")
   Integer metricsPort;
 
+  @Mixin AppServerOptions appServer;
+
   @Mixin LogFormatOption logFormat;
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(logFormat.format, null);
+    Logging.forServer(logFormat.format, null);
     DemoConfig config =
-        DemoConfig.defaults()
-            .withPort(port)
+        appServer
+            .config()
             .withAuthUrl(authUrl)
             .withAudience(audience)
-            .withDelivery(delivery)
             .withRevocationPollInterval(revocationPollInterval)
             .withMetricsPort(metricsPort);
     try (Shutdown shutdown = new Shutdown();

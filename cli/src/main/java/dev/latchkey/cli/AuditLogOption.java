@@ -14,6 +14,7 @@ final class AuditLogOption {
       paramLabel = "PATH",
       description =
           "Appends audit events, one JSON object a line, to this file (LATCHKEY_AUDIT_LOG)."
-              + " Default: standard output, beside the logs.")
+              + " Default: beside the logs: standard output for servers, standard error for"
+              + " operator commands.")
   Path path;
 }

@@ -31,12 +31,6 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
   @Option(
-      names = {"--port", "--app-port"},
-      defaultValue = "8080",
-      description = "Demo application server port (LATCHKEY_APP_PORT). Default: ${DEFAULT-VALUE}.")
-  int port;
-
-  @Option(
       names = "--auth-port",
       defaultValue = "9000",
       description = "Auth server port (LATCHKEY_AUTH_PORT). Default: ${DEFAULT-VALUE}.")
@@ -59,20 +53,13 @@ final class DemoCommand implements Callable<Integer> {
   Duration sessionLength;
 
   @Option(
-      names = "--delivery",
-      defaultValue = "body",
-      description =
-          "How the session reaches the browser: body (token in localStorage, bearer header) or"
-              + " cookie (HttpOnly cookie + XSRF header) (LATCHKEY_DELIVERY)."
-              + " Default: ${DEFAULT-VALUE}.")
-  String delivery;
-
-  @Option(
       names = "--demo-password",
       description =
           "Password of the demo user (LATCHKEY_DEMO_PASSWORD); generated and printed on first"
               + " start when not given.")
   String demoPassword;
+
+  @Mixin AppServerOptions appServer;
 
   @Mixin LogFormatOption logFormat;
 
@@ -97,8 +84,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(logFormat.format, auditLog.path);
-    DemoConfig appConfig = DemoConfig.defaults().withPort(port).withDelivery(delivery);
+    Logging.forServer(logFormat.format, auditLog.path);
+    DemoConfig appConfig = appServer.config();
     AuthServerConfig defaults = AuthServerConfig.defaults();
     AuthServerConfig authConfig =
         forDemo(defaults, appConfig, authPort)

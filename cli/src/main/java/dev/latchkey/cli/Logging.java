@@ -16,19 +16,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code --log-format} and {@code --audit-log}: reloads the command's {@code logback.xml}
- * with the appenders they select. Without either, the configuration Logback loaded stays.
+ * with the appenders they select and the console they write to. Servers log to standard output;
+ * operator commands log to standard error, so that their standard output is only their answer
+ * ({@code TOKEN=$(latchkey token ...)}).
  */
 final class Logging {
   private Logging() {}
 
   /**
+   * For {@code serve}, {@code app} and {@code demo}: logs (and audit lines without a file) on
+   * standard output. Without either flag, the configuration Logback loaded stays.
+   *
    * @param auditLog the audit file, or null for standard output
    * @throws UncheckedIOException when the audit file cannot be opened for appending (one line)
    */
-  static void configure(LogFormat format, Path auditLog) {
+  static void forServer(LogFormat format, Path auditLog) {
     if (format == LogFormat.TEXT && auditLog == null) {
       return;
     }
+    configure(format, auditLog, "System.out");
+  }
+
+  /**
+   * For the operator commands ({@code users}, {@code keys}, {@code sessions}, {@code token}): text
+   * logs, and audit lines without a file, on standard error.
+   *
+   * @param auditLog the audit file, or null for standard error
+   * @throws UncheckedIOException when the audit file cannot be opened for appending (one line)
+   */
+  static void forOperator(Path auditLog) {
+    configure(LogFormat.TEXT, auditLog, "System.err");
+  }
+
+  private static void configure(LogFormat format, Path auditLog, String console) {
     if (auditLog != null) {
       requireWritable(auditLog);
     }
@@ -38,6 +58,7 @@ final class Logging {
       return; // another SLF4J binding: its own configuration applies
     }
     context.reset();
+    context.putProperty("latchkey.console", console);
     context.putProperty("latchkey.log.appender", format == LogFormat.JSON ? "JSON" : "TEXT");
     if (auditLog != null) {
       context.putProperty("latchkey.audit.appender", "AUDIT_FILE");

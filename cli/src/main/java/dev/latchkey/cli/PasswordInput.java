@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Reads a password from the terminal (asked twice, not echoed) or, when input is piped, from the
@@ -28,6 +29,16 @@ final class PasswordInput {
       return first;
     }
     return firstLine(System.in);
+  }
+
+  /** Reads a password, hands it to {@code use}, then wipes it. */
+  static void use(String prompt, Consumer<char[]> use) throws IOException {
+    char[] password = read(prompt);
+    try {
+      use.accept(password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
   }
 
   static char[] firstLine(InputStream in) throws IOException {

@@ -173,7 +173,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(logFormat.format, auditLog.path);
+    Logging.forServer(logFormat.format, auditLog.path);
     AuthServerConfig config = config();
     if (!allowDemoDefaults && !DemoDefaultsGuard.isLoopback(host)) {
       // the guard judges what the server will sign for: the flags over the stored policy

@@ -46,7 +46,7 @@ final class SessionsCommand {
         throw new ParameterException(
             spec.commandLine(), "--user EMAIL is required on the command line");
       }
-      Logging.configure(LogFormat.TEXT, auditLog.path);
+      Logging.forOperator(auditLog.path);
       AuthServerConfig config = AuthServerConfig.defaults().withStore(store.settings());
       try (AuthStore opened = AuthStore.open(config)) {
         if (!user.contains("@")

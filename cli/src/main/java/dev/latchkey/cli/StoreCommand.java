@@ -17,7 +17,7 @@ abstract class StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(LogFormat.TEXT, auditLog.path);
+    Logging.forOperator(auditLog.path);
     try (AuthStore opened =
         AuthStore.openForOperator(AuthServerConfig.defaults().withStore(store.settings()))) {
       run(opened);

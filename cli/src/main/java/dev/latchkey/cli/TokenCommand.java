@@ -35,7 +35,7 @@ final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(LogFormat.TEXT, auditLog.path);
+    Logging.forOperator(auditLog.path);
     AuthServerConfig config = AuthServerConfig.defaults().withStore(store.settings());
     String asked = issuer != null ? issuer : "http://localhost:9000";
     try (AuthStore opened =

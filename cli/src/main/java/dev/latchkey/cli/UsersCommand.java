@@ -3,7 +3,6 @@ package dev.latchkey.cli;
 import dev.latchkey.server.AuthStore;
 import dev.latchkey.server.users.UserSummary;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,11 +31,14 @@ final class UsersCommand {
       "The change takes effect at the user's next token (refresh or login); tokens already"
           + " issued keep their roles until they expire.";
 
-  @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user.")
-  static final class Add extends StoreCommand {
+  /** A command about one user, named by email. */
+  abstract static class OneUser extends StoreCommand {
     @Parameters(paramLabel = "EMAIL")
     String email;
+  }
 
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user.")
+  static final class Add extends OneUser {
     @Option(
         names = "--role",
         paramLabel = "ROLE",
@@ -45,44 +47,36 @@ final class UsersCommand {
 
     @Override
     void run(AuthStore store) throws Exception {
-      char[] password = PasswordInput.read("Password for " + email);
-      try {
-        String id = store.users().add(email, password, roles);
-        System.out.println(
-            "Added "
-                + email
-                + " (id "
-                + id
-                + (roles.isEmpty() ? "" : ", roles " + String.join(",", roles))
-                + ")");
-      } finally {
-        Arrays.fill(password, '\0');
-      }
+      PasswordInput.use(
+          "Password for " + email,
+          password -> {
+            String id = store.users().add(email, password, roles);
+            System.out.println(
+                "Added "
+                    + email
+                    + " (id "
+                    + id
+                    + (roles.isEmpty() ? "" : ", roles " + String.join(",", roles))
+                    + ")");
+          });
     }
   }
 
   @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Sets a password.")
-  static final class Passwd extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL")
-    String email;
-
+  static final class Passwd extends OneUser {
     @Override
     void run(AuthStore store) throws Exception {
-      char[] password = PasswordInput.read("New password for " + email);
-      try {
-        store.users().setPassword(email, password);
-        System.out.println("Password of " + email + " changed");
-      } finally {
-        Arrays.fill(password, '\0');
-      }
+      PasswordInput.use(
+          "New password for " + email,
+          password -> {
+            store.users().setPassword(email, password);
+            System.out.println("Password of " + email + " changed");
+          });
     }
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disables a user.")
-  static final class Disable extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL")
-    String email;
-
+  static final class Disable extends OneUser {
     @Override
     void run(AuthStore store) {
       store.users().disable(email);
@@ -91,10 +85,7 @@ final class UsersCommand {
   }
 
   @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enables a user.")
-  static final class Enable extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL")
-    String email;
-
+  static final class Enable extends OneUser {
     @Override
     void run(AuthStore store) {
       store.users().enable(email);
@@ -109,10 +100,7 @@ final class UsersCommand {
         "Grants and withdraws roles, and prints the user's roles.",
         "The change takes effect at the user's next token (refresh or login)."
       })
-  static final class RolesOf extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL")
-    String email;
-
+  static final class RolesOf extends OneUser {
     @Option(names = "--add", paramLabel = "ROLE", description = "A role to grant (repeatable).")
     List<String> add = new ArrayList<>();
 
@@ -139,10 +127,7 @@ final class UsersCommand {
       mixinStandardHelpOptions = true,
       description =
           "Clears an account's brute-force lock and failure count (any email, known or not).")
-  static final class Unlock extends StoreCommand {
-    @Parameters(paramLabel = "EMAIL")
-    String email;
-
+  static final class Unlock extends OneUser {
     @Override
     void run(AuthStore store) {
       boolean wasCounted = store.throttle().unlockAccount(email, "operator");

@@ -26,7 +26,7 @@ class EnvironmentDefaultsTest {
   @Test
   void optionDefaultsApplyWhenNothingIsSet() {
     AppCommand command = app(Map.of());
-    assertThat(command.port).isEqualTo(8080);
+    assertThat(command.appServer.port).isEqualTo(8080);
     assertThat(command.authUrl.toString()).isEqualTo("http://localhost:9000");
     assertThat(warnings).isEmpty();
   }
@@ -35,19 +35,21 @@ class EnvironmentDefaultsTest {
   void environmentVariablesOverrideDefaults() {
     AppCommand command =
         app(Map.of("LATCHKEY_APP_PORT", "8181", "LATCHKEY_AUTH_URL", "http://auth.test:9100"));
-    assertThat(command.port).isEqualTo(8181);
+    assertThat(command.appServer.port).isEqualTo(8181);
     assertThat(command.authUrl.toString()).isEqualTo("http://auth.test:9100");
   }
 
   @Test
   void flagsOverrideEnvironmentVariables() {
-    assertThat(app(Map.of("LATCHKEY_APP_PORT", "8181"), "--port", "8282").port).isEqualTo(8282);
-    assertThat(app(Map.of("LATCHKEY_APP_PORT", "8181"), "--app-port", "8383").port).isEqualTo(8383);
+    assertThat(app(Map.of("LATCHKEY_APP_PORT", "8181"), "--port", "8282").appServer.port)
+        .isEqualTo(8282);
+    assertThat(app(Map.of("LATCHKEY_APP_PORT", "8181"), "--app-port", "8383").appServer.port)
+        .isEqualTo(8383);
   }
 
   @Test
   void blankVariablesAreIgnored() {
-    assertThat(app(Map.of("LATCHKEY_APP_PORT", " ")).port).isEqualTo(8080);
+    assertThat(app(Map.of("LATCHKEY_APP_PORT", " ")).appServer.port).isEqualTo(8080);
   }
 
   @Test
@@ -55,9 +57,9 @@ class EnvironmentDefaultsTest {
     Map<String, String> environment =
         Map.of("LATCHKEY_AUTH_PORT", "9100", "LATCHKEY_APP_PORT", "8100");
     assertThat(parse(new ServeCommand(), environment).port).isEqualTo(9100);
-    assertThat(app(environment).port).isEqualTo(8100);
+    assertThat(app(environment).appServer.port).isEqualTo(8100);
     DemoCommand demo = parse(new DemoCommand(), environment);
-    assertThat(demo.port).isEqualTo(8100);
+    assertThat(demo.appServer.port).isEqualTo(8100);
     assertThat(demo.authPort).isEqualTo(9100);
     assertThat(warnings).isEmpty();
   }
@@ -71,12 +73,12 @@ class EnvironmentDefaultsTest {
             "latchkey: warning: LATCHKEY_PORT is deprecated here; set LATCHKEY_AUTH_PORT instead.");
 
     warnings.clear();
-    assertThat(app(old).port).isEqualTo(7000);
+    assertThat(app(old).appServer.port).isEqualTo(7000);
     assertThat(warnings).singleElement().asString().contains("set LATCHKEY_APP_PORT instead");
 
     warnings.clear();
     DemoCommand demo = parse(new DemoCommand(), old);
-    assertThat(demo.port).isEqualTo(7000);
+    assertThat(demo.appServer.port).isEqualTo(7000);
     assertThat(demo.authPort).as("the demo's auth port never read LATCHKEY_PORT").isEqualTo(9000);
     assertThat(warnings).singleElement().asString().contains("LATCHKEY_APP_PORT");
   }
@@ -84,7 +86,7 @@ class EnvironmentDefaultsTest {
   @Test
   void theNewVariableWinsOverTheOldOneSilently() {
     AppCommand command = app(Map.of("LATCHKEY_PORT", "7000", "LATCHKEY_APP_PORT", "8100"));
-    assertThat(command.port).isEqualTo(8100);
+    assertThat(command.appServer.port).isEqualTo(8100);
     assertThat(warnings).isEmpty();
   }
 

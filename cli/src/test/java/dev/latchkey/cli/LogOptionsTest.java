@@ -68,7 +68,7 @@ class LogOptionsTest {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(login.statusCode()).isEqualTo(401);
     } finally {
-      stop(serve);
+      LatchkeyProcess.stop(serve);
     }
 
     // every line that is not the banner is a JSON log event
@@ -122,7 +122,7 @@ class LogOptionsTest {
     try {
       out.await(BANNER);
     } finally {
-      stop(serve);
+      LatchkeyProcess.stop(serve);
     }
     assertThat(out.lines())
         .anySatisfy(
@@ -206,25 +206,8 @@ class LogOptionsTest {
   }
 
   private Process start(Output out, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Dlogback.configurationFile=logback.xml");
-    command.add(Latchkey.class.getName());
-    command.addAll(List.of(args));
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
-    Process process = builder.start();
+    Process process = LatchkeyProcess.command(folder, args).redirectErrorStream(true).start();
     out.pump(process);
     return process;
-  }
-
-  private static void stop(Process process) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
   }
 }

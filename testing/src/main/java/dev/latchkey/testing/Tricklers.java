@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -56,6 +57,29 @@ public final class Tricklers implements AutoCloseable {
     t.timer.scheduleWithFixedDelay(
         t::trickle, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     return t;
+  }
+
+  /** A check a test makes while the connections trickle, e.g. that an endpoint still answers. */
+  @FunctionalInterface
+  public interface Check {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code check} over and over, 200 ms apart, for {@code duration} while the connections
+   * trickle; a failed check ends it.
+   *
+   * @return how many times the check ran
+   */
+  public int checkRepeatedly(Duration duration, Check check) throws Exception {
+    long until = System.nanoTime() + duration.toNanos();
+    int rounds = 0;
+    while (System.nanoTime() < until) {
+      check.run();
+      rounds++;
+      Thread.sleep(200);
+    }
+    return rounds;
   }
 
   /** How many connections the server has closed or answered so far. */

@@ -1,5 +1,6 @@
 package dev.latchkey.server.users;
 
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -8,6 +9,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -74,6 +76,19 @@ public final class HashingPool implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(new Saturated());
     }
+  }
+
+  /**
+   * Runs work that hashes a password on the pool, then wipes the password, also when the work fails
+   * or the pool refuses it.
+   */
+  public CompletableFuture<Void> withPassword(char[] password, Consumer<char[]> work) {
+    return this.<Void>submit(
+            () -> {
+              work.accept(password);
+              return null;
+            })
+        .whenComplete((done, error) -> Arrays.fill(password, '\0'));
   }
 
   /** How many pieces of work were ever submitted (tests: no hashing for a throttled login). */

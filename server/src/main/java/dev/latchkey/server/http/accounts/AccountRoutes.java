@@ -124,15 +124,7 @@ public final class AccountRoutes {
     ctx.future(
         () ->
             hashing
-                .submit(
-                    () -> {
-                      try {
-                        accounts.confirmPasswordReset(token, password);
-                        return true;
-                      } finally {
-                        Arrays.fill(password, '\0');
-                      }
-                    })
+                .withPassword(password, p -> accounts.confirmPasswordReset(token, p))
                 .thenAccept(
                     done ->
                         Json.write(

@@ -9,7 +9,6 @@ import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
 import dev.latchkey.server.users.UserException;
 import io.javalin.http.Context;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,15 +76,7 @@ public final class HostedAccountRoutes {
     ctx.future(
         () ->
             hashing
-                .submit(
-                    () -> {
-                      try {
-                        accounts.confirmPasswordReset(token, password);
-                        return true;
-                      } finally {
-                        Arrays.fill(password, '\0');
-                      }
-                    })
+                .withPassword(password, p -> accounts.confirmPasswordReset(token, p))
                 .handle(
                     (done, error) -> {
                       if (error == null) {

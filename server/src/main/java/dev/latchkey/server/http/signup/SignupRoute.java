@@ -8,7 +8,6 @@ import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.users.EmailAddress;
 import dev.latchkey.server.users.HashingPool;
 import io.javalin.http.Context;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -48,15 +47,7 @@ public final class SignupRoute {
     ctx.future(
         () ->
             hashing
-                .submit(
-                    () -> {
-                      try {
-                        accounts.signUp(email, password);
-                        return true;
-                      } finally {
-                        Arrays.fill(password, '\0');
-                      }
-                    })
+                .withPassword(password, p -> accounts.signUp(email, p))
                 .thenAccept(created -> Json.write(ctx, 201, CREATED)));
   }
 }

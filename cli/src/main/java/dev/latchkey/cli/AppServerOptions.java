@@ -1,0 +1,30 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.demo.DemoConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo application server's port and session delivery, shared by {@code app} and {@code demo}.
+ */
+final class AppServerOptions {
+
+  @Option(
+      names = {"--port", "--app-port"},
+      defaultValue = "8080",
+      description = "Demo application server port (LATCHKEY_APP_PORT). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--delivery",
+      defaultValue = "body",
+      description =
+          "How the session reaches the browser: body (token in localStorage, bearer header) or"
+              + " cookie (HttpOnly cookie + XSRF header) (LATCHKEY_DELIVERY)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String delivery;
+
+  /** The demo server's defaults with these options. */
+  DemoConfig config() {
+    return DemoConfig.defaults().withPort(port).withDelivery(delivery);
+  }
+}
