@@ -38,6 +38,7 @@ import java.util.function.Function;
 public final class AuthStore implements AutoCloseable {
   private final AuthServerConfig config;
   private final Database database;
+  private final PasswordHasher hasher;
   private final Users users;
   private final SigningKeys keys;
   private final LoginThrottle throttle;
@@ -53,7 +54,8 @@ public final class AuthStore implements AutoCloseable {
     Clock clock = config.clock();
     SessionSettings sessionSettings = config.sessions();
     this.audit = new Audit(clock);
-    this.users = new Users(database, new PasswordHasher(config.hashing().params()), clock, audit);
+    this.hasher = new PasswordHasher(config.hashing().params());
+    this.users = new Users(database, hasher, clock, audit);
     // retention follows the longest token lifetime in force: what TokenIssuer signs with (the
     // access token length with refresh, the session length without)
     this.keys =
@@ -141,6 +143,11 @@ public final class AuthStore implements AutoCloseable {
 
   public AuthServerConfig config() {
     return config;
+  }
+
+  /** The password hasher, for tests that count its work. */
+  PasswordHasher hasher() {
+    return hasher;
   }
 
   public Users users() {

@@ -6,11 +6,16 @@ import static dev.latchkey.server.TestHttp.login;
 import static dev.latchkey.server.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.mail.MailSettings;
 import dev.latchkey.server.mail.MailTls;
+import dev.latchkey.server.users.HashingSettings;
 import dev.latchkey.testing.MutableClock;
 import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -22,6 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verified email, password reset and password change over real HTTP, with the mails sent over real
@@ -154,6 +165,53 @@ class AccountsTest {
           post(server, "/api/email-verification/confirm", Map.of("token", "x".repeat(43)));
       assertThat(error(bogus)).isEqualTo("invalid_token");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void concurrentSignupsOfOneEmailAllGetTheUniformAnswer(TestDatabase db) throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    // As many hashing threads as sign-ups, so that their inserts meet.
+    try (AuthServer server =
+        start(db, c -> c.withHashing(new HashingSettings(TestDatabase.FAST_HASHING, 8, 64)))) {
+      String signup = server.baseUrl() + "/api/signup";
+      HttpResponse<String> fresh =
+          postJson(signup, TestHttp.credentials("someone.else@example.com", PASSWORD));
+      assertThat(fresh.statusCode()).isEqualTo(201);
+
+      int n = 8;
+      ExecutorService pool = Executors.newFixedThreadPool(n);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String password = PASSWORD + " " + i;
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return postJson(signup, TestHttp.credentials(EMAIL, password));
+                }));
+      }
+      go.countDown();
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(fresh.statusCode());
+        assertThat(r.body()).isEqualTo(fresh.body());
+      }
+      pool.shutdownNow();
+      assertThat(server.store().users().list()).filteredOn(u -> u.email().equals(EMAIL)).hasSize(1);
+    } finally {
+      root.detachAppender(logs);
+    }
+    assertThat(logs.list)
+        .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .allSatisfy(
+            e ->
+                assertThat(e.getFormattedMessage() + " " + e.getThrowableProxy())
+                    .doesNotContain(EMAIL));
   }
 
   @ParameterizedTest

@@ -20,12 +20,14 @@ import dev.latchkey.server.keys.KeySettings;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.SigningKeyInfo;
 import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.PasswordHasher;
 import dev.latchkey.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -437,13 +439,30 @@ class AuthServerTest {
             .withHttp(config.http().withPort(0))
             .withHashing(config.hashing().withParams(stronger));
     try (AuthServer server = AuthServer.start(restarted)) {
-      assertThat(login(server, EMAIL, "wrong password!").statusCode()).isEqualTo(401);
+      PasswordHasher hasher = server.store().hasher();
+      // Every answer costs one hash at the current parameters, whatever the stored hash's
+      // parameters: a known user with an old, cheaper hash is no faster than an unknown email.
+      assertThat(hashesAtCurrentParams(hasher, () -> login(server, "nobody@example.com", PASSWORD)))
+          .isEqualTo(1);
+      assertThat(hashesAtCurrentParams(hasher, () -> login(server, EMAIL, "wrong password!")))
+          .isEqualTo(1);
       assertThat(storedHash(config)).startsWith("$argon2id$v=19$m=256,t=1,p=1$");
 
-      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+      assertThat(hashesAtCurrentParams(hasher, () -> login(server, EMAIL, PASSWORD))).isEqualTo(1);
       assertThat(storedHash(config)).startsWith("$argon2id$v=19$m=512,t=2,p=1$");
-      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+      assertThat(hashesAtCurrentParams(hasher, () -> login(server, EMAIL, PASSWORD))).isEqualTo(1);
+      assertThat(hashesAtCurrentParams(hasher, () -> login(server, EMAIL, "wrong password!")))
+          .isEqualTo(1);
     }
+  }
+
+  /** How many hashes at the current parameters a login ran, after checking its status. */
+  private static long hashesAtCurrentParams(
+      PasswordHasher hasher, Supplier<HttpResponse<String>> login) {
+    long before = hasher.hashesAtCurrentParams();
+    HttpResponse<String> r = login.get();
+    assertThat(r.statusCode()).as(r.body()).isIn(200, 401);
+    return hasher.hashesAtCurrentParams() - before;
   }
 
   @ParameterizedTest

@@ -36,6 +36,32 @@ class PasswordHasherTest {
   }
 
   @Test
+  void aCheckCostsOneHashAtTheCurrentParametersWhateverTheStoredOnes() {
+    Argon2Params current = new Argon2Params(512, 2, 1);
+    PasswordHasher hasher = new PasswordHasher(current);
+    String old = new PasswordHasher(new Argon2Params(256, 1, 1)).hash("password".toCharArray());
+    String fresh = hasher.hash("password".toCharArray());
+
+    long before = hasher.hashesAtCurrentParams();
+    PasswordHasher.Check right = hasher.check("password".toCharArray(), old);
+    assertThat(hasher.hashesAtCurrentParams() - before).isEqualTo(1);
+    assertThat(right.matches()).isTrue();
+    assertThat(right.rehashed()).get().asString().startsWith("$argon2id$v=19$m=512,t=2,p=1$");
+    assertThat(hasher.verify("password".toCharArray(), right.rehashed().get())).isTrue();
+
+    for (String stored : new String[] {old, fresh, "unreadable"}) {
+      long start = hasher.hashesAtCurrentParams();
+      PasswordHasher.Check wrong = hasher.check("Password".toCharArray(), stored);
+      assertThat(wrong.matches()).isFalse();
+      assertThat(wrong.rehashed()).isEmpty();
+      assertThat(hasher.hashesAtCurrentParams() - start).as(stored).isEqualTo(1);
+    }
+    long start = hasher.hashesAtCurrentParams();
+    assertThat(hasher.check("password".toCharArray(), fresh).rehashed()).isEmpty();
+    assertThat(hasher.hashesAtCurrentParams() - start).isEqualTo(1);
+  }
+
+  @Test
   void unreadableHashesNeverVerify() {
     PasswordHasher hasher = new PasswordHasher(new Argon2Params(256, 1, 1));
     for (String stored :

@@ -208,6 +208,56 @@ class ThrottleTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void concurrentWrongCurrentPasswordsAtAChangeGetAtMostTheThresholdOfHashes(TestDatabase db)
+      throws Exception {
+    try (AuthServer server = start(db, c -> c)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      String token = TestHttp.idToken(login(server, EMAIL, PASSWORD));
+      String change =
+          TestHttp.JSON.writeValueAsString(
+              Map.of("currentPassword", WRONG, "newPassword", "a brand new passphrase here"));
+      long hashedBefore = server.hashingPool().submitted();
+      int n = 20;
+      ExecutorService pool = Executors.newFixedThreadPool(n);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return postJson(
+                      server.baseUrl() + "/api/password",
+                      change,
+                      "Authorization",
+                      "Bearer " + token);
+                }));
+      }
+      go.countDown();
+      Map<Integer, Integer> statuses = new TreeMap<>();
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+        statuses.merge(r.statusCode(), 1, Integer::sum);
+        if (r.statusCode() == 429) {
+          assertThat(json(r).get("error").asText()).isEqualTo("too_many_attempts");
+          assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        } else {
+          assertThat(json(r).get("error").asText()).isEqualTo("wrong_password");
+        }
+      }
+      pool.shutdownNow();
+      int threshold = ThrottleSettings.defaults().accountThreshold();
+      assertThat(statuses.getOrDefault(403, 0)).isBetween(1, threshold);
+      assertThat(statuses.keySet()).isSubsetOf(403, 429);
+      assertThat(server.hashingPool().submitted() - hashedBefore)
+          .isEqualTo(statuses.get(403).longValue());
+      // The account's counter is the login's: a new browser's login waits too.
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(429);
+    }
+  }
+
   private static String deviceCookie(HttpResponse<String> login) {
     assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
     String cookie =

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import dev.latchkey.server.keys.ActiveKey;
 import dev.latchkey.server.sessions.SessionTokens;
+import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.tokens.IssuedToken;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
@@ -79,18 +80,24 @@ public class IssueBenchmark {
 
   /**
    * A login without its password hash, as {@code PasswordLogin.attempt} does it: the brute-force
-   * throttle check, the user lookup, the throttle reset of a success, and a new session (token
-   * signed, session row inserted).
+   * throttle reservation, the user lookup, the throttle settlement of a success, and a new session
+   * (token signed, session row inserted).
    */
   @Benchmark
   public SessionTokens loginMinusHash() {
-    if (f.store.throttle().check(IssuerFixture.EMAIL, IssuerFixture.CLIENT).isPresent()) {
-      throw new IllegalStateException("throttled");
-    }
+    LoginThrottle.Reservation reservation = reserve();
     AuthenticatedUser user =
         f.store.users().findEnabled(IssuerFixture.EMAIL).orElseThrow(IllegalStateException::new);
-    f.store.throttle().recordSuccess(IssuerFixture.EMAIL);
+    f.store.throttle().succeeded(reservation);
     return f.store.sessions().start(user, f.issuer, true);
+  }
+
+  private LoginThrottle.Reservation reserve() {
+    if (f.store.throttle().reserve(IssuerFixture.EMAIL, IssuerFixture.CLIENT, null)
+        instanceof LoginThrottle.Admission.Admitted admitted) {
+      return admitted.reservation();
+    }
+    throw new IllegalStateException("throttled");
   }
 
   /** {@code SigningKeys.active()}: the transaction {@link TokenIssuer#issue} runs per token. */
@@ -99,13 +106,12 @@ public class IssueBenchmark {
     return f.store.keys().active();
   }
 
-  /** The throttle's check before a login and its reset after a success: two transactions. */
+  /** The throttle's reservation before a login and its settlement after a success. */
   @Benchmark
-  public boolean throttleCheckAndReset() {
-    boolean locked =
-        f.store.throttle().check(IssuerFixture.EMAIL, IssuerFixture.CLIENT).isPresent();
-    f.store.throttle().recordSuccess(IssuerFixture.EMAIL);
-    return !locked;
+  public LoginThrottle.Reservation throttleReserveAndSucceed() {
+    LoginThrottle.Reservation reservation = reserve();
+    f.store.throttle().succeeded(reservation);
+    return reservation;
   }
 
   /** {@code Users.findEnabled}: the user lookup a login runs (without its password hash). */

@@ -71,7 +71,7 @@ public final class IssueCpuTime {
       ops.put("tokenIssuerIssue", b::tokenIssuerIssue);
       ops.put("loginMinusHash", b::loginMinusHash);
       ops.put("activeKeyLookup", b::activeKeyLookup);
-      ops.put("throttleCheckAndReset", b::throttleCheckAndReset);
+      ops.put("throttleReserveAndSucceed", b::throttleReserveAndSucceed);
       ops.put("userLookup", b::userLookup);
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       Map<String, long[]> samples = new LinkedHashMap<>();

@@ -159,19 +159,25 @@ public final class Accounts {
    * every other session of the user is revoked, {@code currentSid} continues. Hashes: run on the
    * hashing pool.
    *
-   * @return false when the current password is wrong (counted by the login throttle)
+   * @param reservation the attempt's place in the login throttle, taken before this call: it stays
+   *     counted when the current password is wrong, and is settled as a success when it is right
+   * @return false when the current password is wrong
    * @throws UserException {@code weak_password}, {@code unknown_user}
    */
   public boolean changePassword(
-      String userId, String currentSid, char[] current, char[] fresh, String client) {
+      String userId,
+      String currentSid,
+      char[] current,
+      char[] fresh,
+      LoginThrottle.Reservation reservation) {
     Account account =
         users
             .account(userId)
             .orElseThrow(() -> new UserException("unknown_user", "no user with this id"));
     if (users.authenticate(account.email(), current).isEmpty()) {
-      loginThrottle.recordFailure(account.email(), client);
       return false;
     }
+    loginThrottle.succeeded(reservation);
     requireAcceptable(fresh, account.email());
     users.setPasswordOf(userId, fresh, "password_change");
     passwordChanged(account, currentSid, "password_change", "changed while logged in");

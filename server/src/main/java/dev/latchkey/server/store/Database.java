@@ -71,6 +71,11 @@ public final class Database implements AutoCloseable {
     if (settings.dbSchema() != null) {
       hikari.setSchema(settings.dbSchema());
     }
+    if (url.startsWith("jdbc:postgresql:")) {
+      // A server error's detail quotes the row's values (an email in a unique violation): keep
+      // them out of exception messages, which reach the logs.
+      hikari.addDataSourceProperty("logServerErrorDetail", "false");
+    }
     hikari.setPoolName("latchkey");
     hikari.setMaximumPoolSize(10);
     hikari.setMinimumIdle(1);

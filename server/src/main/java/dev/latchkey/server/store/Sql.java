@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,17 +34,21 @@ public final class Sql {
 
   /**
    * Runs an INSERT that a unique constraint may refuse because a concurrent insert of the same key
-   * won the race.
+   * won the race. The transaction goes on either way: the insert runs under a savepoint, because
+   * PostgreSQL aborts the whole transaction on an error that is not rolled back to one.
    *
    * @return false when a constraint refused the row
    */
   public static boolean insertUnlessTaken(Connection c, String sql, Object... params)
       throws SQLException {
+    Savepoint beforeInsert = c.setSavepoint();
     try {
       update(c, sql, params);
+      c.releaseSavepoint(beforeInsert);
       return true;
     } catch (SQLException e) {
       if (Database.isConstraintViolation(e)) {
+        c.rollback(beforeInsert);
         return false;
       }
       throw e;

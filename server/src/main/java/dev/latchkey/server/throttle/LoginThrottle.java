@@ -189,32 +189,6 @@ public final class LoginThrottle {
     reservation.places().forEach(this::giveBack);
   }
 
-  /**
-   * How long an attempt for this account from this address must wait, read only (the
-   * change-password route's check before it hashes); empty when neither is locked.
-   */
-  public Optional<Duration> check(String email, String clientAddress) {
-    if (!settings.enabled()) {
-      return Optional.empty();
-    }
-    long now = clock.millis();
-    long until =
-        db.queryOne(
-                "SELECT MAX(locked_until) FROM login_throttle WHERE throttle_key IN (?, ?)"
-                    + " AND expires_at > ?",
-                rs -> rs.getLong(1),
-                accountKey(email),
-                addressKey(clientAddress),
-                now)
-            .orElse(0L);
-    return until > now ? Optional.of(Duration.ofMillis(until - now)) : Optional.empty();
-  }
-
-  /** Counts a failure judged outside {@link #reserve} (a wrong current password at a change). */
-  public void recordFailure(String email, String clientAddress) {
-    reserve(email, clientAddress, null);
-  }
-
   /** A password was proven or reset: clears the account's counter. */
   public void recordSuccess(String email) {
     if (settings.enabled()) {

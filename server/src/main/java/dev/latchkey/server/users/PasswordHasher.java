@@ -8,6 +8,8 @@ import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -31,6 +33,7 @@ public final class PasswordHasher {
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
   private final Argon2Params params;
+  private final AtomicLong hashesAtCurrentParams = new AtomicLong();
 
   public PasswordHasher(Argon2Params params) {
     this.params = params;
@@ -57,7 +60,39 @@ public final class PasswordHasher {
         + B64.encodeToString(hash);
   }
 
-  /** Checks a password against a stored hash in constant time; false for an unreadable hash. */
+  /**
+   * The outcome of {@link #check}: whether the password matched, and when it did with a hash of
+   * other parameters, its hash at the current ones, to store instead.
+   */
+  public record Check(boolean matches, Optional<String> rehashed) {}
+
+  /**
+   * Checks a password at the cost of one hash at the current parameters, whatever the stored hash
+   * was made with, so that a known user with an old, cheaper hash answers no faster than an unknown
+   * email (checked against a hash of the current parameters). A stored hash of other parameters (or
+   * an unreadable one) is verified and then followed by one hash at the current parameters: on a
+   * match, that hash is the rehash to store; otherwise it is a dummy hash that is thrown away.
+   */
+  public Check check(char[] password, String stored) {
+    boolean matches = verify(password, stored);
+    if (!needsRehash(stored)) {
+      return new Check(matches, Optional.empty());
+    }
+    String atCurrentCost = hash(password);
+    return matches
+        ? new Check(true, Optional.of(atCurrentCost))
+        : new Check(false, Optional.empty());
+  }
+
+  /** How many Argon2 runs used the current parameters (tests count the cost of a check with it). */
+  public long hashesAtCurrentParams() {
+    return hashesAtCurrentParams.get();
+  }
+
+  /**
+   * Checks a password against a stored hash in constant time; false for an unreadable hash. Costs
+   * what the stored hash's parameters cost: logins use {@link #check}.
+   */
   public boolean verify(char[] password, String stored) {
     Matcher m = PHC.matcher(stored);
     if (!m.matches()) {
@@ -89,7 +124,10 @@ public final class PasswordHasher {
         || B64D.decode(m.group(5)).length != HASH_BYTES;
   }
 
-  private static byte[] argon2(char[] password, byte[] salt, Argon2Params p, int length) {
+  private byte[] argon2(char[] password, byte[] salt, Argon2Params p, int length) {
+    if (p.equals(params)) {
+      hashesAtCurrentParams.incrementAndGet();
+    }
     byte[] secret = encode(password);
     try {
       Argon2BytesGenerator generator = new Argon2BytesGenerator();

@@ -141,28 +141,25 @@ public final class Users {
   }
 
   /**
-   * Checks an email and password. Unknown email, wrong password and disabled user all take one
-   * password hash and give the same empty answer. A correct password stored with outdated
-   * parameters is rehashed.
+   * Checks an email and password. Unknown email, wrong password, disabled user and a hash of old
+   * parameters all cost one password hash at the current parameters ({@link PasswordHasher#check})
+   * and give the same empty answer. A correct password stored with outdated parameters is rehashed.
    */
   public Optional<AuthenticatedUser> authenticate(String email, char[] password) {
     Optional<UserRow> row =
         email == null || email.length() > EmailAddress.MAX_LENGTH
             ? Optional.empty()
             : find(EmailAddress.normalize(email));
-    boolean matches = hasher.verify(password, row.map(UserRow::hash).orElse(dummyHash));
-    if (row.isEmpty() || !matches || row.get().disabled()) {
+    PasswordHasher.Check check = hasher.check(password, row.map(UserRow::hash).orElse(dummyHash));
+    if (row.isEmpty() || !check.matches() || row.get().disabled()) {
       return Optional.empty();
     }
     UserRow user = row.get();
-    if (hasher.needsRehash(user.hash())) {
-      rehash(user, password);
-    }
+    check.rehashed().ifPresent(fresh -> storeRehash(user, fresh));
     return Optional.of(new AuthenticatedUser(user.id(), user.email()));
   }
 
-  private void rehash(UserRow user, char[] password) {
-    String fresh = hasher.hash(password);
+  private void storeRehash(UserRow user, String fresh) {
     db.update(
         "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
         fresh,

@@ -8,8 +8,12 @@ import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.http.login.RequestAddress;
+import dev.latchkey.server.http.login.ReservedHashing;
+import dev.latchkey.server.http.login.TooManyAttempts;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.throttle.LoginThrottle;
+import dev.latchkey.server.throttle.LoginThrottle.Admission;
+import dev.latchkey.server.throttle.LoginThrottle.Reservation;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
 import dev.latchkey.server.users.Users;
@@ -18,7 +22,6 @@ import dev.latchkey.verifier.wire.BearerToken;
 import dev.latchkey.verifier.wire.ErrorResponse;
 import dev.latchkey.verifier.wire.Xsrf;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -145,25 +148,24 @@ public final class AccountRoutes {
     Caching.noStore(ctx);
     String client = clientAddress.of(ctx);
     String email = users.account(user.userId()).map(a -> a.email()).orElse("");
-    Optional<Duration> wait = throttle.check(email, client);
-    if (wait.isPresent()) {
-      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-      throw new ApiError(
-          429,
-          "too_many_attempts",
-          "Too many wrong passwords; try again in " + seconds + " s.",
-          Map.of("Retry-After", Long.toString(seconds)));
+    // Judged by the login's counters (the account's and the address's), reserved before hashing.
+    Admission admission = throttle.reserve(email, client, null);
+    if (admission instanceof Admission.Refused refused) {
+      throw new TooManyAttempts(refused.retryAfter());
     }
+    Reservation reservation = ((Admission.Admitted) admission).reservation();
     char[] current = body.get("currentPassword").toCharArray();
     char[] fresh = body.get("newPassword").toCharArray();
     ctx.future(
         () ->
-            hashing
-                .submit(
+            ReservedHashing.submit(
+                    hashing,
+                    throttle,
+                    reservation,
                     () -> {
                       try {
                         return accounts.changePassword(
-                            user.userId(), user.sid(), current, fresh, client);
+                            user.userId(), user.sid(), current, fresh, reservation);
                       } finally {
                         Arrays.fill(current, '\0');
                         Arrays.fill(fresh, '\0');

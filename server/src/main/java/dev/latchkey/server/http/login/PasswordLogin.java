@@ -16,7 +16,6 @@ import dev.latchkey.server.users.Users;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 
 /**
@@ -98,49 +97,43 @@ public final class PasswordLogin {
       throw new TooManyAttempts(refused.retryAfter());
     }
     Reservation reservation = ((Admission.Admitted) admission).reservation();
-    CompletableFuture<Success> judged;
     try {
-      judged =
-          hashing.submit(
-              () -> {
-                try {
-                  Optional<AuthenticatedUser> user = users.authenticate(email, password);
-                  if (user.isEmpty()) {
-                    failed(email, client, deviceCookiePresent, "invalid_credentials");
-                    throw INVALID_CREDENTIALS; // the reserved place stays counted
-                  }
-                  throttle.succeeded(reservation);
-                  if (!mayLogIn.test(user.get())) {
-                    failed(email, client, deviceCookiePresent, "email_not_verified");
-                    throw EMAIL_NOT_VERIFIED;
-                  }
-                  SessionTokens session = sessions.start(user.get(), tokens, true);
-                  audit.record(
-                      AuditEvent.LOGIN_SUCCEEDED,
-                      "user_id",
-                      user.get().id(),
-                      "sid",
-                      session.access().sid(),
-                      "client",
-                      client,
-                      "device_cookie",
-                      deviceCookiePresent);
-                  return new Success(session, devices.issue(email));
-                } finally {
-                  Arrays.fill(password, '\0');
-                }
-              });
+      return ReservedHashing.submit(
+          hashing,
+          throttle,
+          reservation,
+          () -> {
+            try {
+              Optional<AuthenticatedUser> user = users.authenticate(email, password);
+              if (user.isEmpty()) {
+                failed(email, client, deviceCookiePresent, "invalid_credentials");
+                throw INVALID_CREDENTIALS; // the reserved place stays counted
+              }
+              throttle.succeeded(reservation);
+              if (!mayLogIn.test(user.get())) {
+                failed(email, client, deviceCookiePresent, "email_not_verified");
+                throw EMAIL_NOT_VERIFIED;
+              }
+              SessionTokens session = sessions.start(user.get(), tokens, true);
+              audit.record(
+                  AuditEvent.LOGIN_SUCCEEDED,
+                  "user_id",
+                  user.get().id(),
+                  "sid",
+                  session.access().sid(),
+                  "client",
+                  client,
+                  "device_cookie",
+                  deviceCookiePresent);
+              return new Success(session, devices.issue(email));
+            } finally {
+              Arrays.fill(password, '\0');
+            }
+          });
     } catch (RuntimeException e) {
-      throttle.release(reservation);
       Arrays.fill(password, '\0');
       throw e;
     }
-    return judged.whenComplete(
-        (ok, error) -> {
-          if (error != null && saturated(error)) {
-            throttle.release(reservation); // never judged: give the place back
-          }
-        });
   }
 
   private void failed(String email, String client, boolean deviceCookiePresent, String reason) {
@@ -154,11 +147,5 @@ public final class PasswordLogin {
         deviceCookiePresent,
         "reason",
         reason);
-  }
-
-  private static boolean saturated(Throwable error) {
-    Throwable t =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return t instanceof HashingPool.Saturated;
   }
 }

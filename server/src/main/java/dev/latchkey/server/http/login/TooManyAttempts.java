@@ -13,7 +13,7 @@ public final class TooManyAttempts extends ApiError {
 
   private final long retryAfter;
 
-  TooManyAttempts(Duration wait) {
+  public TooManyAttempts(Duration wait) {
     this(Math.max(1, (wait.toMillis() + 999) / 1000));
   }
 
