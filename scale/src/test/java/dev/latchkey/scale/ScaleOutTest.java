@@ -422,6 +422,9 @@ class ScaleOutTest {
             .findFirst()
             .orElse(null);
     assertThat(newKid).as("the next key `keys rotate` published").isNotNull();
+    Instant rotated = Instant.now();
+    awaitInEveryJwkSet(auth, newKid);
+    say("the next key shows in every instance's JWK Set after %.1f s", since(rotated));
     JsonNode withNext = assertSameJwkSet(auth);
     say("all %d instances and the proxy serve kids %s", auth.size(), kids(withNext));
     assertThat(kids(withNext)).contains(newKid);
@@ -712,6 +715,19 @@ class ScaleOutTest {
     }
     return new MixedLoad(
         api, proxy, apps.stream().map(LatchkeyProcess::url).toList(), users, keptSessions, tally);
+  }
+
+  /**
+   * Waits until every instance serves {@code kid}: each reads the published keys again every second
+   * (a change made by another process shows within that).
+   */
+  private void awaitInEveryJwkSet(List<LatchkeyProcess> servers, String kid)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (!servers.stream().allMatch(server -> kids(jwks(server.url())).contains(kid))) {
+      assertThat(Instant.now()).as("%s in every JWK Set within 10 s", kid).isBefore(deadline);
+      Thread.sleep(100);
+    }
   }
 
   /** Fetches the JWK Set from each live instance and the proxy; asserts they are equal. */

@@ -3,6 +3,7 @@ package dev.latchkey.server;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
+import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.metrics.MetricsEndpoint;
 import dev.latchkey.server.metrics.ServerMetrics;
@@ -205,6 +206,18 @@ public final class AuthServer implements AutoCloseable {
         },
         every,
         every,
+        TimeUnit.MILLISECONDS);
+    long refresh = SigningKeys.PUBLISHED_REFRESH.toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            store.keys().refreshPublished();
+          } catch (RuntimeException e) {
+            log.debug("Published keys not read again (the last read keeps answering)", e);
+          }
+        },
+        refresh,
+        refresh,
         TimeUnit.MILLISECONDS);
     return scheduler;
   }

@@ -338,6 +338,31 @@ class AuthServerTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
+  void aKeyAnotherInstancePublishesShowsInThisOnesJwkSetWithinTheRefresh(TestDatabase db) {
+    try (AuthServer server = start(db, UnaryOperator.identity());
+        AuthStore other = AuthStore.open(server.store().config())) {
+      assertThat(jwksKids(server)).hasSize(1); // read once: answered from memory from now on
+
+      String next =
+          other.keys().rotate().stream()
+              .filter(line -> line.startsWith("published next key "))
+              .map(line -> line.split(" ")[3])
+              .findFirst()
+              .orElseThrow();
+
+      dev.latchkey.testing.Await.until(() -> jwksKids(server).contains(next));
+      assertThat(jwksKids(server)).hasSize(2);
+    }
+  }
+
+  private static List<String> jwksKids(AuthServer server) {
+    List<String> kids = new java.util.ArrayList<>();
+    json(get(server.jwksUrl())).get("keys").forEach(k -> kids.add(k.get("kid").asText()));
+    return kids;
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
   void onlyOneInstanceRotatesAtATime(TestDatabase db) throws Exception {
     MutableClock clock = MutableClock.startingNow();
     try (AuthServer server = start(db, c -> c.withClock(clock));

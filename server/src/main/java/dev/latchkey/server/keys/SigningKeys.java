@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,13 @@ public final class SigningKeys {
   private final Clock clock;
   private final Audit audit;
   private final Map<String, ActiveKey> signers = new ConcurrentHashMap<>();
+  private final AtomicReference<PublishedKeys> publishedSnapshot = new AtomicReference<>();
+
+  /**
+   * How often a running server reads the published keys again: the longest a key published or
+   * revoked by another instance or an operator command takes to show in this server's JWK Set.
+   */
+  public static final Duration PUBLISHED_REFRESH = Duration.ofSeconds(1);
 
   /**
    * @param tokenLifetime the longest lifetime of a token these keys sign (the access token length
@@ -82,12 +90,12 @@ public final class SigningKeys {
     return db.inTransaction(SigningKeys::all);
   }
 
-  /** The keys in the JWK Set: active first, then next, then retired. */
+  /**
+   * The keys in the JWK Set, active first, then next, then retired, as last read (see {@link
+   * #refreshPublished}).
+   */
   public List<SigningKeyInfo> published() {
-    return list().stream()
-        .filter(k -> k.state().published())
-        .sorted(Comparator.comparingInt(k -> publishOrder(k.state())))
-        .toList();
+    return publishedKeys().keys();
   }
 
   private static int publishOrder(KeyState state) {
@@ -98,18 +106,43 @@ public final class SigningKeys {
     };
   }
 
-  /** The public JWK Set: every published key, public parameters only. */
+  /** The public JWK Set: every published key, public parameters only, as last read. */
   public JWKSet publicJwkSet() {
+    return publishedKeys().jwkSet();
+  }
+
+  private PublishedKeys publishedKeys() {
+    PublishedKeys known = publishedSnapshot.get();
+    return known != null ? known : refreshPublished();
+  }
+
+  /**
+   * Reads the published keys again. JWKS and discovery requests are answered from the last read,
+   * never from the database: a login flood holding the connection pool, or a database outage, does
+   * not slow them or take them down. A change made here reads them at once; the server calls this
+   * every {@link #PUBLISHED_REFRESH} for the changes of other instances and operator commands.
+   */
+  public PublishedKeys refreshPublished() {
+    List<SigningKeyInfo> keys =
+        list().stream()
+            .filter(k -> k.state().published())
+            .sorted(Comparator.comparingInt(k -> publishOrder(k.state())))
+            .toList();
     List<JWK> jwks = new ArrayList<>();
-    for (SigningKeyInfo key : published()) {
+    for (SigningKeyInfo key : keys) {
       try {
         jwks.add(JWK.parse(key.publicJwk()).toPublicJWK());
       } catch (ParseException e) {
         throw new IllegalStateException("stored public JWK of " + key.kid() + " is unreadable", e);
       }
     }
-    return new JWKSet(jwks);
+    PublishedKeys fresh = new PublishedKeys(keys, new JWKSet(jwks));
+    publishedSnapshot.set(fresh);
+    return fresh;
   }
+
+  /** The keys of the JWK Set and the set itself, read together. */
+  public record PublishedKeys(List<SigningKeyInfo> keys, JWKSet jwkSet) {}
 
   /** The key that signs now, with its signer (decrypted once per kid and kept in memory). */
   public ActiveKey active() {
@@ -228,6 +261,13 @@ public final class SigningKeys {
               }
               return done;
             });
+    if (!changes.isEmpty()) {
+      try {
+        refreshPublished();
+      } catch (RuntimeException e) {
+        log.debug("Published keys not read again after a change; the next refresh will", e);
+      }
+    }
     List<String> described = new ArrayList<>(changes.size());
     for (Applied change : changes) {
       log.info("Signing keys: {}", change.description());
