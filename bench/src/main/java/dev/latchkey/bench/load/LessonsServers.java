@@ -254,7 +254,7 @@ public final class LessonsServers implements AutoCloseable {
    * Runs {@code ready} (which tells the driving script where everything is), then waits for SIGTERM
    * or {@code maxSeconds}, prints {@code counters} and closes {@code servers}.
    */
-  static void serveUntilStopped(
+  public static void serveUntilStopped(
       AutoCloseable servers, Runnable ready, Supplier<String> counters, long maxSeconds)
       throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);

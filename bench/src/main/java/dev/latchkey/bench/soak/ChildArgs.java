@@ -1,13 +1,14 @@
 package dev.latchkey.bench.soak;
 
+import dev.latchkey.bench.load.LessonsServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** What the child server mains share: {@code --name value} arguments, the ready file, the stop. */
 final class ChildArgs {
@@ -30,29 +31,21 @@ final class ChildArgs {
    */
   static void serveUntilStopped(Map<String, String> options, String env, Runnable stop)
       throws Exception {
-    CountDownLatch stopped = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  stopped.countDown();
-                  try {
-                    closed.await(20, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }));
+    Path file = Path.of(options.get("--env-file")).toAbsolutePath();
+    LessonsServers.serveUntilStopped(
+        stop::run,
+        () -> writeAtomically(file, env),
+        () -> "stopped",
+        Long.parseLong(options.getOrDefault("--max-seconds", "3600")));
+  }
+
+  private static void writeAtomically(Path file, String content) {
     try {
-      Path file = Path.of(options.get("--env-file")).toAbsolutePath();
       Path tmp = Files.createTempFile(file.getParent(), "env", ".tmp");
-      Files.writeString(tmp, env, StandardCharsets.UTF_8);
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      stopped.await(
-          Long.parseLong(options.getOrDefault("--max-seconds", "3600")), TimeUnit.SECONDS);
-    } finally {
-      stop.run();
-      closed.countDown();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
