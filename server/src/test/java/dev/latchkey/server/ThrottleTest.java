@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -178,28 +179,13 @@ class ThrottleTest {
     try (AuthServer server = start(db, c -> c)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       long hashedBefore = server.hashingPool().submitted();
-      int n = 40;
-      ExecutorService pool = Executors.newFixedThreadPool(n);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        answers.add(
-            pool.submit(
-                () -> {
-                  go.await();
-                  return login(server, EMAIL, WRONG);
-                }));
-      }
-      go.countDown();
       Map<Integer, Integer> statuses = new TreeMap<>();
-      for (Future<HttpResponse<String>> answer : answers) {
-        HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+      for (HttpResponse<String> r : allAtOnce(40, () -> login(server, EMAIL, WRONG))) {
         statuses.merge(r.statusCode(), 1, Integer::sum);
         if (r.statusCode() == 429) {
           assertThat(r.headers().firstValue("Retry-After")).isPresent();
         }
       }
-      pool.shutdownNow();
       System.out.println("40 concurrent wrong passwords on " + db + ": " + statuses);
       int threshold = ThrottleSettings.defaults().accountThreshold();
       assertThat(statuses.getOrDefault(401, 0)).isLessThanOrEqualTo(threshold);
@@ -219,26 +205,17 @@ class ThrottleTest {
           TestHttp.JSON.writeValueAsString(
               Map.of("currentPassword", WRONG, "newPassword", "a brand new passphrase here"));
       long hashedBefore = server.hashingPool().submitted();
-      int n = 20;
-      ExecutorService pool = Executors.newFixedThreadPool(n);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        answers.add(
-            pool.submit(
-                () -> {
-                  go.await();
-                  return postJson(
+      Map<Integer, Integer> statuses = new TreeMap<>();
+      List<HttpResponse<String>> answers =
+          allAtOnce(
+              20,
+              () ->
+                  postJson(
                       server.baseUrl() + "/api/password",
                       change,
                       "Authorization",
-                      "Bearer " + token);
-                }));
-      }
-      go.countDown();
-      Map<Integer, Integer> statuses = new TreeMap<>();
-      for (Future<HttpResponse<String>> answer : answers) {
-        HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+                      "Bearer " + token));
+      for (HttpResponse<String> r : answers) {
         statuses.merge(r.statusCode(), 1, Integer::sum);
         if (r.statusCode() == 429) {
           assertThat(json(r).get("error").asText()).isEqualTo("too_many_attempts");
@@ -247,7 +224,6 @@ class ThrottleTest {
           assertThat(json(r).get("error").asText()).isEqualTo("wrong_password");
         }
       }
-      pool.shutdownNow();
       int threshold = ThrottleSettings.defaults().accountThreshold();
       assertThat(statuses.getOrDefault(403, 0)).isBetween(1, threshold);
       assertThat(statuses.keySet()).isSubsetOf(403, 429);
@@ -255,6 +231,32 @@ class ThrottleTest {
           .isEqualTo(statuses.get(403).longValue());
       // The account's counter is the login's: a new browser's login waits too.
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(429);
+    }
+  }
+
+  /** Sends {@code n} requests released at the same instant; their answers. */
+  private static List<HttpResponse<String>> allAtOnce(int n, Callable<HttpResponse<String>> request)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> pending = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        pending.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return request.call();
+                }));
+      }
+      go.countDown();
+      List<HttpResponse<String>> answers = new ArrayList<>();
+      for (Future<HttpResponse<String>> answer : pending) {
+        answers.add(answer.get(60, TimeUnit.SECONDS));
+      }
+      return answers;
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -131,16 +131,19 @@ class VerifiedTokenCacheTest {
 
   private final RSAKey k1 = Keys.rsa("k1");
 
+  private JwtVerifier withCacheOf8() {
+    return JwtVerifier.withJwkSet(new JWKSet(k1.toPublicJWK()))
+        .issuer(Tokens.ISSUER)
+        .audience(Tokens.AUDIENCE)
+        .clock(clock)
+        .ticker(clock::nanoTime)
+        .verifiedTokenCache(8)
+        .build();
+  }
+
   @Test
   void underChurnEveryTokenStillGetsItsOwnResult() {
-    JwtVerifier v =
-        JwtVerifier.withJwkSet(new JWKSet(k1.toPublicJWK()))
-            .issuer(Tokens.ISSUER)
-            .audience(Tokens.AUDIENCE)
-            .clock(clock)
-            .ticker(clock::nanoTime)
-            .verifiedTokenCache(8)
-            .build();
+    JwtVerifier v = withCacheOf8();
     List<String> tokens = new java.util.ArrayList<>();
     for (int i = 0; i < 40; i++) {
       String sid = "other-" + i;
@@ -158,14 +161,7 @@ class VerifiedTokenCacheTest {
 
   @Test
   void onceFullANewTokenEntersAtItsSecondVerificationNotItsFirst() {
-    JwtVerifier v =
-        JwtVerifier.withJwkSet(new JWKSet(k1.toPublicJWK()))
-            .issuer(Tokens.ISSUER)
-            .audience(Tokens.AUDIENCE)
-            .clock(clock)
-            .ticker(clock::nanoTime)
-            .verifiedTokenCache(8)
-            .build();
+    JwtVerifier v = withCacheOf8();
     for (int i = 0; i < 8; i++) {
       String sid = "filler-" + i;
       v.verify(Tokens.rs256(k1, clock, c -> c.claim("sid", sid)));
