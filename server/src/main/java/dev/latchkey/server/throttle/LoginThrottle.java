@@ -264,18 +264,23 @@ public final class LoginThrottle {
   private record Row(int failures, long lockedUntil, long expiresAt) {}
 
   private Taken reserveLocked(Connection c, List<Counter> counters) throws SQLException {
-    long now = clock.millis();
-    List<Row> rows = new ArrayList<>(counters.size());
-    long lockedUntil = 0;
+    List<Row> locked = new ArrayList<>(counters.size());
     for (Counter counter : counters) {
-      Row row =
+      locked.add(
           Sql.one(
                   c,
                   "SELECT failures, locked_until, expires_at FROM login_throttle"
                       + " WHERE throttle_key = ? FOR UPDATE",
                   rs -> new Row(rs.getInt(1), rs.getLong(2), rs.getLong(3)),
                   counter.key())
-              .orElseThrow(RaceLost::new); // purged in between: insert and count again
+              .orElseThrow(RaceLost::new)); // purged in between: insert and count again
+    }
+    // Read once the rows are ours: a time read before waiting for another attempt's row lock would
+    // be older than what that attempt wrote.
+    long now = clock.millis();
+    List<Row> rows = new ArrayList<>(counters.size());
+    long lockedUntil = 0;
+    for (Row row : locked) {
       boolean fresh = row.expiresAt() <= now;
       if (!fresh) {
         lockedUntil = Math.max(lockedUntil, row.lockedUntil());
@@ -290,9 +295,13 @@ public final class LoginThrottle {
     for (int i = 0; i < counters.size(); i++) {
       Counter counter = counters.get(i);
       int count = rows.get(i).failures() + 1;
+      Duration earned = lockAfter(count, counter.threshold());
+      // Below the threshold nothing is written as a lock: a place taken by an attempt that may well
+      // succeed must never read as a lock to the attempts beside it.
       long until =
-          Math.max(
-              rows.get(i).lockedUntil(), now + lockAfter(count, counter.threshold()).toMillis());
+          earned.isZero()
+              ? rows.get(i).lockedUntil()
+              : Math.max(rows.get(i).lockedUntil(), now + earned.toMillis());
       long expiresAt = Math.max(now, until) + settings.window().toMillis();
       Sql.update(
           c,
