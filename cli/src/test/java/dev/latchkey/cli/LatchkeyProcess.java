@@ -12,9 +12,9 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code latchkey} process on this module's class path with its own {@code logback.xml} (the
- * logging set-up is process-wide, so never tested in the test's JVM), without any {@code
- * LATCHKEY_*} variable of the machine.
+ * A real {@code latchkey} process on this module's class path with the command's own logging set-up
+ * (process-wide, so never tested in the test's JVM, which logs by {@code logback-test.xml}),
+ * without any {@code LATCHKEY_*} variable of the machine.
  */
 final class LatchkeyProcess {
   private LatchkeyProcess() {}
@@ -24,11 +24,16 @@ final class LatchkeyProcess {
 
   /** The {@code latchkey ARGS} command, run in {@code folder}. */
   static ProcessBuilder command(Path folder, String... args) {
+    return command(folder, List.of(), args);
+  }
+
+  /** The {@code latchkey ARGS} command, run in {@code folder} by a JVM given these options. */
+  static ProcessBuilder command(Path folder, List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("-Dlogback.configurationFile=logback.xml");
     command.add(Latchkey.class.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile());

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --log-format} and {@code --audit-log} in a real {@code latchkey} process (this module's
- * class path, its own {@code logback.xml}): the logging set-up is process-wide, so never in the
- * test's JVM.
+ * class path, logging set up by {@link LogSetup}): the logging set-up is process-wide, so never in
+ * the test's JVM.
  */
 class LogOptionsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,8 +83,12 @@ class LogOptionsTest {
         .anySatisfy(
             e -> {
               assertThat(e.get("level").asText()).isEqualTo("INFO");
-              assertThat(e.get("loggerName").asText()).isEqualTo("dev.latchkey.server.AuthServer");
-              assertThat(e.get("message").asText()).startsWith("Latchkey auth server at");
+              assertThat(e.get("logger").asText()).isEqualTo("dev.latchkey.server.AuthServer");
+              // formatted: the arguments are in the message
+              assertThat(e.get("message").asText()).startsWith("Latchkey auth server at http://");
+              assertThat(Instant.parse(e.get("time").asText()))
+                  .isBetween(Instant.now().minusSeconds(300), Instant.now());
+              assertThat(e.get("thread").asText()).isNotBlank();
             });
     assertThat(out.lines()).noneMatch(line -> line.contains("INFO  AuthServer"));
     assertThat(out.lines()).noneMatch(line -> line.contains("\"event\":\"login_failed\""));
@@ -154,6 +159,38 @@ class LogOptionsTest {
     out.done.get(10, TimeUnit.SECONDS);
     assertThat(out.lines()).hasSize(1);
     assertThat(out.lines().get(0)).startsWith("latchkey serve: cannot write the audit log at ");
+  }
+
+  @Test
+  void anOperatorsOwnLogbackFileReplacesTheBuiltInSetUp() throws Exception {
+    Path own =
+        Files.writeString(
+            folder.resolve("own-logback.xml"),
+            """
+            <configuration>
+              <appender name="MINE" class="ch.qos.logback.core.ConsoleAppender">
+                <target>System.err</target>
+                <encoder><pattern>MINE %level %logger{0}: %msg%n</pattern></encoder>
+              </appender>
+              <root level="INFO"><appender-ref ref="MINE"/></root>
+            </configuration>
+            """);
+    Process users =
+        LatchkeyProcess.command(
+                folder,
+                List.of("-Dlogback.configurationFile=" + own),
+                "users",
+                "list",
+                "--data-dir",
+                folder.resolve("data").toString())
+            .redirectErrorStream(true)
+            .start();
+    users.getOutputStream().close();
+    String printed = new String(users.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(users.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(users.exitValue()).as(printed).isZero();
+    assertThat(printed).contains("MINE INFO Database: Database ready at jdbc:h2:");
+    assertThat(printed).doesNotContain(" INFO  Database - ");
   }
 
   /** The process's output (stdout and stderr), read as it comes. */
