@@ -1,5 +1,6 @@
 package dev.latchkey.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,27 +9,42 @@ import picocli.CommandLine.Command;
     name = "latchkey",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "JWT session authentication for single-page applications with a Java back end.",
-    subcommands = {
-      DemoCommand.class,
-      ServeCommand.class,
-      AppCommand.class,
-      UsersCommand.class,
-      KeysCommand.class,
-      TokenCommand.class,
-      SessionsCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "JWT session authentication for single-page applications with a Java back end.")
 public final class Latchkey implements Runnable {
+  /** The subcommands, in the order the help lists them. */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          DemoCommand.class,
+          ServeCommand.class,
+          AppCommand.class,
+          UsersCommand.class,
+          KeysCommand.class,
+          TokenCommand.class,
+          SessionsCommand.class,
+          CommandLine.HelpCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
-  static CommandLine commandLine() {
-    return new CommandLine(new Latchkey())
+  /**
+   * The command to run {@code args} with: only the subcommand the first argument names, when it
+   * names one other than {@code help} (picocli reads every option of every subcommand it is given
+   * by reflection, most of its share of a server's start-up). Otherwise (no argument, an option, a
+   * typo, {@code help}) every subcommand, for the help and the error messages.
+   */
+  static CommandLine commandLine(String... args) {
+    String first = args.length == 0 ? null : args[0];
+    CommandLine commandLine = new CommandLine(new Latchkey());
+    List<Class<?>> named =
+        SUBCOMMANDS.stream().filter(c -> !"help".equals(first) && nameOf(c).equals(first)).toList();
+    for (Class<?> subcommand : named.isEmpty() ? SUBCOMMANDS : named) {
+      commandLine.addSubcommand(nameOf(subcommand), subcommand);
+    }
+    // set after the subcommands are added: picocli applies these to the ones present
+    return commandLine
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setDefaultValueProvider(new EnvironmentDefaults())
         .setParameterExceptionHandler(Latchkey::refuse)
@@ -57,6 +73,10 @@ public final class Latchkey implements Runnable {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     commandLine.getErr().println("latchkey " + commandLine.getCommandName() + ": " + message);
     return 1;
+  }
+
+  private static String nameOf(Class<?> subcommand) {
+    return subcommand.getAnnotation(Command.class).name();
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +39,7 @@ class CommandLineTest {
 
   private int run(String stdin, String... args) {
     System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-    CommandLine commandLine = Latchkey.commandLine();
+    CommandLine commandLine = Latchkey.commandLine(args); // as main builds it
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     String[] withData = new String[args.length + 2];
@@ -59,6 +60,21 @@ class CommandLineTest {
       System.setOut(originalOut);
     }
     return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aNamedSubcommandIsTheOnlyOneBuiltAndAnythingElseGetsThemAll() {
+    assertThat(Latchkey.commandLine("serve", "--port", "9000").getSubcommands())
+        .containsOnlyKeys("serve");
+    assertThat(Latchkey.commandLine("users", "list").getSubcommands()).containsOnlyKeys("users");
+    List<String> every =
+        List.of("demo", "serve", "app", "users", "keys", "token", "sessions", "help");
+    for (String[] args :
+        new String[][] {{}, {"help", "serve"}, {"--version"}, {"srve"}, {"SERVE"}}) {
+      assertThat(Latchkey.commandLine(args).getSubcommands().keySet())
+          .as(String.join(" ", args))
+          .containsExactlyElementsOf(every);
+    }
   }
 
   @Test

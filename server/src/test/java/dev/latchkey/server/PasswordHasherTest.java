@@ -49,13 +49,16 @@ class PasswordHasherTest {
     assertThat(right.rehashed()).get().asString().startsWith("$argon2id$v=19$m=512,t=2,p=1$");
     assertThat(hasher.verify("password".toCharArray(), right.rehashed().get())).isTrue();
 
-    for (String stored : new String[] {old, fresh, "unreadable"}) {
+    String unmatchable = hasher.unmatchable();
+    assertThat(hasher.needsRehash(unmatchable)).isFalse();
+    for (String stored : new String[] {old, fresh, unmatchable, "unreadable"}) {
       long start = hasher.hashesAtCurrentParams();
       PasswordHasher.Check wrong = hasher.check("Password".toCharArray(), stored);
       assertThat(wrong.matches()).isFalse();
       assertThat(wrong.rehashed()).isEmpty();
       assertThat(hasher.hashesAtCurrentParams() - start).as(stored).isEqualTo(1);
     }
+    assertThat(hasher.check("password".toCharArray(), unmatchable).matches()).isFalse();
     long start = hasher.hashesAtCurrentParams();
     assertThat(hasher.check("password".toCharArray(), fresh).rehashed()).isEmpty();
     assertThat(hasher.hashesAtCurrentParams() - start).isEqualTo(1);

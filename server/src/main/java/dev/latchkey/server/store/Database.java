@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -52,14 +53,6 @@ public final class Database implements AutoCloseable {
         throw new IllegalStateException("cannot create data folder " + settings.dataDir(), e);
       }
     }
-    try {
-      if (!SchemaVersion.isCurrent(
-          url, settings.dbUser(), settings.dbPassword(), settings.dbSchema())) {
-        migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
-      }
-    } catch (RuntimeException e) {
-      throw new StoreUnopenableException(describe(url), e);
-    }
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(url);
     if (settings.dbUser() != null) {
@@ -84,7 +77,22 @@ public final class Database implements AutoCloseable {
     hikari.setAutoCommit(true);
     // Once migrated, keep running through outages: requests get 503 until the database is back.
     hikari.setInitializationFailTimeout(-1);
-    HikariDataSource ds = new HikariDataSource(hikari);
+    HikariDataSource ds = null;
+    // One connection stays open from the schema check until the pool has its own: an embedded
+    // database is opened once, not closed after the check and opened again by the pool.
+    try (Connection first =
+        DriverManager.getConnection(url, settings.dbUser(), settings.dbPassword())) {
+      if (!SchemaVersion.isCurrent(first, settings.dbSchema())) {
+        migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
+      }
+      ds = new HikariDataSource(hikari);
+      ds.getConnection().close();
+    } catch (SQLException | RuntimeException e) {
+      if (ds != null) {
+        ds.close();
+      }
+      throw new StoreUnopenableException(describe(url), e);
+    }
     log.info("Database ready at {}", describe(url));
     return new Database(ds);
   }

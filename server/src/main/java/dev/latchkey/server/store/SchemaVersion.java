@@ -29,13 +29,22 @@ final class SchemaVersion {
   /** Whether the database at {@code url} has every migration of this build (false when unsure). */
   static boolean isCurrent(String url, String user, String password, String schema) {
     try (Connection c = DriverManager.getConnection(url, user, password)) {
-      if (schema != null) {
-        c.setSchema(schema);
-      }
-      return isCurrent(c);
+      return isCurrent(c, schema);
     } catch (SQLException e) {
-      return false; // no history table yet, no schema, no database: Flyway decides
+      return false; // no database: Flyway decides
     }
+  }
+
+  /** Whether {@code schema} (null: the connection's own) has every migration of this build. */
+  static boolean isCurrent(Connection c, String schema) {
+    if (schema != null) {
+      try {
+        c.setSchema(schema);
+      } catch (SQLException e) {
+        return false; // no such schema yet: Flyway creates it
+      }
+    }
+    return isCurrent(c);
   }
 
   /** Whether the database of {@code c} has every migration of this build (false when unsure). */

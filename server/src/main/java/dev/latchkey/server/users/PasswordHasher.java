@@ -47,7 +47,23 @@ public final class PasswordHasher {
   public String hash(char[] password) {
     byte[] salt = new byte[SALT_BYTES];
     RANDOM.nextBytes(salt);
-    byte[] hash = argon2(password, salt, params, HASH_BYTES);
+    return phc(salt, argon2(password, salt, params, HASH_BYTES));
+  }
+
+  /**
+   * A stored hash at the current parameters that no password matches (random bytes stand where the
+   * hash would be), made without hashing: checking a password against it costs what checking
+   * against a real one does, so an unknown email answers no faster than a known one.
+   */
+  public String unmatchable() {
+    byte[] salt = new byte[SALT_BYTES];
+    byte[] hash = new byte[HASH_BYTES];
+    RANDOM.nextBytes(salt);
+    RANDOM.nextBytes(hash);
+    return phc(salt, hash);
+  }
+
+  private String phc(byte[] salt, byte[] hash) {
     return "$argon2id$v=19$m="
         + params.memoryKiB()
         + ",t="

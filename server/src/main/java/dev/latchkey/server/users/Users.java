@@ -34,7 +34,7 @@ public final class Users {
     this.hasher = hasher;
     this.clock = clock;
     // An unknown email is checked against this, so it costs the same as a known one.
-    this.dummyHash = hasher.hash(UUID.randomUUID().toString().toCharArray());
+    this.dummyHash = hasher.unmatchable();
   }
 
   /**
