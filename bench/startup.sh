@@ -11,14 +11,17 @@
 #   RUNS=3 bench/startup.sh            # smoke
 #   CDS=1 bench/startup.sh             # both sides with an application class-data sharing archive
 #                                      # (JDK 17: made by a first run with -XX:ArchiveClassesAtExit)
+#   LAUNCHER=1 bench/startup.sh        # serve as ./latchkey starts it (with the class-data sharing
+#                                      # archive its first server run makes), Javalin as before
 #   PROFILE=1 bench/startup.sh         # also: classes loaded by each, and serve's own log lines
-# Settings (environment): RUNS=10 JAVA_OPTS='' (given to both JVMs) CDS=0 PROFILE=0
+# Settings (environment): RUNS=10 JAVA_OPTS='' (given to both JVMs) CDS=0 LAUNCHER=0 PROFILE=0
 #   POLL=0.02 (seconds between two /health probes; each probe is a curl process)
 set -euo pipefail
 
 RUNS=${RUNS:-10}
 JAVA_OPTS=${JAVA_OPTS:-}
 CDS=${CDS:-0}
+LAUNCHER=${LAUNCHER:-0}
 PROFILE=${PROFILE:-0}
 POLL=${POLL:-0.02}
 
@@ -43,7 +46,12 @@ data="$work/data"
 
 # The two commands, each taking the JVM options first.
 # exec: started with &, the function runs in a subshell; exec makes $! the JVM itself
-serve() { exec java $JAVA_OPTS "$@" -jar "$cli" serve --host 127.0.0.1 --port "$port" --data-dir "$data"; }
+serve() {
+  if [ "$LAUNCHER" = 1 ]; then
+    LATCHKEY_JAVA_OPTS="$JAVA_OPTS $*" exec "$root/latchkey" serve --host 127.0.0.1 --port "$port" --data-dir "$data"
+  fi
+  exec java $JAVA_OPTS "$@" -jar "$cli" serve --host 127.0.0.1 --port "$port" --data-dir "$data"
+}
 javalin() { exec java $JAVA_OPTS "$@" -cp "$bench" dev.latchkey.bench.startup.MinimalJavalin "$port"; }
 
 # start NAME JVM-OPTION...: starts NAME, waits for its first 200 on /health, stops it (SIGTERM, so
@@ -72,14 +80,19 @@ start() {
 }
 
 echo "start-up: $(nproc) cores, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)," \
-  "$(date -u +%Y-%m-%dT%H:%MZ); JAVA_OPTS='$JAVA_OPTS' CDS=$CDS RUNS=$RUNS"
+  "$(date -u +%Y-%m-%dT%H:%MZ); JAVA_OPTS='$JAVA_OPTS' CDS=$CDS LAUNCHER=$LAUNCHER RUNS=$RUNS"
 # The data directory exists before the measured runs: the first start creates the database, the
 # master key and the first signing key.
 echo "first start of serve (creates $data): $(start serve) ms"
 
 serve_opts=()
 javalin_opts=()
-if [ "$CDS" = 1 ]; then
+if [ "$LAUNCHER" = 1 ]; then
+  rm -f "$root/cli/target/latchkey.jsa"
+  echo "first server run of ./latchkey (makes its archive): $(start serve) ms"
+  ls -la "$root/cli/target/latchkey.jsa" | awk '{ print "  " $9 ": " $5 " bytes" }'
+  start javalin >/dev/null
+elif [ "$CDS" = 1 ]; then
   echo "CDS archive of serve: $(start serve -XX:ArchiveClassesAtExit="$work/serve.jsa") ms (training run)"
   echo "CDS archive of Javalin: $(start javalin -XX:ArchiveClassesAtExit="$work/javalin.jsa") ms (training run)"
   ls -la "$work"/*.jsa | awk '{ print "  " $9 ": " $5 " bytes" }'
