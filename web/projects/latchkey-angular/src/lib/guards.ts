@@ -26,8 +26,9 @@ export const authGuard: CanActivateFn = (_route, state) =>
 
 /**
  * Like {@link authGuard}, and the session must have every role given (from the token's `roles`
- * claim). A logged-in user without them is refused (`false`: the navigation does not happen).
- * For what the page shows only: the API must check the role again.
+ * claim). A logged-in user without them is sent to `homePath` (a page typed into the address bar
+ * would otherwise stay blank), so `homePath` itself must not need the role. For what the page
+ * shows only: the API must check the role again.
  *
  * ```ts
  * { path: 'admin', canActivate: [roleGuard('admin')], component: AdminPage }
@@ -39,7 +40,10 @@ export function roleGuard(...roles: string[]): CanActivateFn {
     if (!auth.isLoggedIn()) {
       return toLogin(state.url);
     }
-    return roles.every((role) => auth.hasRole(role));
+    return (
+      roles.every((role) => auth.hasRole(role)) ||
+      inject(Router).parseUrl(inject(LatchkeyConfig).value.homePath)
+    );
   };
 }
 

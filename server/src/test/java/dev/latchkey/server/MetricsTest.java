@@ -1,7 +1,9 @@
 package dev.latchkey.server;
 
 import static dev.latchkey.server.TestHttp.get;
+import static dev.latchkey.server.TestHttp.idToken;
 import static dev.latchkey.server.TestHttp.login;
+import static dev.latchkey.server.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -44,6 +46,26 @@ class MetricsTest {
           .contains("jvm_memory_used_bytes")
           .contains("jetty_threads_current");
       assertThat(scraped.body()).doesNotContain(EMAIL).doesNotContain(PASSWORD);
+    }
+  }
+
+  @Test
+  void aLogoutCountsARevocationOnlyWhenItEndedASession() {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    try (AuthServer server = AuthServer.start(config)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      String token = idToken(login(server, EMAIL, PASSWORD));
+      for (int i = 0; i < 2; i++) { // the second names a session already ended
+        assertThat(
+                postJson(server.baseUrl() + "/api/logout", "", "Authorization", "Bearer " + token)
+                    .statusCode())
+            .isEqualTo(204);
+      }
+      assertThat(postJson(server.baseUrl() + "/api/logout", "").statusCode()).isEqualTo(204);
+
+      assertThat(get(server.baseUrl() + "/metrics").body())
+          .contains("latchkey_logouts_total 3.0")
+          .contains("latchkey_revocations_total{kind=\"logout\"} 1.0");
     }
   }
 

@@ -24,7 +24,8 @@ import java.util.stream.IntStream;
  * flood:
  *
  * <ul>
- *   <li>real Argon2id parameters (the server's defaults) and hashing pool;
+ *   <li>real Argon2id parameters (the server's defaults) and hashing pool ({@code --hash-threads N}
+ *       threads instead of one a core);
  *   <li>refresh sessions on, with 2 h access tokens (they outlive any run) and no minimum interval
  *       between rotations, so that every refresh rotates (signs, writes);
  *   <li>{@code 127.0.0.1} a trusted proxy, so that the flood's {@code X-Forwarded-For} addresses
@@ -66,7 +67,7 @@ public final class AuthChild {
         AuthServerConfig.defaults()
             .withHttp(HttpSettings.defaults().withAddress("127.0.0.1", 0))
             .withStore(store)
-            .withHashing(HashingSettings.defaults())
+            .withHashing(hashing(o.get("--hash-threads")))
             .withSessions(sessions);
     AuthServer server = AuthServer.start(config);
     try {
@@ -95,5 +96,13 @@ public final class AuthChild {
           server.close();
           TempDirs.delete(dataDir);
         });
+  }
+
+  /** The server's defaults, with {@code --hash-threads} threads when given. */
+  private static HashingSettings hashing(String threads) {
+    HashingSettings defaults = HashingSettings.defaults();
+    return threads == null
+        ? defaults
+        : new HashingSettings(defaults.params(), Integer.parseInt(threads), defaults.queue());
   }
 }

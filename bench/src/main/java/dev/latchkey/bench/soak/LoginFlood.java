@@ -39,7 +39,7 @@ public final class LoginFlood {
   private static final String USAGE =
       "options (defaults): --warmup 30s --block 20s --pairs 5 --settle 3s --protected-workers 8"
           + " --protected-tokens 1000 --jwks-rate 20 --flood-workers 160 --flood-accounts 10000"
-          + " --flood-addresses 256"
+          + " --flood-addresses 256 --hash-threads 0 (the auth server's default: one a core)"
           + " --jvm-options -Xmx512m --db-url '' --db-user '' --out bench/results/<date>/flood";
 
   private static final Map<String, String> DEFAULTS =
@@ -54,6 +54,7 @@ public final class LoginFlood {
           Map.entry("--flood-workers", "160"),
           Map.entry("--flood-addresses", "256"),
           Map.entry("--flood-accounts", "10000"),
+          Map.entry("--hash-threads", "0"),
           Map.entry("--jvm-options", "-Xmx512m"),
           Map.entry("--db-url", ""),
           Map.entry("--db-user", ""),
@@ -83,6 +84,7 @@ public final class LoginFlood {
             o.words("--jvm-options"),
             20,
             o.integer("--protected-tokens"),
+            o.integer("--hash-threads"),
             o.text("--db-url"),
             o.text("--db-user"))) {
       System.out.printf(

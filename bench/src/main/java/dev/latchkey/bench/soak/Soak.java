@@ -82,6 +82,7 @@ public final class Soak {
             o.words("--jvm-options"),
             o.integer("--accounts"),
             o.integer("--tokens"),
+            0,
             o.text("--db-url"),
             o.text("--db-user"))) {
       System.out.printf(

@@ -46,10 +46,17 @@ final class TwoServers implements AutoCloseable {
   /**
    * Starts both in {@code dir} (logs, GC logs, tokens file).
    *
+   * @param hashThreads the auth server's hashing threads, or 0 for its default (one a core)
    * @param dbUrl a PostgreSQL JDBC URL, or null for H2
    */
   static TwoServers start(
-      Path dir, List<String> jvmOptions, int accounts, int tokens, String dbUrl, String dbUser)
+      Path dir,
+      List<String> jvmOptions,
+      int accounts,
+      int tokens,
+      int hashThreads,
+      String dbUrl,
+      String dbUser)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path tokensFile = dir.resolve("tokens.txt");
@@ -62,6 +69,9 @@ final class TwoServers implements AutoCloseable {
                 Integer.toString(tokens),
                 "--tokens-file",
                 tokensFile.toString()));
+    if (hashThreads > 0) {
+      authArgs.addAll(List.of("--hash-threads", Integer.toString(hashThreads)));
+    }
     String schema = null;
     if (dbUrl != null) {
       schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -305,7 +305,7 @@ public final class HttpApi {
 
   private void countLogout(Context ctx) {
     if (ctx.method().name().equals("POST") && ctx.statusCode() == 204) {
-      metrics.logout();
+      metrics.logout(Boolean.TRUE.equals(ctx.attribute(LogoutRoute.SESSION_ENDED)));
     }
   }
 

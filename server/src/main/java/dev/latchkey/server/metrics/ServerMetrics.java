@@ -118,9 +118,14 @@ public final class ServerMetrics {
         .register(registry);
   }
 
-  public void logout() {
+  /**
+   * A logout answered; {@code endedASession} when it revoked one (not already ended, not unknown).
+   */
+  public void logout(boolean endedASession) {
     logouts.increment();
-    revocation("logout");
+    if (endedASession) {
+      revocation("logout");
+    }
   }
 
   /** A session revoked by this server: {@code logout} or {@code refresh_reuse}. */

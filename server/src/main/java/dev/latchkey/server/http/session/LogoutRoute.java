@@ -15,6 +15,9 @@ import java.util.Optional;
  * credential simply revokes nothing.
  */
 public final class LogoutRoute {
+  /** Request attribute: whether this logout ended a session (the metrics count those apart). */
+  public static final String SESSION_ENDED = "latchkey.logout.sessionEnded";
+
   private final Sessions sessions;
   private final BrowserCookies cookies;
   private final SessionTokenVerifier ownTokens;
@@ -27,7 +30,7 @@ public final class LogoutRoute {
 
   public void handle(Context ctx) {
     Caching.noStore(ctx);
-    sessionIdOf(ctx).ifPresent(sessions::revoke);
+    ctx.attribute(SESSION_ENDED, sessionIdOf(ctx).map(sessions::revoke).orElse(false));
     cookies.clearOnLogout(ctx);
     ctx.status(204);
   }
