@@ -31,6 +31,10 @@ final class Calls {
     this.appUrl = appUrl;
   }
 
+  String authUrl() {
+    return authUrl;
+  }
+
   /** A session whose refresh token rotates with each refresh; used by one request at a time. */
   static final class Session {
     volatile String refreshToken;

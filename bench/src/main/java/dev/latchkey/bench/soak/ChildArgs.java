@@ -14,13 +14,20 @@ import java.util.Map;
 final class ChildArgs {
   private ChildArgs() {}
 
+  /** A server's arguments: {@code --env-file} among them. */
   static Map<String, String> parse(String[] args) {
+    Map<String, String> options = pairs(args);
+    if (!options.containsKey("--env-file")) {
+      throw new IllegalArgumentException("--env-file FILE is required");
+    }
+    return options;
+  }
+
+  /** {@code --name value} pairs. */
+  static Map<String, String> pairs(String[] args) {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i], args[i + 1]);
-    }
-    if (!options.containsKey("--env-file")) {
-      throw new IllegalArgumentException("--env-file FILE is required");
     }
     return options;
   }

@@ -1,5 +1,9 @@
 package dev.latchkey.bench.soak;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -10,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
@@ -40,6 +45,8 @@ public final class LoginFlood {
       "options (defaults): --warmup 30s --block 20s --pairs 5 --settle 3s --protected-workers 8"
           + " --protected-tokens 1000 --jwks-rate 20 --flood-workers 160 --flood-accounts 10000"
           + " --flood-addresses 256 --hash-threads 0 (the auth server's default: one a core)"
+          + " --auth-cpus '' --app-cpus '' (taskset -c lists: with both, the auth server and the"
+          + " flood run on the first, the application server and this driver on the second)"
           + " --jvm-options -Xmx512m --db-url '' --db-user '' --out bench/results/<date>/flood";
 
   private static final Map<String, String> DEFAULTS =
@@ -55,6 +62,8 @@ public final class LoginFlood {
           Map.entry("--flood-addresses", "256"),
           Map.entry("--flood-accounts", "10000"),
           Map.entry("--hash-threads", "0"),
+          Map.entry("--auth-cpus", ""),
+          Map.entry("--app-cpus", ""),
           Map.entry("--jvm-options", "-Xmx512m"),
           Map.entry("--db-url", ""),
           Map.entry("--db-user", ""),
@@ -78,6 +87,14 @@ public final class LoginFlood {
     Options o = new Options(args, DEFAULTS, USAGE);
     System.out.println("login flood: " + Machine.describe());
     System.out.println("options: " + o);
+    TwoServers.Cpus cpus = cpus(o);
+    if (cpus.app() != null) {
+      pinThisProcess(cpus.app());
+      System.out.printf(
+          "partitioned: auth server and flood on CPUs %s; application server, its load and the"
+              + " JWKS probe on CPUs %s%n",
+          cpus.auth(), cpus.app());
+    }
     try (TwoServers servers =
         TwoServers.start(
             Path.of(o.text("--out")),
@@ -86,7 +103,8 @@ public final class LoginFlood {
             o.integer("--protected-tokens"),
             o.integer("--hash-threads"),
             o.text("--db-url"),
-            o.text("--db-user"))) {
+            o.text("--db-user"),
+            cpus)) {
       System.out.printf(
           "auth server %s (pid %d), application server %s (pid %d)%n",
           servers.authUrl, servers.auth.pid(), servers.appUrl, servers.app.pid());
@@ -137,6 +155,9 @@ public final class LoginFlood {
   private static Block measure(
       Options o, Clients calls, List<String> tokens, boolean withFlood, Duration length)
       throws InterruptedException {
+    TwoServers.Cpus cpus = cpus(o);
+    Process floodProcess =
+        withFlood && cpus.auth() != null ? startFloodProcess(o, calls, cpus.auth(), length) : null;
     long start = System.nanoTime();
     long end = start + length.toNanos();
     Recorder recorder = new Recorder(start);
@@ -158,30 +179,17 @@ public final class LoginFlood {
             recorder);
     Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     Thread flood = null;
-    if (withFlood) {
-      int accounts = o.integer("--flood-accounts");
-      int addresses = o.integer("--flood-addresses");
+    if (withFlood && floodProcess == null) {
       flood =
           RateDriver.background(
               0,
               o.integer("--flood-workers"),
               end,
-              k -> {
-                // half the attempts on the existing accounts (the per-account throttle), half on
-                // unknown ones; --flood-addresses client addresses (the per-address throttle)
-                int i = (int) (k % accounts);
-                String email = k % 2 == 0 ? AuthChild.email(i % 20) : "flood-" + i + "@example.com";
-                int a = (int) (k % addresses);
-                String address = "10." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255);
-                return Soak.request(
-                    "flood",
-                    () -> {
-                      int s =
-                          calls.flood().login(email, "wrong password " + k, address).statusCode();
-                      statuses.computeIfAbsent(s, x -> new LongAdder()).increment();
-                      return s == 401 || s == 429 || s == 503;
-                    });
-              },
+              floodRequests(
+                  calls.flood(),
+                  o.integer("--flood-accounts"),
+                  o.integer("--flood-addresses"),
+                  statuses),
               recorder);
     }
     RateDriver.run(0, o.integer("--protected-workers"), end, lessons, recorder);
@@ -189,10 +197,12 @@ public final class LoginFlood {
     if (flood != null) {
       flood.join();
     }
+    if (floodProcess != null) {
+      readStatuses(floodProcess, statuses);
+    }
     int seconds = (int) Math.max(1, length.toSeconds());
     Recorder.Row l = recorder.summary("lessons", 0, seconds + 1);
     Recorder.Row j = recorder.summary("jwks", 0, seconds + 1);
-    Recorder.Row f = recorder.summary("flood", 0, seconds + 1);
     Map<Integer, Long> counted = new TreeMap<>();
     statuses.forEach((s, n) -> counted.put(s, n.sum()));
     return new Block(
@@ -202,9 +212,120 @@ public final class LoginFlood {
         j.p50Ms(),
         j.p99Ms(),
         j.failures(),
-        f.count() / (length.toMillis() / 1000.0),
+        statuses.values().stream().mapToLong(LongAdder::sum).sum() / (length.toMillis() / 1000.0),
         counted,
         Machine.loadAverage());
+  }
+
+  /**
+   * The flood's requests: half the attempts on the existing accounts (the per-account throttle),
+   * half on unknown ones; {@code addresses} client addresses (the per-address throttle, through
+   * X-Forwarded-For, which the auth server trusts from 127.0.0.1); each answer counted by status.
+   */
+  static LongFunction<RateDriver.Request> floodRequests(
+      Calls calls, int accounts, int addresses, Map<Integer, LongAdder> statuses) {
+    return k -> {
+      int i = (int) (k % accounts);
+      String email = k % 2 == 0 ? AuthChild.email(i % 20) : "flood-" + i + "@example.com";
+      int a = (int) (k % addresses);
+      String address = "10." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255);
+      return Soak.request(
+          "flood",
+          () -> {
+            int s = calls.login(email, "wrong password " + k, address).statusCode();
+            statuses.computeIfAbsent(s, x -> new LongAdder()).increment();
+            return s == 401 || s == 429 || s == 503;
+          });
+    };
+  }
+
+  private static TwoServers.Cpus cpus(Options o) {
+    String auth = o.text("--auth-cpus");
+    String app = o.text("--app-cpus");
+    if (auth.isEmpty() != app.isEmpty()) {
+      throw new IllegalArgumentException("--auth-cpus and --app-cpus go together");
+    }
+    return auth.isEmpty() ? TwoServers.Cpus.ANY : new TwoServers.Cpus(auth, app);
+  }
+
+  /** Keeps every thread of this JVM, and those it starts later, on {@code cpus}. */
+  private static void pinThisProcess(String cpus) throws IOException, InterruptedException {
+    String pid = Long.toString(ProcessHandle.current().pid());
+    Process taskset =
+        new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, pid)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (taskset.waitFor() != 0) {
+      throw new IllegalStateException("taskset could not move this process to CPUs " + cpus);
+    }
+  }
+
+  /** Starts the flood in its own JVM on {@code cpus}; returns once its workers are sending. */
+  private static Process startFloodProcess(Options o, Clients calls, String cpus, Duration length)
+      throws InterruptedException {
+    List<String> command = new ArrayList<>(ServerProcess.pinnedTo(cpus));
+    command.addAll(
+        List.of(
+            ServerProcess.java(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            FloodChild.class.getName(),
+            "--auth-url",
+            calls.flood().authUrl(),
+            "--seconds",
+            Long.toString(length.toSeconds() + 1),
+            "--workers",
+            Integer.toString(o.integer("--flood-workers")),
+            "--accounts",
+            Integer.toString(o.integer("--flood-accounts")),
+            "--addresses",
+            Integer.toString(o.integer("--flood-addresses"))));
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+      String first = firstLine(process);
+      if (!"flooding".equals(first)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("the flood process did not start: " + first);
+      }
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String firstLine(Process process) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c; (c = process.getInputStream().read()) != -1 && c != '\n'; ) {
+      line.append((char) c);
+    }
+    return line.toString();
+  }
+
+  /** Reads the flood process's status counts and waits for its end. */
+  private static void readStatuses(Process process, Map<Integer, LongAdder> statuses)
+      throws InterruptedException {
+    try {
+      String rest = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      for (String line : rest.strip().split("\n")) {
+        String[] parts = line.strip().split(" ");
+        if (parts.length == 2) {
+          statuses
+              .computeIfAbsent(Integer.parseInt(parts[0]), x -> new LongAdder())
+              .add(Long.parseLong(parts[1]));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("the flood process did not end");
+    }
   }
 
   private static void print(int pair, Block b) {

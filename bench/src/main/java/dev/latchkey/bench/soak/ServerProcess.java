@@ -54,11 +54,27 @@ final class ServerProcess implements AutoCloseable {
       Class<?> main,
       List<String> args)
       throws IOException, InterruptedException {
+    return start(name, dir, null, jvmOptions, extraClassPath, main, args);
+  }
+
+  /**
+   * The same, on the CPUs {@code cpus} only ({@code taskset -c} list, e.g. {@code 1}), or on any
+   * when it is null.
+   */
+  static ServerProcess start(
+      String name,
+      Path dir,
+      String cpus,
+      List<String> jvmOptions,
+      String extraClassPath,
+      Class<?> main,
+      List<String> args)
+      throws IOException, InterruptedException {
     Path envFile = dir.resolve(name + ".env");
     Path gcLog = dir.resolve(name + "-gc.log");
     Files.deleteIfExists(envFile);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = new ArrayList<>(pinnedTo(cpus));
+    command.add(java());
     command.addAll(jvmOptions);
     command.add("-Xlog:gc:file=" + gcLog);
     command.add("-cp");
@@ -92,6 +108,15 @@ final class ServerProcess implements AutoCloseable {
                 Collectors.toMap(
                     l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
     return new ServerProcess(name, process, gcLog, env);
+  }
+
+  /** The command prefix that keeps a process on {@code cpus} (none when null). */
+  static List<String> pinnedTo(String cpus) {
+    return cpus == null ? List.of() : List.of("taskset", "-c", cpus);
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private static String tail(Path log) {

@@ -58,6 +58,25 @@ final class TwoServers implements AutoCloseable {
       String dbUrl,
       String dbUser)
       throws IOException, InterruptedException {
+    return start(dir, jvmOptions, accounts, tokens, hashThreads, dbUrl, dbUser, Cpus.ANY);
+  }
+
+  /** Where each server may run: {@code taskset -c} CPU lists, null for any. */
+  record Cpus(String auth, String app) {
+    static final Cpus ANY = new Cpus(null, null);
+  }
+
+  /** The same, each server kept on its {@code cpus}. */
+  static TwoServers start(
+      Path dir,
+      List<String> jvmOptions,
+      int accounts,
+      int tokens,
+      int hashThreads,
+      String dbUrl,
+      String dbUser,
+      Cpus cpus)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path tokensFile = dir.resolve("tokens.txt");
     List<String> authArgs =
@@ -81,7 +100,7 @@ final class TwoServers implements AutoCloseable {
       }
     }
     ServerProcess auth =
-        ServerProcess.start("auth", dir, jvmOptions, null, AuthChild.class, authArgs);
+        ServerProcess.start("auth", dir, cpus.auth(), jvmOptions, null, AuthChild.class, authArgs);
     try {
       // the demo server refuses to start without a client; the API does not need a real one
       Path web = dir.resolve("web");
@@ -92,6 +111,7 @@ final class TwoServers implements AutoCloseable {
           ServerProcess.start(
               "app",
               dir,
+              cpus.app(),
               jvmOptions,
               web.toString(),
               AppChild.class,
