@@ -111,14 +111,14 @@ public final class LoginThrottle {
     counters.sort(Comparator.comparing(Counter::key)); // one lock order: no deadlock
     Taken taken = null;
     for (int attempt = 1; taken == null; attempt++) {
-      for (Counter counter : counters) {
-        ensureRow(counter.key());
-      }
       try {
         taken = db.inTransaction(c -> reserveLocked(c, counters));
-      } catch (RaceLost e) {
+      } catch (RaceLost e) { // a counter without its row (first use, or purged): insert, again
         if (attempt >= ATTEMPTS) {
           throw new IllegalStateException("throttle counter kept racing");
+        }
+        for (Counter counter : counters) {
+          ensureRow(counter.key());
         }
       }
     }

@@ -22,7 +22,7 @@ public final class HashingPool implements AutoCloseable {
   public static final class Saturated extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    Saturated() {
+    public Saturated() {
       super("password hashing is saturated", null, false, false);
     }
   }
@@ -55,6 +55,16 @@ public final class HashingPool implements AutoCloseable {
   /** Told how long each piece of work waited for a thread, in nanoseconds (metrics). */
   public void observeWait(java.util.function.LongConsumer observer) {
     this.waitObserver = observer;
+  }
+
+  /**
+   * Whether every thread is busy and the queue full now: a submission would be refused. A caller
+   * that checks first (a login under a flood) is spared its other work; the answer can be stale
+   * either way, so {@link #submit} still refuses what does not fit.
+   */
+  public boolean full() {
+    return executor.getQueue().remainingCapacity() == 0
+        && executor.getActiveCount() >= executor.getMaximumPoolSize();
   }
 
   /** Work waiting for a thread now. */

@@ -9,9 +9,46 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** {@link HashingPool#withPassword}: the password is wiped however the work ends. */
+/**
+ * {@link HashingPool#full} says what a submission would meet; {@link HashingPool#withPassword}: the
+ * password is wiped however the work ends.
+ */
 class HashingPoolTest {
   private static final char[] WIPED = new char[6];
+
+  @Test
+  void fullOnlyWhenTheNextSubmissionWouldBeRefused() throws Exception {
+    for (int queue : new int[] {0, 1}) {
+      try (HashingPool pool = new HashingPool(1, queue)) {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        assertThat(pool.full()).as("queue %d, idle", queue).isFalse();
+        pool.submit(
+            () -> {
+              running.countDown();
+              return awaitQuietly(release);
+            });
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        if (queue == 1) {
+          assertThat(pool.full()).as("one running, the queue empty").isFalse();
+          pool.submit(() -> true);
+        }
+        assertThat(pool.full()).as("queue %d, saturated", queue).isTrue();
+        assertThatThrownBy(() -> pool.submit(() -> true).join())
+            .hasCauseInstanceOf(HashingPool.Saturated.class);
+        release.countDown();
+      }
+    }
+  }
+
+  private static boolean awaitQuietly(CountDownLatch latch) {
+    try {
+      return latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
 
   @Test
   void theWorkSeesThePasswordWhichIsThenWiped() {
