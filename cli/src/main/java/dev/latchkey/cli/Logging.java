@@ -48,10 +48,10 @@ final class Logging {
     if (auditLog != null) {
       requireWritable(auditLog);
     }
+    // The operator's own Logback file, or another SLF4J binding: their configuration applies.
     if (System.getProperty(LogSetup.OWN_FILE_PROPERTY) != null
         || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return; // the operator's own Logback file, or another SLF4J binding: its configuration
-      // applies
+      return;
     }
     long since = System.currentTimeMillis();
     LogSetup.apply(context, format, auditLog, console);

@@ -21,6 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +45,10 @@ public final class ServerMetrics {
   public static final String UNAVAILABLE = "unavailable";
 
   private final PrometheusMeterRegistry registry;
+  // every tagged counter registered at start (a series is there, at 0, before its first event)
+  private final Map<String, Counter> logins;
+  private final Map<String, Counter> refreshes;
+  private final Map<String, Counter> revocations;
   private final Counter tokensIssued;
   private final Counter logouts;
   private final Counter jwksRequests;
@@ -56,12 +62,30 @@ public final class ServerMetrics {
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    for (String outcome : new String[] {SUCCESS, BAD_CREDENTIALS, THROTTLED, UNAVAILABLE}) {
-      login(outcome, 0);
-    }
-    for (String outcome : new String[] {"success", "rejected", "reuse_detected"}) {
-      refreshCounter(outcome);
-    }
+    this.logins =
+        byTag(
+            "latchkey.logins",
+            "Password logins by outcome",
+            "outcome",
+            SUCCESS,
+            BAD_CREDENTIALS,
+            THROTTLED,
+            UNAVAILABLE);
+    this.refreshes =
+        byTag(
+            "latchkey.refreshes",
+            "Refresh token exchanges by outcome",
+            "outcome",
+            "success",
+            "rejected",
+            "reuse_detected");
+    this.revocations =
+        byTag(
+            "latchkey.revocations",
+            "Sessions revoked by this server, by kind",
+            "kind",
+            "logout",
+            "refresh_reuse");
     this.tokensIssued =
         Counter.builder("latchkey.tokens.issued")
             .description("Session tokens signed")
@@ -87,16 +111,22 @@ public final class ServerMetrics {
     return registry.scrape();
   }
 
-  public void login(String outcome) {
-    login(outcome, 1);
+  private Map<String, Counter> byTag(
+      String name, String description, String tag, String... values) {
+    Map<String, Counter> counters = new HashMap<>();
+    for (String value : values) {
+      counters.put(
+          value, Counter.builder(name).description(description).tag(tag, value).register(registry));
+    }
+    return Map.copyOf(counters);
   }
 
-  private void login(String outcome, double amount) {
-    Counter.builder("latchkey.logins")
-        .description("Password logins by outcome")
-        .tag("outcome", outcome)
-        .register(registry)
-        .increment(amount);
+  /**
+   * A password login: {@link #SUCCESS}, {@link #BAD_CREDENTIALS}, {@link #THROTTLED} or {@link
+   * #UNAVAILABLE}.
+   */
+  public void login(String outcome) {
+    logins.get(outcome).increment();
   }
 
   public void tokenIssued() {
@@ -105,17 +135,10 @@ public final class ServerMetrics {
 
   /** A refresh: {@code success}, {@code rejected} or {@code reuse_detected}. */
   public void refresh(String outcome) {
-    refreshCounter(outcome).increment();
+    refreshes.get(outcome).increment();
     if (outcome.equals("reuse_detected")) {
       revocation("refresh_reuse");
     }
-  }
-
-  private Counter refreshCounter(String outcome) {
-    return Counter.builder("latchkey.refreshes")
-        .description("Refresh token exchanges by outcome")
-        .tag("outcome", outcome)
-        .register(registry);
   }
 
   /**
@@ -129,12 +152,8 @@ public final class ServerMetrics {
   }
 
   /** A session revoked by this server: {@code logout} or {@code refresh_reuse}. */
-  public void revocation(String kind) {
-    Counter.builder("latchkey.revocations")
-        .description("Sessions revoked by this server, by kind")
-        .tag("kind", kind)
-        .register(registry)
-        .increment();
+  private void revocation(String kind) {
+    revocations.get(kind).increment();
   }
 
   public void jwksRequest() {

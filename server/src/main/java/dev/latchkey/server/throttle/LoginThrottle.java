@@ -273,7 +273,7 @@ public final class LoginThrottle {
                       + " WHERE throttle_key = ? FOR UPDATE",
                   rs -> new Row(rs.getInt(1), rs.getLong(2), rs.getLong(3)),
                   counter.key())
-              .orElseThrow(RaceLost::new)); // purged in between: insert and count again
+              .orElseThrow(RaceLost::new)); // no row yet, or purged: inserted, then counted again
     }
     // Read once the rows are ours: a time read before waiting for another attempt's row lock would
     // be older than what that attempt wrote.
