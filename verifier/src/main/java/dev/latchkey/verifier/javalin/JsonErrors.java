@@ -18,6 +18,9 @@ import org.eclipse.jetty.util.Callback;
  * in the wire contract's JSON shape ({@link ErrorResponse#body}) instead of Jetty's HTML page. Both
  * the auth server and an application server install it: {@code JsonErrors.install(config)} inside
  * {@code Javalin.create}.
+ *
+ * <p>Every such answer says {@code Connection: close}: Jetty closes the connection after it, and a
+ * client told nothing would send its next request on a closed connection (a POST is not retried).
  */
 public final class JsonErrors extends ErrorHandler {
   private static final Map<Integer, String[]> KNOWN =
@@ -59,8 +62,7 @@ public final class JsonErrors extends ErrorHandler {
       status = 500;
     }
     response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    headers(response.getHeaders());
     response.write(
         true, ByteBuffer.wrap(bodyFor(status).getBytes(StandardCharsets.UTF_8)), callback);
     return true;
@@ -68,8 +70,13 @@ public final class JsonErrors extends ErrorHandler {
 
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    headers(fields);
+    return ByteBuffer.wrap(bodyFor(status).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void headers(HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
     fields.put(HttpHeader.CACHE_CONTROL, "no-store");
-    return ByteBuffer.wrap(bodyFor(status).getBytes(StandardCharsets.UTF_8));
+    fields.put(HttpHeader.CONNECTION, "close");
   }
 }
