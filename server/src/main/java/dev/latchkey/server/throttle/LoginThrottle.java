@@ -249,16 +249,22 @@ public final class LoginThrottle {
     return Duration.ofMillis(Math.min(millis, max));
   }
 
-  /** An empty counter row, so that every reservation finds one to lock (a lost insert is fine). */
+  /**
+   * An empty counter row, so that every reservation finds one to lock. Inserted only when missing
+   * (a failed insert is an error line in PostgreSQL's log); one lost to a concurrent insert is
+   * fine.
+   */
   private void ensureRow(String key) {
     db.inTransaction(
         c ->
-            Sql.insertUnlessTaken(
-                c,
-                "INSERT INTO login_throttle (throttle_key, failures, locked_until, expires_at)"
-                    + " VALUES (?, 0, 0, ?)",
-                key,
-                clock.millis() + settings.window().toMillis()));
+            Sql.one(c, "SELECT 1 FROM login_throttle WHERE throttle_key = ?", rs -> true, key)
+                    .isPresent()
+                || Sql.insertUnlessTaken(
+                    c,
+                    "INSERT INTO login_throttle (throttle_key, failures, locked_until, expires_at)"
+                        + " VALUES (?, 0, 0, ?)",
+                    key,
+                    clock.millis() + settings.window().toMillis()));
   }
 
   private record Row(int failures, long lockedUntil, long expiresAt) {}
