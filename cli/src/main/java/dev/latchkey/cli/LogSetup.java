@@ -12,6 +12,7 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.latchkey.server.audit.Audit;
 import java.nio.file.Path;
 
 /**
@@ -68,7 +69,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
             format == LogFormat.JSON
                 ? jsonEncoder(context)
                 : patternEncoder(context, TEXT_PATTERN)));
-    Logger audit = context.getLogger(dev.latchkey.server.audit.Audit.LOGGER);
+    Logger audit = context.getLogger(Audit.LOGGER);
     audit.setLevel(Level.INFO);
     audit.setAdditive(false);
     OutputStreamAppender<ILoggingEvent> auditOut;

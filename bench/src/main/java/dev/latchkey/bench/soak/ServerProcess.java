@@ -43,23 +43,9 @@ final class ServerProcess implements AutoCloseable {
    * Starts {@code main} with {@code args} and waits (up to 5 minutes) until it wrote its ready
    * file.
    *
+   * @param cpus the CPUs it may run on ({@code taskset -c} list, e.g. {@code 1}), or null for any
    * @param jvmOptions e.g. {@code -Xmx512m}
    * @param extraClassPath prepended to this JVM's class path (the demo's {@code public/} folder)
-   */
-  static ServerProcess start(
-      String name,
-      Path dir,
-      List<String> jvmOptions,
-      String extraClassPath,
-      Class<?> main,
-      List<String> args)
-      throws IOException, InterruptedException {
-    return start(name, dir, null, jvmOptions, extraClassPath, main, args);
-  }
-
-  /**
-   * The same, on the CPUs {@code cpus} only ({@code taskset -c} list, e.g. {@code 1}), or on any
-   * when it is null.
    */
   static ServerProcess start(
       String name,

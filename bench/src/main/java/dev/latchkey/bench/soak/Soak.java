@@ -84,7 +84,8 @@ public final class Soak {
             o.integer("--tokens"),
             0,
             o.text("--db-url"),
-            o.text("--db-user"))) {
+            o.text("--db-user"),
+            TwoServers.Cpus.ANY)) {
       System.out.printf(
           "auth server %s (pid %d), application server %s (pid %d), %d tokens%n",
           servers.authUrl,

@@ -43,30 +43,18 @@ final class TwoServers implements AutoCloseable {
     this.schema = schema;
   }
 
-  /**
-   * Starts both in {@code dir} (logs, GC logs, tokens file).
-   *
-   * @param hashThreads the auth server's hashing threads, or 0 for its default (one a core)
-   * @param dbUrl a PostgreSQL JDBC URL, or null for H2
-   */
-  static TwoServers start(
-      Path dir,
-      List<String> jvmOptions,
-      int accounts,
-      int tokens,
-      int hashThreads,
-      String dbUrl,
-      String dbUser)
-      throws IOException, InterruptedException {
-    return start(dir, jvmOptions, accounts, tokens, hashThreads, dbUrl, dbUser, Cpus.ANY);
-  }
-
   /** Where each server may run: {@code taskset -c} CPU lists, null for any. */
   record Cpus(String auth, String app) {
     static final Cpus ANY = new Cpus(null, null);
   }
 
-  /** The same, each server kept on its {@code cpus}. */
+  /**
+   * Starts both in {@code dir} (logs, GC logs, tokens file).
+   *
+   * @param hashThreads the auth server's hashing threads, or 0 for its default (one a core)
+   * @param dbUrl a PostgreSQL JDBC URL, or null for H2
+   * @param cpus where each server may run ({@link Cpus#ANY}: anywhere)
+   */
   static TwoServers start(
       Path dir,
       List<String> jvmOptions,

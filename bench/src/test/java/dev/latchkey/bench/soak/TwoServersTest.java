@@ -16,7 +16,8 @@ class TwoServersTest {
   @Test
   void bothServersRunInTheirOwnProcessesAndAnswerEveryKindOfRequest(@TempDir Path dir)
       throws Exception {
-    try (TwoServers servers = TwoServers.start(dir, List.of("-Xmx256m"), 2, 3, 0, null, null)) {
+    try (TwoServers servers =
+        TwoServers.start(dir, List.of("-Xmx256m"), 2, 3, 0, null, null, TwoServers.Cpus.ANY)) {
       assertThat(servers.auth.pid()).isNotEqualTo(ProcessHandle.current().pid());
       assertThat(servers.app.pid()).isNotEqualTo(servers.auth.pid());
       assertThat(servers.tokens).hasSize(3).doesNotHaveDuplicates();

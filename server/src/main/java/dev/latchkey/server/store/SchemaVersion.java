@@ -1,7 +1,6 @@
 package dev.latchkey.server.store;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,15 +24,6 @@ final class SchemaVersion {
           + " AND \"version\" IS NOT NULL ORDER BY \"installed_rank\" DESC";
 
   private SchemaVersion() {}
-
-  /** Whether the database at {@code url} has every migration of this build (false when unsure). */
-  static boolean isCurrent(String url, String user, String password, String schema) {
-    try (Connection c = DriverManager.getConnection(url, user, password)) {
-      return isCurrent(c, schema);
-    } catch (SQLException e) {
-      return false; // no database: Flyway decides
-    }
-  }
 
   /** Whether {@code schema} (null: the connection's own) has every migration of this build. */
   static boolean isCurrent(Connection c, String schema) {
