@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.server.delivery.DeliveryMode;
 import dev.latchkey.server.delivery.DeliverySettings;
+import dev.latchkey.server.users.Argon2Params;
+import dev.latchkey.server.users.HashingSettings;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -18,6 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -253,6 +258,35 @@ class HostedLoginTest {
       assertThat(wrong.body()).contains("value=\"" + EMAIL + "\"");
       assertThat(unknown.body().replace("eve@example.com", EMAIL)).isEqualTo(wrong.body());
       assertThat(disabled.body().replace("bob@example.com", EMAIL)).isEqualTo(wrong.body());
+    }
+  }
+
+  @Test
+  void aFullHashingPoolReRendersTheFormWith503AndRetryAfter() {
+    try (AuthServer server =
+        start(
+            TestDatabase.H2,
+            c -> c.withHashing(new HashingSettings(new Argon2Params(19 * 1024, 6, 1), 1, 0)))) {
+      ExecutorService senders = Executors.newFixedThreadPool(8);
+      Form form = open(server, APP);
+      List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String email = "user" + i + "@example.com";
+        flood.add(
+            CompletableFuture.supplyAsync(
+                () -> submit(server, form, email, "wrong", APP), senders));
+      }
+      List<HttpResponse<String>> busy =
+          flood.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 503).toList();
+      senders.shutdown();
+
+      assertThat(busy).isNotEmpty();
+      for (HttpResponse<String> r : busy) {
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(r.headers().firstValue("Retry-After")).contains("1");
+        assertThat(r.body()).contains("Too many sign-ins at once.");
+        assertThat(hidden(r.body(), "csrf")).isEqualTo(form.cookie());
+      }
     }
   }
 

@@ -1,9 +1,6 @@
 package dev.latchkey.bench.soak;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -12,11 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
 
 /**
@@ -28,11 +21,11 @@ import java.util.function.LongFunction;
  * the report is the median of those ratios (goal ≥ 0.8) and the p99 of {@code GET
  * /.well-known/jwks.json} sent at {@code --jwks-rate} per second (goal &lt; 100 ms with the flood).
  *
- * <p>The flood: {@code --flood-workers} clients posting wrong passwords as fast as they are
- * answered, for {@code --flood-accounts} accounts (one in ten existing) from as many client
- * addresses ({@code X-Forwarded-For}; the auth server trusts 127.0.0.1 as a proxy), so both the
- * throttle (429) and the hashing pool's bounded queue (503) answer; the hashed attempts are the
- * 401s.
+ * <p>The flood ({@link WrkFlood}): {@code --flood-connections} connections posting wrong passwords
+ * as fast as they are answered, for {@code --flood-accounts} accounts (20 of them existing) from
+ * {@code --flood-addresses} client addresses ({@code X-Forwarded-For}; the auth server trusts
+ * 127.0.0.1 as a proxy), so both the throttle (429) and the hashing pool's bounded queue (503)
+ * answer; the hashed attempts are the 401s.
  *
  * <pre>{@code
  * java -cp bench/target/benchmarks.jar dev.latchkey.bench.soak.LoginFlood             # ~5 min
@@ -43,7 +36,7 @@ import java.util.function.LongFunction;
 public final class LoginFlood {
   private static final String USAGE =
       "options (defaults): --warmup 30s --block 20s --pairs 5 --settle 3s --protected-workers 8"
-          + " --protected-tokens 1000 --jwks-rate 20 --flood-workers 160 --flood-accounts 10000"
+          + " --protected-tokens 1000 --jwks-rate 20 --flood-connections 160 --flood-accounts 10000"
           + " --flood-addresses 256 --hash-threads 0 (the auth server's default: one a core)"
           + " --auth-cpus '' --app-cpus '' (taskset -c lists: with both, the auth server and the"
           + " flood run on the first, the application server and this driver on the second)"
@@ -58,7 +51,7 @@ public final class LoginFlood {
           Map.entry("--protected-workers", "8"),
           Map.entry("--protected-tokens", "1000"),
           Map.entry("--jwks-rate", "20"),
-          Map.entry("--flood-workers", "160"),
+          Map.entry("--flood-connections", "160"),
           Map.entry("--flood-addresses", "256"),
           Map.entry("--flood-accounts", "10000"),
           Map.entry("--hash-threads", "0"),
@@ -81,6 +74,7 @@ public final class LoginFlood {
       int jwksFailures,
       double floodPerSecond,
       Map<Integer, Long> floodStatuses,
+      long floodTimeouts,
       double load) {}
 
   public static void main(String[] args) throws Exception {
@@ -113,23 +107,21 @@ public final class LoginFlood {
   }
 
   /**
-   * The protected route, the JWKS probe and the flood each have their own HTTP client (connections,
-   * selector thread), so that a flooded client's queue does not count as the servers' latency.
+   * The protected route and the JWKS probe each have their own HTTP client (connections, selector
+   * thread), so that one's queue does not count as the other server's latency.
    */
-  private record Clients(Calls lessons, Calls jwks, Calls flood) {}
+  private record Clients(Calls lessons, Calls jwks) {}
 
   static void run(Options o, TwoServers servers, List<String> tokens) throws InterruptedException {
     Clients calls =
         new Clients(
-            new Calls(servers.authUrl, servers.appUrl),
-            new Calls(servers.authUrl, servers.appUrl),
-            new Calls(servers.authUrl, servers.appUrl));
+            new Calls(servers.authUrl, servers.appUrl), new Calls(servers.authUrl, servers.appUrl));
     Duration block = o.duration("--block");
     Duration settle = o.duration("--settle");
     System.out.printf(
         "warm-up: %d s without the flood, then 5 s of flood%n", o.duration("--warmup").toSeconds());
-    measure(o, calls, tokens, false, o.duration("--warmup"));
-    measure(o, calls, tokens, true, Duration.ofSeconds(5));
+    measure(o, servers, calls, tokens, false, o.duration("--warmup"));
+    measure(o, servers, calls, tokens, true, Duration.ofSeconds(5));
     Thread.sleep(settle.toMillis());
     List<Block[]> pairs = new ArrayList<>();
     for (int p = 1; p <= o.integer("--pairs"); p++) {
@@ -137,7 +129,7 @@ public final class LoginFlood {
       Block flood = null;
       for (boolean withFlood :
           p % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
-        Block b = measure(o, calls, tokens, withFlood, block);
+        Block b = measure(o, servers, calls, tokens, withFlood, block);
         print(p, b);
         if (withFlood) {
           flood = b;
@@ -153,11 +145,24 @@ public final class LoginFlood {
   }
 
   private static Block measure(
-      Options o, Clients calls, List<String> tokens, boolean withFlood, Duration length)
+      Options o,
+      TwoServers servers,
+      Clients calls,
+      List<String> tokens,
+      boolean withFlood,
+      Duration length)
       throws InterruptedException {
-    TwoServers.Cpus cpus = cpus(o);
-    Process floodProcess =
-        withFlood && cpus.auth() != null ? startFloodProcess(o, calls, cpus.auth(), length) : null;
+    WrkFlood flood =
+        withFlood
+            ? WrkFlood.start(
+                servers.authUrl,
+                cpus(o).auth(),
+                length,
+                o.integer("--flood-connections"),
+                o.integer("--flood-accounts"),
+                o.integer("--flood-addresses"),
+                Path.of(o.text("--out")))
+            : null;
     long start = System.nanoTime();
     long end = start + length.toNanos();
     Recorder recorder = new Recorder(start);
@@ -177,34 +182,12 @@ public final class LoginFlood {
             end,
             k -> Soak.request("jwks", () -> calls.jwks().jwks() == 200),
             recorder);
-    Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
-    Thread flood = null;
-    if (withFlood && floodProcess == null) {
-      flood =
-          RateDriver.background(
-              0,
-              o.integer("--flood-workers"),
-              end,
-              floodRequests(
-                  calls.flood(),
-                  o.integer("--flood-accounts"),
-                  o.integer("--flood-addresses"),
-                  statuses),
-              recorder);
-    }
     RateDriver.run(0, o.integer("--protected-workers"), end, lessons, recorder);
     jwks.join();
-    if (flood != null) {
-      flood.join();
-    }
-    if (floodProcess != null) {
-      readStatuses(floodProcess, statuses);
-    }
+    WrkFlood.Answers answers = flood == null ? new WrkFlood.Answers(Map.of(), 0) : flood.finish();
     int seconds = (int) Math.max(1, length.toSeconds());
     Recorder.Row l = recorder.summary("lessons", 0, seconds + 1);
     Recorder.Row j = recorder.summary("jwks", 0, seconds + 1);
-    Map<Integer, Long> counted = new TreeMap<>();
-    statuses.forEach((s, n) -> counted.put(s, n.sum()));
     return new Block(
         withFlood,
         (l.count() - l.failures()) / (length.toMillis() / 1000.0),
@@ -212,31 +195,10 @@ public final class LoginFlood {
         j.p50Ms(),
         j.p99Ms(),
         j.failures(),
-        statuses.values().stream().mapToLong(LongAdder::sum).sum() / (length.toMillis() / 1000.0),
-        counted,
+        answers.total() / (length.toMillis() / 1000.0),
+        answers.statuses(),
+        answers.timeouts(),
         Machine.loadAverage());
-  }
-
-  /**
-   * The flood's requests: half the attempts on the existing accounts (the per-account throttle),
-   * half on unknown ones; {@code addresses} client addresses (the per-address throttle, through
-   * X-Forwarded-For, which the auth server trusts from 127.0.0.1); each answer counted by status.
-   */
-  static LongFunction<RateDriver.Request> floodRequests(
-      Calls calls, int accounts, int addresses, Map<Integer, LongAdder> statuses) {
-    return k -> {
-      int i = (int) (k % accounts);
-      String email = k % 2 == 0 ? AuthChild.email(i % 20) : "flood-" + i + "@example.com";
-      int a = (int) (k % addresses);
-      String address = "10." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255);
-      return Soak.request(
-          "flood",
-          () -> {
-            int s = calls.login(email, "wrong password " + k, address).statusCode();
-            statuses.computeIfAbsent(s, x -> new LongAdder()).increment();
-            return s == 401 || s == 429 || s == 503;
-          });
-    };
   }
 
   private static TwoServers.Cpus cpus(Options o) {
@@ -261,73 +223,6 @@ public final class LoginFlood {
     }
   }
 
-  /** Starts the flood in its own JVM on {@code cpus}; returns once its workers are sending. */
-  private static Process startFloodProcess(Options o, Clients calls, String cpus, Duration length)
-      throws InterruptedException {
-    List<String> command = new ArrayList<>(ServerProcess.pinnedTo(cpus));
-    command.addAll(
-        List.of(
-            ServerProcess.java(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            FloodChild.class.getName(),
-            "--auth-url",
-            calls.flood().authUrl(),
-            "--seconds",
-            Long.toString(length.toSeconds() + 1),
-            "--workers",
-            Integer.toString(o.integer("--flood-workers")),
-            "--accounts",
-            Integer.toString(o.integer("--flood-accounts")),
-            "--addresses",
-            Integer.toString(o.integer("--flood-addresses"))));
-    try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
-      String first = firstLine(process);
-      if (!"flooding".equals(first)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("the flood process did not start: " + first);
-      }
-      return process;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String firstLine(Process process) throws IOException {
-    StringBuilder line = new StringBuilder();
-    for (int c; (c = process.getInputStream().read()) != -1 && c != '\n'; ) {
-      line.append((char) c);
-    }
-    return line.toString();
-  }
-
-  /** Reads the flood process's status counts and waits for its end. */
-  private static void readStatuses(Process process, Map<Integer, LongAdder> statuses)
-      throws InterruptedException {
-    try {
-      String rest = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-      for (String line : rest.strip().split("\n")) {
-        String[] parts = line.strip().split(" ");
-        if (parts.length == 2) {
-          statuses
-              .computeIfAbsent(Integer.parseInt(parts[0]), x -> new LongAdder())
-              .add(Long.parseLong(parts[1]));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("the flood process did not end");
-    }
-  }
-
   private static void print(int pair, Block b) {
     System.out.printf(
         Locale.ROOT,
@@ -341,7 +236,11 @@ public final class LoginFlood {
         b.jwksFailures(),
         b.flood()
             ? String.format(
-                Locale.ROOT, "  flood %.0f attempts/s %s", b.floodPerSecond(), b.floodStatuses())
+                Locale.ROOT,
+                "  flood %.0f attempts/s %s%s",
+                b.floodPerSecond(),
+                b.floodStatuses(),
+                b.floodTimeouts() > 0 ? " (" + b.floodTimeouts() + " timed out)" : "")
             : "",
         b.load());
   }

@@ -9,6 +9,7 @@ import dev.latchkey.server.http.exchange.FailureMapping;
 import dev.latchkey.server.http.login.PasswordLogin;
 import dev.latchkey.server.http.login.RequestAddress;
 import dev.latchkey.server.http.login.TooManyAttempts;
+import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
 import io.javalin.http.Context;
 import java.util.List;
@@ -100,8 +101,8 @@ public final class HostedLoginRoutes {
       attempt =
           passwordLogin.attempt(
               email, password.toCharArray(), clientAddress.of(ctx), cookies.deviceCookie(ctx));
-    } catch (TooManyAttempts locked) {
-      failed(ctx, locked, email, target);
+    } catch (TooManyAttempts | HashingPool.Saturated refused) {
+      failed(ctx, refused, email, target);
       return;
     }
     ctx.future(

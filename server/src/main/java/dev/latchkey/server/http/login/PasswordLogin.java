@@ -74,15 +74,17 @@ public final class PasswordLogin {
    *
    * @param deviceCookie the request's device cookie value, or null
    * @throws TooManyAttempts at once, without hashing, when a counter it is judged by is locked
+   * @throws HashingPool.Saturated at once, when the hashing pool is full
    * @return the new session, or a future failed with {@link #INVALID_CREDENTIALS}, {@link
    *     HashingPool.Saturated} or a store failure
    */
   public CompletableFuture<Success> attempt(
       String email, char[] password, String client, String deviceCookie) {
     if (hashing.full()) {
-      // refused before the throttle's rows are touched: under a flood, a 503 costs no database work
+      // refused at once, before the throttle's rows are touched and without going asynchronous:
+      // under a flood, a 503 costs no database work and as little HTTP work as a 404
       Arrays.fill(password, '\0');
-      return CompletableFuture.failedFuture(new HashingPool.Saturated());
+      throw new HashingPool.Saturated();
     }
     String deviceId = devices.deviceIdFor(deviceCookie, email);
     Admission admission = throttle.reserve(email, client, deviceId);
