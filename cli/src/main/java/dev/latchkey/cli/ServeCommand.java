@@ -146,6 +146,15 @@ final class ServeCommand implements Callable<Integer> {
   int hashQueue;
 
   @Option(
+      names = "--hash-max-wait",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "How long a login may wait for a hashing thread before getting 503"
+              + " (LATCHKEY_HASH_MAX_WAIT). Default: ${DEFAULT-VALUE}.")
+  Duration hashMaxWait;
+
+  @Option(
       names = "--cors-origin",
       split = ",",
       description =
@@ -225,7 +234,10 @@ final class ServeCommand implements Callable<Integer> {
                 clockSkew,
                 keys.rotationCheckInterval()),
             new HashingSettings(
-                hashing.params(), hashThreads != null ? hashThreads : hashing.threads(), hashQueue),
+                hashing.params(),
+                hashThreads != null ? hashThreads : hashing.threads(),
+                hashQueue,
+                hashMaxWait),
             sessions.settings(defaults.sessions().sessionLength()),
             delivery.settings(),
             accounts.settings(signup),

@@ -96,7 +96,9 @@ public final class AuthServer implements AutoCloseable {
     MetricsEndpoint metricsEndpoint = null;
     try {
       store.keys().ensureActiveKey();
-      hashing = new HashingPool(config.hashing().threads(), config.hashing().queue());
+      hashing =
+          new HashingPool(
+              config.hashing().threads(), config.hashing().queue(), config.hashing().maxWait());
       ServerMetrics metrics = new ServerMetrics();
       hashing.observeWait(metrics::hashWait);
       metrics.watch(hashing, store.keys(), config.clock());

@@ -101,8 +101,6 @@ public final class AuthChild {
   /** The server's defaults, with {@code --hash-threads} threads when given. */
   private static HashingSettings hashing(String threads) {
     HashingSettings defaults = HashingSettings.defaults();
-    return threads == null
-        ? defaults
-        : new HashingSettings(defaults.params(), Integer.parseInt(threads), defaults.queue());
+    return threads == null ? defaults : defaults.withThreads(Integer.parseInt(threads));
   }
 }

@@ -3,9 +3,12 @@ package dev.latchkey.server.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -15,11 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class HashingPoolTest {
   private static final char[] WIPED = new char[6];
+  private static final Duration LONG = Duration.ofMinutes(1);
 
   @Test
   void fullOnlyWhenTheNextSubmissionWouldBeRefused() throws Exception {
     for (int queue : new int[] {0, 1}) {
-      try (HashingPool pool = new HashingPool(1, queue)) {
+      try (HashingPool pool = new HashingPool(1, queue, LONG)) {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
         assertThat(pool.full()).as("queue %d, idle", queue).isFalse();
@@ -41,6 +45,34 @@ class HashingPoolTest {
     }
   }
 
+  @Test
+  void workThatWaitedTooLongForAThreadIsRefusedLeavesTheQueueAndNeverRuns() throws Exception {
+    try (HashingPool pool = new HashingPool(1, 1, Duration.ofMillis(200))) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch running = new CountDownLatch(1);
+      CompletableFuture<Boolean> first =
+          pool.submit(
+              () -> {
+                running.countDown();
+                return awaitQuietly(release);
+              });
+      assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+      AtomicBoolean ran = new AtomicBoolean();
+      CompletableFuture<Boolean> waiting = pool.submit(() -> ran.getAndSet(true));
+      assertThat(pool.full()).isTrue();
+
+      assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(HashingPool.Saturated.class);
+      assertThat(pool.queued()).isZero();
+      assertThat(pool.full()).as("its place is free for a new attempt").isFalse();
+
+      release.countDown();
+      assertThat(first.get(10, TimeUnit.SECONDS)).as("running work is never cut short").isTrue();
+      assertThat(pool.submit(() -> true).get(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(ran).isFalse();
+    }
+  }
+
   private static boolean awaitQuietly(CountDownLatch latch) {
     try {
       return latch.await(10, TimeUnit.SECONDS);
@@ -52,7 +84,7 @@ class HashingPoolTest {
 
   @Test
   void theWorkSeesThePasswordWhichIsThenWiped() {
-    try (HashingPool pool = new HashingPool(1, 0)) {
+    try (HashingPool pool = new HashingPool(1, 0, LONG)) {
       char[] password = "secret".toCharArray();
       AtomicReference<String> seen = new AtomicReference<>();
       pool.withPassword(password, p -> seen.set(new String(p))).join();
@@ -63,7 +95,7 @@ class HashingPoolTest {
 
   @Test
   void aFailingWorkFailsTheFutureAndThePasswordIsWiped() {
-    try (HashingPool pool = new HashingPool(1, 0)) {
+    try (HashingPool pool = new HashingPool(1, 0, LONG)) {
       char[] password = "secret".toCharArray();
       assertThatThrownBy(
               () ->
@@ -81,7 +113,7 @@ class HashingPoolTest {
 
   @Test
   void workTheFullPoolRefusesNeverRunsAndThePasswordIsWiped() throws Exception {
-    try (HashingPool pool = new HashingPool(1, 0)) {
+    try (HashingPool pool = new HashingPool(1, 0, LONG)) {
       CountDownLatch busy = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       pool.submit(
