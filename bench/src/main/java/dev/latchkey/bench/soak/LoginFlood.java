@@ -204,10 +204,10 @@ public final class LoginFlood {
   private static TwoServers.Cpus cpus(Options o) {
     String auth = o.text("--auth-cpus");
     String app = o.text("--app-cpus");
-    if (auth.isEmpty() != app.isEmpty()) {
+    if ((auth == null) != (app == null)) {
       throw new IllegalArgumentException("--auth-cpus and --app-cpus go together");
     }
-    return auth.isEmpty() ? TwoServers.Cpus.ANY : new TwoServers.Cpus(auth, app);
+    return auth == null ? TwoServers.Cpus.ANY : new TwoServers.Cpus(auth, app);
   }
 
   /** Keeps every thread of this JVM, and those it starts later, on {@code cpus}. */
