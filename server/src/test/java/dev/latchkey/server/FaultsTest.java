@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +96,54 @@ class FaultsTest {
       assertThat(json(busy.get(0)).get("error").asText()).isEqualTo("busy");
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aPasswordChangeFindingTheHashingPoolFullGets503AndThePasswordStays() throws Exception {
+    AuthServerConfig config =
+        TestDatabase.H2
+            .freshConfig(tempDir)
+            .withHashing(new HashingSettings(new Argon2Params(64 * 1024, 10, 1), 1, 1));
+    try (AuthServer server = AuthServer.start(config)) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      String token = TestHttp.idToken(login(server, EMAIL, PASSWORD));
+      TestHttp.get(server.baseUrl() + "/metrics"); // the first scrape is slow; the window is short
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      List<CompletableFuture<HttpResponse<String>>> busy = new ArrayList<>();
+      busy.add(CompletableFuture.supplyAsync(() -> login(server, "a@example.com", "wrong"), pool));
+      awaitMetric(server, "latchkey_hash_wait_seconds_count 2"); // hashing (after the first login)
+      busy.add(CompletableFuture.supplyAsync(() -> login(server, "b@example.com", "wrong"), pool));
+      awaitMetric(server, "latchkey_hash_queue_depth 1.0"); // queued: the pool is full
+
+      HttpResponse<String> change =
+          TestHttp.postJson(
+              server.baseUrl() + "/api/password",
+              "{\"currentPassword\":\""
+                  + PASSWORD
+                  + "\",\"newPassword\":\"a new passphrase here\"}",
+              "Authorization",
+              "Bearer " + token);
+      assertThat(change.statusCode()).as(change.body()).isEqualTo(503);
+      assertThat(json(change).get("error").asText()).isEqualTo("busy");
+      assertThat(change.headers().firstValue("Retry-After")).contains("1");
+
+      busy.forEach(CompletableFuture::join);
+      pool.shutdown();
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
+    }
+  }
+
+  private static void awaitMetric(AuthServer server, String line) throws InterruptedException {
+    String seen = "";
+    for (int i = 0; i < 200; i++) {
+      seen = TestHttp.get(server.baseUrl() + "/metrics").body();
+      if (seen.lines().anyMatch(line::equals)) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError(
+        "never " + line + ": " + seen.lines().filter(l -> l.startsWith("latchkey_hash")).toList());
   }
 
   @Test

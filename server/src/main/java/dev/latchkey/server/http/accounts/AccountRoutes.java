@@ -147,6 +147,9 @@ public final class AccountRoutes {
             ctx, Set.of("currentPassword", "newPassword"), PasswordPolicy.MAX_LENGTH);
     Caching.noStore(ctx);
     String client = clientAddress.of(ctx);
+    if (hashing.full()) {
+      throw new HashingPool.Saturated(); // as for a login: before the throttle's rows are touched
+    }
     String email = users.account(user.userId()).map(a -> a.email()).orElse("");
     // Judged by the login's counters (the account's and the address's), reserved before hashing.
     Admission admission = throttle.reserve(email, client, null);

@@ -21,7 +21,7 @@ public final class TooManyAttempts extends ApiError {
     super(
         429,
         "too_many_attempts",
-        "Too many failed logins; try again in " + seconds + " s.",
+        "Too many wrong passwords; try again in " + seconds + " s.",
         Map.of("Retry-After", Long.toString(seconds)));
     this.retryAfter = seconds;
   }
