@@ -85,6 +85,9 @@ public final class Database implements AutoCloseable {
       if (!SchemaVersion.isCurrent(first, settings.dbSchema())) {
         migrate(url, settings.dbUser(), settings.dbPassword(), settings.dbSchema());
       }
+      if (url.startsWith("jdbc:postgresql:")) {
+        Housekeeping.postgresWarning(first).ifPresent(log::warn);
+      }
       ds = new HikariDataSource(hikari);
       ds.getConnection().close();
     } catch (SQLException | RuntimeException e) {
