@@ -94,6 +94,8 @@ class FaultsTest {
       assertThat(busy).isNotEmpty();
       assertThat(busy.get(0).headers().firstValue("Retry-After")).contains("1");
       assertThat(json(busy.get(0)).get("error").asText()).isEqualTo("busy");
+      assertThat(TestHttp.get(server.baseUrl() + "/metrics").body())
+          .contains("latchkey_logins_total{outcome=\"unavailable\"} " + (double) busy.size());
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
     }
   }
