@@ -64,12 +64,7 @@ class FaultsTest {
 
   @Test
   void aFloodOfLoginsGets503WithRetryAfterAndOtherEndpointsStillAnswer() throws Exception {
-    AuthServerConfig config =
-        TestDatabase.H2
-            .freshConfig(tempDir)
-            .withHashing(new HashingSettings(new Argon2Params(19 * 1024, 6, 1), 1, 1));
-    try (AuthServer server = AuthServer.start(config)) {
-      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+    try (AuthServer server = startWithOneHashingPlace(new Argon2Params(19 * 1024, 6, 1))) {
       List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         flood.add(
@@ -102,12 +97,7 @@ class FaultsTest {
 
   @Test
   void aPasswordChangeFindingTheHashingPoolFullGets503AndThePasswordStays() throws Exception {
-    AuthServerConfig config =
-        TestDatabase.H2
-            .freshConfig(tempDir)
-            .withHashing(new HashingSettings(new Argon2Params(64 * 1024, 10, 1), 1, 1));
-    try (AuthServer server = AuthServer.start(config)) {
-      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+    try (AuthServer server = startWithOneHashingPlace(new Argon2Params(64 * 1024, 10, 1))) {
       String token = TestHttp.idToken(login(server, EMAIL, PASSWORD));
       TestHttp.get(server.baseUrl() + "/metrics"); // the first scrape is slow; the window is short
       ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -133,6 +123,15 @@ class FaultsTest {
       pool.shutdown();
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
     }
+  }
+
+  /** A server (with the user) whose hashing pool is one thread and one queue place. */
+  private AuthServer startWithOneHashingPlace(Argon2Params slowHash) {
+    AuthServer server =
+        AuthServer.start(
+            TestDatabase.H2.freshConfig(tempDir).withHashing(new HashingSettings(slowHash, 1, 1)));
+    server.store().users().add(EMAIL, PASSWORD.toCharArray());
+    return server;
   }
 
   private static void awaitMetric(AuthServer server, String line) throws InterruptedException {

@@ -59,25 +59,23 @@ final class Calls {
             .build());
   }
 
-  /** A login; {@code clientAddress}, when given, is sent as {@code X-Forwarded-For}. */
-  HttpResponse<String> login(String email, String password, String clientAddress)
+  /** A login. */
+  HttpResponse<String> login(String email, String password)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request =
+    return client.send(
         HttpRequest.newBuilder(URI.create(authUrl + "/api/login"))
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(60))
             .POST(
                 HttpRequest.BodyPublishers.ofString(
-                    "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"));
-    if (clientAddress != null) {
-      request.header("X-Forwarded-For", clientAddress);
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                    "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** A real login that must succeed; its session, for {@link #refresh}. */
   Session logIn(String email, String password) throws IOException, InterruptedException {
-    HttpResponse<String> r = login(email, password, null);
+    HttpResponse<String> r = login(email, password);
     Optional<String> cookie = refreshCookie(r);
     if (r.statusCode() != 200 || cookie.isEmpty()) {
       throw new IllegalStateException("login of " + email + " answered " + r.statusCode());

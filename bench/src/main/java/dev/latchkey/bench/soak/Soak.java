@@ -204,9 +204,7 @@ public final class Soak {
         request(
             "login",
             () ->
-                calls
-                        .login(AuthChild.email((int) (k % accounts)), AuthChild.PASSWORD, null)
-                        .statusCode()
+                calls.login(AuthChild.email((int) (k % accounts)), AuthChild.PASSWORD).statusCode()
                     == 200);
   }
 
