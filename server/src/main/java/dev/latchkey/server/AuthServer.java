@@ -3,7 +3,6 @@ package dev.latchkey.server;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.HttpSettings;
-import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.metrics.MetricsEndpoint;
 import dev.latchkey.server.metrics.ServerMetrics;
@@ -14,9 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,10 +82,9 @@ public final class AuthServer implements AutoCloseable {
     int port = http.port() == 0 ? freePort(http.host()) : http.port();
     AuthStore store = AuthStore.open(requested.withHttp(http.withPort(port)), policy);
     AuthServerConfig config = store.config();
-    AuthServerConfig effective = config;
-    String baseUrl = effective.http().baseUrl(port);
-    String issuer = effective.effectiveIssuer(port);
-    String publicUrl = effective.publicUrl(port);
+    String baseUrl = config.http().baseUrl(port);
+    String issuer = config.effectiveIssuer(port);
+    String publicUrl = config.publicUrl(port);
     HashingPool hashing = null;
     Mailer mailer = null;
     ScheduledExecutorService scheduler = null;
@@ -116,33 +112,17 @@ public final class AuthServer implements AutoCloseable {
               publicUrl,
               config.clock());
       HttpApi api =
-          new HttpApi(
-              new HttpApi.Settings(
-                  effective.http(),
-                  effective.delivery(),
-                  effective.sessions(),
-                  effective.keys(),
-                  effective.clock()),
-              new HttpApi.Components(
-                  store.users(),
-                  store.keys(),
-                  store.sessions(),
-                  store.throttle(),
-                  store.devices(),
-                  store.revocations(),
-                  store.database(),
-                  store.tokens(issuer),
-                  hashing,
-                  accounts,
-                  store.audit()),
-              publicUrl,
-              metrics);
+          HttpWiring.api(
+              config,
+              store,
+              new HttpWiring.Services(store.tokens(issuer), hashing, accounts, metrics),
+              publicUrl);
       app = api.create().start();
       if (http.metricsPort() != null) {
         metricsEndpoint = MetricsEndpoint.start(http.host(), http.metricsPort(), metrics::scrape);
         log.info("Metrics at http://{}:{}/metrics", http.host(), metricsEndpoint.port());
       }
-      scheduler = scheduleRotation(store, accounts, config);
+      scheduler = BackgroundTasks.start(store, accounts, config.keys().rotationCheckInterval());
       log.info(
           "Latchkey auth server at {}, public URL {} (issuer {}, audience {}, {} keys, signup {})",
           baseUrl,
@@ -178,50 +158,6 @@ public final class AuthServer implements AutoCloseable {
       store.close();
       throw e;
     }
-  }
-
-  private static ScheduledExecutorService scheduleRotation(
-      AuthStore store, Accounts accounts, AuthServerConfig config) {
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "latchkey-key-rotation");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = config.keys().rotationCheckInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            store.keys().maintain();
-          } catch (RuntimeException e) {
-            log.warn("Key rotation check failed, will retry: {}", e.toString());
-          }
-          try { // forget ended sessions and throttle counters
-            store.sessions().purgeExpired();
-            store.revocations().purge();
-            store.throttle().purgeExpired();
-            accounts.purgeExpired();
-          } catch (RuntimeException e) {
-            log.warn("Session clean-up failed, will retry: {}", e.toString());
-          }
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
-    long refresh = SigningKeys.PUBLISHED_REFRESH.toMillis();
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            store.keys().refreshPublished();
-          } catch (RuntimeException e) {
-            log.debug("Published keys not read again (the last read keeps answering)", e);
-          }
-        },
-        refresh,
-        refresh,
-        TimeUnit.MILLISECONDS);
-    return scheduler;
   }
 
   private static int freePort(String host) {

@@ -155,33 +155,20 @@ public final class Accounts {
   }
 
   /**
-   * {@code POST /api/password}: the logged-in user's new password, after checking the current one;
-   * every other session of the user is revoked, {@code currentSid} continues. Hashes: run on the
-   * hashing pool.
+   * {@code POST /api/password}: the logged-in user's new password, once the current one was checked
+   * ({@code SignIn.checkPassword}, which runs this on the hashing pool); every other session of the
+   * user is revoked, {@code currentSid} continues. Hashes: run on the hashing pool.
    *
-   * @param reservation the attempt's place in the login throttle, taken before this call: it stays
-   *     counted when the current password is wrong, and is settled as a success when it is right
-   * @return false when the current password is wrong
    * @throws UserException {@code weak_password}, {@code unknown_user}
    */
-  public boolean changePassword(
-      String userId,
-      String currentSid,
-      char[] current,
-      char[] fresh,
-      LoginThrottle.Reservation reservation) {
+  public void changePassword(String userId, String currentSid, char[] fresh) {
     Account account =
         users
             .account(userId)
             .orElseThrow(() -> new UserException("unknown_user", "no user with this id"));
-    if (users.authenticate(account.email(), current).isEmpty()) {
-      return false;
-    }
-    loginThrottle.succeeded(reservation);
     requireAcceptable(fresh, account.email());
     users.setPasswordOf(userId, fresh, "password_change");
     passwordChanged(account, currentSid, "password_change", "changed while logged in");
-    return true;
   }
 
   /** The one place a password change takes effect beyond the users table. */

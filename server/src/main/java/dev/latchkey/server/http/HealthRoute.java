@@ -18,11 +18,11 @@ import java.util.Optional;
  * /health/live}: {@code 200} while the process serves HTTP at all (restart it when this fails); it
  * never touches the database, so an outage does not restart every instance.
  */
-final class HealthRoute {
+public final class HealthRoute {
   private final Database database;
   private final SigningKeys keys;
 
-  HealthRoute(Database database, SigningKeys keys) {
+  public HealthRoute(Database database, SigningKeys keys) {
     this.database = database;
     this.keys = keys;
   }

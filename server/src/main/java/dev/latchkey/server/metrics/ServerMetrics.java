@@ -5,6 +5,15 @@ import dev.latchkey.server.keys.SigningKeyInfo;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.revocation.RevocationLog;
+import dev.latchkey.server.sessions.RefreshFailure;
+import dev.latchkey.server.signin.SignInEvents;
+import dev.latchkey.server.signin.SignInOutcome;
+import dev.latchkey.server.signin.SignInOutcome.Busy;
+import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
+import dev.latchkey.server.signin.SignInOutcome.InvalidCredentials;
+import dev.latchkey.server.signin.SignInOutcome.SignedIn;
+import dev.latchkey.server.signin.SignInOutcome.StepRequired;
+import dev.latchkey.server.signin.SignInOutcome.Throttled;
 import dev.latchkey.server.users.HashingPool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -27,22 +36,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The auth server's metrics in one Prometheus registry, scraped at {@code GET /metrics}. Names (as
- * exported): {@code latchkey_logins_total{outcome}}, {@code latchkey_tokens_issued_total}, {@code
- * latchkey_refreshes_total{outcome}}, {@code latchkey_logouts_total}, {@code
- * latchkey_revocations_total{kind}} (by this instance), {@code latchkey_revocations_recorded_total}
- * (in the shared revocation log, by every instance and operator command), {@code
- * latchkey_jwks_requests_total}, {@code latchkey_hash_queue_depth}, {@code
- * latchkey_hash_wait_seconds}, {@code latchkey_signing_key_age_seconds{state}}, {@code
+ * exported): {@code latchkey_logins_total{outcome}} (counted by the sign-in flow as it decides),
+ * {@code latchkey_tokens_issued_total}, {@code latchkey_refreshes_total{outcome}}, {@code
+ * latchkey_logouts_total}, {@code latchkey_revocations_total{kind}} (by this instance), {@code
+ * latchkey_revocations_recorded_total} (in the shared revocation log, by every instance and
+ * operator command), {@code latchkey_jwks_requests_total}, {@code latchkey_hash_queue_depth},
+ * {@code latchkey_hash_wait_seconds}, {@code latchkey_signing_key_age_seconds{state}}, {@code
  * latchkey_mail_sent_total{outcome}}, {@code latchkey_mail_pending}, and the JVM's. Nothing here
  * carries a user, an address or a token.
  */
-public final class ServerMetrics {
-  /** The login outcomes counted. */
-  public static final String SUCCESS = "success";
+public final class ServerMetrics implements SignInEvents {
+  /** The sign-in outcomes counted (tag {@code outcome} of {@code latchkey_logins_total}). */
+  private static final String SUCCESS = "success";
 
-  public static final String BAD_CREDENTIALS = "bad_credentials";
-  public static final String THROTTLED = "throttled";
-  public static final String UNAVAILABLE = "unavailable";
+  private static final String BAD_CREDENTIALS = "bad_credentials";
+  private static final String NOT_VERIFIED = "email_not_verified";
+  private static final String STEP_REQUIRED = "step_required";
+  private static final String THROTTLED = "throttled";
+  private static final String UNAVAILABLE = "unavailable";
 
   private final PrometheusMeterRegistry registry;
   // every tagged counter registered at start (a series is there, at 0, before its first event)
@@ -69,6 +80,8 @@ public final class ServerMetrics {
             "outcome",
             SUCCESS,
             BAD_CREDENTIALS,
+            NOT_VERIFIED,
+            STEP_REQUIRED,
             THROTTLED,
             UNAVAILABLE);
     this.refreshes =
@@ -121,23 +134,51 @@ public final class ServerMetrics {
     return Map.copyOf(counters);
   }
 
-  /**
-   * A password login: {@link #SUCCESS}, {@link #BAD_CREDENTIALS}, {@link #THROTTLED} or {@link
-   * #UNAVAILABLE}.
-   */
-  public void login(String outcome) {
-    logins.get(outcome).increment();
+  /** A sign-in's outcome, as the sign-in flow decided it. */
+  @Override
+  public void decided(SignInOutcome outcome) {
+    if (outcome instanceof SignedIn) {
+      logins.get(SUCCESS).increment();
+      tokenIssued();
+    } else if (outcome instanceof StepRequired) {
+      logins.get(STEP_REQUIRED).increment();
+    } else if (outcome instanceof InvalidCredentials) {
+      logins.get(BAD_CREDENTIALS).increment();
+    } else if (outcome instanceof EmailNotVerified) {
+      logins.get(NOT_VERIFIED).increment();
+    } else if (outcome instanceof Throttled) {
+      logins.get(THROTTLED).increment();
+    } else if (outcome instanceof Busy) {
+      logins.get(UNAVAILABLE).increment();
+    }
   }
 
-  public void tokenIssued() {
+  /** A sign-in that met a database outage. */
+  @Override
+  public void unavailable() {
+    logins.get(UNAVAILABLE).increment();
+  }
+
+  private void tokenIssued() {
     tokensIssued.increment();
   }
 
-  /** A refresh: {@code success}, {@code rejected} or {@code reuse_detected}. */
-  public void refresh(String outcome) {
-    refreshes.get(outcome).increment();
-    if (outcome.equals("reuse_detected")) {
+  /** A refresh that rotated the token pair. */
+  public void refreshed() {
+    refreshes.get("success").increment();
+    tokenIssued();
+  }
+
+  /**
+   * A refused refresh: {@code reuse_detected} (which revoked its session), {@code rejected}, or
+   * nothing for one that lost a race with another request (the client retries).
+   */
+  public void refreshRefused(RefreshFailure reason) {
+    if (reason == RefreshFailure.REUSED) {
+      refreshes.get("reuse_detected").increment();
       revocation("refresh_reuse");
+    } else if (reason != RefreshFailure.CONTENDED) {
+      refreshes.get("rejected").increment();
     }
   }
 

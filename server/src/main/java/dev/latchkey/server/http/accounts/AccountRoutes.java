@@ -4,19 +4,18 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.http.exchange.ApiError;
+import dev.latchkey.server.http.exchange.Async;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.Json;
-import dev.latchkey.server.http.login.RequestAddress;
-import dev.latchkey.server.http.login.ReservedHashing;
-import dev.latchkey.server.http.login.TooManyAttempts;
+import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.sessions.Sessions;
-import dev.latchkey.server.throttle.LoginThrottle;
-import dev.latchkey.server.throttle.LoginThrottle.Admission;
-import dev.latchkey.server.throttle.LoginThrottle.Reservation;
+import dev.latchkey.server.signin.PasswordCheck;
+import dev.latchkey.server.signin.SignIn;
+import dev.latchkey.server.signin.SignInOutcome.Refusal;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
-import dev.latchkey.server.users.Users;
 import dev.latchkey.verifier.VerifiedToken;
 import dev.latchkey.verifier.wire.BearerToken;
 import dev.latchkey.verifier.wire.ErrorResponse;
@@ -26,6 +25,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The account endpoints. Requests that name an address answer {@code 202} whatever the address;
@@ -43,15 +43,6 @@ import java.util.Set;
  * </ul>
  */
 public final class AccountRoutes {
-  /** The paths, for CORS preflights. */
-  public static final java.util.List<String> PATHS =
-      java.util.List.of(
-          "/api/email-verification",
-          "/api/email-verification/confirm",
-          "/api/password-reset",
-          "/api/password-reset/confirm",
-          "/api/password");
-
   private static final int TOKEN_MAX = 100;
   private static final Map<String, String> ACCEPTED_VERIFICATION =
       Map.of(
@@ -65,11 +56,16 @@ public final class AccountRoutes {
           "accepted",
           "message",
           "If this address has an account, a link to reset its password is on its way.");
+  private static final Map<String, String> PASSWORD_CHANGED =
+      Map.of(
+          "status",
+          "password_changed",
+          "message",
+          "Your password is changed; your other sessions were ended.");
 
   private final Accounts accounts;
   private final HashingPool hashing;
-  private final LoginThrottle throttle;
-  private final Users users;
+  private final SignIn signIn;
   private final Sessions sessions;
   private final SessionTokenVerifier ownTokens;
   private final BrowserCookies cookies;
@@ -78,16 +74,14 @@ public final class AccountRoutes {
   public AccountRoutes(
       Accounts accounts,
       HashingPool hashing,
-      LoginThrottle throttle,
-      Users users,
+      SignIn signIn,
       Sessions sessions,
       SessionTokenVerifier ownTokens,
       BrowserCookies cookies,
       RequestAddress clientAddress) {
     this.accounts = accounts;
     this.hashing = hashing;
-    this.throttle = throttle;
-    this.users = users;
+    this.signIn = signIn;
     this.sessions = sessions;
     this.ownTokens = ownTokens;
     this.cookies = cookies;
@@ -146,49 +140,24 @@ public final class AccountRoutes {
         Json.readStringFields(
             ctx, Set.of("currentPassword", "newPassword"), PasswordPolicy.MAX_LENGTH);
     Caching.noStore(ctx);
-    String client = clientAddress.of(ctx);
-    if (hashing.full()) {
-      throw new HashingPool.Saturated(); // as for a login: before the throttle's rows are touched
-    }
-    String email = users.account(user.userId()).map(a -> a.email()).orElse("");
-    // Judged by the login's counters (the account's and the address's), reserved before hashing.
-    Admission admission = throttle.reserve(email, client, null);
-    if (admission instanceof Admission.Refused refused) {
-      throw new TooManyAttempts(refused.retryAfter());
-    }
-    Reservation reservation = ((Admission.Admitted) admission).reservation();
-    char[] current = body.get("currentPassword").toCharArray();
     char[] fresh = body.get("newPassword").toCharArray();
-    ctx.future(
-        () ->
-            ReservedHashing.submit(
-                    hashing,
-                    throttle,
-                    reservation,
-                    () -> {
-                      try {
-                        return accounts.changePassword(
-                            user.userId(), user.sid(), current, fresh, reservation);
-                      } finally {
-                        Arrays.fill(current, '\0');
-                        Arrays.fill(fresh, '\0');
-                      }
-                    })
-                .thenAccept(
-                    changed -> {
-                      if (!changed) {
-                        throw new ApiError(
-                            403, "wrong_password", "The current password is incorrect.");
-                      }
-                      Json.write(
-                          ctx,
-                          200,
-                          Map.of(
-                              "status",
-                              "password_changed",
-                              "message",
-                              "Your password is changed; your other sessions were ended."));
-                    }));
+    CompletableFuture<PasswordCheck> check =
+        signIn.checkPassword(
+            user.userId(),
+            body.get("currentPassword").toCharArray(),
+            clientAddress.of(ctx),
+            checked -> accounts.changePassword(user.userId(), user.sid(), fresh));
+    Async.answer(
+        ctx,
+        check
+            .whenComplete((done, error) -> Arrays.fill(fresh, '\0'))
+            .thenAccept(
+                outcome -> {
+                  if (outcome instanceof Refusal refusal) {
+                    throw Failures.answerForPasswordCheck(refusal);
+                  }
+                  Json.write(ctx, 200, PASSWORD_CHANGED);
+                }));
   }
 
   private record LoggedIn(String userId, String sid) {}

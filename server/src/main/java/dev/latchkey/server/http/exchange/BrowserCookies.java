@@ -142,7 +142,12 @@ public final class BrowserCookies {
     add(ctx, hostedLoginCsrf.header("", 0));
   }
 
-  /** The {@code Set-Cookie} value that deletes the refresh cookie, for a refused refresh. */
+  /** Deletes the refresh cookie: a refused refresh whose session is over. */
+  public void clearRefresh(Context ctx) {
+    add(ctx, clearedRefresh());
+  }
+
+  /** The {@code Set-Cookie} value that deletes the refresh cookie. */
   public String clearedRefresh() {
     return refresh.header("", 0);
   }

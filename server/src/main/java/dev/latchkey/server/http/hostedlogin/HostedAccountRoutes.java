@@ -5,9 +5,9 @@ import dev.latchkey.server.hosted.AccountPages;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
-import dev.latchkey.server.users.UserException;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
@@ -21,12 +21,6 @@ import java.util.Map;
 public final class HostedAccountRoutes {
   private static final String EXPIRED =
       "This form has expired or was not sent from this page. Please try again.";
-  private static final Map<String, String> LINK_MESSAGES =
-      Map.of(
-          "invalid_token", "This link is not valid. Ask for a new one.",
-          "token_expired", "This link has expired. Ask for a new one.",
-          "token_used", "This link has already been used.",
-          "token_superseded", "A newer link was sent after this one: use the newest link.");
 
   private final Accounts accounts;
   private final HashingPool hashing;
@@ -87,7 +81,8 @@ public final class HostedAccountRoutes {
                                     "Your new password is set and every session was ended."
                                         + " Sign in with it."));
                       } else {
-                        ctx.status(400).html(AccountPages.reset(csrf(ctx), token, message(error)));
+                        ApiError answer = failed(ctx, error);
+                        ctx.html(AccountPages.reset(csrf(ctx), token, message(answer)));
                       }
                       return null;
                     }));
@@ -110,20 +105,25 @@ public final class HostedAccountRoutes {
       accounts.confirmEmail(token);
       ctx.status(200)
           .html(AccountPages.done("Email confirmed", "Your email is confirmed. Sign in."));
-    } catch (UserException e) {
-      ctx.status(400).html(AccountPages.verify(csrf(ctx), token, message(e)));
+    } catch (RuntimeException e) {
+      ApiError answer = failed(ctx, e);
+      ctx.html(AccountPages.verify(csrf(ctx), token, message(answer)));
     }
   }
 
-  private static String message(Throwable error) {
-    Throwable e =
-        error.getCause() != null && !(error instanceof UserException) ? error.getCause() : error;
-    if (e instanceof UserException user) {
-      return user.reason().equals("weak_password")
-          ? user.getMessage()
-          : LINK_MESSAGES.getOrDefault(user.reason(), "This link is not valid.");
-    }
-    return "Something went wrong on our side. Please try again.";
+  /**
+   * The failure mapping's status and headers for a failure (a {@code 503} keeps its {@code
+   * Retry-After}); the caller renders the page with them.
+   */
+  private static ApiError failed(Context ctx, Throwable error) {
+    ApiError answer = Failures.answerFor(ctx, error);
+    answer.headers().forEach(ctx::header);
+    ctx.status(answer.status());
+    return answer;
+  }
+
+  private static String message(ApiError answer) {
+    return PageMessages.forAccountPage(answer);
   }
 
   private String csrf(Context ctx) {

@@ -3,19 +3,19 @@ package dev.latchkey.server.http.hostedlogin;
 import dev.latchkey.server.hosted.LoginPage;
 import dev.latchkey.server.hosted.ReturnToPolicy;
 import dev.latchkey.server.http.exchange.ApiError;
+import dev.latchkey.server.http.exchange.Async;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
-import dev.latchkey.server.http.exchange.FailureMapping;
-import dev.latchkey.server.http.login.PasswordLogin;
-import dev.latchkey.server.http.login.RequestAddress;
-import dev.latchkey.server.http.login.TooManyAttempts;
-import dev.latchkey.server.users.HashingPool;
+import dev.latchkey.server.http.exchange.Failures;
+import dev.latchkey.server.http.exchange.RequestAddress;
+import dev.latchkey.server.signin.PasswordAttempt;
+import dev.latchkey.server.signin.SignIn;
+import dev.latchkey.server.signin.SignInOutcome.SignedIn;
 import dev.latchkey.server.users.PasswordPolicy;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Issue 5: the hosted login page. {@code GET /login?return_to=URL} renders the form; {@code POST
@@ -27,37 +27,24 @@ public final class HostedLoginRoutes {
   private static final String EXPIRED =
       "This sign-in form has expired or was not sent from this page. Please sign in again.";
   private static final int MAX_FIELD = PasswordPolicy.MAX_LENGTH;
-  private static final String SOMETHING_WENT_WRONG =
-      "Something went wrong on our side. Please try again.";
 
-  /** The page's words for the {@code error} codes of a failed sign-in. */
-  private static final Map<String, String> PAGE_MESSAGES =
-      Map.of(
-          "invalid_credentials", "The email or password is incorrect.",
-          "too_many_attempts", "Too many failed sign-ins. Please try again later.",
-          "busy", "Too many sign-ins at once. Please try again in a moment.",
-          "unavailable", "The service is temporarily unavailable. Please try again.");
-
-  private final PasswordLogin passwordLogin;
+  private final SignIn signIn;
   private final RequestAddress clientAddress;
   private final BrowserCookies cookies;
   private final ReturnToPolicy returnTo;
-  private final FailureMapping failures;
   private final String csp;
   private final String publicUrl;
 
   public HostedLoginRoutes(
-      PasswordLogin passwordLogin,
+      SignIn signIn,
       RequestAddress clientAddress,
       BrowserCookies cookies,
       ReturnToPolicy returnTo,
-      FailureMapping failures,
       String publicUrl) {
-    this.passwordLogin = passwordLogin;
+    this.signIn = signIn;
     this.clientAddress = clientAddress;
     this.cookies = cookies;
     this.returnTo = returnTo;
-    this.failures = failures;
     this.csp = LoginPage.contentSecurityPolicy(returnTo.redirectOrigins());
     this.publicUrl = publicUrl;
   }
@@ -96,29 +83,27 @@ public final class HostedLoginRoutes {
       render(ctx, 403, email, target, EXPIRED);
       return;
     }
-    CompletableFuture<PasswordLogin.Success> attempt;
-    try {
-      attempt =
-          passwordLogin.attempt(
-              email, password.toCharArray(), clientAddress.of(ctx), cookies.deviceCookie(ctx));
-    } catch (TooManyAttempts | HashingPool.Saturated refused) {
-      failed(ctx, refused, email, target);
-      return;
-    }
-    ctx.future(
-        () ->
-            attempt.handle(
-                (login, error) -> {
-                  if (error == null) {
-                    succeed(ctx, login, target);
+    PasswordAttempt attempt =
+        new PasswordAttempt(
+            email, password.toCharArray(), clientAddress.of(ctx), cookies.deviceCookie(ctx));
+    Async.answer(
+        ctx,
+        signIn
+            .signIn(attempt)
+            .handle(
+                (outcome, error) -> {
+                  if (outcome instanceof SignedIn signedIn) {
+                    succeed(ctx, signedIn, target);
+                  } else if (outcome != null) {
+                    failed(ctx, Failures.answerFor(outcome), email, target);
                   } else {
-                    failed(ctx, error, email, target);
+                    failed(ctx, Failures.answerFor(ctx, error), email, target);
                   }
                   return null;
                 }));
   }
 
-  private void succeed(Context ctx, PasswordLogin.Success login, String target) {
+  private void succeed(Context ctx, SignedIn login, String target) {
     cookies.setOnHostedLogin(ctx, login.session());
     cookies.setDevice(ctx, login.deviceCookie());
     ctx.status(303)
@@ -126,11 +111,10 @@ public final class HostedLoginRoutes {
     ctx.result("");
   }
 
-  private void failed(Context ctx, Throwable thrown, String email, String target) {
-    ApiError answer = failures.answerFor(ctx, thrown);
+  /** The failure mapping's status and headers, with the form and the page's words for it. */
+  private void failed(Context ctx, ApiError answer, String email, String target) {
     answer.headers().forEach(ctx::header);
-    String message = PAGE_MESSAGES.getOrDefault(answer.error(), SOMETHING_WENT_WRONG);
-    render(ctx, answer.status(), email, target, message);
+    render(ctx, answer.status(), email, target, PageMessages.forSignIn(answer));
   }
 
   private void render(Context ctx, int status, String email, String target, String error) {

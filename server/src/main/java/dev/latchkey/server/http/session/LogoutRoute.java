@@ -3,6 +3,7 @@ package dev.latchkey.server.http.session;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.verifier.VerifiedToken;
 import io.javalin.http.Context;
@@ -15,14 +16,17 @@ import java.util.Optional;
  * credential simply revokes nothing.
  */
 public final class LogoutRoute {
-  /** Request attribute: whether this logout ended a session (the metrics count those apart). */
-  public static final String SESSION_ENDED = "latchkey.logout.sessionEnded";
-
   private final Sessions sessions;
   private final BrowserCookies cookies;
   private final SessionTokenVerifier ownTokens;
+  private final ServerMetrics metrics;
 
-  public LogoutRoute(Sessions sessions, BrowserCookies cookies, SessionTokenVerifier ownTokens) {
+  public LogoutRoute(
+      Sessions sessions,
+      BrowserCookies cookies,
+      SessionTokenVerifier ownTokens,
+      ServerMetrics metrics) {
+    this.metrics = metrics;
     this.sessions = sessions;
     this.cookies = cookies;
     this.ownTokens = ownTokens;
@@ -30,8 +34,9 @@ public final class LogoutRoute {
 
   public void handle(Context ctx) {
     Caching.noStore(ctx);
-    ctx.attribute(SESSION_ENDED, sessionIdOf(ctx).map(sessions::revoke).orElse(false));
+    boolean ended = sessionIdOf(ctx).map(sessions::revoke).orElse(false);
     cookies.clearOnLogout(ctx);
+    metrics.logout(ended);
     ctx.status(204);
   }
 

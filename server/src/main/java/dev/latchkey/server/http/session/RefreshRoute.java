@@ -4,6 +4,7 @@ import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.SessionAnswer;
+import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.sessions.RefreshFailure;
 import dev.latchkey.server.sessions.RefreshRejected;
 import dev.latchkey.server.sessions.SessionTokens;
@@ -19,21 +20,21 @@ import java.util.Map;
  * {@code 404} while refresh sessions are off.
  */
 public final class RefreshRoute {
-  /** The request attribute naming why a refresh was refused ({@link RefreshFailure}). */
-  public static final String REFRESH_FAILURE = "latchkey.refreshFailure";
-
   private final boolean enabled;
   private final Sessions sessions;
   private final TokenIssuer tokens;
   private final BrowserCookies cookies;
   private final SessionAnswer answer;
+  private final ServerMetrics metrics;
 
   public RefreshRoute(
       boolean enabled,
       Sessions sessions,
       TokenIssuer tokens,
       BrowserCookies cookies,
-      SessionAnswer answer) {
+      SessionAnswer answer,
+      ServerMetrics metrics) {
+    this.metrics = metrics;
     this.enabled = enabled;
     this.sessions = sessions;
     this.tokens = tokens;
@@ -50,7 +51,7 @@ public final class RefreshRoute {
     try {
       session = sessions.refresh(cookies.refreshToken(ctx), tokens);
     } catch (RefreshRejected e) {
-      ctx.attribute(REFRESH_FAILURE, e.reason()); // for the metrics
+      metrics.refreshRefused(e.reason());
       if (e.reason() == RefreshFailure.CONTENDED) {
         // Not an ended session: the client tries again with the cookie it has.
         throw new ApiError(
@@ -59,12 +60,10 @@ public final class RefreshRoute {
             "The session is being renewed by another request; try again.",
             Map.of("Retry-After", "1"));
       }
-      throw new ApiError(
-          401,
-          "invalid_refresh_token",
-          "The session has ended; log in again.",
-          Map.of("Set-Cookie", cookies.clearedRefresh()));
+      cookies.clearRefresh(ctx);
+      throw new ApiError(401, "invalid_refresh_token", "The session has ended; log in again.");
     }
+    metrics.refreshed();
     cookies.setOnLogin(ctx, session);
     answer.write(ctx, session.access().token(), session.access().expiresIn());
   }

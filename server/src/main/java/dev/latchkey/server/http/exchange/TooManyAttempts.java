@@ -1,6 +1,5 @@
-package dev.latchkey.server.http.login;
+package dev.latchkey.server.http.exchange;
 
-import dev.latchkey.server.http.exchange.ApiError;
 import java.time.Duration;
 import java.util.Map;
 
@@ -8,12 +7,12 @@ import java.util.Map;
  * {@code 429 too_many_attempts} with {@code Retry-After} and {@code retryAfter} (whole seconds,
  * rounded up, at least 1). The message never says whether the account or the address is locked.
  */
-public final class TooManyAttempts extends ApiError {
+final class TooManyAttempts extends ApiError {
   private static final long serialVersionUID = 1L;
 
   private final long retryAfter;
 
-  public TooManyAttempts(Duration wait) {
+  TooManyAttempts(Duration wait) {
     this(Math.max(1, (wait.toMillis() + 999) / 1000));
   }
 

@@ -1,4 +1,4 @@
-package dev.latchkey.server.http.login;
+package dev.latchkey.server.http.exchange;
 
 import dev.latchkey.server.throttle.ClientAddress;
 import io.javalin.http.Context;

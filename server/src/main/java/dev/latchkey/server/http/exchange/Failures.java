@@ -1,0 +1,159 @@
+package dev.latchkey.server.http.exchange;
+
+import dev.latchkey.server.signin.SignInOutcome;
+import dev.latchkey.server.signin.SignInOutcome.Busy;
+import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
+import dev.latchkey.server.signin.SignInOutcome.InvalidCredentials;
+import dev.latchkey.server.signin.SignInOutcome.Refusal;
+import dev.latchkey.server.signin.SignInOutcome.StepRequired;
+import dev.latchkey.server.signin.SignInOutcome.Throttled;
+import dev.latchkey.server.store.StoreUnavailableException;
+import dev.latchkey.server.users.HashingPool;
+import dev.latchkey.server.users.UserException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one mapping from what went wrong to its answer: status, {@code error} code, message and
+ * headers. JSON routes throw the answer and {@link #write} writes it (installed by {@code
+ * HttpApi}); the hosted pages render the same status and headers with their page, so a {@code 503}
+ * is a {@code 503} with {@code Retry-After} everywhere. Nothing else writes an error answer.
+ */
+public final class Failures {
+  private static final Logger log = LoggerFactory.getLogger(Failures.class);
+  private static final String RETRY_AFTER_BUSY_SECONDS = "1";
+  private static final String RETRY_AFTER_UNAVAILABLE_SECONDS = "5";
+
+  /** A sign-in's password check failed; one generic answer whatever the reason. */
+  static final ApiError INVALID_CREDENTIALS =
+      new ApiError(401, "invalid_credentials", "The email or password is incorrect.");
+
+  /** The password was right but the email is not verified yet: told only after the check. */
+  static final ApiError EMAIL_NOT_VERIFIED =
+      new ApiError(
+          403,
+          "email_not_verified",
+          "Confirm your email address first: open the link we sent, or ask for a new one.");
+
+  /** The current password of a password change was wrong. */
+  static final ApiError WRONG_PASSWORD =
+      new ApiError(403, "wrong_password", "The current password is incorrect.");
+
+  /** No route completes a second sign-in step yet: an account that asks for one cannot sign in. */
+  static final ApiError STEP_REQUIRED =
+      new ApiError(401, "step_required", "Another sign-in step is required.");
+
+  private Failures() {}
+
+  /** Writes the JSON answer to a failure (the exception handler of every JSON route). */
+  public static void write(Context ctx, Throwable failure) {
+    Json.writeError(ctx, answerFor(ctx, failure));
+  }
+
+  /** The answer to a sign-in that did not sign in. */
+  public static ApiError answerFor(SignInOutcome notSignedIn) {
+    if (notSignedIn instanceof Refusal refusal) {
+      return answerFor(refusal, INVALID_CREDENTIALS);
+    } else if (notSignedIn instanceof StepRequired) {
+      return STEP_REQUIRED;
+    }
+    throw new IllegalArgumentException("signed in: not a failure");
+  }
+
+  /** The answer to a refused check of a signed-in user's password (password change). */
+  public static ApiError answerForPasswordCheck(Refusal refusal) {
+    return answerFor(refusal, WRONG_PASSWORD);
+  }
+
+  private static ApiError answerFor(Refusal refusal, ApiError wrongPassword) {
+    if (refusal instanceof InvalidCredentials) {
+      return wrongPassword;
+    } else if (refusal instanceof EmailNotVerified) {
+      return EMAIL_NOT_VERIFIED;
+    } else if (refusal instanceof Throttled throttled) {
+      return new TooManyAttempts(throttled.retryAfter());
+    } else if (refusal instanceof Busy) {
+      return busy();
+    }
+    throw new IllegalArgumentException("unknown refusal " + refusal);
+  }
+
+  private static ApiError busy() {
+    return new ApiError(
+        503,
+        "busy",
+        "Too many logins at once; try again shortly.",
+        Map.of("Retry-After", RETRY_AFTER_BUSY_SECONDS));
+  }
+
+  /** Every failure becomes an answer; only unexpected ones are logged, never with secrets. */
+  public static ApiError answerFor(Context ctx, Throwable thrown) {
+    Throwable e = unwrap(thrown);
+    if (e instanceof ApiError api) {
+      return api;
+    } else if (e instanceof HashingPool.Saturated) {
+      return busy();
+    } else if (e instanceof StoreUnavailableException) {
+      log.warn("Database unavailable: {}", e.getCause() == null ? "" : e.getCause().getMessage());
+      return new ApiError(
+          503,
+          "unavailable",
+          "The service is temporarily unavailable.",
+          Map.of("Retry-After", RETRY_AFTER_UNAVAILABLE_SECONDS));
+    } else if (e instanceof UserException user) {
+      return new ApiError(400, user.reason(), user.getMessage());
+    } else if (e instanceof HttpResponseException http) {
+      return fromJavalin(http);
+    }
+    log.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+    return new ApiError(500, "internal_error", "Something went wrong on our side.");
+  }
+
+  /**
+   * A 404 or 405 that no route answered: our JSON shape, unless a route already wrote an error of
+   * its own.
+   */
+  public static void notFound(Context ctx) {
+    if (ctx.result() == null || ctx.result().isEmpty() || !isJsonError(ctx)) {
+      ApiError error =
+          ctx.statusCode() == 405
+              ? new ApiError(405, "method_not_allowed", "This method is not allowed here.")
+              : ApiError.notFound();
+      Json.writeError(ctx, error);
+    }
+  }
+
+  private static boolean isJsonError(Context ctx) {
+    String type = ctx.res().getContentType();
+    return type != null
+        && type.startsWith("application/json")
+        && ctx.result().contains("\"error\"");
+  }
+
+  private static ApiError fromJavalin(HttpResponseException http) {
+    int status = http.getStatus();
+    if (status == 413) {
+      return ApiError.payloadTooLarge("The request body is too large.");
+    }
+    if (status == 404) {
+      return ApiError.notFound();
+    }
+    if (status >= 400 && status < 500) {
+      return new ApiError(status, "invalid_request", "The request was refused.");
+    }
+    return new ApiError(503, "unavailable", "The service is temporarily unavailable.");
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}
