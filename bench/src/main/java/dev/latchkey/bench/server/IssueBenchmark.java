@@ -79,9 +79,9 @@ public class IssueBenchmark {
   }
 
   /**
-   * A login without its password hash, as {@code PasswordLogin.attempt} does it: the brute-force
-   * throttle reservation, the user lookup, the throttle settlement of a success, and a new session
-   * (token signed, session row inserted).
+   * A login without its password hash, as {@code SignIn.signIn} does it: the brute-force throttle
+   * reservation, the user lookup, the throttle settlement of a success, and a new session (token
+   * signed, session row inserted).
    */
   @Benchmark
   public SessionTokens loginMinusHash() {
