@@ -1,6 +1,9 @@
 package dev.latchkey.cli;
 
 import dev.latchkey.server.AuthStore;
+import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.mfa.FactorSummary;
+import dev.latchkey.server.mfa.SecondFactors;
 import dev.latchkey.server.users.UserSummary;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Parameters;
       UsersCommand.Enable.class,
       UsersCommand.RolesOf.class,
       UsersCommand.Unlock.class,
+      UsersCommand.Mfa.class,
       UsersCommand.ListUsers.class
     })
 final class UsersCommand {
@@ -133,6 +137,58 @@ final class UsersCommand {
       boolean wasCounted = store.throttle().unlockAccount(email, "operator");
       System.out.println(
           wasCounted ? "Unlocked " + email : "No failed logins were counted for " + email);
+    }
+  }
+
+  @Command(
+      name = "mfa",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Prints a user's second factors; with --reset, removes them all and signs the user out.",
+        "For a user who lost their authenticator: the next sign-in needs only the password."
+      })
+  static final class Mfa extends OneUser {
+    @Option(
+        names = "--reset",
+        description =
+            "Removes every second factor and recovery code of the user and revokes every session"
+                + " of the user.")
+    boolean reset;
+
+    @Override
+    void run(AuthStore store) {
+      String id = store.users().idOf(email);
+      SecondFactors factors =
+          new SecondFactors(
+              store.database(),
+              MasterKey.load(store.config().store()),
+              store.config().clock(),
+              store.audit());
+      if (!reset) {
+        System.out.println(email + ": " + describe(factors.summary(id)));
+        return;
+      }
+      SecondFactors.Reset done = factors.resetByOperator(id, store.sessions());
+      System.out.println(
+          "Reset second factors of "
+              + email
+              + ": "
+              + (done.totpRemoved() ? "TOTP removed" : "no TOTP")
+              + ", "
+              + done.recoveryCodesRemoved()
+              + " recovery codes removed; revoked "
+              + done.sessionsRevoked()
+              + (done.sessionsRevoked() == 1 ? " session" : " sessions"));
+      if (done.sessionsRevoked() > 0) {
+        System.out.println(RevocationBound.forSessions(store));
+      }
+    }
+
+    private static String describe(FactorSummary summary) {
+      if (!summary.totp()) {
+        return "no second factor";
+      }
+      return "TOTP on, " + summary.recoveryCodesLeft() + " recovery codes left";
     }
   }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.AuthServer;
+import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.mfa.SecondFactors;
+import dev.latchkey.server.mfa.TotpEnrolment;
 import dev.latchkey.server.policy.PolicyMismatchException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,9 +19,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +157,65 @@ class OperatorCommandsTest {
       assertThat(printed()).contains("Revoked 1 session");
       assertThat(scrape(server)).contains("latchkey_revocations_recorded_total 1.0");
     }
+  }
+
+  @Test
+  void anOperatorResetRemovesTheSecondFactorsAndSignsTheUserOut() throws Exception {
+    try (AuthServer server = serve()) {
+      assertThat(run("a long enough passphrase\n", "users", "add", "ada@example.com"))
+          .as(err.toString())
+          .isZero();
+      String id = server.store().users().idOf("ada@example.com");
+      SecondFactors factors =
+          new SecondFactors(
+              server.store().database(),
+              MasterKey.load(server.store().config().store()),
+              Clock.systemUTC(),
+              server.store().audit());
+      TotpEnrolment enrolment = factors.startTotpEnrolment(id, "ada@example.com");
+      factors.confirmTotp(id, currentCode(enrolment.secret()));
+      assertThat(run("", "token", "ada@example.com")).as(err.toString()).isZero();
+
+      assertThat(run("", "users", "mfa", "ada@example.com")).as(err.toString()).isZero();
+      assertThat(printed()).isEqualTo("ada@example.com: TOTP on, 10 recovery codes left\n");
+
+      assertThat(run("", "users", "mfa", "ada@example.com", "--reset")).as(err.toString()).isZero();
+      assertThat(printed())
+          .startsWith(
+              "Reset second factors of ada@example.com: TOTP removed, 10 recovery codes removed;"
+                  + " revoked 1 session\n");
+      assertThat(factors.summary(id).totp()).isFalse();
+      assertThat(scrape(server)).contains("latchkey_revocations_recorded_total 1.0");
+
+      assertThat(run("", "users", "mfa", "ada@example.com")).isZero();
+      assertThat(printed()).isEqualTo("ada@example.com: no second factor\n");
+      assertThat(run("", "users", "mfa", "nobody@example.com", "--reset")).isEqualTo(1);
+    }
+  }
+
+  /** The current TOTP code, computed here from RFC 6238 rather than by the server's class. */
+  private static String currentCode(String base32Secret) throws Exception {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    ByteArrayOutputStream key = new ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char c : base32Secret.toCharArray()) {
+      buffer = (buffer << 5) | alphabet.indexOf(c);
+      bits += 5;
+      if (bits >= 8) {
+        key.write((buffer >> (bits - 8)) & 0xff);
+        bits -= 8;
+      }
+    }
+    Mac mac = Mac.getInstance("HmacSHA1");
+    mac.init(new SecretKeySpec(key.toByteArray(), "HmacSHA1"));
+    byte[] h =
+        mac.doFinal(ByteBuffer.allocate(8).putLong(Instant.now().getEpochSecond() / 30).array());
+    int o = h[19] & 0xf;
+    int value =
+        ((h[o] & 0x7f) << 24 | (h[o + 1] & 0xff) << 16 | (h[o + 2] & 0xff) << 8 | (h[o + 3] & 0xff))
+            % 1_000_000;
+    return String.format("%06d", value);
   }
 
   private static String scrape(AuthServer server) throws Exception {

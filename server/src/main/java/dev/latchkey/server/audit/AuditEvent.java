@@ -21,7 +21,15 @@ public enum AuditEvent {
   USER_DISABLED,
   USER_ENABLED,
   PASSWORD_CHANGED,
-  EMAIL_VERIFIED;
+  EMAIL_VERIFIED,
+  MFA_ENROLMENT_STARTED,
+  MFA_ENABLED,
+  MFA_REMOVED,
+  MFA_RESET,
+  MFA_SUCCEEDED,
+  MFA_FAILED,
+  RECOVERY_CODE_USED,
+  RECOVERY_CODES_REGENERATED;
 
   /** The {@code event} value written: the name in lower case, e.g. {@code login_failed}. */
   public String wireName() {
