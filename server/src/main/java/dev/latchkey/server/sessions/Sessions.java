@@ -42,7 +42,7 @@ public final class Sessions {
   private static final int ATTEMPTS = 4;
   private static final String FAMILY_COLUMNS =
       "sid, user_id, idle_expires_at, absolute_expires_at, revoked_at, refresh_hash,"
-          + " refresh_rotated_at, last_used_at";
+          + " refresh_rotated_at, last_used_at, amr";
 
   /**
    * Spent refresh tokens remembered per family: enough for the grace and lost-answer rules (the
@@ -101,8 +101,18 @@ public final class Sessions {
    * the session row; with refresh sessions on (and {@code withRefresh}), also a refresh token.
    */
   public SessionTokens start(AuthenticatedUser user, TokenIssuer tokens, boolean withRefresh) {
+    return start(user, tokens, withRefresh, List.of());
+  }
+
+  /**
+   * Starts a session as {@link #start(AuthenticatedUser, TokenIssuer, boolean)} does, for a user
+   * who signed in with {@code amr} (RFC 8176 values): every token of the session, refreshed ones
+   * too, carries them.
+   */
+  public SessionTokens start(
+      AuthenticatedUser user, TokenIssuer tokens, boolean withRefresh, List<String> amr) {
     String sid = TokenIssuer.newSessionId();
-    IssuedToken access = tokens.issue(user.id(), sid);
+    IssuedToken access = tokens.issue(user.id(), sid, amr);
     long now = clock.millis();
     boolean refreshing = withRefresh && refresh.enabled();
     if (refreshing) {
@@ -113,8 +123,8 @@ public final class Sessions {
     String refreshToken = refreshing ? RefreshTokenChain.first() : null;
     db.update(
         "INSERT INTO sessions (sid, user_id, created_at, last_used_at, idle_expires_at,"
-            + " absolute_expires_at, access_expires_at, refresh_hash, refresh_rotated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " absolute_expires_at, access_expires_at, refresh_hash, refresh_rotated_at, amr)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         sid,
         user.id(),
         now,
@@ -123,7 +133,8 @@ public final class Sessions {
         absolute,
         accessExpiry(now),
         refreshToken == null ? null : RefreshTokenChain.hash(refreshToken),
-        refreshToken == null ? null : now);
+        refreshToken == null ? null : now,
+        amr.isEmpty() ? null : String.join(" ", amr));
     return new SessionTokens(
         access, refreshToken, refreshToken == null ? null : Instant.ofEpochMilli(absolute));
   }
@@ -174,7 +185,7 @@ public final class Sessions {
   }
 
   private IssuedToken issueAccess(TokenIssuer tokens, RefreshFamily family) {
-    return remember(tokens.issue(family.userId(), family.sid()));
+    return remember(tokens.issue(family.userId(), family.sid(), family.amr()));
   }
 
   private IssuedToken remember(IssuedToken access) {
@@ -308,7 +319,12 @@ public final class Sessions {
         revokedAt,
         rs.getString(6),
         rs.getLong(7),
-        rs.getLong(8));
+        rs.getLong(8),
+        amr(rs.getString(9)));
+  }
+
+  private static List<String> amr(String stored) {
+    return stored == null || stored.isBlank() ? List.of() : List.of(stored.strip().split(" +"));
   }
 
   /**

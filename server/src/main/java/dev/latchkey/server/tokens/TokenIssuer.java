@@ -8,6 +8,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.ActiveKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.users.AuthenticatedUser;
+import dev.latchkey.verifier.wire.AuthenticationMethods;
 import dev.latchkey.verifier.wire.Roles;
 import dev.latchkey.verifier.wire.TokenType;
 import dev.latchkey.verifier.wire.Xsrf;
@@ -24,8 +25,9 @@ import java.util.function.Function;
 /**
  * Signs session tokens with the active key: header {@code alg kid typ} ({@code at+jwt} unless
  * configured {@code JWT}), claims {@code iss sub aud iat exp jti sid}, {@code xsrf} (the hash of
- * the session's XSRF value, see {@link SessionXsrf}) and {@code roles} (the subject's roles when
- * the token is signed, omitted when there are none).
+ * the session's XSRF value, see {@link SessionXsrf}), {@code roles} (the subject's roles when the
+ * token is signed, omitted when there are none) and {@code amr} (how the session's user signed in,
+ * RFC 8176; omitted when unknown).
  */
 public final class TokenIssuer {
   /** The explicit type of a Latchkey session token (RFC 9068). */
@@ -98,8 +100,16 @@ public final class TokenIssuer {
     return issue(user.id(), newSessionId());
   }
 
-  /** Signs a token for a subject in a given session. */
+  /** Signs a token for a subject in a given session, without {@code amr}. */
   public IssuedToken issue(String subject, String sessionId) {
+    return issue(subject, sessionId, List.of());
+  }
+
+  /**
+   * Signs a token for a subject in a given session that was signed in with {@code amr} (RFC 8176
+   * values; none: no claim).
+   */
+  public IssuedToken issue(String subject, String sessionId, List<String> amr) {
     ActiveKey key = keys.active();
     Instant now = clock.instant();
     Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
@@ -119,6 +129,9 @@ public final class TokenIssuer {
     List<String> roles = rolesOf.apply(subject);
     if (!roles.isEmpty()) {
       claims.claim(Roles.CLAIM, roles);
+    }
+    if (!amr.isEmpty()) {
+      claims.claim(AuthenticationMethods.CLAIM, List.copyOf(amr));
     }
     JWSHeader header = new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(type).build();
     SignedJWT jwt = new SignedJWT(header, claims.build());
