@@ -4,12 +4,14 @@ import com.nimbusds.jose.JOSEObjectType;
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.mfa.SecondFactors;
 import dev.latchkey.server.policy.PolicyMismatchException;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.policy.StoredPolicy;
 import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.signin.PendingSignIns;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.throttle.DeviceCookies;
 import dev.latchkey.server.throttle.LoginThrottle;
@@ -47,6 +49,8 @@ public final class AuthStore implements AutoCloseable {
   private final DeviceCookies devices;
   private final SessionXsrf xsrf;
   private final Audit audit;
+  private final SecondFactors secondFactors;
+  private final PendingSignIns pendingSignIns;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -68,6 +72,8 @@ public final class AuthStore implements AutoCloseable {
         new Sessions(
             database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock, audit);
     this.revocations = new RevocationLog(database, config.keys().clockSkew(), clock);
+    this.secondFactors = new SecondFactors(database, masterKey, clock, audit);
+    this.pendingSignIns = new PendingSignIns(database, clock);
   }
 
   /**
@@ -164,6 +170,16 @@ public final class AuthStore implements AutoCloseable {
    */
   public Sessions sessions() {
     return sessions;
+  }
+
+  /** Users' second factors: TOTP, recovery codes, the second step's check. */
+  public SecondFactors secondFactors() {
+    return secondFactors;
+  }
+
+  /** Sign-ins waiting for their second step. */
+  public PendingSignIns pendingSignIns() {
+    return pendingSignIns;
   }
 
   /** The numbered log of revoked sessions and keys that the revocation feed serves. */

@@ -41,6 +41,7 @@ final class BackgroundTasks {
             store.sessions().purgeExpired();
             store.revocations().purge();
             store.throttle().purgeExpired();
+            store.pendingSignIns().purgeExpired();
             accounts.purgeExpired();
           } catch (RuntimeException e) {
             log.warn("Session clean-up failed, will retry: {}", e.toString());

@@ -54,7 +54,9 @@ final class HttpWiring {
             tokens,
             hashing,
             store.audit(),
-            metrics);
+            metrics,
+            store.secondFactors(),
+            store.pendingSignIns());
     BrowserCookies cookies =
         new BrowserCookies(delivery, sessions.tokenLength(), sessions.refresh(), config.clock());
     SessionAnswer answer = new SessionAnswer(delivery.mode());
@@ -70,7 +72,7 @@ final class HttpWiring {
 
     HttpApi.Routes routes =
         new HttpApi.Routes(
-            new LoginRoute(signIn, clientAddress, cookies, answer),
+            new LoginRoute(signIn, clientAddress, cookies, answer, config.clock()),
             new SignupRoute(config.http().signupEnabled(), accounts, hashing),
             new KeyDiscoveryRoutes(
                 store.keys(),

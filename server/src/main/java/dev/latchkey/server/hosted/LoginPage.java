@@ -85,6 +85,33 @@ public final class LoginPage {
     return b.toString();
   }
 
+  /**
+   * The second step of the same form: a code from the authenticator app or a recovery code, posted
+   * to the same address with the pending sign-in's token (its browser-binding cookie goes along).
+   */
+  public static String secondStep(
+      String action, String mfaToken, String returnTo, String csrf, String error) {
+    StringBuilder b = new StringBuilder(2048);
+    head(b, "Sign in");
+    b.append("<main>\n<h1>Enter your code</h1>\n");
+    if (error != null) {
+      b.append("<p class=\"error\" role=\"alert\">").append(Html.escape(error)).append("</p>\n");
+    }
+    b.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\">\n");
+    hidden(b, "csrf", csrf);
+    hidden(b, "return_to", returnTo);
+    hidden(b, "mfa_token", mfaToken);
+    b.append("<label for=\"code\">Code from your authenticator app, or a recovery code</label>\n")
+        .append("<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\"")
+        .append(" autocomplete=\"one-time-code\" required maxlength=\"32\" autofocus>\n")
+        .append("<button type=\"submit\">Verify</button>\n")
+        .append("</form>\n")
+        .append("<p><a href=\"")
+        .append(PATH)
+        .append("\">Start again</a></p>\n</main>\n</body>\n</html>\n");
+    return b.toString();
+  }
+
   /** The page the default target shows when no application is configured. */
   public static String signedIn() {
     StringBuilder b = new StringBuilder(1024);

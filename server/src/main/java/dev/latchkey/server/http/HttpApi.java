@@ -74,6 +74,7 @@ public final class HttpApi {
   private void table(RouteTable t) {
     Routes r = routes;
     t.api(POST, "/api/login", r.login()::handle)
+        .api(POST, "/api/login/mfa", r.login()::secondStep)
         .api(POST, "/api/signup", r.signup()::handle)
         .api(GET, "/api/session", r.sessionStatus()::handle)
         .api(POST, "/api/logout", r.logout()::handle)

@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * latchkey_revocations_recorded_total} (in the shared revocation log, by every instance and
  * operator command), {@code latchkey_jwks_requests_total}, {@code latchkey_hash_queue_depth},
  * {@code latchkey_hash_wait_seconds}, {@code latchkey_signing_key_age_seconds{state}}, {@code
- * latchkey_mail_sent_total{outcome}}, {@code latchkey_mail_pending}, and the JVM's. Nothing here
+ * latchkey_mail_sent_total{outcome}}, {@code latchkey_mail_pending}, {@code
+ * latchkey_second_steps_total{method,outcome}} (second sign-in steps), and the JVM's. Nothing here
  * carries a user, an address or a token.
  */
 public final class ServerMetrics implements SignInEvents {
@@ -151,6 +152,17 @@ public final class ServerMetrics implements SignInEvents {
     } else if (outcome instanceof Busy) {
       logins.get(UNAVAILABLE).increment();
     }
+  }
+
+  /** A second sign-in step, by method and outcome (a small fixed set of each, see SignInEvents). */
+  @Override
+  public void secondStep(String method, String outcome) {
+    Counter.builder("latchkey.second.steps")
+        .description("Second sign-in steps by method and outcome")
+        .tag("method", method)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
   }
 
   /** A sign-in that met a database outage. */

@@ -3,13 +3,20 @@ package dev.latchkey.server.signin;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
+import dev.latchkey.server.mfa.FactorSummary;
+import dev.latchkey.server.mfa.SecondFactorMethod;
+import dev.latchkey.server.mfa.SecondFactors;
+import dev.latchkey.server.mfa.SecondStep;
 import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.signin.SignInOutcome.Busy;
 import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
+import dev.latchkey.server.signin.SignInOutcome.InvalidCode;
 import dev.latchkey.server.signin.SignInOutcome.InvalidCredentials;
 import dev.latchkey.server.signin.SignInOutcome.Refusal;
+import dev.latchkey.server.signin.SignInOutcome.SignInExpired;
 import dev.latchkey.server.signin.SignInOutcome.SignedIn;
+import dev.latchkey.server.signin.SignInOutcome.StepRequired;
 import dev.latchkey.server.signin.SignInOutcome.Throttled;
 import dev.latchkey.server.store.StoreUnavailableException;
 import dev.latchkey.server.throttle.DeviceCookies;
@@ -21,7 +28,9 @@ import dev.latchkey.server.users.Account;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.Users;
+import dev.latchkey.verifier.wire.AuthenticationMethods;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,7 +46,10 @@ import java.util.function.Supplier;
  * counter when the browser shows a valid device cookie for the account, else by the account's;
  * always by the address's); the hash on the bounded pool (an unknown email pays the same); the
  * reservation settled (a right password clears it, a wrong one stays counted, an unjudged one is
- * given back); the audit record; then, for a sign-in, the account checks and the session.
+ * given back); the audit record; then, for a sign-in, the account checks and the session, or, for
+ * an account with a second factor, a {@link PendingSignIn} (the password's reservation is then
+ * given back, not cleared: a right password alone must not reset the counter that wrong codes count
+ * on). {@link #completeSecondStep} finishes it through the same throttle.
  *
  * <p>Never throws for a refusal: every answer is a {@link SignInOutcome} or a {@link
  * PasswordCheck}. A future fails only when the database or the code fails.
@@ -52,6 +64,8 @@ public final class SignIn {
   private final HashingPool hashing;
   private final Audit audit;
   private final SignInEvents events;
+  private final SecondFactors factors;
+  private final PendingSignIns pending;
 
   public SignIn(
       LoginThrottle throttle,
@@ -62,7 +76,9 @@ public final class SignIn {
       TokenIssuer tokens,
       HashingPool hashing,
       Audit audit,
-      SignInEvents events) {
+      SignInEvents events,
+      SecondFactors factors,
+      PendingSignIns pending) {
     this.throttle = throttle;
     this.devices = devices;
     this.users = users;
@@ -72,6 +88,8 @@ public final class SignIn {
     this.hashing = hashing;
     this.audit = audit;
     this.events = events;
+    this.factors = factors;
+    this.pending = pending;
   }
 
   /** Signs in with a password: the outcome, off the request thread unless refused at once. */
@@ -110,7 +128,7 @@ public final class SignIn {
         () -> null,
         user -> {
           then.accept(user);
-          return new PasswordCheck.Confirmed();
+          return new Right<>(new PasswordCheck.Confirmed(), true);
         },
         refusal -> refusal);
   }
@@ -118,11 +136,17 @@ public final class SignIn {
   /** What the audit lines of an attempt say about it. */
   private record Judged(String email, String client, boolean deviceCookieShown) {}
 
+  /**
+   * What a right password leads to, and whether it clears the throttle's counters (else its
+   * reservation is given back).
+   */
+  private record Right<T>(T answer, boolean clearsCounters) {}
+
   private <T> CompletableFuture<T> judge(
       Judged attempt,
       char[] password,
       Supplier<String> deviceId,
-      Function<AuthenticatedUser, T> whenRight,
+      Function<AuthenticatedUser, Right<T>> whenRight,
       Function<Refusal, T> refused) {
     CompletableFuture<T> result;
     try {
@@ -137,7 +161,7 @@ public final class SignIn {
       Judged attempt,
       char[] password,
       Supplier<String> deviceId,
-      Function<AuthenticatedUser, T> whenRight,
+      Function<AuthenticatedUser, Right<T>> whenRight,
       Function<Refusal, T> refused) {
     if (hashing.full()) {
       // refused at once, before the throttle's rows are touched and without going asynchronous:
@@ -174,8 +198,19 @@ public final class SignIn {
                   failed(attempt, "invalid_credentials"); // the reserved place stays counted
                   return refused.apply(new InvalidCredentials());
                 }
-                throttle.succeeded(reservation);
-                return whenRight.apply(user.get());
+                Right<T> right;
+                try {
+                  right = whenRight.apply(user.get());
+                } catch (RuntimeException e) {
+                  throttle.release(reservation);
+                  throw e;
+                }
+                if (right.clearsCounters()) {
+                  throttle.succeeded(reservation);
+                } else {
+                  throttle.release(reservation);
+                }
+                return right.answer();
               });
     } catch (RuntimeException e) {
       throttle.release(reservation);
@@ -191,13 +226,35 @@ public final class SignIn {
         });
   }
 
-  /** The password was right: the account checks, then the session. */
-  private SignInOutcome signedIn(AuthenticatedUser user, Judged attempt) {
+  /**
+   * The password was right: the account checks, then the session, or the pending sign-in when the
+   * account has a second factor.
+   */
+  private Right<SignInOutcome> signedIn(AuthenticatedUser user, Judged attempt) {
     if (!accounts.mayLogIn(user)) {
       failed(attempt, "email_not_verified");
-      return new EmailNotVerified();
+      return new Right<>(new EmailNotVerified(), true);
     }
-    SessionTokens session = sessions.start(user, tokens, true);
+    FactorSummary factorsOn = factors.summary(user.id());
+    if (factorsOn.secondStepRequired()) {
+      PendingSignIn started = pending.start(user.id(), factorsOn.methods());
+      audit.record(
+          AuditEvent.LOGIN_STEP_REQUIRED,
+          "user_id",
+          user.id(),
+          "client",
+          attempt.client(),
+          "methods",
+          String.join(" ", started.methods().stream().map(SecondFactorMethod::wireName).toList()));
+      return new Right<>(new StepRequired(started), false);
+    }
+    return new Right<>(
+        startSession(user, attempt.client(), attempt.deviceCookieShown(), null), true);
+  }
+
+  private SignedIn startSession(
+      AuthenticatedUser user, String client, boolean deviceCookieShown, SecondFactorMethod method) {
+    SessionTokens session = sessions.start(user, tokens, true, amr(method));
     audit.record(
         AuditEvent.LOGIN_SUCCEEDED,
         "user_id",
@@ -205,10 +262,113 @@ public final class SignIn {
         "sid",
         session.access().sid(),
         "client",
-        attempt.client(),
+        client,
         "device_cookie",
-        attempt.deviceCookieShown());
-    return new SignedIn(session, devices.issue(attempt.email()));
+        deviceCookieShown,
+        "second_factor",
+        method == null ? "none" : method.wireName());
+    return new SignedIn(session, devices.issue(user.email()));
+  }
+
+  /**
+   * Finishes a pending sign-in with a second-step code: {@link SignInExpired} at once (before the
+   * throttle) for a pending sign-in that is not live or not this browser's; then a place on the
+   * same throttle as passwords (the account's counter, or the device's); the code checked and spent
+   * ({@link SecondFactors#verify}); a wrong code stays counted (and ends the pending sign-in at the
+   * {@value PendingSignIns#MAX_FAILED_CODES}th); a right one completes the pending sign-in once,
+   * clears the counters and starts the session.
+   */
+  public SignInOutcome completeSecondStep(CodeAttempt attempt) {
+    SignInOutcome outcome;
+    try {
+      outcome = secondStep(attempt);
+    } catch (RuntimeException e) {
+      report(null, e);
+      throw e;
+    }
+    report(outcome, null);
+    return outcome;
+  }
+
+  private SignInOutcome secondStep(CodeAttempt attempt) {
+    Optional<PendingSignIns.Waiting> found =
+        pending.find(attempt.mfaToken(), attempt.browserBinding());
+    Optional<Account> account =
+        found.flatMap(w -> users.account(w.userId())).filter(a -> !a.disabled());
+    if (account.isEmpty()) {
+      events.secondStep("none", "expired");
+      return new SignInExpired();
+    }
+    PendingSignIns.Waiting waiting = found.get();
+    String email = account.get().email();
+    boolean deviceShown = attempt.deviceCookie() != null;
+    Admission admission =
+        throttle.reserve(
+            email, attempt.client(), devices.deviceIdFor(attempt.deviceCookie(), email));
+    String typedMethod = methodOf(attempt.code());
+    if (admission instanceof Admission.Refused locked) {
+      audit.record(
+          AuditEvent.LOGIN_THROTTLED,
+          "email",
+          LoginThrottle.typed(email),
+          "client",
+          attempt.client(),
+          "device_cookie",
+          deviceShown,
+          "step",
+          "second_factor",
+          "retry_after_seconds",
+          locked.retryAfter().toSeconds());
+      events.secondStep(typedMethod, "throttled");
+      return new Throttled(locked.retryAfter());
+    }
+    Reservation reservation = ((Admission.Admitted) admission).reservation();
+    SecondStep checked;
+    try {
+      checked = factors.verify(waiting.userId(), attempt.code());
+    } catch (RuntimeException e) {
+      throttle.release(reservation);
+      throw e;
+    }
+    if (checked instanceof SecondStep.Refused refused) {
+      pending.failed(waiting.tokenHash()); // the reserved place stays counted
+      events.secondStep(typedMethod, refused.reason().wireName());
+      return new InvalidCode();
+    }
+    SecondFactorMethod method = ((SecondStep.Passed) checked).method();
+    try {
+      if (!pending.complete(waiting.tokenHash())) { // another request finished it first
+        throttle.release(reservation);
+        events.secondStep(method.wireName(), "expired");
+        return new SignInExpired();
+      }
+      throttle.succeeded(reservation);
+      AuthenticatedUser user = new AuthenticatedUser(waiting.userId(), email);
+      SignedIn signedIn = startSession(user, attempt.client(), deviceShown, method);
+      events.secondStep(method.wireName(), "success");
+      return signedIn;
+    } catch (RuntimeException e) {
+      throttle.release(reservation);
+      throw e;
+    }
+  }
+
+  /** RFC 8176 values: a password, and a one-time code (a TOTP or a single-use recovery code). */
+  static List<String> amr(SecondFactorMethod secondFactor) {
+    return secondFactor == null
+        ? List.of(AuthenticationMethods.PASSWORD)
+        : List.of(
+            AuthenticationMethods.PASSWORD,
+            AuthenticationMethods.ONE_TIME_PASSWORD,
+            AuthenticationMethods.MULTI_FACTOR);
+  }
+
+  /** The method a code looks like, for metrics of refused codes (a TOTP code has six digits). */
+  private static String methodOf(String code) {
+    String digits = code == null ? "" : code.strip().replace(" ", "");
+    return digits.length() == 6
+        ? SecondFactorMethod.TOTP.wireName()
+        : SecondFactorMethod.RECOVERY_CODE.wireName();
   }
 
   private void failed(Judged attempt, String reason) {

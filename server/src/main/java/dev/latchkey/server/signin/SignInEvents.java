@@ -9,6 +9,13 @@ public interface SignInEvents {
   /** A sign-in could not be judged: the database was unreachable. */
   void unavailable();
 
+  /**
+   * A second step ended: {@code method} ({@code totp}, {@code recovery_code}, {@code none} when the
+   * pending sign-in was not found) and {@code outcome} ({@code success}, {@code invalid_code},
+   * {@code replayed}, {@code not_enrolled}, {@code throttled}, {@code expired}).
+   */
+  default void secondStep(String method, String outcome) {}
+
   /** Tells nothing. */
   SignInEvents NONE =
       new SignInEvents() {

@@ -14,7 +14,7 @@ public sealed interface SignInOutcome {
 
   /**
    * The password was right but the account asks for another step (a second factor) before a session
-   * starts: the pending sign-in that step completes. Nothing asks for one yet.
+   * starts: the pending sign-in that step completes ({@link SignIn#completeSecondStep}).
    */
   record StepRequired(PendingSignIn pending) implements SignInOutcome {}
 
@@ -32,6 +32,15 @@ public sealed interface SignInOutcome {
 
   /** A throttle counter this attempt is judged by is locked: nothing was hashed. */
   record Throttled(Duration retryAfter) implements Refusal {}
+
+  /** A second step's code was wrong, replayed or already used: the pending sign-in waits on. */
+  record InvalidCode() implements Refusal {}
+
+  /**
+   * A second step for a pending sign-in that is unknown, expired, completed, ended by wrong codes
+   * or started in another browser: the password must be typed again.
+   */
+  record SignInExpired() implements Refusal {}
 
   /** The hashing pool was full, or the attempt waited too long for a thread: nothing was judged. */
   record Busy() implements Refusal {}

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *       cookie beside it, holding the session's XSRF value (see {@link
  *       dev.latchkey.server.tokens.SessionXsrf});
  *   <li>the refresh cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/api/refresh});
+ *   <li>the second-step cookie ({@code HttpOnly; SameSite=Strict; Path=/}, host-only) that binds a
+ *       pending sign-in to the browser that typed the password;
  *   <li>the hosted login form's CSRF cookie ({@code HttpOnly; SameSite=Strict; Path=/}, host-only
  *       even when the session cookie has a Domain, so that a sibling sub-domain cannot set it).
  * </ul>
@@ -73,6 +75,7 @@ public final class BrowserCookies {
   private final Cookie refresh;
   private final Cookie hostedLoginCsrf;
   private final Cookie device;
+  private final Cookie secondStep;
 
   /**
    * @param sessionLength the longest a session cookie lives, whatever a token's expiry says
@@ -98,6 +101,9 @@ public final class BrowserCookies {
             secure,
             true,
             "Strict");
+    this.secondStep =
+        new Cookie(
+            secure ? "__Host-latchkey-mfa" : "latchkey-mfa", "/", null, secure, true, "Strict");
     if (delivery.insecureCookies()) {
       log.warn(
           "Insecure cookies: the session and XSRF cookies are sent without Secure, so over plain"
@@ -163,6 +169,24 @@ public final class BrowserCookies {
   /** The request's device cookie value, or {@code null}. */
   public String deviceCookie(Context ctx) {
     return ctx.cookie(device.name());
+  }
+
+  /**
+   * Sets the cookie that binds a pending sign-in to this browser, for as long as the pending
+   * sign-in lives.
+   */
+  public void setSecondStepBinding(Context ctx, String value, Duration maxAge) {
+    add(ctx, secondStep.header(value, Math.max(1, maxAge.toSeconds())));
+  }
+
+  /** Deletes the second-step cookie (its sign-in is done). */
+  public void clearSecondStepBinding(Context ctx) {
+    add(ctx, secondStep.header("", 0));
+  }
+
+  /** The request's second-step cookie value, or {@code null}. */
+  public String secondStepBinding(Context ctx) {
+    return ctx.cookie(secondStep.name());
   }
 
   /** Sets the hosted login form's CSRF cookie. */

@@ -3,9 +3,10 @@ package dev.latchkey.server.http.exchange;
 import dev.latchkey.server.signin.SignInOutcome;
 import dev.latchkey.server.signin.SignInOutcome.Busy;
 import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
+import dev.latchkey.server.signin.SignInOutcome.InvalidCode;
 import dev.latchkey.server.signin.SignInOutcome.InvalidCredentials;
 import dev.latchkey.server.signin.SignInOutcome.Refusal;
-import dev.latchkey.server.signin.SignInOutcome.StepRequired;
+import dev.latchkey.server.signin.SignInOutcome.SignInExpired;
 import dev.latchkey.server.signin.SignInOutcome.Throttled;
 import dev.latchkey.server.store.StoreUnavailableException;
 import dev.latchkey.server.users.HashingPool;
@@ -44,9 +45,16 @@ public final class Failures {
   static final ApiError WRONG_PASSWORD =
       new ApiError(403, "wrong_password", "The current password is incorrect.");
 
-  /** No route completes a second sign-in step yet: an account that asks for one cannot sign in. */
-  static final ApiError STEP_REQUIRED =
-      new ApiError(401, "step_required", "Another sign-in step is required.");
+  /** A second step's code was wrong, replayed or already used. */
+  static final ApiError INVALID_CODE =
+      new ApiError(401, "invalid_code", "The code is not valid; try the current one.");
+
+  /**
+   * The pending sign-in a second step names is unknown, over, or another browser's: the sign-in
+   * starts again from the password.
+   */
+  static final ApiError MFA_EXPIRED =
+      new ApiError(410, "mfa_expired", "This sign-in has expired; enter your password again.");
 
   private Failures() {}
 
@@ -55,14 +63,15 @@ public final class Failures {
     Json.writeError(ctx, answerFor(ctx, failure));
   }
 
-  /** The answer to a sign-in that did not sign in. */
+  /**
+   * The answer to a sign-in that was refused (a {@link SignInOutcome.StepRequired} and a {@link
+   * SignInOutcome.SignedIn} are answered by their routes).
+   */
   public static ApiError answerFor(SignInOutcome notSignedIn) {
     if (notSignedIn instanceof Refusal refusal) {
       return answerFor(refusal, INVALID_CREDENTIALS);
-    } else if (notSignedIn instanceof StepRequired) {
-      return STEP_REQUIRED;
     }
-    throw new IllegalArgumentException("signed in: not a failure");
+    throw new IllegalArgumentException("not a refusal: " + notSignedIn);
   }
 
   /** The answer to a refused check of a signed-in user's password (password change). */
@@ -79,6 +88,10 @@ public final class Failures {
       return new TooManyAttempts(throttled.retryAfter());
     } else if (refusal instanceof Busy) {
       return busy();
+    } else if (refusal instanceof InvalidCode) {
+      return INVALID_CODE;
+    } else if (refusal instanceof SignInExpired) {
+      return MFA_EXPIRED;
     }
     throw new IllegalArgumentException("unknown refusal " + refusal);
   }

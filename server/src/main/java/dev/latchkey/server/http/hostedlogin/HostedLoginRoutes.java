@@ -8,9 +8,14 @@ import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.RequestAddress;
+import dev.latchkey.server.signin.CodeAttempt;
 import dev.latchkey.server.signin.PasswordAttempt;
+import dev.latchkey.server.signin.PendingSignIn;
+import dev.latchkey.server.signin.PendingSignIns;
 import dev.latchkey.server.signin.SignIn;
+import dev.latchkey.server.signin.SignInOutcome;
 import dev.latchkey.server.signin.SignInOutcome.SignedIn;
+import dev.latchkey.server.signin.SignInOutcome.StepRequired;
 import dev.latchkey.server.users.PasswordPolicy;
 import io.javalin.http.Context;
 import java.util.List;
@@ -21,7 +26,10 @@ import java.util.Map;
  * Issue 5: the hosted login page. {@code GET /login?return_to=URL} renders the form; {@code POST
  * /login} checks the password exactly as {@code POST /api/login} does (same hashing pool, same
  * generic failure, same cost for an unknown email), sets the session cookies and answers {@code
- * 303} to the allowed {@code return_to} or the default target. Every answer is HTML.
+ * 303} to the allowed {@code return_to} or the default target. For an account with a second factor
+ * the answer is the same page's code step (a hidden {@code mfa_token}, the second-step cookie); its
+ * {@code POST /login} with {@code mfa_token} and {@code code} finishes the sign-in as {@code POST
+ * /api/login/mfa} does. Every answer is HTML.
  */
 public final class HostedLoginRoutes {
   private static final String EXPIRED =
@@ -72,6 +80,10 @@ public final class HostedLoginRoutes {
           415, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
     }
     Map<String, List<String>> form = ctx.formParamMap();
+    if (form.containsKey("mfa_token")) {
+      submitCode(ctx, form);
+      return;
+    }
     String email = field(form, "email", MAX_FIELD);
     String password = field(form, "password", MAX_FIELD);
     // An overlong return_to is not an error of the user: it just goes to the default target.
@@ -94,6 +106,8 @@ public final class HostedLoginRoutes {
                 (outcome, error) -> {
                   if (outcome instanceof SignedIn signedIn) {
                     succeed(ctx, signedIn, target);
+                  } else if (outcome instanceof StepRequired step) {
+                    askForCode(ctx, step.pending(), target);
                   } else if (outcome != null) {
                     failed(ctx, Failures.answerFor(outcome), email, target);
                   } else {
@@ -101,6 +115,50 @@ public final class HostedLoginRoutes {
                   }
                   return null;
                 }));
+  }
+
+  private void askForCode(Context ctx, PendingSignIn pending, String target) {
+    cookies.setSecondStepBinding(ctx, pending.browserBinding(), PendingSignIns.LIFETIME);
+    renderCode(ctx, 200, pending.token(), target, null);
+  }
+
+  /** The code step's {@code POST /login}: CSRF as the password step, then the second step. */
+  private void submitCode(Context ctx, Map<String, List<String>> form) {
+    String mfaToken = field(form, "mfa_token", 64);
+    String code = field(form, "code", 64);
+    String token = field(form, "csrf", 64);
+    String target = returnTo.allowed(field(form, "return_to", Integer.MAX_VALUE)).orElse("");
+    if (!CsrfToken.matches(cookies.hostedLoginCsrf(ctx), token)) {
+      render(ctx, 403, "", target, EXPIRED);
+      return;
+    }
+    SignInOutcome outcome =
+        signIn.completeSecondStep(
+            new CodeAttempt(
+                mfaToken,
+                code,
+                cookies.secondStepBinding(ctx),
+                clientAddress.of(ctx),
+                cookies.deviceCookie(ctx)));
+    if (outcome instanceof SignedIn signedIn) {
+      cookies.clearSecondStepBinding(ctx);
+      succeed(ctx, signedIn, target);
+      return;
+    }
+    ApiError answer = Failures.answerFor(outcome);
+    answer.headers().forEach(ctx::header);
+    if (outcome instanceof SignInOutcome.InvalidCode) { // the pending sign-in waits on
+      renderCode(ctx, answer.status(), mfaToken, target, PageMessages.forSignIn(answer));
+    } else {
+      render(ctx, answer.status(), "", target, PageMessages.forSignIn(answer));
+    }
+  }
+
+  private void renderCode(Context ctx, int status, String mfaToken, String target, String error) {
+    String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
+    cookies.setHostedLoginCsrf(ctx, token);
+    ctx.status(status)
+        .html(LoginPage.secondStep(publicUrl + LoginPage.PATH, mfaToken, target, token, error));
   }
 
   private void succeed(Context ctx, SignedIn login, String target) {

@@ -19,7 +19,9 @@ final class PageMessages {
   private static final Map<String, String> SIGN_IN =
       Map.of(
           "invalid_credentials", "The email or password is incorrect.",
-          "too_many_attempts", "Too many failed sign-ins. Please try again later.");
+          "too_many_attempts", "Too many failed sign-ins. Please try again later.",
+          "invalid_code", "The code is not valid. Enter the current code.",
+          "mfa_expired", "This sign-in has expired. Please enter your password again.");
 
   private static final Map<String, String> LINKS =
       Map.of(
