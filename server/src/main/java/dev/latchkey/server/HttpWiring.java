@@ -9,11 +9,13 @@ import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.http.exchange.SessionAnswer;
+import dev.latchkey.server.http.exchange.SignedInUsers;
 import dev.latchkey.server.http.feed.RevocationFeedRoute;
 import dev.latchkey.server.http.hostedlogin.HostedAccountRoutes;
 import dev.latchkey.server.http.hostedlogin.HostedLoginRoutes;
 import dev.latchkey.server.http.jwks.KeyDiscoveryRoutes;
 import dev.latchkey.server.http.login.LoginRoute;
+import dev.latchkey.server.http.mfa.SecondFactorRoutes;
 import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
@@ -89,6 +91,12 @@ final class HttpWiring {
                 store.revocations(), config.clock(), sessions.revocationPollInterval()),
             new AccountRoutes(
                 accounts, hashing, signIn, store.sessions(), ownTokens, cookies, clientAddress),
+            new SecondFactorRoutes(
+                store.secondFactors(),
+                store.users(),
+                signIn,
+                new SignedInUsers(ownTokens, cookies, store.sessions()),
+                clientAddress),
             delivery.hostedLogin()
                 ? new HostedLoginRoutes(
                     signIn, clientAddress, cookies, delivery.returnToPolicy(), url)

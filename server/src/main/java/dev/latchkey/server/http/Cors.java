@@ -54,7 +54,7 @@ final class Cors {
                 .map(h -> h.strip().toLowerCase(Locale.ROOT))
                 .filter(ALLOWED_HEADERS::contains)
                 .collect(Collectors.joining(", "));
-    ctx.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
     if (!headers.isEmpty()) {
       ctx.header("Access-Control-Allow-Headers", headers);
     }

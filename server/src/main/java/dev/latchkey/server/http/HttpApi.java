@@ -9,6 +9,7 @@ import dev.latchkey.server.http.hostedlogin.HostedAccountRoutes;
 import dev.latchkey.server.http.hostedlogin.HostedLoginRoutes;
 import dev.latchkey.server.http.jwks.KeyDiscoveryRoutes;
 import dev.latchkey.server.http.login.LoginRoute;
+import dev.latchkey.server.http.mfa.SecondFactorRoutes;
 import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
@@ -25,6 +26,7 @@ import io.javalin.http.Context;
 public final class HttpApi {
   private static final String GET = "GET";
   private static final String POST = "POST";
+  private static final String DELETE = "DELETE";
 
   /**
    * The route families, built by the server's root.
@@ -42,6 +44,7 @@ public final class HttpApi {
       RefreshRoute refresh,
       RevocationFeedRoute revocations,
       AccountRoutes accounts,
+      SecondFactorRoutes secondFactors,
       HostedLoginRoutes hostedLogin,
       HostedAccountRoutes hostedAccounts) {}
 
@@ -86,7 +89,12 @@ public final class HttpApi {
         .api(POST, "/api/email-verification/confirm", r.accounts()::confirmEmail)
         .api(POST, "/api/password-reset", r.accounts()::requestReset)
         .api(POST, "/api/password-reset/confirm", r.accounts()::confirmReset)
-        .api(POST, "/api/password", r.accounts()::changePassword);
+        .api(POST, "/api/password", r.accounts()::changePassword)
+        .api(GET, "/api/mfa", r.secondFactors()::summary)
+        .api(POST, "/api/mfa/totp", r.secondFactors()::startTotp)
+        .api(DELETE, "/api/mfa/totp", r.secondFactors()::removeTotp)
+        .api(POST, "/api/mfa/totp/confirm", r.secondFactors()::confirmTotp)
+        .api(POST, "/api/mfa/recovery-codes", r.secondFactors()::regenerateRecoveryCodes);
     t.plain(GET, KeyDiscoveryRoutes.JWKS_PATH, r.keyDiscovery()::jwks)
         .plain(GET, "/.well-known/openid-configuration", r.keyDiscovery()::discovery)
         .plain(GET, "/health", r.health()::handle)

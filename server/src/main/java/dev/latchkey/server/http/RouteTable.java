@@ -40,6 +40,7 @@ final class RouteTable {
     switch (method) {
       case "GET" -> config.routes.get(path, handler);
       case "POST" -> config.routes.post(path, handler);
+      case "DELETE" -> config.routes.delete(path, handler);
       default -> throw new IllegalArgumentException("no route table entry for " + method);
     }
   }

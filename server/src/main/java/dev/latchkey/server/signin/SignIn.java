@@ -133,6 +133,48 @@ public final class SignIn {
         refusal -> refusal);
   }
 
+  /**
+   * Checks a signed-in user's current TOTP code (a recovery code is refused unspent) through the
+   * login throttle, as a second step is checked: when it is right, {@code then} runs and the answer
+   * is {@link PasswordCheck.Confirmed}; else {@link InvalidCode} (counted) or {@link Throttled}.
+   * For actions that need proof of the factor itself (removing it, new recovery codes).
+   */
+  public PasswordCheck checkTotpCode(String userId, String code, String client, Runnable then) {
+    String digits = code == null ? "" : code.strip().replace(" ", "");
+    if (!digits.matches("[0-9]{6}")) {
+      return new InvalidCode();
+    }
+    String email = users.account(userId).map(Account::email).orElse("");
+    Admission admission = throttle.reserve(email, client, null);
+    if (admission instanceof Admission.Refused locked) {
+      audit.record(
+          AuditEvent.LOGIN_THROTTLED,
+          "email",
+          LoginThrottle.typed(email),
+          "client",
+          client,
+          "step",
+          "totp_check",
+          "retry_after_seconds",
+          locked.retryAfter().toSeconds());
+      return new Throttled(locked.retryAfter());
+    }
+    Reservation reservation = ((Admission.Admitted) admission).reservation();
+    boolean passed;
+    try {
+      passed = factors.verify(userId, digits) instanceof SecondStep.Passed;
+    } catch (RuntimeException e) {
+      throttle.release(reservation);
+      throw e;
+    }
+    if (!passed) {
+      return new InvalidCode(); // the reserved place stays counted
+    }
+    throttle.succeeded(reservation);
+    then.run();
+    return new PasswordCheck.Confirmed();
+  }
+
   /** What the audit lines of an attempt say about it. */
   private record Judged(String email, String client, boolean deviceCookieShown) {}
 

@@ -1,29 +1,24 @@
 package dev.latchkey.server.http.accounts;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
-import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.Async;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.http.exchange.RequestAddress;
+import dev.latchkey.server.http.exchange.SignedInUsers;
+import dev.latchkey.server.http.exchange.SignedInUsers.SignedInUser;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.signin.PasswordCheck;
 import dev.latchkey.server.signin.SignIn;
 import dev.latchkey.server.signin.SignInOutcome.Refusal;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
-import dev.latchkey.verifier.VerifiedToken;
-import dev.latchkey.verifier.wire.BearerToken;
-import dev.latchkey.verifier.wire.ErrorResponse;
-import dev.latchkey.verifier.wire.Xsrf;
 import io.javalin.http.Context;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -66,9 +61,7 @@ public final class AccountRoutes {
   private final Accounts accounts;
   private final HashingPool hashing;
   private final SignIn signIn;
-  private final Sessions sessions;
-  private final SessionTokenVerifier ownTokens;
-  private final BrowserCookies cookies;
+  private final SignedInUsers signedInUsers;
   private final RequestAddress clientAddress;
 
   public AccountRoutes(
@@ -82,9 +75,7 @@ public final class AccountRoutes {
     this.accounts = accounts;
     this.hashing = hashing;
     this.signIn = signIn;
-    this.sessions = sessions;
-    this.ownTokens = ownTokens;
-    this.cookies = cookies;
+    this.signedInUsers = new SignedInUsers(ownTokens, cookies, sessions);
     this.clientAddress = clientAddress;
   }
 
@@ -135,7 +126,7 @@ public final class AccountRoutes {
   }
 
   public void changePassword(Context ctx) {
-    LoggedIn user = loggedIn(ctx);
+    SignedInUser user = signedInUsers.require(ctx);
     Map<String, String> body =
         Json.readStringFields(
             ctx, Set.of("currentPassword", "newPassword"), PasswordPolicy.MAX_LENGTH);
@@ -158,48 +149,5 @@ public final class AccountRoutes {
                   }
                   Json.write(ctx, 200, PASSWORD_CHANGED);
                 }));
-  }
-
-  private record LoggedIn(String userId, String sid) {}
-
-  /**
-   * The session of the bearer token, else of the session cookie with the session's XSRF header (a
-   * cross-site page can make the browser send the cookie, never the header; a tossed XSRF cookie is
-   * not this session's): 403 {@code xsrf_mismatch} without it. A revoked session is refused.
-   */
-  private LoggedIn loggedIn(Context ctx) {
-    String bearer = BearerToken.parse(ctx.header(BearerToken.HEADER));
-    Optional<VerifiedToken> verified;
-    if (bearer != null) {
-      verified = ownTokens.verify(bearer);
-    } else {
-      verified = cookies.sessionToken(ctx).flatMap(ownTokens::verify);
-      if (verified.isPresent() && !BrowserCookies.xsrfPasses(ctx, verified.get())) {
-        throw new ApiError(
-            403, Xsrf.MISMATCH_ERROR, Xsrf.mismatchMessage(Xsrf.COOKIE, Xsrf.HEADER));
-      }
-    }
-    return verified
-        .map(VerifiedToken::claimsSet)
-        .flatMap(AccountRoutes::subjectAndSid)
-        .filter(
-            s -> sessions.find(s.sid()).map(session -> session.revokedAt() == null).orElse(false))
-        .orElseThrow(
-            () ->
-                new ApiError(
-                    401,
-                    "unauthorized",
-                    "No valid session: log in first.",
-                    Map.of(
-                        ErrorResponse.WWW_AUTHENTICATE,
-                        ErrorResponse.challenge(ErrorResponse.DEFAULT_REALM))));
-  }
-
-  private static Optional<LoggedIn> subjectAndSid(JWTClaimsSet claims) {
-    Object sid = claims.getClaim("sid");
-    String sub = claims.getSubject();
-    return sid instanceof String id && sub != null
-        ? Optional.of(new LoggedIn(sub, id))
-        : Optional.empty();
   }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.server.http.exchange;
 
+import dev.latchkey.server.mfa.MfaException;
 import dev.latchkey.server.signin.SignInOutcome;
 import dev.latchkey.server.signin.SignInOutcome.Busy;
 import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
@@ -104,6 +105,17 @@ public final class Failures {
         Map.of("Retry-After", RETRY_AFTER_BUSY_SECONDS));
   }
 
+  /**
+   * A second-factor action that cannot be done: a wrong code is {@code 401 invalid_code} as in the
+   * second step; the rest ({@code totp_already_enabled}, {@code totp_not_enabled}, {@code
+   * no_pending_enrolment}) conflict with the factor's state: {@code 409}.
+   */
+  private static ApiError secondFactorRefusal(MfaException mfa) {
+    return mfa.reason().equals(INVALID_CODE.error())
+        ? INVALID_CODE
+        : new ApiError(409, mfa.reason(), mfa.getMessage());
+  }
+
   /** Every failure becomes an answer; only unexpected ones are logged, never with secrets. */
   public static ApiError answerFor(Context ctx, Throwable thrown) {
     Throwable e = unwrap(thrown);
@@ -118,6 +130,8 @@ public final class Failures {
           "unavailable",
           "The service is temporarily unavailable.",
           Map.of("Retry-After", RETRY_AFTER_UNAVAILABLE_SECONDS));
+    } else if (e instanceof MfaException mfa) {
+      return secondFactorRefusal(mfa);
     } else if (e instanceof UserException user) {
       return new ApiError(400, user.reason(), user.getMessage());
     } else if (e instanceof HttpResponseException http) {

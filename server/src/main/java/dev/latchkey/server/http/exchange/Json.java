@@ -56,6 +56,17 @@ public final class Json {
    */
   public static Map<String, String> readStringFields(
       Context ctx, Set<String> allowed, int maxLength) {
+    return read(ctx, allowed, maxLength, true);
+  }
+
+  /** As {@link #readStringFields}, but each field may be left out. */
+  public static Map<String, String> readOptionalStringFields(
+      Context ctx, Set<String> allowed, int maxLength) {
+    return read(ctx, allowed, maxLength, false);
+  }
+
+  private static Map<String, String> read(
+      Context ctx, Set<String> allowed, int maxLength, boolean allRequired) {
     requireJsonContentType(ctx);
     byte[] body = readLimited(ctx);
     JsonNode root;
@@ -86,7 +97,7 @@ public final class Json {
       }
       fields.put(field.getKey(), value);
     }
-    for (String name : allowed) {
+    for (String name : allRequired ? allowed : Set.<String>of()) {
       if (!fields.containsKey(name)) {
         throw ApiError.badRequest("Field '" + name + "' is required.");
       }
