@@ -23,8 +23,19 @@ final class AppServerOptions {
               + " Default: ${DEFAULT-VALUE}.")
   String delivery;
 
+  @Option(
+      names = "--admin-requires-mfa",
+      defaultValue = "false",
+      description =
+          "The admin page's API also requires a second factor: a token whose amr says the admin"
+              + " signed in with a code (LATCHKEY_ADMIN_REQUIRES_MFA). Default: ${DEFAULT-VALUE}.")
+  boolean adminRequiresMfa;
+
   /** The demo server's defaults with these options. */
   DemoConfig config() {
-    return DemoConfig.defaults().withPort(port).withDelivery(delivery);
+    return DemoConfig.defaults()
+        .withPort(port)
+        .withDelivery(delivery)
+        .withAdminRequiresSecondFactor(adminRequiresMfa);
   }
 }

@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  * @param verifiedTokenCache whether the verifier keeps its verified-token cache (on by default; off
  *     only to measure what it saves)
  * @param slowClients the HTTP server's idle timeout and minimum request-data rate
+ * @param adminRequiresSecondFactor whether {@code GET /api/admin/progress} also needs a token that
+ *     says the user passed a second factor ({@code mfa} in {@code amr}); off by default, so that
+ *     the demo admin can sign in with the printed password alone
  */
 public record DemoConfig(
     int port,
@@ -38,7 +41,8 @@ public record DemoConfig(
     Duration revocationPollInterval,
     boolean verifiedTokenCache,
     Integer metricsPort,
-    SlowClients slowClients) {
+    SlowClients slowClients,
+    boolean adminRequiresSecondFactor) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_AUTH_URL = "http://localhost:9000";
@@ -66,7 +70,8 @@ public record DemoConfig(
         DEFAULT_REVOCATION_POLL_INTERVAL,
         true,
         null,
-        SlowClients.defaults());
+        SlowClients.defaults(),
+        false);
   }
 
   public DemoConfig withPort(int v) {
@@ -109,6 +114,10 @@ public record DemoConfig(
     return with(d -> d.slowClients = v);
   }
 
+  public DemoConfig withAdminRequiresSecondFactor(boolean v) {
+    return with(d -> d.adminRequiresSecondFactor = v);
+  }
+
   private DemoConfig with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -128,6 +137,7 @@ public record DemoConfig(
     boolean verifiedTokenCache;
     Integer metricsPort;
     SlowClients slowClients;
+    boolean adminRequiresSecondFactor;
 
     Draft(DemoConfig c) {
       port = c.port;
@@ -141,6 +151,7 @@ public record DemoConfig(
       verifiedTokenCache = c.verifiedTokenCache;
       metricsPort = c.metricsPort;
       slowClients = c.slowClients;
+      adminRequiresSecondFactor = c.adminRequiresSecondFactor;
     }
 
     DemoConfig build() {
@@ -155,7 +166,8 @@ public record DemoConfig(
           revocationPollInterval,
           verifiedTokenCache,
           metricsPort,
-          slowClients);
+          slowClients,
+          adminRequiresSecondFactor);
     }
   }
 

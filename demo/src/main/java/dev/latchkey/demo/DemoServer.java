@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The application server of the seed design: serves the Angular client and {@code GET
  * /api/lessons}, which only a valid session token opens, and {@code GET /api/admin/progress}, which
- * only a token with role {@code admin} opens. Its keys come from the auth server's JWKS URL; it
- * shares nothing else with the auth server.
+ * only a token with role {@code admin} opens (and, when configured, only one whose {@code amr} says
+ * the user passed a second factor: 403 {@code insufficient_user_authentication} else). Its keys
+ * come from the auth server's JWKS URL; it shares nothing else with the auth server.
  */
 public final class DemoServer implements AutoCloseable {
 
@@ -86,6 +87,9 @@ public final class DemoServer implements AutoCloseable {
               javalin.routes.before("/api/lessons", auth.required());
               javalin.routes.before(COMPLETION, auth.required());
               javalin.routes.before(ADMIN_PROGRESS, auth.requireRole("admin"));
+              if (config.adminRequiresSecondFactor()) {
+                javalin.routes.before(ADMIN_PROGRESS, auth.requireSecondFactor());
+              }
               javalin.routes.get(ADMIN_PROGRESS, ctx -> ctx.json(progress.everyone()));
               javalin.routes.get("/api/lessons", this::lessons);
               javalin.routes.put(COMPLETION, ctx -> markCompletion(ctx, true));

@@ -1,6 +1,7 @@
 package dev.latchkey.verifier;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.latchkey.verifier.wire.AuthenticationMethods;
 import dev.latchkey.verifier.wire.Roles;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +68,14 @@ public record VerifiedToken(
    */
   public List<String> roles() {
     return Roles.of(claimsSet.getClaim(Roles.CLAIM));
+  }
+
+  /**
+   * The {@code amr} claim (RFC 8176): how the user signed in, e.g. {@code ["pwd"]} or {@code
+   * ["pwd", "otp", "mfa"]} (empty when absent or not an array of strings).
+   */
+  public List<String> authenticationMethods() {
+    return AuthenticationMethods.of(claimsSet.getClaim(AuthenticationMethods.CLAIM));
   }
 
   /** Whether the token carries {@code role}. */

@@ -20,6 +20,7 @@ import java.util.Set;
  * Javalin.create(config -> {
  *   config.routes.before("/api/lessons", auth.required());
  *   config.routes.before("/api/admin/*", auth.requireRole("admin"));
+ *   config.routes.before("/api/admin/*", auth.requireSecondFactor());
  *   config.routes.get("/api/lessons", ctx -> ctx.json(lessonsFor(JwtAuth.token(ctx).subject())));
  * });
  * }</pre>
@@ -85,6 +86,21 @@ public final class JwtAuth {
       VerifiedToken held = ctx.attribute(ATTRIBUTE);
       Outcome o = held != null ? Outcome.accepted(held) : policy.authenticate(view(ctx), true);
       apply(ctx, policy.authorize(o, ctx.req().getMethod(), roles));
+    };
+  }
+
+  /**
+   * Refuses requests without a valid token (as {@link #required()}) and those whose token does not
+   * say the user passed a second factor ({@code mfa} in its {@code amr} claim): 403 with {@code
+   * WWW-Authenticate: Bearer …, error="insufficient_user_authentication"} (RFC 9470) and {@code
+   * {"error":"insufficient_user_authentication",…}}. A token verified by an earlier before-handler
+   * of this request is reused.
+   */
+  public Handler requireSecondFactor() {
+    return ctx -> {
+      VerifiedToken held = ctx.attribute(ATTRIBUTE);
+      Outcome o = held != null ? Outcome.accepted(held) : policy.authenticate(view(ctx), true);
+      apply(ctx, policy.requireSecondFactor(o, ctx.req().getMethod()));
     };
   }
 

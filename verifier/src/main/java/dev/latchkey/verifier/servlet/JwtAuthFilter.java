@@ -31,15 +31,22 @@ public final class JwtAuthFilter implements Filter {
   private final AuthPolicy policy;
   private final boolean required;
   private final Set<String> roles;
+  private final boolean secondFactor;
 
   private JwtAuthFilter(AuthPolicy policy, boolean required) {
     this(policy, required, Set.of());
   }
 
   private JwtAuthFilter(AuthPolicy policy, boolean required, Set<String> roles) {
+    this(policy, required, roles, false);
+  }
+
+  private JwtAuthFilter(
+      AuthPolicy policy, boolean required, Set<String> roles, boolean secondFactor) {
     this.policy = policy;
     this.required = required;
     this.roles = roles;
+    this.secondFactor = secondFactor;
   }
 
   /** Required tokens from {@code Authorization: Bearer}. */
@@ -76,14 +83,25 @@ public final class JwtAuthFilter implements Filter {
     return new JwtAuthFilter(policy, true, AuthPolicy.roleNames(anyOf));
   }
 
+  /**
+   * The same filter, required, and refusing tokens that do not say the user passed a second factor
+   * ({@code mfa} in the {@code amr} claim): 403 with {@code WWW-Authenticate: Bearer …,
+   * error="insufficient_user_authentication"} (RFC 9470) and the JSON body. A token verified by an
+   * earlier filter of this request is reused.
+   */
+  public JwtAuthFilter requireSecondFactor() {
+    return new JwtAuthFilter(policy, true, roles, true);
+  }
+
   /** The same filter with another realm. */
   public JwtAuthFilter realm(String realm) {
-    return new JwtAuthFilter(policy.withRealm(realm), required, roles);
+    return new JwtAuthFilter(policy.withRealm(realm), required, roles, secondFactor);
   }
 
   /** The same filter with other XSRF cookie and header names than Angular's defaults. */
   public JwtAuthFilter xsrfNames(String cookieName, String headerName) {
-    return new JwtAuthFilter(policy.withXsrfNames(cookieName, headerName), required, roles);
+    return new JwtAuthFilter(
+        policy.withXsrfNames(cookieName, headerName), required, roles, secondFactor);
   }
 
   @Override
@@ -94,12 +112,16 @@ public final class JwtAuthFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    Optional<VerifiedToken> held = roles.isEmpty() ? Optional.empty() : optionalToken(request);
+    Optional<VerifiedToken> held =
+        roles.isEmpty() && !secondFactor ? Optional.empty() : optionalToken(request);
     Outcome o =
         held.isPresent()
             ? Outcome.accepted(held.get())
             : policy.authenticate(view(request), required);
     o = policy.authorize(o, request.getMethod(), roles);
+    if (secondFactor) {
+      o = policy.requireSecondFactor(o, request.getMethod());
+    }
     if (o.proceed()) {
       if (o.token() != null) {
         request.setAttribute(ATTRIBUTE, o.token());

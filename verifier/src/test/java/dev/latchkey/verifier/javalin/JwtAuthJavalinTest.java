@@ -31,6 +31,8 @@ class JwtAuthJavalinTest extends MiddlewareContract {
                   config.routes.before("/either", either.required());
                   config.routes.before("/admin", bearer.requireRole("admin", "owner"));
                   config.routes.get("/admin", ctx -> answer(ctx, Optional.of(JwtAuth.token(ctx))));
+                  config.routes.before("/mfa", bearer.requireSecondFactor());
+                  config.routes.get("/mfa", ctx -> answer(ctx, Optional.of(JwtAuth.token(ctx))));
                   config.routes.get(
                       "/api/lessons", ctx -> answer(ctx, Optional.of(JwtAuth.token(ctx))));
                   config.routes.get("/api/maybe", ctx -> answer(ctx, JwtAuth.optionalToken(ctx)));

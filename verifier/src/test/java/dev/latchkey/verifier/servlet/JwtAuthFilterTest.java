@@ -59,6 +59,8 @@ class JwtAuthFilterTest extends MiddlewareContract {
         new FilterHolder(JwtAuthFilter.bearer(verifier).requireRole("admin", "owner")),
         "/admin",
         request);
+    context.addFilter(
+        new FilterHolder(JwtAuthFilter.bearer(verifier).requireSecondFactor()), "/mfa", request);
     context.addServlet(new ServletHolder(new Echo()), "/*");
     server.setHandler(context);
     server.start();

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * The behaviour both adapters share, through a real server on a loopback port. Subclasses start a
  * server with: GET /api/lessons (bearer, required), GET /api/maybe (bearer, optional), GET+POST
  * /cookie/lessons (cookie "__Host-latchkey", required), GET+POST /either (bearer or cookie,
- * required), GET /admin (bearer, role "admin" or "owner"), GET /public (no filter). Protected
- * handlers answer {"sub": ...}; optional ones {"anonymous": true} without a token.
+ * required), GET /admin (bearer, role "admin" or "owner"), GET /mfa (bearer, a second factor in the
+ * amr claim), GET /public (no filter). Protected handlers answer {"sub": ...}; optional ones
+ * {"anonymous": true} without a token.
  */
 public abstract class MiddlewareContract {
   protected static final String COOKIE = "__Host-latchkey";
@@ -194,6 +195,30 @@ public abstract class MiddlewareContract {
         .isEqualTo(200);
     assertThat(send("GET", "/admin").statusCode()).isEqualTo(401);
     assertThat(send("GET", "/admin", "Authorization", "Bearer x.y.z").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void secondFactorRequirementAnswers403InsufficientUserAuthenticationWithoutMfaInAmr()
+      throws Exception {
+    String password = Tokens.rs256(key, clock, c -> c.claim("amr", java.util.List.of("pwd")));
+    String none = valid();
+    String notAnArray = Tokens.rs256(key, clock, c -> c.claim("amr", "mfa"));
+    for (String token : new String[] {password, none, notAnArray}) {
+      HttpResponse<String> r = send("GET", "/mfa", "Authorization", "Bearer " + token);
+
+      assertThat(r.statusCode()).isEqualTo(403);
+      assertThat(r.headers().firstValue("WWW-Authenticate"))
+          .hasValue(
+              "Bearer realm=\"latchkey\", error=\"insufficient_user_authentication\","
+                  + " error_description=\"A second factor is required: sign in again with one\"");
+      assertThat(json(r)).containsEntry("error", "insufficient_user_authentication");
+    }
+    String mfa =
+        Tokens.rs256(key, clock, c -> c.claim("amr", java.util.List.of("pwd", "otp", "mfa")));
+    HttpResponse<String> ok = send("GET", "/mfa", "Authorization", "Bearer " + mfa);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(json(ok)).containsEntry("sub", "user-42");
+    assertThat(send("GET", "/mfa").statusCode()).isEqualTo(401);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.wire.AuthenticationMethods;
 import dev.latchkey.verifier.wire.BearerToken;
 import dev.latchkey.verifier.wire.ErrorResponse;
 import dev.latchkey.verifier.wire.Roles;
@@ -144,6 +145,27 @@ public final class AuthPolicy {
         challenge(
             ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE)),
         ErrorResponse.body(Roles.INSUFFICIENT_SCOPE, Roles.INSUFFICIENT_SCOPE_MESSAGE),
+        null);
+  }
+
+  /**
+   * Refuses an authenticated request whose token does not say the user passed a second factor (no
+   * {@code mfa} in its {@code amr} claim, RFC 8176): 403 with {@code WWW-Authenticate: Bearer …,
+   * error="insufficient_user_authentication"} (RFC 9470) and the JSON body. Refusals and anonymous
+   * outcomes pass unchanged.
+   */
+  public Outcome requireSecondFactor(Outcome authenticated, String method) {
+    VerifiedToken t = authenticated.token();
+    if (t == null || AuthenticationMethods.multiFactor(t.authenticationMethods())) {
+      return authenticated;
+    }
+    LOG.info("{} refused: {}", method, AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION);
+    return Outcome.refuse(
+        403,
+        challenge(AuthenticationMethods.challenge(realm)),
+        ErrorResponse.body(
+            AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION,
+            AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION_MESSAGE),
         null);
   }
 
