@@ -11,8 +11,23 @@ export {
   type LatchkeyOptions,
   type LatchkeySettings,
 } from './lib/options';
-export { AuthService, type LoginResponse, type SessionEndReason } from './lib/auth.service';
+export {
+  AuthService,
+  isSecondFactorRequired,
+  type LoginResponse,
+  type LoginResult,
+  type PendingSecondFactor,
+  type SecondFactorMethod,
+  type SecondFactorRequired,
+  type SessionEndReason,
+} from './lib/auth.service';
 export { AccountService } from './lib/account.service';
+export {
+  SecondFactorService,
+  type SecondFactorSummary,
+  type TotpEnrolment,
+  type TotpRemovalProof,
+} from './lib/second-factor.service';
 export { authGuard, roleGuard, hostedLoginCallbackGuard } from './lib/guards';
 export { latchkeyInterceptor } from './lib/auth.interceptor';
 export {
@@ -30,6 +45,7 @@ export {
 } from './lib/http-context';
 export {
   EMAIL_NOT_VERIFIED_MESSAGE,
+  SECOND_STEP_EXPIRED_MESSAGE,
   SERVER_UNAVAILABLE,
   accountErrorMessage,
   isEmailNotVerified,

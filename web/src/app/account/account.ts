@@ -3,11 +3,15 @@ import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angula
 import { AccountService } from '@latchkey/angular';
 
 import { FormSubmission } from './form-submission';
+import { TwoStepSection } from './two-step';
 
-/** `/account` (logged in): change the password. Other sessions end; this one continues. */
+/**
+ * `/account` (logged in): change the password (other sessions end; this one continues), and
+ * two-step sign-in with an authenticator app.
+ */
 @Component({
   selector: 'app-account',
-  imports: [ReactiveFormsModule],
+  imports: [ReactiveFormsModule, TwoStepSection],
   template: `
     <section class="card" aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
@@ -49,6 +53,7 @@ import { FormSubmission } from './form-submission';
           {{ pending() ? 'Saving…' : 'Change password' }}
         </button>
       </form>
+      <app-two-step />
     </section>
   `,
 })

@@ -5,6 +5,7 @@ import {
   AccountService,
   AuthService,
   isEmailNotVerified,
+  isSecondFactorRequired,
   loginErrorMessage,
   safeReturnUrl,
 } from '@latchkey/angular';
@@ -40,6 +41,11 @@ export class LoginPage {
     email: ['', [Validators.required, Validators.email]],
     password: ['', Validators.required],
   });
+  protected readonly codeForm = inject(NonNullableFormBuilder).group({
+    code: ['', Validators.required],
+  });
+  /** The second step the login waits for (a code), or null while the password is asked. */
+  protected readonly secondFactor = this.auth.secondFactor;
   protected readonly pending = signal(false);
   protected readonly error = signal<string | null>(null);
   /** Set when the login was refused with `email_not_verified`: the address to resend to. */
@@ -74,9 +80,13 @@ export class LoginPage {
     this.unverifiedEmail.set(null);
     this.resend.set('idle');
     this.auth.login(email.trim(), password).subscribe({
-      next: () => {
+      next: (result) => {
         this.pending.set(false);
-        void this.router.navigateByUrl(safeReturnUrl(this.returnUrl(), '/lessons'));
+        if (isSecondFactorRequired(result)) {
+          this.form.controls.password.reset(); // the code step comes next: forget the password
+          return;
+        }
+        this.signedIn();
       },
       error: (err: unknown) => {
         this.pending.set(false);
@@ -86,6 +96,43 @@ export class LoginPage {
         }
       },
     });
+  }
+
+  /** The code step: `POST /api/login/mfa` with a TOTP code or a recovery code. */
+  protected submitCode(): void {
+    if (this.pending()) {
+      return;
+    }
+    if (this.codeForm.invalid) {
+      this.codeForm.markAllAsTouched();
+      this.error.set('Please enter the code from your authenticator app.');
+      return;
+    }
+    this.pending.set(true);
+    this.error.set(null);
+    this.auth.completeSecondFactor(this.codeForm.getRawValue().code.trim()).subscribe({
+      next: () => {
+        this.pending.set(false);
+        this.codeForm.reset();
+        this.signedIn();
+      },
+      error: (err: unknown) => {
+        this.pending.set(false);
+        this.codeForm.reset();
+        this.error.set(loginErrorMessage(err));
+      },
+    });
+  }
+
+  /** Back from the code step to the password. */
+  protected startOver(): void {
+    this.auth.clearSecondFactor();
+    this.codeForm.reset();
+    this.error.set(null);
+  }
+
+  private signedIn(): void {
+    void this.router.navigateByUrl(safeReturnUrl(this.returnUrl(), '/lessons'));
   }
 
   /** `POST /api/email-verification {email}`: always 202, a fresh link when one is due. */

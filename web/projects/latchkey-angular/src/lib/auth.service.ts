@@ -1,7 +1,7 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { Observable, retry, shareReplay, tap, throwError } from 'rxjs';
+import { Observable, map, retry, shareReplay, tap, throwError } from 'rxjs';
 
 import { authEndpointContext } from './http-context';
 import { rolesOf } from './jwt';
@@ -15,6 +15,46 @@ export interface LoginResponse {
   /** Seconds until the session ends. */
   readonly expiresIn: number;
 }
+
+/** A way to pass the second sign-in step: a code from an authenticator app, or a recovery code. */
+export type SecondFactorMethod = 'totp' | 'recovery_code';
+
+/**
+ * What `login()` emits when the password was right but the account has a second factor: no
+ * session yet. Render a code field and call `completeSecondFactor(code)`.
+ */
+export interface SecondFactorRequired {
+  readonly mfaRequired: true;
+  /** The methods the code may come from. */
+  readonly methods: readonly SecondFactorMethod[];
+  /** No session yet (absent: code that reads a login's `idToken` still compiles). */
+  readonly idToken?: never;
+  readonly expiresIn?: never;
+}
+
+/** What `login()` emits: a session, or the second step it waits for. */
+export type LoginResult = LoginResponse | SecondFactorRequired;
+
+/** Whether a login result asks for the second step. */
+export function isSecondFactorRequired(result: LoginResult): result is SecondFactorRequired {
+  return (result as Partial<SecondFactorRequired>).mfaRequired === true;
+}
+
+/** `POST /api/login`'s answer for an account with a second factor (the token stays in here). */
+interface StepAnswer {
+  readonly mfaRequired: true;
+  readonly mfaToken: string;
+  readonly methods: readonly SecondFactorMethod[];
+}
+
+/** A pending second step as the page may show it: the methods and when it ends (epoch ms). */
+export interface PendingSecondFactor {
+  readonly methods: readonly SecondFactorMethod[];
+  readonly expiresAt: number;
+}
+
+/** How long the auth server keeps a pending second step, unless it says otherwise. */
+const SECOND_STEP_MS = 5 * 60_000;
 
 /** Why a session ended without the user asking; passed to the login route as `?reason=`. */
 export type SessionEndReason = 'expired' | 'unauthorized';
@@ -69,6 +109,15 @@ export class AuthService {
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing: Observable<LoginResponse> | null = null;
+  /** The opaque token of the pending second step: in memory only, never stored. */
+  private mfaToken: string | null = null;
+  private readonly pendingStep = signal<PendingSecondFactor | null>(null);
+
+  /**
+   * The second step a login waits for (after `login()` emitted {@link SecondFactorRequired}),
+   * or null: the state the login page renders its code field from.
+   */
+  readonly secondFactor = this.pendingStep.asReadonly();
 
   /** True while a session is open. */
   readonly loggedIn = computed(() => this.session() !== null);
@@ -104,19 +153,78 @@ export class AuthService {
   /**
    * Posts the credentials to the auth server once; every subscriber shares that one answer. Always
    * with credentials, in every mode: the auth server's device cookie (which keeps this browser out
-   * of an account lock caused by guesses from elsewhere) must go with it and come back.
+   * of an account lock caused by guesses from elsewhere) must go with it and come back, and so
+   * must the cookie that binds a second step to this browser.
+   *
+   * Emits the session's answer, or {@link SecondFactorRequired} when the account has a second
+   * factor: then no session is open, {@link secondFactor} holds the pending step, and
+   * {@link completeSecondFactor} finishes the login.
    */
-  login(email: string, password: string): Observable<LoginResponse> {
+  login(email: string, password: string): Observable<LoginResult> {
+    this.clearSecondFactor();
     return this.http
-      .post<LoginResponse>(
+      .post<LoginResponse | StepAnswer>(
         `${this.config.value.authUrl}/api/login`,
         { email, password },
         { withCredentials: true, context: authEndpointContext() },
       )
       .pipe(
-        tap((response) => this.setSession(response)),
+        map((response): LoginResult => {
+          if ((response as Partial<StepAnswer>).mfaRequired === true) {
+            const step = response as StepAnswer & { expiresIn?: number };
+            this.mfaToken = step.mfaToken;
+            const lifetime = Number(step.expiresIn);
+            this.pendingStep.set({
+              methods: step.methods,
+              expiresAt:
+                Date.now() + (Number.isFinite(lifetime) ? lifetime * 1000 : SECOND_STEP_MS),
+            });
+            return { mfaRequired: true, methods: step.methods };
+          }
+          this.setSession(response as LoginResponse);
+          return response as LoginResponse;
+        }),
         shareReplay({ bufferSize: 1, refCount: false }),
       );
+  }
+
+  /**
+   * Finishes a login that asked for a second step with a code from the authenticator app or a
+   * recovery code (`POST {authUrl}/api/login/mfa`): the session opens as after `login()`. A wrong
+   * code fails with `401 invalid_code` and the step waits on; `410 mfa_expired` (too late, too
+   * many wrong codes, another browser) ends the step: log in with the password again.
+   */
+  completeSecondFactor(code: string): Observable<LoginResponse> {
+    const mfaToken = this.mfaToken;
+    if (mfaToken === null) {
+      return throwError(() => new Error('No second sign-in step is pending: log in first'));
+    }
+    return this.http
+      .post<LoginResponse>(
+        `${this.config.value.authUrl}/api/login/mfa`,
+        { mfaToken, code: code.replace(/\s+/g, '') },
+        { withCredentials: true, context: authEndpointContext() },
+      )
+      .pipe(
+        tap({
+          next: (response) => {
+            this.clearSecondFactor();
+            this.setSession(response);
+          },
+          error: (error: unknown) => {
+            if (error instanceof HttpErrorResponse && error.status === 410) {
+              this.clearSecondFactor();
+            }
+          },
+        }),
+        shareReplay({ bufferSize: 1, refCount: false }),
+      );
+  }
+
+  /** Forgets a pending second step (the user went back to the password). */
+  clearSecondFactor(): void {
+    this.mfaToken = null;
+    this.pendingStep.set(null);
   }
 
   /**

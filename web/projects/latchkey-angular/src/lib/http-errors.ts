@@ -56,6 +56,9 @@ export function isEmailNotVerified(error: unknown): boolean {
 export const EMAIL_NOT_VERIFIED_MESSAGE =
   'Please confirm your email address first: open the link we sent you, or have it sent again.';
 
+export const SECOND_STEP_EXPIRED_MESSAGE =
+  'This sign-in has expired. Please enter your password again.';
+
 function tooManyAttempts(error: HttpErrorResponse): string {
   const seconds = retryAfterSeconds(error);
   return seconds === null
@@ -67,6 +70,12 @@ function tooManyAttempts(error: HttpErrorResponse): string {
 export function loginErrorMessage(error: unknown): string {
   if (!(error instanceof HttpErrorResponse)) {
     return 'Login failed. Please try again.';
+  }
+  if (serverErrorCode(error) === 'invalid_code') {
+    return 'That code is not valid. Enter the current code, or a recovery code.';
+  }
+  if (serverErrorCode(error) === 'mfa_expired') {
+    return SECOND_STEP_EXPIRED_MESSAGE;
   }
   if (error.status === 401) {
     return 'Wrong email or password';
@@ -109,6 +118,10 @@ const ACCOUNT_MESSAGES: Readonly<Record<string, string>> = {
   token_used: 'This link has already been used.',
   token_superseded: 'A newer link was sent after this one: use the newest link.',
   wrong_password: 'The current password is incorrect.',
+  invalid_code: 'That code is not valid. Enter the current code from your authenticator app.',
+  totp_already_enabled: 'An authenticator app is already set up.',
+  totp_not_enabled: 'No authenticator app is set up.',
+  no_pending_enrolment: 'Start the set-up again: it was not started or has been replaced.',
 };
 
 /**
