@@ -209,7 +209,7 @@ class SecondStepTest {
       Pending p = passwordStep(server);
 
       for (String cookie :
-          new String[] {null, BINDING + "=" + TestHttp.JSON.hashCode(), "other=" + p.binding()}) {
+          new String[] {null, BINDING + "=not-this-browsers-binding", "other=" + p.binding()}) {
         HttpResponse<String> r = codeStep(server, p.mfaToken(), now(enrolled), cookie);
         assertThat(r.statusCode()).as(String.valueOf(cookie)).isEqualTo(410);
         assertThat(json(r).get("error").asText()).isEqualTo("mfa_expired");
