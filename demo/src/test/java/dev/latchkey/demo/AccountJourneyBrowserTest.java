@@ -129,15 +129,11 @@ class AccountJourneyBrowserTest {
       second.getByTestId("reset-password").fill(NEW_PASSWORD);
       second.getByTestId("reset-submit").click();
       assertThat(second.getByTestId("reset-done")).isVisible();
+      long since = System.nanoTime();
 
-      // the API refuses the old session within the revocation feed's bound (1 s poll here)
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      int status = lessonsStatus(oldToken);
-      while (status != 401 && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        status = lessonsStatus(oldToken);
-      }
-      assertThat(status).isEqualTo(401);
+      // the API refuses the old session within the revocation bound and one more poll
+      RunningSystem.REVOCATION.awaitStatus(
+          since, 401, () -> lessonsStatus(oldToken), status -> status);
 
       logIn(second, email, NEW_PASSWORD);
       assertThat(second).hasURL(Pattern.compile("/lessons$"));

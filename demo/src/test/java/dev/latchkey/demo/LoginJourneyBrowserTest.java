@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Response;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,19 +86,14 @@ class LoginJourneyBrowserTest {
     String copied = (String) storage("id_token"); // what an XSS or a shared computer keeps
     assertThat(lessons(copied)).isEqualTo(200);
 
-    Request logout =
-        page.waitForRequest("**/api/logout", () -> page.getByTestId("nav-logout").click());
-    assertThat(logout.headers().get("authorization")).isEqualTo("Bearer " + copied);
+    Response logout =
+        page.waitForResponse("**/api/logout", () -> page.getByTestId("nav-logout").click());
+    long since = System.nanoTime();
+    assertThat(logout.request().headers().get("authorization")).isEqualTo("Bearer " + copied);
     assertThat(page.getByTestId("nav-login")).isVisible();
 
-    // The demo polls the feed every second (RunningSystem); allow a few polls.
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
-    int status = lessons(copied);
-    while (status == 200 && java.time.Instant.now().isBefore(deadline)) {
-      Thread.sleep(200);
-      status = lessons(copied);
-    }
-    assertThat(status).isEqualTo(401);
+    // within the revocation bound of RunningSystem (poll 1 s + max-age 1 s) and one more poll
+    RunningSystem.REVOCATION.awaitStatus(since, 401, () -> lessons(copied), status -> status);
   }
 
   private static int lessons(String token) throws Exception {
