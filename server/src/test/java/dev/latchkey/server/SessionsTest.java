@@ -19,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,8 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -43,17 +41,11 @@ class SessionsTest {
   private static final String PASSWORD = "correct horse battery staple";
   private static final String COOKIE = "__Secure-latchkey-refresh";
 
-  @TempDir Path tempDir;
-  private final MutableClock clock = MutableClock.startingNow();
-  private final List<AuthServerConfig> dropLater = new ArrayList<>();
+  @RegisterExtension final ClockedServers servers = new ClockedServers();
+  private final MutableClock clock = servers.clock();
 
   private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
-    AuthServerConfig config =
-        custom.apply(
-            TestDatabase.quiet(db.freshConfig(tempDir.resolve("s" + dropLater.size())))
-                .withClock(clock));
-    dropLater.add(config);
-    AuthServer server = AuthServer.start(config);
+    AuthServer server = servers.start(db, custom);
     server.store().users().add(EMAIL, PASSWORD.toCharArray());
     return server;
   }
@@ -73,11 +65,6 @@ class SessionsTest {
                         RefreshSettings.on(
                                 Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(8))
                             .withMinInterval(minInterval))));
-  }
-
-  @AfterEach
-  void dropSchemas() {
-    dropLater.forEach(TestDatabase::dropSchema);
   }
 
   // ---- helpers ---------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.throttle.ThrottleSettings;
 import dev.latchkey.testing.MutableClock;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,22 +32,11 @@ class ThrottleTest {
   private static final String PASSWORD = "correct horse battery staple";
   private static final String WRONG = "not the password at all";
 
-  @TempDir Path tempDir;
-  private final MutableClock clock = MutableClock.startingNow();
-  private final List<AuthServerConfig> dropLater = new ArrayList<>();
+  @RegisterExtension final ClockedServers servers = new ClockedServers();
+  private final MutableClock clock = servers.clock();
 
   private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
-    AuthServerConfig config =
-        custom.apply(
-            TestDatabase.quiet(db.freshConfig(tempDir.resolve("s" + dropLater.size())))
-                .withClock(clock));
-    dropLater.add(config);
-    return AuthServer.start(config);
-  }
-
-  @AfterEach
-  void dropSchemas() {
-    dropLater.forEach(TestDatabase::dropSchema);
+    return servers.start(db, custom);
   }
 
   private static HttpResponse<String> loginFrom(
