@@ -1,14 +1,11 @@
 package dev.latchkey.server.throttle;
 
 import dev.latchkey.server.users.EmailAddress;
+import dev.latchkey.verifier.wire.Digests;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -20,15 +17,15 @@ final class ThrottleKeys {
   private ThrottleKeys() {}
 
   static String account(String email) {
-    return "a:" + digest(EmailAddress.normalize(email == null ? "" : email));
+    return "a:" + Digests.sha256Base64Url(EmailAddress.normalize(email == null ? "" : email));
   }
 
   static String address(String clientAddress) {
-    return "i:" + digest(addressGroup(clientAddress));
+    return "i:" + Digests.sha256Base64Url(addressGroup(clientAddress));
   }
 
   static String device(String deviceId) {
-    return "d:" + digest(deviceId);
+    return "d:" + Digests.sha256Base64Url(deviceId);
   }
 
   /**
@@ -55,15 +52,5 @@ final class ThrottleKeys {
       }
     }
     return ip.map(InetAddress::getHostAddress).orElse(String.valueOf(clientAddress));
-  }
-
-  private static String digest(String value) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
