@@ -12,7 +12,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>An attempt is judged by its account's counter and its client address's counter; with a
- *       valid device cookie for the account, by that device's counter instead of the account's.
+ *       valid device cookie for the account, by that device's counter alone (with its smaller
+ *       threshold): neither an attacker elsewhere (the account) nor one behind the same address (a
+ *       NAT, an office, a carrier) can lock the owner's browser out (OWASP "device cookies").
  *   <li>When one of them is locked now, the attempt is refused with the time left, and nothing is
  *       written.
  *   <li>Else each is counted as if the attempt had failed: below its threshold nothing is written
@@ -68,12 +70,11 @@ final class ThrottlePolicy {
 
   /** The counters an attempt is judged by, in key order (one lock order: no deadlock). */
   List<Counter> countersFor(Attempt attempt) {
-    List<Counter> counters = new ArrayList<>(2);
     if (attempt.device() != null) {
-      counters.add(new Counter(attempt.device(), settings.deviceThreshold(), true));
-    } else {
-      counters.add(new Counter(attempt.account(), settings.accountThreshold(), true));
+      return List.of(new Counter(attempt.device(), settings.deviceThreshold(), true));
     }
+    List<Counter> counters = new ArrayList<>(2);
+    counters.add(new Counter(attempt.account(), settings.accountThreshold(), true));
     counters.add(new Counter(attempt.address(), settings.ipThreshold(), false));
     counters.sort(Comparator.comparing(Counter::key));
     return List.copyOf(counters);

@@ -45,6 +45,28 @@ class ThrottlePolicyTest {
   }
 
   @Test
+  void anAttemptWithAValidDeviceCookieIsJudgedByItsDeviceAlone() {
+    List<Counter> counters = policy.countersFor(new Attempt("a:x", "i:y", "d:z"));
+
+    assertThat(counters).containsExactly(new Counter("d:z", 3, true));
+  }
+
+  @Test
+  void aDeviceLocksAfterItsOwnThreshold() {
+    Counter device = new Counter("d:z", 3, true);
+
+    Count third =
+        ((Decision.Admit) policy.decide(List.of(device), List.of(counting(2)), NOW))
+            .counts()
+            .get(0);
+
+    assertThat(third.engaged()).isTrue();
+    assertThat(third.written().lockedUntil()).isEqualTo(NOW + SECOND);
+    assertThat(policy.decide(List.of(device), List.of(third.written()), NOW + 999))
+        .isEqualTo(new Decision.Refuse(Duration.ofMillis(1)));
+  }
+
+  @Test
   void aFirstAttemptIsCountedOnEveryCounterWithoutALock() {
     Decision.Admit admit = admitted(decide(Row.EMPTY, Row.EMPTY));
 
