@@ -11,6 +11,7 @@ import dev.latchkey.server.throttle.ThrottlePolicy.Decision;
 import dev.latchkey.server.throttle.ThrottlePolicy.Place;
 import dev.latchkey.server.throttle.ThrottlePolicy.Row;
 import dev.latchkey.server.users.EmailAddress;
+import dev.latchkey.verifier.wire.Digests;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -143,14 +144,18 @@ public final class LoginThrottle {
         lock.toSeconds());
   }
 
-  /** The email as typed, bounded (it comes from the request): for logs and audit lines. */
+  /**
+   * What logs and audit records name for a typed email: the normalised address when it is one, else
+   * {@code unparsed:} and the first 8 characters of the SHA-256 of what was typed. Never the raw
+   * text: it comes from the request, so it may forge log lines ({@code "x\n<forged line>"}) or be a
+   * password typed into the email field.
+   */
   public static String typed(String email) {
     if (email == null) {
       return "";
     }
-    return email.length() > EmailAddress.MAX_LENGTH
-        ? email.substring(0, EmailAddress.MAX_LENGTH) + "..."
-        : email;
+    return EmailAddress.parse(email)
+        .orElseGet(() -> "unparsed:" + Digests.sha256Base64Url(email).substring(0, 8));
   }
 
   /**
