@@ -168,18 +168,18 @@ class AuditTest {
 
     List<JsonNode> failed = events(lines, "login_failed");
     assertThat(failed).hasSize(3);
-    assertThat(failed.get(0).get("email").asText()).isEqualTo("  Ada@Example.com"); // as typed
+    assertThat(failed.get(0).get("email").asText()).isEqualTo(EMAIL); // normalised
     assertThat(failed.get(0).get("reason").asText()).isEqualTo("invalid_credentials");
     assertThat(failed.get(0).get("client").asText()).isEqualTo("127.0.0.1");
 
     JsonNode lock = events(lines, "lock_started").get(0);
     assertThat(lock.get("counter").asText()).isEqualTo("account");
-    assertThat(lock.get("email").asText()).isEqualTo("  Ada@Example.com");
+    assertThat(lock.get("email").asText()).isEqualTo(EMAIL);
     assertThat(lock.get("client").asText()).isEqualTo("127.0.0.1");
     assertThat(lock.get("locked_for_seconds").asLong()).isPositive();
 
     JsonNode throttled = events(lines, "login_throttled").get(0);
-    assertThat(throttled.get("email").asText()).isEqualTo("  Ada@Example.com");
+    assertThat(throttled.get("email").asText()).isEqualTo(EMAIL);
     assertThat(throttled.get("retry_after_seconds").asLong()).isPositive();
 
     JsonNode cleared = events(lines, "lock_cleared").get(0);
@@ -238,7 +238,7 @@ class AuditTest {
     assertThat(warnings.list).hasSize(1);
     assertThat(warnings.list.get(0).getFormattedMessage())
         .contains("account counter")
-        .contains("\"Bob@Example.com\"")
+        .contains("\"bob@example.com\"")
         .contains("address 127.0.0.1")
         .doesNotContain(WRONG);
   }

@@ -3,12 +3,9 @@ package dev.latchkey.server.accounts;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.RaceLost;
 import dev.latchkey.server.store.Sql;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.latchkey.verifier.wire.Digests;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -35,7 +32,7 @@ final class AccountMailThrottle {
   boolean allow(String... keys) {
     boolean allowed = true;
     for (String key : keys) {
-      allowed &= count(digest(key));
+      allowed &= count(Digests.sha256Base64Url(key));
     }
     return allowed;
   }
@@ -88,15 +85,5 @@ final class AccountMailThrottle {
     return db.update(
         "DELETE FROM account_mail_throttle WHERE window_start < ?",
         clock.millis() - window.toMillis());
-  }
-
-  private static String digest(String value) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -3,9 +3,7 @@ package dev.latchkey.server.accounts;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
 import dev.latchkey.server.users.UserException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.latchkey.verifier.wire.Digests;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,12 +133,6 @@ final class AccountTokens {
   }
 
   static String hash(String token) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Base64Url(token);
   }
 }

@@ -12,7 +12,9 @@
  *       mode;
  *   <li>{@link dev.latchkey.verifier.wire.ErrorResponse}: the JSON error body and the RFC 6750
  *       {@code WWW-Authenticate} challenge;
- *   <li>{@link dev.latchkey.verifier.wire.RevocationFeedFormat}: the revocation feed's JSON.
+ *   <li>{@link dev.latchkey.verifier.wire.RevocationFeedFormat}: the revocation feed's JSON;
+ *   <li>{@link dev.latchkey.verifier.wire.Digests}: the one SHA-256 → base64url, of the XSRF claim
+ *       and of everything the auth server stores only as a digest.
  * </ul>
  *
  * <p>The package depends on nothing but the JDK and Nimbus's JSON helpers.
