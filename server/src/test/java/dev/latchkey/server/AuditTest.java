@@ -146,7 +146,7 @@ class AuditTest {
       server.store().keys().revoke(retired);
       server.store().users().setPassword(EMAIL, "Another-Passphrase-2024".toCharArray());
       server.store().users().disable(EMAIL);
-      server.store().sessions().revokeAllForUser(EMAIL);
+      server.store().sessionRevocation().revokeAllForUser(EMAIL);
     }
 
     List<JsonNode> lines = lines();

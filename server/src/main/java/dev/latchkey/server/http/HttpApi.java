@@ -27,7 +27,9 @@ import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.revocation.RevocationLog;
 import dev.latchkey.server.sessions.RefreshFailure;
+import dev.latchkey.server.sessions.RefreshProtocol;
 import dev.latchkey.server.sessions.RefreshSettings;
+import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.store.Database;
@@ -89,6 +91,8 @@ public final class HttpApi {
       Users users,
       SigningKeys keys,
       Sessions sessions,
+      RefreshProtocol refreshProtocol,
+      SessionRevocation sessionRevocation,
       LoginThrottle throttle,
       DeviceCookies devices,
       RevocationLog revocations,
@@ -166,9 +170,10 @@ public final class HttpApi {
             config.keys().jwksMaxAge());
     this.health = new HealthRoute(store.database(), store.keys());
     this.sessionStatus = new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer);
-    this.logout = new LogoutRoute(store.sessions(), cookies, ownTokens);
+    this.logout = new LogoutRoute(store.sessions(), store.sessionRevocation(), cookies, ownTokens);
     this.refresh =
-        new RefreshRoute(refreshSettings.enabled(), store.sessions(), tokens, cookies, answer);
+        new RefreshRoute(
+            refreshSettings.enabled(), store.refreshProtocol(), tokens, cookies, answer);
     this.revocations =
         new RevocationFeedRoute(
             store.revocations(), config.clock(), config.sessions().revocationPollInterval());

@@ -45,6 +45,7 @@ public final class SigningKeys {
   private final KeySchedule schedule;
   private final Clock clock;
   private final Audit audit;
+  private final RevocationLog revocations;
   private final Map<String, ActiveKey> signers = new ConcurrentHashMap<>();
   private final AtomicReference<PublishedKeys> publishedSnapshot = new AtomicReference<>();
 
@@ -59,15 +60,18 @@ public final class SigningKeys {
    *     with refresh, the session length without): a retired key stays published this long (plus
    *     the clock skew) after its last signature, and a revoked key is listed in the revocation
    *     feed as long
+   * @param revocations where a revoked key is listed
    */
   public SigningKeys(
       Database db,
       MasterKey masterKey,
       KeySettings settings,
       Duration tokenLifetime,
+      RevocationLog revocations,
       Clock clock,
       Audit audit) {
     this.db = db;
+    this.revocations = revocations;
     this.audit = audit;
     this.masterKey = masterKey;
     this.settings = settings;
@@ -366,7 +370,7 @@ public final class SigningKeys {
                   revoke.kid())
               .filter(at -> at != null)
               .orElse(now.plus(schedule.retention()));
-      RevocationLog.append(c, RevocationLog.Kind.KEY, revoke.kid(), now, mattersUntil);
+      revocations.recordKey(c, revoke.kid(), now, mattersUntil);
       Sql.update(
           c,
           "UPDATE signing_keys SET state = 'REVOKED', revoked_at = ?, private_key_enc = NULL"

@@ -3,6 +3,7 @@ package dev.latchkey.server.http.session;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.verifier.VerifiedToken;
 import io.javalin.http.Context;
@@ -19,18 +20,24 @@ public final class LogoutRoute {
   public static final String SESSION_ENDED = "latchkey.logout.sessionEnded";
 
   private final Sessions sessions;
+  private final SessionRevocation revocation;
   private final BrowserCookies cookies;
   private final SessionTokenVerifier ownTokens;
 
-  public LogoutRoute(Sessions sessions, BrowserCookies cookies, SessionTokenVerifier ownTokens) {
+  public LogoutRoute(
+      Sessions sessions,
+      SessionRevocation revocation,
+      BrowserCookies cookies,
+      SessionTokenVerifier ownTokens) {
     this.sessions = sessions;
+    this.revocation = revocation;
     this.cookies = cookies;
     this.ownTokens = ownTokens;
   }
 
   public void handle(Context ctx) {
     Caching.noStore(ctx);
-    ctx.attribute(SESSION_ENDED, sessionIdOf(ctx).map(sessions::revoke).orElse(false));
+    ctx.attribute(SESSION_ENDED, sessionIdOf(ctx).map(revocation::revoke).orElse(false));
     cookies.clearOnLogout(ctx);
     ctx.status(204);
   }

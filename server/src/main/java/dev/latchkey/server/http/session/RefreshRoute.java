@@ -5,9 +5,9 @@ import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.sessions.RefreshFailure;
+import dev.latchkey.server.sessions.RefreshProtocol;
 import dev.latchkey.server.sessions.RefreshRejected;
 import dev.latchkey.server.sessions.SessionTokens;
-import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.tokens.TokenIssuer;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -23,14 +23,14 @@ public final class RefreshRoute {
   public static final String REFRESH_FAILURE = "latchkey.refreshFailure";
 
   private final boolean enabled;
-  private final Sessions sessions;
+  private final RefreshProtocol sessions;
   private final TokenIssuer tokens;
   private final BrowserCookies cookies;
   private final SessionAnswer answer;
 
   public RefreshRoute(
       boolean enabled,
-      Sessions sessions,
+      RefreshProtocol sessions,
       TokenIssuer tokens,
       BrowserCookies cookies,
       SessionAnswer answer) {
