@@ -59,7 +59,14 @@ public final class AuthStore implements AutoCloseable {
     SessionSettings sessionSettings = config.sessions();
     this.audit = new Audit(clock);
     this.hasher = new PasswordHasher(config.hashing().params());
-    this.users = new Users(database, hasher, clock, audit);
+    // disabling a user or an operator's password set ends the user's sessions
+    this.users =
+        new Users(
+            database,
+            hasher,
+            clock,
+            audit,
+            (userId, reason) -> sessionRevocation().revokeAllForUser(userId, null, reason));
     this.revocations = new RevocationLog(database, config.keys().clockSkew(), clock);
     // retention follows the longest token lifetime in force: what TokenIssuer signs with (the
     // access token length with refresh, the session length without)

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 final class RefreshFamilies {
   private static final String FAMILY_COLUMNS =
       "sid, user_id, idle_expires_at, absolute_expires_at, revoked_at, refresh_hash,"
-          + " refresh_rotated_at, last_used_at";
+          + " refresh_rotated_at, last_used_at,"
+          + " (SELECT u.disabled FROM users u WHERE u.id = sessions.user_id)";
 
   private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
@@ -106,6 +107,7 @@ final class RefreshFamilies {
         revokedAt,
         rs.getString(6),
         rs.getLong(7),
-        rs.getLong(8));
+        rs.getLong(8),
+        rs.getBoolean(9));
   }
 }

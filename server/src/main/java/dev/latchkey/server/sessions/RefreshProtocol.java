@@ -11,7 +11,6 @@ import dev.latchkey.server.tokens.TokenIssuer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,6 @@ public final class RefreshProtocol {
 
   private final Database db;
   private final RefreshSettings settings;
-  private final Duration tokenLength;
   private final RefreshPolicy policy;
   private final SessionRevocation revocation;
   private final RecentAccessTokens recent = new RecentAccessTokens();
@@ -52,7 +50,6 @@ public final class RefreshProtocol {
       Audit audit) {
     this.db = db;
     this.settings = settings.refresh();
-    this.tokenLength = settings.tokenLength();
     this.policy =
         new RefreshPolicy(
             this.settings,
@@ -93,7 +90,7 @@ public final class RefreshProtocol {
     Outcome outcome =
         db.inTransactionRetrying(
             ATTEMPTS,
-            c -> applyLocked(c, presented),
+            c -> applyLocked(c, presented, tokens),
             () -> new RefreshRejected(RefreshFailure.CONTENDED));
     if (outcome.refused() == RefreshFailure.REUSED) {
       log.warn("Refresh token reuse: revoked session {} (possible token theft)", outcome.sid());
@@ -106,33 +103,46 @@ public final class RefreshProtocol {
     IssuedToken access =
         outcome.cached() != null
             ? outcome.cached()
-            : recent.remember(tokens.issue(family.userId(), family.sid()));
+            : recent.remember(tokens.issue(family.userId(), family.sid(), outcome.issueAt()));
     return new SessionTokens(
         access, outcome.refreshToken(), Instant.ofEpochMilli(family.absoluteExpiresAt()));
   }
 
   /**
    * What a refresh gives: the family and its refresh token to hand out, with the access token
-   * already issued for it ({@code cached}) or {@code null} to issue one; or why it was refused.
+   * already issued for it ({@code cached}), else one to issue at {@code issueAt}, whose {@code exp}
+   * the session row already holds; or why it was refused.
    */
   private record Outcome(
       RefreshFamily family,
       String refreshToken,
       IssuedToken cached,
+      Instant issueAt,
       RefreshFailure refused,
       String sid) {
     static Outcome give(RefreshFamily family, String refreshToken, IssuedToken cached) {
-      return new Outcome(family, refreshToken, cached, null, family.sid());
+      return new Outcome(family, refreshToken, cached, null, null, family.sid());
+    }
+
+    static Outcome issue(RefreshFamily family, String refreshToken, Instant at) {
+      return new Outcome(family, refreshToken, null, at, null, family.sid());
     }
 
     static Outcome refuse(String sid, RefreshFailure reason) {
-      return new Outcome(null, null, null, reason, sid);
+      return new Outcome(null, null, null, null, reason, sid);
     }
   }
 
-  /** Decides what the presented token gets and writes it, under the session row's lock. */
-  private Outcome applyLocked(Connection c, String presented) throws SQLException {
-    long now = clock.millis();
+  /**
+   * Decides what the presented token gets and writes it, under the session row's lock. An access
+   * token to be signed has its {@code exp} written first: the session's {@code access_expires_at}
+   * is always the last {@code exp} it can have produced, which its revocation lists in the feed.
+   */
+  private Outcome applyLocked(Connection c, String presented, TokenIssuer tokens)
+      throws SQLException {
+    Instant at = clock.instant();
+    long now = at.toEpochMilli();
+    long exp = tokens.expiryOf(at).toEpochMilli();
     String presentedHash = RefreshTokenChain.hash(presented);
     RefreshDecision decision =
         policy.decide(presented, RefreshFamilies.lookUp(c, presentedHash), now);
@@ -142,32 +152,24 @@ public final class RefreshProtocol {
           Sql.update(
               c,
               "UPDATE sessions SET refresh_hash = ?, refresh_rotated_at = ?, last_used_at = ?,"
-                  + " idle_expires_at = ?, access_expires_at = ?"
+                  + " idle_expires_at = ?, access_expires_at = GREATEST(access_expires_at, ?)"
                   + " WHERE sid = ? AND refresh_hash = ? AND revoked_at IS NULL",
               RefreshTokenChain.hash(rotate.next()),
               now,
               now,
               rotate.idleExpiresAt(),
-              accessExpiry(now),
+              exp,
               family.sid(),
               presentedHash);
       if (updated != 1) {
         throw new RaceLost(); // rotated by someone else meanwhile: look again
       }
       RefreshFamilies.spend(c, presentedHash, family.sid(), now, SPENT_TOKENS_KEPT);
-      return Outcome.give(family, rotate.next(), null);
+      return Outcome.issue(family, rotate.next(), at);
     } else if (decision instanceof RefreshDecision.Keep keep) {
-      Sql.update(c, "UPDATE sessions SET last_used_at = ? WHERE sid = ?", now, keep.family().sid());
-      return Outcome.give(keep.family(), keep.current(), freshAccess(keep.family(), now));
+      return current(c, keep.family(), keep.current(), at, exp);
     } else if (decision instanceof RefreshDecision.HandOver handOver) {
-      Sql.update(
-          c,
-          "UPDATE sessions SET last_used_at = ?, access_expires_at = ? WHERE sid = ?",
-          now,
-          accessExpiry(now),
-          handOver.family().sid());
-      return Outcome.give(
-          handOver.family(), handOver.current(), freshAccess(handOver.family(), now));
+      return current(c, handOver.family(), handOver.current(), at, exp);
     } else if (decision instanceof RefreshDecision.RevokeFamily reuse) {
       revocation.revokeLocked(c, reuse.sid(), now, "refresh_reuse");
       return Outcome.refuse(reuse.sid(), RefreshFailure.REUSED);
@@ -178,15 +180,27 @@ public final class RefreshProtocol {
   }
 
   /**
-   * The access token this instance issued for the family at its last refresh, while it has most of
-   * its life left (more than the minimum interval), else {@code null}: a burst of refreshes costs
-   * at most one signature per family and interval on each instance.
+   * The family's current pair (kept, or handed over to a parallel tab): the access token this
+   * instance issued for the family at its last refresh while it has most of its life left (more
+   * than the minimum interval), else a new one: a burst of refreshes costs at most one signature
+   * per family and interval on each instance.
    */
-  private IssuedToken freshAccess(RefreshFamily family, long now) {
-    return recent.stillFresh(family.sid(), now, settings.minInterval().toMillis());
-  }
-
-  private long accessExpiry(long now) {
-    return now + tokenLength.toMillis();
+  private Outcome current(
+      Connection c, RefreshFamily family, String refreshToken, Instant at, long exp)
+      throws SQLException {
+    long now = at.toEpochMilli();
+    IssuedToken cached = recent.stillFresh(family.sid(), now, settings.minInterval().toMillis());
+    if (cached != null) {
+      Sql.update(c, "UPDATE sessions SET last_used_at = ? WHERE sid = ?", now, family.sid());
+      return Outcome.give(family, refreshToken, cached);
+    }
+    Sql.update(
+        c,
+        "UPDATE sessions SET last_used_at = ?, access_expires_at = GREATEST(access_expires_at, ?)"
+            + " WHERE sid = ?",
+        now,
+        exp,
+        family.sid());
+    return Outcome.issue(family, refreshToken, at);
   }
 }

@@ -65,7 +65,7 @@ public final class Sessions {
         now,
         idle,
         absolute,
-        accessExpiry(now),
+        access.expiresAt().toEpochMilli(),
         refreshToken == null ? null : RefreshTokenChain.hash(refreshToken),
         refreshToken == null ? null : now);
     return new SessionTokens(
@@ -81,6 +81,19 @@ public final class Sessions {
       return Optional.empty();
     }
     return db.inTransaction(c -> RefreshFamilies.sessionOf(c, RefreshTokenChain.hash(token)));
+  }
+
+  /**
+   * Whether a session is stored and not revoked: a session whose row is gone (purged, or never
+   * stored here) is not live.
+   */
+  public boolean isLive(String sid) {
+    return sid != null
+        && db.queryOne(
+                "SELECT revoked_at IS NULL FROM sessions WHERE sid = ?",
+                rs -> rs.getBoolean(1),
+                sid)
+            .orElse(false);
   }
 
   /** One session, for admin and tests. */
