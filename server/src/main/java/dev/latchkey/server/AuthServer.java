@@ -106,7 +106,7 @@ public final class AuthServer implements AutoCloseable {
               config.accounts(),
               store.database(),
               store.users(),
-              store.sessions(),
+              store.sessionRevocation(),
               store.throttle(),
               mailer,
               publicUrl,

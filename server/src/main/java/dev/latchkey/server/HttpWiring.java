@@ -80,9 +80,15 @@ final class HttpWiring {
                 config.keys().jwksMaxAge()),
             new HealthRoute(store.database(), store.keys()),
             new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer),
-            new LogoutRoute(store.sessions(), cookies, ownTokens, metrics),
+            new LogoutRoute(
+                store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
             new RefreshRoute(
-                sessions.refresh().enabled(), store.sessions(), tokens, cookies, answer, metrics),
+                sessions.refresh().enabled(),
+                store.refreshProtocol(),
+                tokens,
+                cookies,
+                answer,
+                metrics),
             new RevocationFeedRoute(
                 store.revocations(), config.clock(), sessions.revocationPollInterval()),
             new AccountRoutes(

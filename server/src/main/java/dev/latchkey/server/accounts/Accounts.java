@@ -2,7 +2,7 @@ package dev.latchkey.server.accounts;
 
 import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.mail.OutgoingMail;
-import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.users.Account;
@@ -26,7 +26,7 @@ public final class Accounts {
 
   private final AccountSettings settings;
   private final Users users;
-  private final Sessions sessions;
+  private final SessionRevocation sessions;
   private final LoginThrottle loginThrottle;
   private final Mailer mailer;
   private final AccountTokens tokens;
@@ -40,7 +40,7 @@ public final class Accounts {
       AccountSettings settings,
       Database db,
       Users users,
-      Sessions sessions,
+      SessionRevocation sessions,
       LoginThrottle loginThrottle,
       Mailer mailer,
       String authBaseUrl,

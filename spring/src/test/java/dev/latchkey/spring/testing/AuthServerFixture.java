@@ -91,7 +91,7 @@ public final class AuthServerFixture implements AutoCloseable {
 
   /** Revokes the session of a token, as a logout does. */
   public void revoke(IssuedToken token) {
-    server.store().sessions().revoke(token.sid());
+    server.store().sessionRevocation().revoke(token.sid());
   }
 
   /** Signed by the server's active key, issued 1 h ago for 5 minutes. */

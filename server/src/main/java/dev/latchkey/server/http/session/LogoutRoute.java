@@ -4,6 +4,7 @@ import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.metrics.ServerMetrics;
+import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.verifier.VerifiedToken;
 import io.javalin.http.Context;
@@ -17,24 +18,27 @@ import java.util.Optional;
  */
 public final class LogoutRoute {
   private final Sessions sessions;
+  private final SessionRevocation revocation;
   private final BrowserCookies cookies;
   private final SessionTokenVerifier ownTokens;
   private final ServerMetrics metrics;
 
   public LogoutRoute(
       Sessions sessions,
+      SessionRevocation revocation,
       BrowserCookies cookies,
       SessionTokenVerifier ownTokens,
       ServerMetrics metrics) {
     this.metrics = metrics;
     this.sessions = sessions;
+    this.revocation = revocation;
     this.cookies = cookies;
     this.ownTokens = ownTokens;
   }
 
   public void handle(Context ctx) {
     Caching.noStore(ctx);
-    boolean ended = sessionIdOf(ctx).map(sessions::revoke).orElse(false);
+    boolean ended = sessionIdOf(ctx).map(revocation::revoke).orElse(false);
     cookies.clearOnLogout(ctx);
     metrics.logout(ended);
     ctx.status(204);

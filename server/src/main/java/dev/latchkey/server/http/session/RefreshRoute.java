@@ -6,9 +6,9 @@ import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.sessions.RefreshFailure;
+import dev.latchkey.server.sessions.RefreshProtocol;
 import dev.latchkey.server.sessions.RefreshRejected;
 import dev.latchkey.server.sessions.SessionTokens;
-import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.tokens.TokenIssuer;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public final class RefreshRoute {
   private final boolean enabled;
-  private final Sessions sessions;
+  private final RefreshProtocol sessions;
   private final TokenIssuer tokens;
   private final BrowserCookies cookies;
   private final SessionAnswer answer;
@@ -29,7 +29,7 @@ public final class RefreshRoute {
 
   public RefreshRoute(
       boolean enabled,
-      Sessions sessions,
+      RefreshProtocol sessions,
       TokenIssuer tokens,
       BrowserCookies cookies,
       SessionAnswer answer,
