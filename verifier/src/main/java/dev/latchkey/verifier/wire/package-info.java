@@ -17,7 +17,7 @@
  *   <li>{@link dev.latchkey.verifier.wire.RevocationFeedFormat}: the revocation feed's JSON.
  * </ul>
  *
- * <p>The package depends on nothing but the JDK, Nimbus's JSON helpers and (for the DPoP
- * challenge) the Nimbus OAuth SDK's {@code DPoPTokenError}.
+ * <p>The package depends on nothing but the JDK, Nimbus's JSON helpers and (for the DPoP challenge)
+ * the Nimbus OAuth SDK's {@code DPoPTokenError}.
  */
 package dev.latchkey.verifier.wire;
