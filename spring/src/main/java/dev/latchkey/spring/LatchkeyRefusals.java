@@ -1,9 +1,9 @@
 package dev.latchkey.spring;
 
 import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.RefusalHeaders;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;
-import dev.latchkey.verifier.internal.http.AuthPolicy;
 import dev.latchkey.verifier.wire.ErrorResponse;
 import dev.latchkey.verifier.wire.Roles;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,7 +47,7 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
       write(
           response,
           401,
-          AuthPolicy.missingTokenHeaders(verifier, realm),
+          RefusalHeaders.missingToken(verifier, realm),
           ErrorResponse.body(ErrorResponse.MISSING_TOKEN, ErrorResponse.MISSING_TOKEN_MESSAGE));
       return;
     }
@@ -55,7 +55,7 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
   }
 
   /**
-   * Answers a refused token as the verifier's adapters do ({@link AuthPolicy#refusalHeaders}): a
+   * Answers a refused token as the verifier's adapters do ({@link RefusalHeaders#refused}): a
    * {@code DPoP} challenge when the request used the DPoP scheme, the reason concerns DPoP or DPoP
    * is required, else the {@code Bearer} one; 503 with {@code Retry-After} for a token not judged.
    */
@@ -66,7 +66,7 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
     write(
         response,
         r.httpStatus(),
-        AuthPolicy.refusalHeaders(verifier, realm, r, dpop),
+        RefusalHeaders.refused(verifier, realm, r, dpop),
         ErrorResponse.body(r.code(), r.message()));
   }
 

@@ -1,6 +1,7 @@
 package dev.latchkey.verifier.internal.http;
 
 import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.RefusalHeaders;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
@@ -11,7 +12,6 @@ import dev.latchkey.verifier.wire.ErrorResponse;
 import dev.latchkey.verifier.wire.Roles;
 import dev.latchkey.verifier.wire.Xsrf;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -121,7 +121,7 @@ public final class AuthPolicy {
       LOG.debug("{} refused: no token", method);
       return Outcome.refuse(
           401,
-          missingTokenHeaders(verifier, realm),
+          RefusalHeaders.missingToken(verifier, realm),
           ErrorResponse.body(ErrorResponse.MISSING_TOKEN, ErrorResponse.MISSING_TOKEN_MESSAGE),
           null);
     }
@@ -139,7 +139,7 @@ public final class AuthPolicy {
       LOG.info("{} refused: {}", method, r.code());
       return Outcome.refuse(
           r.httpStatus(),
-          refusalHeaders(verifier, realm, r, dpop),
+          RefusalHeaders.refused(verifier, realm, r, dpop),
           ErrorResponse.body(r.code(), r.message()),
           r);
     }
@@ -173,7 +173,7 @@ public final class AuthPolicy {
     LOG.info("{} refused: {}", method, Roles.INSUFFICIENT_SCOPE);
     return Outcome.refuse(
         403,
-        challenge(
+        RefusalHeaders.insufficient(
             ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE)),
         ErrorResponse.body(Roles.INSUFFICIENT_SCOPE, Roles.INSUFFICIENT_SCOPE_MESSAGE),
         null);
@@ -192,41 +192,6 @@ public final class AuthPolicy {
     }
   }
 
-  /**
-   * The headers of a 401 for a request without a token: {@code Bearer realm="…"}, or a {@code DPoP}
-   * challenge with the accepted proof algorithms when the verifier requires DPoP.
-   */
-  public static Map<String, String> missingTokenHeaders(JwtVerifier verifier, String realm) {
-    return challenge(
-        verifier.requiresDpop()
-            ? Dpop.challenge(realm, null, null, verifier.dpop().algorithms())
-            : ErrorResponse.challenge(realm));
-  }
-
-  /**
-   * The headers of a refusal: 503 with {@code Retry-After} for a token not judged; else 401 with a
-   * {@code DPoP} challenge ({@code error} as {@link RejectionReason#challengeError}, {@code algs},
-   * and {@code DPoP-Nonce} when a nonce is needed) when the request used the DPoP scheme, the
-   * refusal concerns DPoP or DPoP is required; otherwise the RFC 6750 {@code Bearer} challenge.
-   * Shared with the Spring starter, so every adapter answers alike.
-   */
-  public static Map<String, String> refusalHeaders(
-      JwtVerifier verifier, String realm, RejectionReason r, boolean dpopPresented) {
-    if (r.httpStatus() != 401) {
-      return Map.of("Cache-Control", "no-store", "Retry-After", "" + r.retryAfterSeconds());
-    }
-    if (!(dpopPresented || r.dpop() || verifier.requiresDpop())) {
-      return challenge(ErrorResponse.invalidTokenChallenge(realm, r.message()));
-    }
-    Map<String, String> h =
-        challenge(
-            Dpop.challenge(realm, r.challengeError(), r.message(), verifier.dpop().algorithms()));
-    if (r == RejectionReason.DPOP_NONCE_REQUIRED) {
-      verifier.dpop().currentNonce().ifPresent(n -> h.put(Dpop.NONCE_HEADER, n));
-    }
-    return h;
-  }
-
   /** The role names of a role requirement, refused when empty or blank. */
   public static Set<String> roleNames(String... anyOf) {
     Set<String> roles = new java.util.LinkedHashSet<>();
@@ -240,12 +205,5 @@ public final class AuthPolicy {
       throw new IllegalArgumentException("at least one role is required");
     }
     return Set.copyOf(roles);
-  }
-
-  private static Map<String, String> challenge(String value) {
-    Map<String, String> h = new LinkedHashMap<>();
-    h.put(ErrorResponse.WWW_AUTHENTICATE, value);
-    h.put("Cache-Control", "no-store");
-    return h;
   }
 }
