@@ -79,7 +79,7 @@ public final class HttpApi {
         .api(POST, "/api/logout", r.logout()::handle)
         // The refresh cookie is scoped to /api/refresh, so a browser sends it only below that
         // path: this alias lets a client whose access token is gone still end its refresh session.
-        .api(POST, "/api/refresh/logout", r.logout()::handle)
+        .api(POST, "/api/refresh/logout", r.logout()::handleRefreshLogout)
         .api(POST, "/api/refresh", r.refresh()::handle)
         .api(POST, "/api/email-verification", r.accounts()::resendVerification)
         .api(POST, "/api/email-verification/confirm", r.accounts()::confirmEmail)
