@@ -78,6 +78,9 @@ describe('AuthService', () => {
       expect(req.request.method).toBe('POST');
       expect(req.request.headers.get('Authorization')).toBe('Bearer t');
       expect(req.request.withCredentials).toBe(true);
+      // The server refuses what a cross-site form could send: this goes as application/json.
+      expect(req.request.body).toEqual({});
+      expect(req.request.detectContentTypeHeader()).toBe('application/json');
       req.flush(null, { status: 204, statusText: 'No Content' });
       http.verify();
     });
@@ -173,6 +176,7 @@ describe('AuthService', () => {
       expect(req.request.withCredentials).toBe(true);
       expect(req.request.headers.get('X-XSRF-TOKEN')).toBe('xsrf-value');
       expect(req.request.headers.has('Authorization')).toBe(false);
+      expect(req.request.detectContentTypeHeader()).toBe('application/json');
       document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
       req.flush(null, { status: 204, statusText: 'No Content' });
       http.verify();
@@ -248,6 +252,8 @@ describe('AuthService', () => {
       const req = http.expectOne(`${AUTH_URL}/api/refresh`);
       expect(req.request.method).toBe('POST');
       expect(req.request.withCredentials).toBe(true);
+      expect(req.request.body).toEqual({});
+      expect(req.request.detectContentTypeHeader()).toBe('application/json');
       req.flush({ idToken: 'second', expiresIn: 900 });
 
       expect(auth.getToken()).toBe('second');

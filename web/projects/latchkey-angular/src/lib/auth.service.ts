@@ -3,7 +3,7 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { Router } from '@angular/router';
 import { Observable, catchError, concatMap, of, retry, shareReplay, tap, throwError } from 'rxjs';
 
-import { authEndpointContext } from './http-context';
+import { JSON_POST_BODY, authEndpointContext } from './http-context';
 import { rolesOf } from './jwt';
 import { LatchkeyConfig } from './options';
 import { EXPIRES_AT_KEY, ID_TOKEN_KEY, LatchkeyStorage } from './storage';
@@ -183,7 +183,7 @@ export class AuthService {
   refresh(): Observable<LoginResponse> {
     if (this.refreshing === null) {
       this.refreshing = this.http
-        .post<LoginResponse>(`${this.config.value.authUrl}/api/refresh`, null, {
+        .post<LoginResponse>(`${this.config.value.authUrl}/api/refresh`, JSON_POST_BODY, {
           withCredentials: true,
           context: authEndpointContext(),
         })
@@ -270,7 +270,7 @@ export class AuthService {
   }
 
   private postLogout(path: string, token: string | null): Observable<unknown> {
-    return this.http.post(`${this.config.value.authUrl}${path}`, null, {
+    return this.http.post(`${this.config.value.authUrl}${path}`, JSON_POST_BODY, {
       withCredentials: true,
       context: authEndpointContext(),
       headers: token !== null ? { Authorization: `Bearer ${token}` } : {},

@@ -48,6 +48,8 @@ class LogOptionsTest {
             "127.0.0.1",
             "--port",
             "0",
+            "--metrics-port",
+            "0",
             "--data-dir",
             folder.resolve("data").toString(),
             "--log-format",
@@ -122,6 +124,8 @@ class LogOptionsTest {
             "127.0.0.1",
             "--port",
             "0",
+            "--metrics-port",
+            "0",
             "--data-dir",
             folder.resolve("data").toString());
     try {
@@ -149,6 +153,8 @@ class LogOptionsTest {
             "--host",
             "127.0.0.1",
             "--port",
+            "0",
+            "--metrics-port",
             "0",
             "--data-dir",
             folder.resolve("data").toString(),

@@ -422,13 +422,14 @@ class AccountsTest {
         start(
             TestDatabase.H2,
             c ->
-                c.withAccounts(
-                    c.accounts()
-                        .withMail(
-                            c.accounts()
-                                .mail()
-                                .withSmtp("127.0.0.1", port, MailTls.NONE)
-                                .withRetries(2, Duration.ofMillis(10)))))) {
+                TestHttp.withMetrics(c)
+                    .withAccounts(
+                        c.accounts()
+                            .withMail(
+                                c.accounts()
+                                    .mail()
+                                    .withSmtp("127.0.0.1", port, MailTls.NONE)
+                                    .withRetries(2, Duration.ofMillis(10)))))) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       HttpResponse<String> r = post(server, "/api/password-reset", Map.of("email", EMAIL));
       assertThat(r.statusCode()).isEqualTo(202);
@@ -438,7 +439,7 @@ class AccountsTest {
       }
       assertThat(server.mailer().failed()).isEqualTo(1);
       assertThat(server.mailer().sent()).isZero();
-      assertThat(TestHttp.get(server.baseUrl() + "/metrics").body())
+      assertThat(TestHttp.get(TestHttp.metricsUrl(server)).body())
           .contains("latchkey_mail_sent_total{outcome=\"failed\"} 1.0")
           .contains("latchkey_mail_sent_total{outcome=\"sent\"} 0.0")
           .contains("latchkey_mail_pending 0.0");

@@ -250,6 +250,7 @@ class AuditTest {
     return send(
         HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/refresh"))
             .header("Cookie", COOKIE + "=" + refreshToken)
+            .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.noBody())
             .build());
   }

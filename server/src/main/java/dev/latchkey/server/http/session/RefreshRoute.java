@@ -3,6 +3,7 @@ package dev.latchkey.server.http.session;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.ScriptedRequests;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.sessions.RefreshFailure;
@@ -17,7 +18,8 @@ import java.util.Map;
  * {@code POST /api/refresh}: trades the refresh cookie for a new token pair (rotation), answering
  * as a login does; {@code 401 invalid_refresh_token} and a deleted cookie when the session is over.
  * {@code 503} + {@code Retry-After} (cookie kept) when other requests kept rotating the same token.
- * {@code 404} while refresh sessions are off.
+ * {@code 404} while refresh sessions are off; {@code 415} for what a cross-site form could send
+ * (see {@link ScriptedRequests}).
  */
 public final class RefreshRoute {
   private final boolean enabled;
@@ -46,6 +48,7 @@ public final class RefreshRoute {
     if (!enabled) {
       throw ApiError.notFound();
     }
+    ScriptedRequests.require(ctx);
     Caching.noStore(ctx);
     SessionTokens session;
     try {
