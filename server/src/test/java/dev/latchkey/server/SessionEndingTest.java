@@ -66,6 +66,7 @@ class SessionEndingTest {
         HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/refresh"))
             .timeout(Duration.ofSeconds(30))
             .header("Cookie", COOKIE + "=" + refreshToken)
+            .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.noBody())
             .build());
   }
