@@ -86,7 +86,15 @@ final class HttpWiring {
             new RevocationFeedRoute(
                 store.revocations(), config.clock(), sessions.revocationPollInterval()),
             new AccountRoutes(
-                accounts, hashing, signIn, store.sessions(), ownTokens, cookies, clientAddress),
+                accounts,
+                hashing,
+                signIn,
+                store.sessions(),
+                ownTokens,
+                cookies,
+                clientAddress,
+                tokens,
+                answer),
             delivery.hostedLogin()
                 ? new HostedLoginRoutes(
                     signIn, clientAddress, cookies, delivery.returnToPolicy(), url)

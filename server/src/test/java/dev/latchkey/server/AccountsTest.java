@@ -326,7 +326,7 @@ class AccountsTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
-  void passwordChangeKeepsTheCurrentSessionAndEndsTheOthers(TestDatabase db) throws Exception {
+  void passwordChangeEndsEverySessionAndAnswersWithANewOne(TestDatabase db) throws Exception {
     try (AuthServer server = start(db, c -> c)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       String current = TestHttp.idToken(login(server, EMAIL, PASSWORD));
@@ -355,8 +355,11 @@ class AccountsTest {
       assertThat(changed.statusCode()).isEqualTo(200);
 
       String session = server.baseUrl() + "/api/session";
-      assertThat(get(session, "Authorization", "Bearer " + current).statusCode()).isEqualTo(200);
+      // issue 21 item 5: the current session ends too; the answer carries its successor
+      assertThat(get(session, "Authorization", "Bearer " + current).statusCode()).isEqualTo(401);
       assertThat(get(session, "Authorization", "Bearer " + other).statusCode()).isEqualTo(401);
+      String successor = TestHttp.idToken(changed);
+      assertThat(get(session, "Authorization", "Bearer " + successor).statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, NEW_PASSWORD).statusCode()).isEqualTo(200);
       assertThat(mail(1).getSubject()).isEqualTo("Your password was changed");
     }
@@ -396,8 +399,9 @@ class AccountsTest {
       assertThat(json(changed).get("status").asText()).isEqualTo("password_changed");
 
       String session = server.baseUrl() + "/api/session";
-      assertThat(get(session, "Cookie", cookies).statusCode()).isEqualTo(200);
+      assertThat(get(session, "Cookie", cookies).statusCode()).isEqualTo(401);
       assertThat(get(session, "Cookie", other).statusCode()).isEqualTo(401);
+      assertThat(get(session, "Cookie", cookieHeader(changed)).statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(401);
       assertThat(login(server, EMAIL, NEW_PASSWORD).statusCode()).isEqualTo(200);
       assertThat(mail(1).getSubject()).isEqualTo("Your password was changed");

@@ -151,29 +151,32 @@ public final class Accounts {
     tokens.redeem(token, TokenPurpose.RESET);
     users.setPasswordOf(userId, password, "password_reset");
     users.markVerified(userId);
-    passwordChanged(account, null, "password_reset", "reset with a link sent to this address");
+    passwordChanged(account, "password_reset", "reset with a link sent to this address");
   }
 
   /**
    * {@code POST /api/password}: the logged-in user's new password, once the current one was checked
-   * ({@code SignIn.checkPassword}, which runs this on the hashing pool); every other session of the
-   * user is revoked, {@code currentSid} continues. Hashes: run on the hashing pool.
+   * ({@code SignIn.checkPassword}, which runs this on the hashing pool). Every session of the user
+   * is revoked, the current one too (a stolen copy of its tokens must not survive the change: the
+   * caller starts a new session for the browser that asked), and every pending reset link stops
+   * working. Hashes: run on the hashing pool.
    *
    * @throws UserException {@code weak_password}, {@code unknown_user}
    */
-  public void changePassword(String userId, String currentSid, char[] fresh) {
+  public void changePassword(String userId, char[] fresh) {
     Account account =
         users
             .account(userId)
             .orElseThrow(() -> new UserException("unknown_user", "no user with this id"));
     requireAcceptable(fresh, account.email());
     users.setPasswordOf(userId, fresh, "password_change");
-    passwordChanged(account, currentSid, "password_change", "changed while logged in");
+    tokens.supersedeAll(userId, TokenPurpose.RESET);
+    passwordChanged(account, "password_change", "changed while logged in");
   }
 
   /** The one place a password change takes effect beyond the users table. */
-  private void passwordChanged(Account account, String keepSid, String reason, String how) {
-    sessions.revokeAllForUser(account.id(), keepSid, reason);
+  private void passwordChanged(Account account, String reason, String how) {
+    sessions.revokeAllForUser(account.id(), null, reason);
     loginThrottle.recordSuccess(account.email()); // clears the account's lock
     log.info("A user's password was changed ({})", reason);
     send(AccountMails.passwordChanged(account.email(), how));

@@ -10,10 +10,13 @@ import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.http.exchange.RequestAddress;
+import dev.latchkey.server.http.exchange.SessionAnswer;
+import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.signin.PasswordCheck;
 import dev.latchkey.server.signin.SignIn;
 import dev.latchkey.server.signin.SignInOutcome.Refusal;
+import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
 import dev.latchkey.verifier.VerifiedToken;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The account endpoints. Requests that name an address answer {@code 202} whatever the address;
@@ -39,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code POST /api/password-reset/confirm {"token", "password"}} sets the password, ends
  *       every session
  *   <li>{@code POST /api/password {"currentPassword", "newPassword"}} (logged in) changes it, ends
- *       the other sessions
+ *       every session and answers with a new one, as a login does
  * </ul>
  */
 public final class AccountRoutes {
@@ -61,7 +65,7 @@ public final class AccountRoutes {
           "status",
           "password_changed",
           "message",
-          "Your password is changed; your other sessions were ended.");
+          "Your password is changed; every session was ended and this one started anew.");
 
   private final Accounts accounts;
   private final HashingPool hashing;
@@ -70,6 +74,8 @@ public final class AccountRoutes {
   private final SessionTokenVerifier ownTokens;
   private final BrowserCookies cookies;
   private final RequestAddress clientAddress;
+  private final TokenIssuer tokens;
+  private final SessionAnswer answer;
 
   public AccountRoutes(
       Accounts accounts,
@@ -78,7 +84,9 @@ public final class AccountRoutes {
       Sessions sessions,
       SessionTokenVerifier ownTokens,
       BrowserCookies cookies,
-      RequestAddress clientAddress) {
+      RequestAddress clientAddress,
+      TokenIssuer tokens,
+      SessionAnswer answer) {
     this.accounts = accounts;
     this.hashing = hashing;
     this.signIn = signIn;
@@ -86,6 +94,8 @@ public final class AccountRoutes {
     this.ownTokens = ownTokens;
     this.cookies = cookies;
     this.clientAddress = clientAddress;
+    this.tokens = tokens;
+    this.answer = answer;
   }
 
   public void resendVerification(Context ctx) {
@@ -141,12 +151,18 @@ public final class AccountRoutes {
             ctx, Set.of("currentPassword", "newPassword"), PasswordPolicy.MAX_LENGTH);
     Caching.noStore(ctx);
     char[] fresh = body.get("newPassword").toCharArray();
+    AtomicReference<SessionTokens> started = new AtomicReference<>();
     CompletableFuture<PasswordCheck> check =
         signIn.checkPassword(
             user.userId(),
             body.get("currentPassword").toCharArray(),
             clientAddress.of(ctx),
-            checked -> accounts.changePassword(user.userId(), user.sid(), fresh));
+            checked -> {
+              accounts.changePassword(user.userId(), fresh);
+              // the old session was revoked with the others: the browser that asked goes on in
+              // a new one, so that a stolen copy of the old tokens ends here
+              started.set(sessions.start(checked, tokens, true));
+            });
     Async.answer(
         ctx,
         check
@@ -156,7 +172,13 @@ public final class AccountRoutes {
                   if (outcome instanceof Refusal refusal) {
                     throw Failures.answerForPasswordCheck(refusal);
                   }
-                  Json.write(ctx, 200, PASSWORD_CHANGED);
+                  SessionTokens session = started.get();
+                  cookies.setOnLogin(ctx, session);
+                  answer.write(
+                      ctx,
+                      session.access().token(),
+                      session.access().expiresIn(),
+                      PASSWORD_CHANGED);
                 }));
   }
 
