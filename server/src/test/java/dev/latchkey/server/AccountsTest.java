@@ -135,11 +135,12 @@ class AccountsTest {
       assertThat(verification.getSubject()).isEqualTo("Confirm your email address");
       assertThat(text(verification)).contains(server.baseUrl() + "/login/verify-email#token=");
 
-      // unverified: a wrong password is the usual 401, the right one the distinct 403
-      assertThat(login(server, EMAIL, "wrong password entirely").statusCode()).isEqualTo(401);
+      // unverified: the right password answers as a wrong one (issue 21 item 9), no session
+      HttpResponse<String> wrong = login(server, EMAIL, "wrong password entirely");
+      assertThat(wrong.statusCode()).isEqualTo(401);
       HttpResponse<String> unverified = login(server, EMAIL, PASSWORD);
-      assertThat(unverified.statusCode()).isEqualTo(403);
-      assertThat(error(unverified)).isEqualTo("email_not_verified");
+      assertThat(unverified.statusCode()).isEqualTo(401);
+      assertThat(unverified.body()).isEqualTo(wrong.body());
 
       // signing up the address again answers the same and mails its owner instead
       HttpResponse<String> again =
@@ -582,7 +583,7 @@ class AccountsTest {
           postForm(server, VERIFY, "another", Map.of("csrf", csrf, "token", token));
       assertThat(forged.statusCode()).isEqualTo(403);
       assertThat(forged.body()).contains("This form has expired");
-      assertThat(error(login(server, EMAIL, PASSWORD))).isEqualTo("email_not_verified");
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(401);
 
       HttpResponse<String> bogus =
           postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", "x".repeat(43)));

@@ -18,8 +18,11 @@ final class PageMessages {
 
   private static final Map<String, String> SIGN_IN =
       Map.of(
-          "invalid_credentials", "The email or password is incorrect.",
-          "too_many_attempts", "Too many failed sign-ins. Please try again later.");
+          "invalid_credentials",
+          "The email or password is incorrect. If you signed up recently, confirm your address"
+              + " first with the link we mailed you.",
+          "too_many_attempts",
+          "Too many failed sign-ins. Please try again later.");
 
   private static final Map<String, String> LINKS =
       Map.of(
