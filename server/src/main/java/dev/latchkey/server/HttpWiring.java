@@ -99,7 +99,9 @@ final class HttpWiring {
                 ? new HostedLoginRoutes(
                     signIn, clientAddress, cookies, delivery.returnToPolicy(), url)
                 : null,
-            delivery.hostedLogin() ? new HostedAccountRoutes(accounts, hashing, cookies) : null);
+            delivery.hostedLogin()
+                ? new HostedAccountRoutes(accounts, hashing, cookies, signIn, clientAddress)
+                : null);
     return new HttpApi(config.http(), routes, metrics);
   }
 }

@@ -153,17 +153,26 @@ class AccountsTest {
 
       String token = token(verification);
       HttpResponse<String> confirmed =
-          post(server, "/api/email-verification/confirm", Map.of("token", token));
+          post(
+              server,
+              "/api/email-verification/confirm",
+              Map.of("token", token, "password", PASSWORD));
       assertThat(confirmed.statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, "an attacker's long password").statusCode()).isEqualTo(401);
 
       HttpResponse<String> reused =
-          post(server, "/api/email-verification/confirm", Map.of("token", token));
+          post(
+              server,
+              "/api/email-verification/confirm",
+              Map.of("token", token, "password", PASSWORD));
       assertThat(reused.statusCode()).isEqualTo(400);
       assertThat(error(reused)).isEqualTo("token_used");
       HttpResponse<String> bogus =
-          post(server, "/api/email-verification/confirm", Map.of("token", "x".repeat(43)));
+          post(
+              server,
+              "/api/email-verification/confirm",
+              Map.of("token", "x".repeat(43), "password", PASSWORD));
       assertThat(error(bogus)).isEqualTo("invalid_token");
     }
   }
@@ -231,11 +240,18 @@ class AccountsTest {
       String second = token(mail(2));
 
       HttpResponse<String> old =
-          post(server, "/api/email-verification/confirm", Map.of("token", first));
+          post(
+              server,
+              "/api/email-verification/confirm",
+              Map.of("token", first, "password", PASSWORD));
       assertThat(old.statusCode()).isEqualTo(400);
       assertThat(error(old)).isEqualTo("token_superseded");
       assertThat(
-              post(server, "/api/email-verification/confirm", Map.of("token", second)).statusCode())
+              post(
+                      server,
+                      "/api/email-verification/confirm",
+                      Map.of("token", second, "password", PASSWORD))
+                  .statusCode())
           .isEqualTo(200);
 
       // the mail limit (3 per window) holds per address: the answer stays the same
@@ -580,26 +596,36 @@ class AccountsTest {
       String csrf = HostedLoginTest.hidden(page.body(), "csrf");
 
       HttpResponse<String> forged =
-          postForm(server, VERIFY, "another", Map.of("csrf", csrf, "token", token));
+          postForm(
+              server,
+              VERIFY,
+              "another",
+              Map.of("csrf", csrf, "token", token, "password", PASSWORD));
       assertThat(forged.statusCode()).isEqualTo(403);
       assertThat(forged.body()).contains("This form has expired");
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(401);
 
       HttpResponse<String> bogus =
-          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", "x".repeat(43)));
+          postForm(
+              server,
+              VERIFY,
+              cookie,
+              Map.of("csrf", csrf, "token", "x".repeat(43), "password", PASSWORD));
       assertThat(bogus.statusCode()).isEqualTo(400);
       assertThat(bogus.body()).contains("This link is not valid");
       HttpResponse<String> empty = postForm(server, VERIFY, cookie, Map.of("csrf", csrf));
       assertThat(empty.statusCode()).isEqualTo(400);
 
       HttpResponse<String> confirmed =
-          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", token));
+          postForm(
+              server, VERIFY, cookie, Map.of("csrf", csrf, "token", token, "password", PASSWORD));
       assertThat(confirmed.statusCode()).isEqualTo(200);
       assertThat(confirmed.body()).contains("Email confirmed");
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
 
       HttpResponse<String> again =
-          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", token));
+          postForm(
+              server, VERIFY, cookie, Map.of("csrf", csrf, "token", token, "password", PASSWORD));
       assertThat(again.statusCode()).isEqualTo(400);
       assertThat(again.body()).contains("already been used");
     }

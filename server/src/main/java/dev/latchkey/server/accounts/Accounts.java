@@ -103,12 +103,32 @@ public final class Accounts {
   }
 
   /**
-   * {@code POST /api/email-verification/confirm}: marks the address of the link's account verified.
+   * The account a verification link was sent for, without spending the link: the caller checks the
+   * account's password ({@code SignIn.checkPassword}) before {@link #confirmEmail}.
    *
    * @throws UserException {@code invalid_token}, {@code token_expired}, {@code token_used} or
    *     {@code token_superseded}
    */
-  public void confirmEmail(String token) {
+  public String accountToVerify(String token) {
+    return tokens.peek(token, TokenPurpose.VERIFY);
+  }
+
+  /**
+   * {@code POST /api/email-verification/confirm}: marks the address of the link's account verified,
+   * once the person who followed the link proved they know the account's password. Whoever signed
+   * the address up chose that password: confirming with the link alone would let someone who signed
+   * up with another person's address and a password of their own have that person make it usable
+   * (pre-registration takeover). The real owner who did not sign up takes the address with a
+   * password reset instead, which replaces the password.
+   *
+   * @param checkedUserId the account whose password was just checked
+   * @throws UserException {@code invalid_token}, {@code token_expired}, {@code token_used} or
+   *     {@code token_superseded}
+   */
+  public void confirmEmail(String token, String checkedUserId) {
+    if (!tokens.peek(token, TokenPurpose.VERIFY).equals(checkedUserId)) {
+      throw new UserException("invalid_token", "This link is not valid.");
+    }
     String userId = tokens.redeem(token, TokenPurpose.VERIFY);
     users.markVerified(userId);
     log.info("A user verified their email address");

@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <ul>
  *   <li>{@code POST /api/email-verification {"email"}} sends the verification link again
- *   <li>{@code POST /api/email-verification/confirm {"token"}} verifies the address
+ *   <li>{@code POST /api/email-verification/confirm {"token", "password"}} verifies the address
+ *       when the password is the account's (the one chosen at sign-up): {@code 403 wrong_password}
+ *       otherwise, counted by the login throttle
  *   <li>{@code POST /api/password-reset {"email"}} mails a reset link
  *   <li>{@code POST /api/password-reset/confirm {"token", "password"}} sets the password, ends
  *       every session
@@ -54,6 +56,8 @@ public final class AccountRoutes {
           "accepted",
           "message",
           "If this address has an account waiting for verification, a new link is on its way.");
+  private static final Map<String, String> VERIFIED =
+      Map.of("status", "verified", "message", "Your email is verified: log in.");
   private static final Map<String, String> ACCEPTED_RESET =
       Map.of(
           "status",
@@ -107,11 +111,26 @@ public final class AccountRoutes {
   }
 
   public void confirmEmail(Context ctx) {
-    String token = Json.readStringFields(ctx, Set.of("token"), TOKEN_MAX).get("token");
+    Map<String, String> body =
+        Json.readStringFields(ctx, Set.of("token", "password"), PasswordPolicy.MAX_LENGTH);
     Caching.noStore(ctx);
-    accounts.confirmEmail(token);
-    Json.write(
-        ctx, 200, Map.of("status", "verified", "message", "Your email is verified: log in."));
+    String token = body.get("token");
+    String userId = accounts.accountToVerify(token);
+    Async.answer(
+        ctx,
+        signIn
+            .checkPassword(
+                userId,
+                body.get("password").toCharArray(),
+                clientAddress.of(ctx),
+                checked -> accounts.confirmEmail(token, checked.id()))
+            .thenAccept(
+                outcome -> {
+                  if (outcome instanceof Refusal refusal) {
+                    throw Failures.answerForPasswordCheck(refusal);
+                  }
+                  Json.write(ctx, 200, VERIFIED);
+                }));
   }
 
   public void requestReset(Context ctx) {

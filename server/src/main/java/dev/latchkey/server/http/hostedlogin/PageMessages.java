@@ -43,6 +43,13 @@ final class PageMessages {
     if (answer.error().equals("weak_password")) {
       return answer.getMessage();
     }
+    if (answer.error().equals("wrong_password")) {
+      return "This is not the password of this account. If you did not sign up, set a new"
+          + " password with \"Forgot your password?\" instead.";
+    }
+    if (answer.error().equals("too_many_attempts")) {
+      return SIGN_IN.get("too_many_attempts");
+    }
     if (LINKS.containsKey(answer.error())) {
       return LINKS.get(answer.error());
     }
