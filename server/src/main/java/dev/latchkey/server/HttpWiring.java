@@ -71,7 +71,7 @@ final class HttpWiring {
     HttpApi.Routes routes =
         new HttpApi.Routes(
             new LoginRoute(signIn, clientAddress, cookies, answer),
-            new SignupRoute(config.http().signupEnabled(), accounts, hashing),
+            new SignupRoute(config.http().signupEnabled(), accounts, hashing, clientAddress),
             new KeyDiscoveryRoutes(
                 store.keys(),
                 tokens.issuer(),

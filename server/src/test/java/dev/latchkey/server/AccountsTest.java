@@ -186,7 +186,11 @@ class AccountsTest {
     root.addAppender(logs);
     // As many hashing threads as sign-ups, so that their inserts meet.
     try (AuthServer server =
-        start(db, c -> c.withHashing(new HashingSettings(TestDatabase.FAST_HASHING, 8, 64)))) {
+        start(
+            db,
+            c ->
+                c.withHashing(new HashingSettings(TestDatabase.FAST_HASHING, 8, 64))
+                    .withAccounts(c.accounts().withSignupLimit(100, Duration.ofMinutes(15))))) {
       String signup = server.baseUrl() + "/api/signup";
       HttpResponse<String> fresh =
           postJson(signup, TestHttp.credentials("someone.else@example.com", PASSWORD));

@@ -11,6 +11,7 @@ import dev.latchkey.server.users.EmailAddress;
 import dev.latchkey.server.users.UserException;
 import dev.latchkey.server.users.Users;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class Accounts {
   private final Mailer mailer;
   private final AccountTokens tokens;
   private final AccountMailThrottle mailThrottle;
+  private final AccountMailThrottle signupThrottle;
   private final String authBaseUrl;
 
   /**
@@ -53,6 +55,8 @@ public final class Accounts {
     this.tokens = new AccountTokens(db, clock);
     this.mailThrottle =
         new AccountMailThrottle(db, settings.mailLimit(), settings.mailWindow(), clock);
+    this.signupThrottle =
+        new AccountMailThrottle(db, settings.signupLimit(), settings.signupWindow(), clock);
     this.authBaseUrl = authBaseUrl;
   }
 
@@ -64,6 +68,22 @@ public final class Accounts {
   public boolean mayLogIn(AuthenticatedUser user) {
     return !settings.requireVerifiedEmail()
         || users.account(user.id()).map(Account::emailVerified).orElse(false);
+  }
+
+  /**
+   * Counts a sign-up from this client address (before anything is hashed or mailed), so that one
+   * client cannot have the server create any number of accounts and mail any number of addresses.
+   *
+   * @param client the client address as the login throttle sees it
+   * @throws SignupLimitReached when the address made {@link AccountSettings#signupLimit()} sign-ups
+   *     in the window
+   */
+  public void admitSignup(String client) {
+    Optional<Duration> wait = signupThrottle.admit("signup-client:" + client);
+    if (wait.isPresent()) {
+      log.info("A sign-up was refused: the client address reached the sign-up limit");
+      throw new SignupLimitReached(wait.get());
+    }
   }
 
   /**
@@ -229,7 +249,10 @@ public final class Accounts {
   /** Deletes spent account tokens and counters (from the server's clean-up schedule). */
   public void purgeExpired() {
     tokens.purgeExpired();
-    mailThrottle.purgeExpired();
+    mailThrottle.purgeOlderThan(
+        settings.mailWindow().compareTo(settings.signupWindow()) > 0
+            ? settings.mailWindow()
+            : settings.signupWindow());
   }
 
   /** The link with its token in the fragment: kept out of server logs and {@code Referer}. */

@@ -1,5 +1,6 @@
 package dev.latchkey.server.http.exchange;
 
+import dev.latchkey.server.accounts.SignupLimitReached;
 import dev.latchkey.server.signin.SignInOutcome;
 import dev.latchkey.server.signin.SignInOutcome.Busy;
 import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
@@ -96,6 +97,8 @@ public final class Failures {
     Throwable e = unwrap(thrown);
     if (e instanceof ApiError api) {
       return api;
+    } else if (e instanceof SignupLimitReached limited) {
+      return TooManyAttempts.signups(limited.retryAfter());
     } else if (e instanceof HashingPool.Saturated) {
       return busy();
     } else if (e instanceof StoreUnavailableException) {
