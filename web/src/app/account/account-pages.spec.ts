@@ -125,9 +125,10 @@ describe('account pages', () => {
       currentPassword: 'the right one',
       newPassword: 'a much longer passphrase',
     });
-    req.flush({ status: 'changed' });
+    req.flush({ status: 'password_changed', idToken: 'the.new.jwt', expiresIn: 600 });
     harness.detectChanges();
     expect(byTestId(root, 'account-done')).not.toBeNull();
     expect(byTestId(root, 'account-error')).toBeNull();
+    expect(localStorage.getItem('id_token')).toBe('the.new.jwt'); // the change ended the old one
   });
 });

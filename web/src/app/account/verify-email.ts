@@ -29,8 +29,8 @@ import { takeLinkToken } from './link-token';
         <p class="alternatives"><a routerLink="/login">Log in</a> to have a new link sent.</p>
       } @else {
         <p>
-          Enter the password you chose when you signed up. If you did not sign up, ignore this
-          link; to use this address, <a routerLink="/forgot-password">set a new password</a>.
+          Enter the password you chose when you signed up. If you did not sign up, ignore this link;
+          to use this address, <a routerLink="/forgot-password">set a new password</a>.
         </p>
         <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
           <label for="verify-password">Password</label>

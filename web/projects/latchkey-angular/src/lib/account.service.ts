@@ -58,9 +58,11 @@ export class AccountService {
     const token = this.config.value.delivery === 'body' ? this.auth.getToken() : null;
     const headers =
       token === null ? undefined : new HttpHeaders({ Authorization: `Bearer ${token}` });
-    return this.postFor<LoginResponse>('/api/password', { currentPassword, newPassword }, headers).pipe(
-      map((session) => this.auth.setSession(session)),
-    );
+    return this.postFor<LoginResponse>(
+      '/api/password',
+      { currentPassword, newPassword },
+      headers,
+    ).pipe(map((session) => this.auth.setSession(session)));
   }
 
   private post(path: string, body: object, headers?: HttpHeaders): Observable<void> {
