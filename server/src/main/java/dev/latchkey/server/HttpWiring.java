@@ -71,7 +71,7 @@ final class HttpWiring {
     HttpApi.Routes routes =
         new HttpApi.Routes(
             new LoginRoute(signIn, clientAddress, cookies, answer),
-            new SignupRoute(config.http().signupEnabled(), accounts, hashing),
+            new SignupRoute(config.http().signupEnabled(), accounts, hashing, clientAddress),
             new KeyDiscoveryRoutes(
                 store.keys(),
                 tokens.issuer(),
@@ -92,12 +92,22 @@ final class HttpWiring {
             new RevocationFeedRoute(
                 store.revocations(), config.clock(), sessions.revocationPollInterval()),
             new AccountRoutes(
-                accounts, hashing, signIn, store.sessions(), ownTokens, cookies, clientAddress),
+                accounts,
+                hashing,
+                signIn,
+                store.sessions(),
+                ownTokens,
+                cookies,
+                clientAddress,
+                tokens,
+                answer),
             delivery.hostedLogin()
                 ? new HostedLoginRoutes(
                     signIn, clientAddress, cookies, delivery.returnToPolicy(), url)
                 : null,
-            delivery.hostedLogin() ? new HostedAccountRoutes(accounts, hashing, cookies) : null);
+            delivery.hostedLogin()
+                ? new HostedAccountRoutes(accounts, hashing, cookies, signIn, clientAddress)
+                : null);
     return new HttpApi(config.http(), routes, metrics);
   }
 }

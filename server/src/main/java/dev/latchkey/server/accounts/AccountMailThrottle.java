@@ -32,14 +32,19 @@ final class AccountMailThrottle {
   boolean allow(String... keys) {
     boolean allowed = true;
     for (String key : keys) {
-      allowed &= count(Digests.sha256Base64Url(key));
+      allowed &= count(Digests.sha256Base64Url(key)).isEmpty();
     }
     return allowed;
   }
 
+  /** Counts one against the key: empty when under the limit, else how long until it resets. */
+  Optional<Duration> admit(String key) {
+    return count(Digests.sha256Base64Url(key));
+  }
+
   private record Window(long start, int sent) {}
 
-  private boolean count(String key) {
+  private Optional<Duration> count(String key) {
     return db.inTransactionRetrying(
         ATTEMPTS,
         c -> {
@@ -60,7 +65,7 @@ final class AccountMailThrottle {
                 now)) {
               throw new RaceLost();
             }
-            return true;
+            return Optional.empty();
           }
           Window w = stored.get();
           if (w.start() + window.toMillis() <= now) {
@@ -69,21 +74,24 @@ final class AccountMailThrottle {
                 "UPDATE account_mail_throttle SET window_start = ?, sent = 1 WHERE throttle_key = ?",
                 now,
                 key);
-            return true;
+            return Optional.empty();
           }
           if (w.sent() >= limit) {
-            return false;
+            return Optional.of(Duration.ofMillis(w.start() + window.toMillis() - now));
           }
           Sql.update(
               c, "UPDATE account_mail_throttle SET sent = sent + 1 WHERE throttle_key = ?", key);
-          return true;
+          return Optional.empty();
         },
         () -> new IllegalStateException("account mail counter kept racing"));
   }
 
-  int purgeExpired() {
+  /**
+   * Forgets windows older than {@code longest} (the longest window any counter of the table uses).
+   */
+  int purgeOlderThan(Duration longest) {
     return db.update(
         "DELETE FROM account_mail_throttle WHERE window_start < ?",
-        clock.millis() - window.toMillis());
+        clock.millis() - longest.toMillis());
   }
 }

@@ -55,6 +55,16 @@ final class AccountTokens {
     return token;
   }
 
+  /** Every unused token of this purpose of the user stops working. */
+  void supersedeAll(String userId, TokenPurpose purpose) {
+    db.update(
+        "UPDATE account_tokens SET superseded_at = ? WHERE user_id = ? AND purpose = ?"
+            + " AND used_at IS NULL AND superseded_at IS NULL",
+        clock.millis(),
+        userId,
+        purpose.stored);
+  }
+
   private record Stored(String userId, long expiresAt, boolean used, boolean superseded) {}
 
   /**
