@@ -72,13 +72,17 @@ public final class Accounts {
 
   /**
    * Counts a sign-up from this client address (before anything is hashed or mailed), so that one
-   * client cannot have the server create any number of accounts and mail any number of addresses.
+   * client cannot have the server create any number of accounts and mail any number of addresses. A
+   * password the policy refuses is refused first and not counted: a person correcting a typo does
+   * not use up the limit.
    *
    * @param client the client address as the login throttle sees it
+   * @throws UserException {@code weak_password}
    * @throws SignupLimitReached when the address made {@link AccountSettings#signupLimit()} sign-ups
    *     in the window
    */
-  public void admitSignup(String client) {
+  public void admitSignup(String client, String email, char[] password) {
+    requireAcceptable(password, EmailAddress.normalize(email));
     Optional<Duration> wait = signupThrottle.admit("signup-client:" + client);
     if (wait.isPresent()) {
       log.info("A sign-up was refused: the client address reached the sign-up limit");

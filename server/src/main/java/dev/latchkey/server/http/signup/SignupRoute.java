@@ -49,7 +49,8 @@ public final class SignupRoute {
     if (EmailAddress.parse(email).isEmpty()) {
       throw new ApiError(400, "invalid_email", "This is not a valid email address.");
     }
-    accounts.admitSignup(clientAddress.of(ctx)); // 429 too_many_signups beyond the limit
+    // 400 weak_password, then 429 too_many_signups beyond the limit
+    accounts.admitSignup(clientAddress.of(ctx), email, password);
     ctx.future(
         () ->
             hashing
