@@ -3,26 +3,15 @@ package dev.latchkey.demo;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Request;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin page: shown to a session with role admin, hidden from the student, whose direct
@@ -32,45 +21,16 @@ class AdminPageBrowserTest {
 
   private static final String PROGRESS_PATH = "/api/admin/progress";
 
-  @TempDir static Path dataDir;
-  private static BrowserSystem running;
-  private static RunningSystem system;
-
-  private BrowserContext context;
-  private Page page;
-  private final List<Request> requests = new CopyOnWriteArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    running = BrowserSystem.start(dataDir, Duration.ofHours(2), "body");
-    system = running.system;
-  }
-
-  @AfterAll
-  static void stop() {
-    if (running != null) running.close();
-  }
-
-  @BeforeEach
-  void openPage() {
-    context =
-        running.browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 720));
-    page = context.newPage();
-    page.onRequest(requests::add);
-  }
-
-  @AfterEach
-  void closePage() {
-    context.close();
-  }
+  @RegisterExtension
+  static final BrowserJourney journey = BrowserJourney.bodyMode().viewport(1100, 720);
 
   @Test
-  void theAdminFollowsTheLinkToEveryonesProgress() throws Exception {
-    String student = system.auth.store().issueToken(RunningSystem.EMAIL).token();
+  void theAdminFollowsTheLinkToEveryonesProgress(Page page) throws Exception {
+    String student = journey.auth().store().issueToken(RunningSystem.EMAIL).token();
     assertThat(send("PUT", "/api/lessons/4/completion", student).statusCode()).isEqualTo(200);
-    String studentId = system.auth.store().users().idOf(RunningSystem.EMAIL);
+    String studentId = journey.auth().store().users().idOf(RunningSystem.EMAIL);
 
-    running.logIn(page, RunningSystem.ADMIN_EMAIL, RunningSystem.PASSWORD);
+    journey.logIn(page, RunningSystem.ADMIN_EMAIL, RunningSystem.PASSWORD);
     assertThat(page).hasURL(Pattern.compile("/lessons$"));
     page.getByTestId("nav-admin").click();
 
@@ -81,18 +41,18 @@ class AdminPageBrowserTest {
   }
 
   @Test
-  void theStudentSeesNoLinkAndTheGuardRefusesTheAdminAddress() throws Exception {
-    running.logIn(page, RunningSystem.EMAIL, RunningSystem.PASSWORD);
+  void theStudentSeesNoLinkAndTheGuardRefusesTheAdminAddress(Page page) throws Exception {
+    journey.logIn(page, RunningSystem.EMAIL, RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();
     assertThat(page.getByTestId("nav-account")).isVisible();
     assertThat(page.getByTestId("nav-admin")).hasCount(0);
 
-    page.navigate(system.app.baseUrl() + "/admin");
+    page.navigate(journey.appUrl() + "/admin");
     // typed into the address bar, the refused route sends the student home, not to a blank page
     assertThat(page.getByTestId("lessons-list")).isVisible();
     assertThat(page.getByTestId("nav-account")).isVisible();
     assertThat(page.getByTestId("admin-progress")).hasCount(0);
-    assertThat(requests).noneMatch(request -> request.url().endsWith(PROGRESS_PATH));
+    assertThat(journey.requests()).noneMatch(request -> request.url().endsWith(PROGRESS_PATH));
 
     // the guard only hides: the API decides, and refuses the student's token
     String token = (String) page.evaluate("() => localStorage.getItem('id_token')");
@@ -109,7 +69,7 @@ class AdminPageBrowserTest {
       throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(URI.create(system.app.baseUrl() + path))
+            HttpRequest.newBuilder(URI.create(journey.appUrl() + path))
                 .header("Authorization", "Bearer " + token)
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build(),

@@ -3,11 +3,7 @@ package dev.latchkey.demo;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.Request;
 import dev.latchkey.testing.FreePort;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -19,18 +15,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An outside Angular application uses {@code @latchkey/angular}: the consumer example of the web
@@ -46,41 +38,35 @@ class ConsumerExampleBrowserTest {
       Path.of(
           System.getProperty("latchkey.consumerExample", "../web/target/consumer-example/browser"));
 
-  @TempDir static Path dataDir;
-  private static RunningSystem system;
+  private static final int CONSUMER_PORT = FreePort.find();
+  private static final String CONSUMER_URL = "http://localhost:" + CONSUMER_PORT;
+
+  @RegisterExtension
+  static final BrowserJourney journey =
+      BrowserJourney.bodyMode()
+          .requires(
+              () -> Files.isRegularFile(BUILT.resolve("index.html")),
+              "the consumer example is not built at "
+                  + BUILT.toAbsolutePath().normalize()
+                  + " (mvn package in web/, or npm run build:consumer)")
+          .customise(
+              config -> {
+                List<String> origins = new ArrayList<>(config.http().corsOrigins());
+                origins.add(CONSUMER_URL);
+                return config.withHttp(config.http().withCorsOrigins(origins));
+              });
+
   private static Javalin consumer;
-  private static String consumerUrl;
-  private static Playwright playwright;
-  private static Browser browser;
   private static final HttpClient http = HttpClient.newHttpClient();
 
-  private BrowserContext context;
-  private Page page;
-  private final List<Request> requests = new CopyOnWriteArrayList<>();
-
   @BeforeAll
-  static void start() {
-    Chromium.assumeAvailable();
-    Chromium.require(
-        Files.isRegularFile(BUILT.resolve("index.html")),
-        "the consumer example is not built at "
-            + BUILT.toAbsolutePath().normalize()
-            + " (mvn package in web/, or npm run build:consumer)");
-    int port = FreePort.find();
-    consumerUrl = "http://localhost:" + port;
-    system =
-        RunningSystem.start(
-            dataDir,
-            Duration.ofHours(2),
-            "body",
-            config -> {
-              List<String> origins = new ArrayList<>(config.http().corsOrigins());
-              origins.add(consumerUrl);
-              return config.withHttp(config.http().withCorsOrigins(origins));
-            });
-    consumer = startConsumerServer(port);
-    playwright = Chromium.playwright();
-    browser = Chromium.launch(playwright);
+  static void startConsumer() {
+    consumer = startConsumerServer(CONSUMER_PORT);
+  }
+
+  @AfterAll
+  static void stopConsumer() {
+    if (consumer != null) consumer.stop();
   }
 
   /**
@@ -97,15 +83,14 @@ class ConsumerExampleBrowserTest {
                   "/", root.resolve("index.html").toString(), Location.EXTERNAL);
               javalin.routes.get(
                   "/latchkey.json",
-                  ctx -> ctx.json(Map.of("authUrl", system.auth.baseUrl(), "delivery", "body")));
+                  ctx -> ctx.json(Map.of("authUrl", journey.authUrl(), "delivery", "body")));
               javalin.routes.get("/api/lessons", ConsumerExampleBrowserTest::forwardToDemoServer);
             })
         .start("localhost", port);
   }
 
   private static void forwardToDemoServer(Context ctx) throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(system.app.baseUrl() + ctx.path()));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(journey.appUrl() + ctx.path()));
     String authorization = ctx.header("Authorization");
     if (authorization != null) {
       request.header("Authorization", authorization);
@@ -121,39 +106,20 @@ class ConsumerExampleBrowserTest {
     ctx.result(answer.body());
   }
 
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (consumer != null) consumer.stop();
-    if (system != null) system.close();
-  }
-
-  @BeforeEach
-  void openPage() {
-    context = browser.newContext();
-    page = context.newPage();
-    page.onRequest(requests::add);
-  }
-
-  @AfterEach
-  void closePage() {
-    context.close();
-  }
-
-  private void logIn(String password) {
+  private static void logIn(String password) {
+    Page page = journey.page();
     page.getByTestId("login-email").fill(RunningSystem.EMAIL);
     page.getByTestId("login-password").fill(password);
     page.getByTestId("login-submit").click();
   }
 
-  private Object storage(String key) {
-    return page.evaluate("key => localStorage.getItem(key)", key);
+  private static Object storage(String key) {
+    return journey.page().evaluate("key => localStorage.getItem(key)", key);
   }
 
   @Test
-  void theGuardSendsToTheLoginFormAndAWrongPasswordIsRefused() {
-    page.navigate(consumerUrl + "/lessons");
+  void theGuardSendsToTheLoginFormAndAWrongPasswordIsRefused(Page page) {
+    page.navigate(CONSUMER_URL + "/lessons");
     assertThat(page).hasURL(Pattern.compile("/login\\?returnUrl=%2Flessons$"));
     logIn("not the password");
     assertThat(page.getByTestId("login-error")).containsText("Wrong email or password");
@@ -161,8 +127,8 @@ class ConsumerExampleBrowserTest {
   }
 
   @Test
-  void logsInAgainstTheAuthServerAndReadsTheLessonsWithTheToken() {
-    page.navigate(consumerUrl + "/lessons");
+  void logsInAgainstTheAuthServerAndReadsTheLessonsWithTheToken(Page page) {
+    page.navigate(CONSUMER_URL + "/lessons");
     logIn(RunningSystem.PASSWORD);
 
     assertThat(page).hasURL(Pattern.compile("/lessons$"));
@@ -171,21 +137,14 @@ class ConsumerExampleBrowserTest {
 
     String token = (String) storage("id_token");
     assertThat(token).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
-    assertThat(requestTo(system.auth.baseUrl() + "/api/login").headers())
+    assertThat(journey.requestTo(journey.authUrl() + "/api/login").headers())
         .doesNotContainKey("authorization");
-    assertThat(requestTo(consumerUrl + "/api/lessons").headers().get("authorization"))
+    assertThat(journey.requestTo(CONSUMER_URL + "/api/lessons").headers().get("authorization"))
         .isEqualTo("Bearer " + token);
 
     page.getByTestId("nav-logout").click();
     assertThat(page).hasURL(Pattern.compile("/login$"));
     assertThat(storage("id_token")).isNull();
     assertThat(storage("expires_at")).isNull();
-  }
-
-  private Request requestTo(String url) {
-    return requests.stream()
-        .filter(request -> request.url().equals(url) && !request.method().equals("OPTIONS"))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no request to " + url + " in " + requests));
   }
 }

@@ -3,22 +3,15 @@ package dev.latchkey.demo;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.Cookie;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cookie mode in a real browser: the session lives in an HttpOnly cookie that scripts cannot read,
@@ -26,41 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CookieModeBrowserTest {
 
-  @TempDir static Path dataDir;
-  private static BrowserSystem running;
-  private static RunningSystem system;
-  private static Browser browser;
-
-  private BrowserContext context;
-  private Page page;
-
-  @BeforeAll
-  static void start() {
-    running = BrowserSystem.start(dataDir, Duration.ofHours(2), "cookie");
-    system = running.system;
-    browser = running.browser;
-  }
-
-  @AfterAll
-  static void stop() {
-    if (running != null) running.close();
-  }
+  @RegisterExtension static final BrowserJourney journey = BrowserJourney.cookieMode();
 
   @BeforeEach
   void logIn() {
-    context = browser.newContext();
-    page = context.newPage();
-    running.logIn(page, RunningSystem.PASSWORD);
-    assertThat(page.getByTestId("lesson-item").first()).isVisible();
-  }
-
-  @AfterEach
-  void closePage() {
-    context.close();
+    journey.logIn(RunningSystem.PASSWORD);
+    assertThat(journey.page().getByTestId("lesson-item").first()).isVisible();
   }
 
   @Test
-  void scriptsCannotReadTheSessionAndNothingIsInStorage() {
+  void scriptsCannotReadTheSessionAndNothingIsInStorage(Page page) {
     String scriptCookies = (String) page.evaluate("() => document.cookie");
     assertThat(scriptCookies)
         .contains("XSRF-TOKEN=")
@@ -75,7 +43,7 @@ class CookieModeBrowserTest {
   }
 
   @Test
-  void anUnsafeRequestCarriesTheXsrfHeaderAndIsAccepted() {
+  void anUnsafeRequestCarriesTheXsrfHeaderAndIsAccepted(Page page) {
     Request put =
         page.waitForRequest(
             request -> request.method().equals("PUT"),
@@ -87,7 +55,7 @@ class CookieModeBrowserTest {
   }
 
   @Test
-  void anUnsafeRequestWithoutTheXsrfHeaderIsRefused() {
+  void anUnsafeRequestWithoutTheXsrfHeaderIsRefused(Page page) {
     Object status =
         page.evaluate(
             "() => fetch('/api/lessons/1/completion', {method: 'PUT', credentials: 'include'})"
@@ -101,7 +69,7 @@ class CookieModeBrowserTest {
   }
 
   @Test
-  void logoutSendsTheXsrfHeaderAndEndsTheSession() {
+  void logoutSendsTheXsrfHeaderAndEndsTheSession(Page page) {
     String xsrf = browserCookie("XSRF-TOKEN").value;
     Response logout =
         page.waitForResponse(
@@ -113,7 +81,7 @@ class CookieModeBrowserTest {
     assertThat(logout.status()).isEqualTo(204);
     assertThat(page.getByTestId("nav-login")).isVisible();
 
-    page.navigate(system.app.baseUrl() + "/lessons");
+    page.navigate(journey.appUrl() + "/lessons");
     assertThat(page).hasURL(Pattern.compile("/login"));
     Object status =
         page.evaluate("() => fetch('/api/lessons', {credentials: 'include'}).then(r => r.status)");
@@ -121,7 +89,7 @@ class CookieModeBrowserTest {
   }
 
   private Cookie browserCookie(String name) {
-    List<Cookie> cookies = context.cookies(system.app.baseUrl());
+    List<Cookie> cookies = journey.context().cookies(journey.appUrl());
     return cookies.stream()
         .filter(cookie -> cookie.name.equals(name))
         .findFirst()

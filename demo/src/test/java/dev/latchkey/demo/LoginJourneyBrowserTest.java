@@ -3,68 +3,29 @@ package dev.latchkey.demo;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import com.microsoft.playwright.Response;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seed's journey in a real browser against the real auth server and demo server. */
 class LoginJourneyBrowserTest {
 
-  @TempDir static Path dataDir;
-  private static BrowserSystem running;
-  private static RunningSystem system;
-  private static Browser browser;
+  @RegisterExtension
+  static final BrowserJourney journey = BrowserJourney.bodyMode().viewport(1100, 720);
 
-  private BrowserContext context;
-  private Page page;
-  private final List<Request> requests = new CopyOnWriteArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    running = BrowserSystem.start(dataDir, Duration.ofHours(2), "body");
-    system = running.system;
-    browser = running.browser;
+  private static void logIn(String password) {
+    journey.logIn(password);
   }
 
-  @AfterAll
-  static void stop() {
-    if (running != null) running.close();
-  }
-
-  @BeforeEach
-  void openPage() {
-    context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 720));
-    page = context.newPage();
-    page.onRequest(requests::add);
-  }
-
-  @AfterEach
-  void closePage() {
-    context.close();
-  }
-
-  private void logIn(String password) {
-    running.logIn(page, password);
-  }
-
-  private Object storage(String key) {
-    return page.evaluate("key => localStorage.getItem(key)", key);
+  private static Object storage(String key) {
+    return journey.page().evaluate("key => localStorage.getItem(key)", key);
   }
 
   @Test
-  void wrongPasswordShowsTheErrorAndStoresNothing() {
+  void wrongPasswordShowsTheErrorAndStoresNothing(Page page) {
     logIn("not the password");
     assertThat(page.getByTestId("login-error")).isVisible();
     assertThat(page.getByTestId("login-error")).containsText("Wrong email or password");
@@ -73,8 +34,8 @@ class LoginJourneyBrowserTest {
   }
 
   @Test
-  void loginShowsTheLessonsAndTheTokenGoesToTheApiOnly() {
-    page.navigate(system.app.baseUrl() + "/login");
+  void loginShowsTheLessonsAndTheTokenGoesToTheApiOnly(Page page) {
+    page.navigate(journey.appUrl() + "/login");
     page.getByTestId("login-email").waitFor();
     Screenshots.save(page, "login");
 
@@ -89,14 +50,14 @@ class LoginJourneyBrowserTest {
     long expiresAt = Long.parseLong((String) storage("expires_at"));
     assertThat(expiresAt).isGreaterThan(System.currentTimeMillis() + 3_600_000L);
 
-    Request lessons = requestTo(system.app.baseUrl() + "/api/lessons");
+    Request lessons = journey.requestTo(journey.appUrl() + "/api/lessons");
     assertThat(lessons.headers().get("authorization")).isEqualTo("Bearer " + token);
-    Request login = requestTo(system.auth.baseUrl() + "/api/login");
+    Request login = journey.requestTo(journey.authUrl() + "/api/login");
     assertThat(login.headers()).doesNotContainKey("authorization");
   }
 
   @Test
-  void aReloadKeepsTheSession() {
+  void aReloadKeepsTheSession(Page page) {
     logIn(RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();
     page.reload();
@@ -105,7 +66,7 @@ class LoginJourneyBrowserTest {
   }
 
   @Test
-  void logoutEmptiesStorageAndTheLessonsRouteSendsBackToLogin() {
+  void logoutEmptiesStorageAndTheLessonsRouteSendsBackToLogin(Page page) {
     logIn(RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();
     page.getByTestId("nav-logout").click();
@@ -113,38 +74,33 @@ class LoginJourneyBrowserTest {
     assertThat(storage("id_token")).isNull();
     assertThat(storage("expires_at")).isNull();
 
-    page.navigate(system.app.baseUrl() + "/lessons");
+    page.navigate(journey.appUrl() + "/lessons");
     assertThat(page).hasURL(Pattern.compile("/login"));
     assertThat(page.getByTestId("login-email")).isVisible();
   }
 
   @Test
-  void afterLogoutACopiedTokenIsRefusedByTheApiWithinTheFeedBound() throws Exception {
+  void afterLogoutACopiedTokenIsRefusedByTheApiWithinTheFeedBound(Page page) throws Exception {
     logIn(RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();
     String copied = (String) storage("id_token"); // what an XSS or a shared computer keeps
     assertThat(lessons(copied)).isEqualTo(200);
 
-    Request logout =
-        page.waitForRequest("**/api/logout", () -> page.getByTestId("nav-logout").click());
-    assertThat(logout.headers().get("authorization")).isEqualTo("Bearer " + copied);
+    Response logout =
+        page.waitForResponse("**/api/logout", () -> page.getByTestId("nav-logout").click());
+    long since = System.nanoTime();
+    assertThat(logout.request().headers().get("authorization")).isEqualTo("Bearer " + copied);
     assertThat(page.getByTestId("nav-login")).isVisible();
 
-    // The demo polls the feed every second (RunningSystem); allow a few polls.
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
-    int status = lessons(copied);
-    while (status == 200 && java.time.Instant.now().isBefore(deadline)) {
-      Thread.sleep(200);
-      status = lessons(copied);
-    }
-    assertThat(status).isEqualTo(401);
+    // within the revocation bound of RunningSystem (poll 1 s + max-age 1 s) and one more poll
+    RunningSystem.REVOCATION.awaitStatus(since, 401, () -> lessons(copied), status -> status);
   }
 
   private static int lessons(String token) throws Exception {
     return java.net.http.HttpClient.newHttpClient()
         .send(
             java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(system.app.baseUrl() + "/api/lessons"))
+                    java.net.URI.create(journey.appUrl() + "/api/lessons"))
                 .header("Authorization", "Bearer " + token)
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.discarding())
@@ -152,7 +108,7 @@ class LoginJourneyBrowserTest {
   }
 
   @Test
-  void aForgedTokenIsRefusedByTheApiAndEndsTheSession() {
+  void aForgedTokenIsRefusedByTheApiAndEndsTheSession(Page page) {
     logIn(RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();
     String token = (String) storage("id_token");
@@ -163,12 +119,5 @@ class LoginJourneyBrowserTest {
     assertThat(page).hasURL(Pattern.compile("/login"));
     assertThat(page.getByTestId("session-message")).isVisible();
     assertThat(storage("id_token")).isNull();
-  }
-
-  private Request requestTo(String url) {
-    return requests.stream()
-        .filter(request -> request.url().equals(url) && !request.method().equals("OPTIONS"))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no request to " + url + " in " + requests));
   }
 }

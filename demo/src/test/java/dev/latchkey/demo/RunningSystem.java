@@ -7,6 +7,7 @@ import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.users.Argon2Params;
 import dev.latchkey.testing.FreePort;
+import dev.latchkey.testing.RevocationBound;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,14 @@ final class RunningSystem implements AutoCloseable {
    * Cheaper than OWASP's parameters so the suite stays fast; the server tests use the real ones.
    */
   private static final Argon2Params TEST_HASHING = new Argon2Params(1024, 1, 1);
+
+  /**
+   * Quick, so that tests see a revocation reach the application server within seconds: the demo
+   * server polls the feed every second, and the feed's max-age (the auth server's revocation poll
+   * interval) is a second.
+   */
+  static final RevocationBound REVOCATION =
+      new RevocationBound(Duration.ofSeconds(1), Duration.ofSeconds(1));
 
   final AuthServer auth;
   final DemoServer app;
@@ -56,7 +65,11 @@ final class RunningSystem implements AutoCloseable {
             defaults
                 .withHttp(new HttpSettings("localhost", 0, List.of(appUrl), true))
                 .withStore(StoreSettings.embedded(dataDir))
-                .withSessions(defaults.sessions().withSessionLength(sessionLength))
+                .withSessions(
+                    defaults
+                        .sessions()
+                        .withSessionLength(sessionLength)
+                        .withRevocationPollInterval(REVOCATION.feedMaxAge()))
                 .withHashing(defaults.hashing().withParams(TEST_HASHING))
                 // mails as .eml files, linking to the app's pages, as `latchkey demo` does
                 .withAccounts(
@@ -81,8 +94,7 @@ final class RunningSystem implements AutoCloseable {
                   .withAuthUrl(URI.create(auth.baseUrl()))
                   .withDelivery(delivery)
                   .withSignupEnabled(true)
-                  // Quick, so that tests see a logout reach the application server in a second.
-                  .withRevocationPollInterval(Duration.ofSeconds(1)));
+                  .withRevocationPollInterval(REVOCATION.pollInterval()));
       return new RunningSystem(auth, app);
     } catch (RuntimeException e) {
       auth.close();

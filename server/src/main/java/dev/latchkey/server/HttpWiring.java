@@ -75,7 +75,7 @@ final class HttpWiring {
     HttpApi.Routes routes =
         new HttpApi.Routes(
             new LoginRoute(signIn, clientAddress, cookies, answer, config.clock()),
-            new SignupRoute(config.http().signupEnabled(), accounts, hashing),
+            new SignupRoute(config.http().signupEnabled(), accounts, hashing, clientAddress),
             new KeyDiscoveryRoutes(
                 store.keys(),
                 tokens.issuer(),
@@ -84,13 +84,27 @@ final class HttpWiring {
                 config.keys().jwksMaxAge()),
             new HealthRoute(store.database(), store.keys()),
             new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer),
-            new LogoutRoute(store.sessions(), cookies, ownTokens, metrics),
+            new LogoutRoute(
+                store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
             new RefreshRoute(
-                sessions.refresh().enabled(), store.sessions(), tokens, cookies, answer, metrics),
+                sessions.refresh().enabled(),
+                store.refreshProtocol(),
+                tokens,
+                cookies,
+                answer,
+                metrics),
             new RevocationFeedRoute(
                 store.revocations(), config.clock(), sessions.revocationPollInterval()),
             new AccountRoutes(
-                accounts, hashing, signIn, store.sessions(), ownTokens, cookies, clientAddress),
+                accounts,
+                hashing,
+                signIn,
+                store.sessions(),
+                ownTokens,
+                cookies,
+                clientAddress,
+                tokens,
+                answer),
             new SecondFactorRoutes(
                 store.secondFactors(),
                 store.users(),
@@ -101,7 +115,9 @@ final class HttpWiring {
                 ? new HostedLoginRoutes(
                     signIn, clientAddress, cookies, delivery.returnToPolicy(), url)
                 : null,
-            delivery.hostedLogin() ? new HostedAccountRoutes(accounts, hashing, cookies) : null);
+            delivery.hostedLogin()
+                ? new HostedAccountRoutes(accounts, hashing, cookies, signIn, clientAddress)
+                : null);
     return new HttpApi(config.http(), routes, metrics);
   }
 }

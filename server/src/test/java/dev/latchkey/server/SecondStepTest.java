@@ -10,8 +10,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.server.mfa.TotpEnrolment;
 import dev.latchkey.server.sessions.RefreshSettings;
 import dev.latchkey.testing.MutableClock;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +45,8 @@ class SecondStepTest {
   }
 
   private AuthServer start(TestDatabase db) {
-    AuthServerConfig fresh = TestDatabase.quiet(db.freshConfig(tempDir)).withClock(clock);
+    AuthServerConfig fresh =
+        TestHttp.withMetrics(TestDatabase.quiet(db.freshConfig(tempDir))).withClock(clock);
     AuthServerConfig config =
         fresh.withSessions(
             fresh
@@ -163,11 +162,7 @@ class SecondStepTest {
       // carried through refresh
       String refreshToken = SetCookie.named(done, REFRESH).orElseThrow().value();
       HttpResponse<String> refreshed =
-          TestHttp.send(
-              HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/refresh"))
-                  .header("Cookie", REFRESH + "=" + refreshToken)
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build());
+          postJson(server.baseUrl() + "/api/refresh", "{}", "Cookie", REFRESH + "=" + refreshToken);
       assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
       String next = json(refreshed).get("idToken").asText();
       assertThat(next).isNotEqualTo(idToken);
@@ -190,11 +185,7 @@ class SecondStepTest {
       assertThat(amr(server, json(login).get("idToken").asText())).containsExactly("pwd");
       String refreshToken = SetCookie.named(login, REFRESH).orElseThrow().value();
       HttpResponse<String> refreshed =
-          TestHttp.send(
-              HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/refresh"))
-                  .header("Cookie", REFRESH + "=" + refreshToken)
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build());
+          postJson(server.baseUrl() + "/api/refresh", "{}", "Cookie", REFRESH + "=" + refreshToken);
       String next = json(refreshed).get("idToken").asText();
       assertThat(next).isNotEqualTo(json(login).get("idToken").asText());
       assertThat(amr(server, next)).containsExactly("pwd");
@@ -292,7 +283,7 @@ class SecondStepTest {
                   .statusCode())
           .isEqualTo(401);
 
-      String metrics = get(server.baseUrl() + "/metrics").body();
+      String metrics = get(TestHttp.metricsUrl(server)).body();
       assertThat(metrics)
           .contains("latchkey_second_steps_total{method=\"totp\",outcome=\"success\"} 1.0")
           .contains("latchkey_second_steps_total{method=\"totp\",outcome=\"replayed\"} 1.0")

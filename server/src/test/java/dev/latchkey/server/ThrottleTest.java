@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.throttle.ThrottleSettings;
 import dev.latchkey.testing.MutableClock;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,22 +32,11 @@ class ThrottleTest {
   private static final String PASSWORD = "correct horse battery staple";
   private static final String WRONG = "not the password at all";
 
-  @TempDir Path tempDir;
-  private final MutableClock clock = MutableClock.startingNow();
-  private final List<AuthServerConfig> dropLater = new ArrayList<>();
+  @RegisterExtension final ClockedServers servers = new ClockedServers();
+  private final MutableClock clock = servers.clock();
 
   private AuthServer start(TestDatabase db, UnaryOperator<AuthServerConfig> custom) {
-    AuthServerConfig config =
-        custom.apply(
-            TestDatabase.quiet(db.freshConfig(tempDir.resolve("s" + dropLater.size())))
-                .withClock(clock));
-    dropLater.add(config);
-    return AuthServer.start(config);
-  }
-
-  @AfterEach
-  void dropSchemas() {
-    dropLater.forEach(TestDatabase::dropSchema);
+    return servers.start(db, custom);
   }
 
   private static HttpResponse<String> loginFrom(
@@ -188,8 +175,12 @@ class ThrottleTest {
       }
       System.out.println("40 concurrent wrong passwords on " + db + ": " + statuses);
       int threshold = ThrottleSettings.defaults().accountThreshold();
-      assertThat(statuses.getOrDefault(401, 0)).isLessThanOrEqualTo(threshold);
+      // The row locks let at most the threshold through to a 401 and refuse the others with a 429;
+      // on a loaded machine some may get a 503 instead (no database connection within 2 s), but
+      // a burst answered only with 503s proves nothing: some 401s and some 429s are required.
       assertThat(statuses.keySet()).isSubsetOf(401, 429, 503);
+      assertThat(statuses.getOrDefault(401, 0)).isBetween(1, threshold);
+      assertThat(statuses.getOrDefault(429, 0)).isPositive();
       assertThat(server.hashingPool().submitted() - hashedBefore).isLessThanOrEqualTo(threshold);
     }
   }

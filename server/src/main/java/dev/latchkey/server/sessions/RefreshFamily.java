@@ -6,8 +6,8 @@ import java.util.List;
  * A session as a refresh sees it: the family of refresh tokens is the session itself, and {@code
  * refreshHash} is the hash of its one current token ({@code null} once revoked); {@code rotatedAt}
  * when that token was issued, {@code lastUsedAt} when the family was last used (a rotation sets
- * both), {@code amr} how its user signed in (every token of the family carries it). Times are epoch
- * milliseconds.
+ * both). Times are epoch milliseconds. {@code userDisabled}: whether its user is disabled now;
+ * {@code amr}: how its user signed in (every token of the family carries it).
  */
 record RefreshFamily(
     String sid,
@@ -18,9 +18,10 @@ record RefreshFamily(
     String refreshHash,
     long rotatedAt,
     long lastUsedAt,
+    boolean userDisabled,
     List<String> amr) {
 
-  /** A family whose tokens carry no {@code amr}. */
+  /** A family of an enabled user whose tokens carry no {@code amr}. */
   RefreshFamily(
       String sid,
       String userId,
@@ -39,6 +40,31 @@ record RefreshFamily(
         refreshHash,
         rotatedAt,
         lastUsedAt,
+        false,
+        List.of());
+  }
+
+  /** A family whose tokens carry no {@code amr}. */
+  RefreshFamily(
+      String sid,
+      String userId,
+      long idleExpiresAt,
+      long absoluteExpiresAt,
+      Long revokedAt,
+      String refreshHash,
+      long rotatedAt,
+      long lastUsedAt,
+      boolean userDisabled) {
+    this(
+        sid,
+        userId,
+        idleExpiresAt,
+        absoluteExpiresAt,
+        revokedAt,
+        refreshHash,
+        rotatedAt,
+        lastUsedAt,
+        userDisabled,
         List.of());
   }
 

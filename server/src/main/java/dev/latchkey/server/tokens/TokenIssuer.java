@@ -102,7 +102,7 @@ public final class TokenIssuer {
 
   /** Signs a token for a subject in a given session, without {@code amr}. */
   public IssuedToken issue(String subject, String sessionId) {
-    return issue(subject, sessionId, List.of());
+    return issue(subject, sessionId, clock.instant(), List.of());
   }
 
   /**
@@ -110,10 +110,33 @@ public final class TokenIssuer {
    * values; none: no claim).
    */
   public IssuedToken issue(String subject, String sessionId, List<String> amr) {
+    return issue(subject, sessionId, clock.instant(), amr);
+  }
+
+  /**
+   * The {@code exp} of a token issued at {@code at}: known before it is signed, so that a session
+   * can record it first.
+   */
+  public Instant expiryOf(Instant at) {
+    return Instant.ofEpochSecond(at.getEpochSecond()).plus(sessionLength);
+  }
+
+  /**
+   * Signs a token for a subject in a given session, issued at {@code at} (see {@link #expiryOf}),
+   * without {@code amr}.
+   */
+  public IssuedToken issue(String subject, String sessionId, Instant at) {
+    return issue(subject, sessionId, at, List.of());
+  }
+
+  /**
+   * Signs a token for a subject in a given session, issued at {@code at} (see {@link #expiryOf}),
+   * whose user signed in with {@code amr} (RFC 8176 values; none: no claim).
+   */
+  public IssuedToken issue(String subject, String sessionId, Instant at, List<String> amr) {
     ActiveKey key = keys.active();
-    Instant now = clock.instant();
-    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
-    Instant exp = iat.plus(sessionLength);
+    Instant iat = Instant.ofEpochSecond(at.getEpochSecond());
+    Instant exp = expiryOf(at);
     String jti = UUID.randomUUID().toString();
     String xsrfValue = xsrf.valueFor(sessionId);
     JWTClaimsSet.Builder claims =

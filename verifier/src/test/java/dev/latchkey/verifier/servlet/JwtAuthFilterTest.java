@@ -61,6 +61,10 @@ class JwtAuthFilterTest extends MiddlewareContract {
         request);
     context.addFilter(
         new FilterHolder(JwtAuthFilter.bearer(verifier).requireSecondFactor()), "/mfa", request);
+    context.addFilter(
+        new FilterHolder(JwtAuthFilter.bearer(verifier).publicBaseUrl(PUBLIC_BASE)),
+        "/proxied",
+        request);
     context.addServlet(new ServletHolder(new Echo()), "/*");
     server.setHandler(context);
     server.start();

@@ -31,8 +31,8 @@ import java.util.Set;
  *   <li>{@code POST /api/login {"email", "password"}}: the session in the configured delivery mode;
  *       for an account with a second factor {@code 200 {"mfaRequired": true, "mfaToken",
  *       "methods"}} and the second-step cookie instead, no session; or the failure mapping's answer
- *       ({@code 401 invalid_credentials}, {@code 403 email_not_verified}, {@code 429
- *       too_many_attempts}, {@code 503 busy});
+ *       ({@code 401 invalid_credentials}, also for an unverified account whose password is right,
+ *       {@code 429 too_many_attempts}, {@code 503 busy});
  *   <li>{@code POST /api/login/mfa {"mfaToken", "code"}} from the same browser: the session exactly
  *       as a login answers it, or {@code 410 mfa_expired}, {@code 401 invalid_code}, {@code 429}.
  * </ul>
