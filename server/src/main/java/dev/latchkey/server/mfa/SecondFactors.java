@@ -6,17 +6,11 @@ import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SealedSecrets;
 import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.store.Database;
-import dev.latchkey.server.store.RaceLost;
 import dev.latchkey.server.store.Sql;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * A user's second factors: TOTP enrolment (pending until a code confirms it), recovery codes, the
@@ -28,26 +22,26 @@ import java.util.OptionalLong;
  * <p>The callers own authentication and throttling: enrolment and removal are for a signed-in user
  * (or a user who just proved a code or the password); {@link #verify} is called by the sign-in flow
  * after it reserved a place on the login throttle.
+ *
+ * <p>The front of the package: enrolment is {@link TotpEnrolments}', the second step's check {@link
+ * SecondStepCheck}'s, the recovery-code rows {@link RecoveryCodeRows}'.
  */
 public final class SecondFactors {
-  /** The issuer shown by authenticator apps, and the label's prefix. */
-  static final String ISSUER = "Latchkey";
-
-  private static final int SECRET_BYTES = 20;
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final Database db;
-  private final SealedSecrets sealed;
-  private final RecoveryCodes recoveryCodes;
-  private final Totp totp;
+  private final RecoveryCodeRows recoveryCodes;
+  private final TotpEnrolments enrolments;
+  private final SecondStepCheck secondStep;
   private final Clock clock;
   private final Audit audit;
 
   public SecondFactors(Database db, MasterKey masterKey, Clock clock, Audit audit) {
+    SealedSecrets sealed = new SealedSecrets(masterKey);
+    RecoveryCodes codes = new RecoveryCodes(masterKey.deriveKey("latchkey recovery codes v1"));
+    Totp totp = new Totp(clock);
     this.db = db;
-    this.sealed = new SealedSecrets(masterKey);
-    this.recoveryCodes = new RecoveryCodes(masterKey.deriveKey("latchkey recovery codes v1"));
-    this.totp = new Totp(clock);
+    this.recoveryCodes = new RecoveryCodeRows(codes);
+    this.enrolments = new TotpEnrolments(db, sealed, recoveryCodes, totp, clock, audit);
+    this.secondStep = new SecondStepCheck(db, sealed, codes, totp, clock, audit);
     this.clock = clock;
     this.audit = audit;
   }
@@ -65,16 +59,7 @@ public final class SecondFactors {
                 rs -> true,
                 userId)
             .isPresent();
-    return new FactorSummary(totpOn, recoveryCodesLeft(c, userId));
-  }
-
-  private static int recoveryCodesLeft(Connection c, String userId) throws SQLException {
-    return Sql.one(
-            c,
-            "SELECT COUNT(*) FROM mfa_recovery_codes WHERE user_id = ? AND used_at IS NULL",
-            rs -> rs.getInt(1),
-            userId)
-        .orElse(0);
+    return new FactorSummary(totpOn, RecoveryCodeRows.left(c, userId));
   }
 
   // ---- TOTP enrolment --------------------------------------------------------------------
@@ -88,73 +73,7 @@ public final class SecondFactors {
    *     (which takes a current code) comes first
    */
   public TotpEnrolment startTotpEnrolment(String userId, String email) {
-    byte[] secret = new byte[SECRET_BYTES];
-    RANDOM.nextBytes(secret);
-    String stored = sealed.seal(secret, label(userId));
-    long now = clock.millis();
-    db.inTransactionRetrying(
-        3,
-        c -> {
-          Optional<Boolean> confirmed =
-              Sql.one(
-                  c,
-                  "SELECT confirmed_at FROM mfa_totp WHERE user_id = ? FOR UPDATE",
-                  rs -> {
-                    rs.getLong(1);
-                    return !rs.wasNull();
-                  },
-                  userId);
-          if (confirmed.orElse(false)) {
-            throw new MfaException(
-                "totp_already_enabled", "TOTP is already on: remove it before enrolling again");
-          }
-          if (confirmed.isPresent()) {
-            Sql.update(
-                c,
-                "UPDATE mfa_totp SET secret_enc = ?, created_at = ?, last_step = NULL"
-                    + " WHERE user_id = ? AND confirmed_at IS NULL",
-                stored,
-                now,
-                userId);
-          } else if (!Sql.insertUnlessTaken(
-              c,
-              "INSERT INTO mfa_totp (user_id, secret_enc, created_at) VALUES (?, ?, ?)",
-              userId,
-              stored,
-              now)) {
-            throw new RaceLost();
-          }
-          return null;
-        },
-        () -> new IllegalStateException("TOTP enrolment of one user raced three times"));
-    audit.record(AuditEvent.MFA_ENROLMENT_STARTED, "user_id", userId, "method", "totp");
-    String base32 = Base32.encode(secret);
-    return new TotpEnrolment(base32, otpauthUri(email, base32));
-  }
-
-  static String otpauthUri(String email, String base32Secret) {
-    String label = encode(ISSUER + ":" + email);
-    return "otpauth://totp/"
-        + label
-        + "?secret="
-        + base32Secret
-        + "&issuer="
-        + encode(ISSUER)
-        + "&algorithm=SHA1&digits="
-        + Totp.DIGITS
-        + "&period="
-        + Totp.PERIOD_SECONDS;
-  }
-
-  /**
-   * Percent-encoding for the label and the issuer (a space as %20, not +); the colon and the at
-   * sign stay readable, as Google's key URI format shows them ({@code Latchkey:ada@example.com}).
-   */
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8)
-        .replace("+", "%20")
-        .replace("%3A", ":")
-        .replace("%40", "@");
+    return enrolments.start(userId, email);
   }
 
   /**
@@ -166,42 +85,7 @@ public final class SecondFactors {
    *     pending, to try again)
    */
   public List<String> confirmTotp(String userId, String code) {
-    long now = clock.millis();
-    List<String> codes =
-        db.inTransaction(
-            c -> {
-              String stored =
-                  Sql.one(
-                          c,
-                          "SELECT secret_enc FROM mfa_totp"
-                              + " WHERE user_id = ? AND confirmed_at IS NULL FOR UPDATE",
-                          rs -> rs.getString(1),
-                          userId)
-                      .orElseThrow(
-                          () ->
-                              new MfaException(
-                                  "no_pending_enrolment", "no TOTP enrolment is pending"));
-              OptionalLong step = totp.matchingStep(sealed.open(stored, label(userId)), code);
-              if (step.isEmpty()) {
-                throw new MfaException("invalid_code", "the code does not match");
-              }
-              Sql.update(
-                  c,
-                  "UPDATE mfa_totp SET confirmed_at = ?, last_step = ? WHERE user_id = ?",
-                  now,
-                  step.getAsLong(),
-                  userId);
-              return replaceRecoveryCodes(c, userId, now);
-            });
-    audit.record(
-        AuditEvent.MFA_ENABLED,
-        "user_id",
-        userId,
-        "method",
-        "totp",
-        "recovery_codes",
-        codes.size());
-    return codes;
+    return enrolments.confirm(userId, code);
   }
 
   /**
@@ -242,26 +126,10 @@ public final class SecondFactors {
                 throw new MfaException(
                     "totp_not_enabled", "recovery codes need a second factor to stand in for");
               }
-              return replaceRecoveryCodes(c, userId, now);
+              return recoveryCodes.replace(c, userId, now);
             });
     audit.record(
         AuditEvent.RECOVERY_CODES_REGENERATED, "user_id", userId, "recovery_codes", codes.size());
-    return codes;
-  }
-
-  private List<String> replaceRecoveryCodes(Connection c, String userId, long now)
-      throws SQLException {
-    Sql.update(c, "DELETE FROM mfa_recovery_codes WHERE user_id = ?", userId);
-    List<String> codes = recoveryCodes.generate();
-    for (String code : codes) {
-      String normalized = RecoveryCodes.normalize(code).orElseThrow();
-      Sql.update(
-          c,
-          "INSERT INTO mfa_recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)",
-          userId,
-          recoveryCodes.hash(userId, normalized),
-          now);
-    }
     return codes;
   }
 
@@ -274,91 +142,8 @@ public final class SecondFactors {
    * throttle place before calling and settles it with the outcome.
    */
   public SecondStep verify(String userId, String code) {
-    String typed = code == null ? "" : code.strip();
-    SecondStep outcome = db.inTransaction(c -> check(c, userId, typed));
-    if (outcome instanceof SecondStep.Passed passed) {
-      audit.record(
-          AuditEvent.MFA_SUCCEEDED, "user_id", userId, "method", passed.method().wireName());
-      if (passed.method() == SecondFactorMethod.RECOVERY_CODE) {
-        audit.record(
-            AuditEvent.RECOVERY_CODE_USED,
-            "user_id",
-            userId,
-            "recovery_codes_left",
-            passed.recoveryCodesLeft());
-      }
-    } else if (outcome instanceof SecondStep.Refused refused) {
-      audit.record(AuditEvent.MFA_FAILED, "user_id", userId, "reason", refused.reason().wireName());
-    }
-    return outcome;
+    return secondStep.verify(userId, code);
   }
-
-  private SecondStep check(Connection c, String userId, String code) throws SQLException {
-    Optional<TotpRow> row =
-        Sql.one(
-            c,
-            "SELECT secret_enc, last_step FROM mfa_totp"
-                + " WHERE user_id = ? AND confirmed_at IS NOT NULL",
-            rs -> {
-              String secret = rs.getString(1);
-              long last = rs.getLong(2);
-              return new TotpRow(secret, rs.wasNull() ? null : last);
-            },
-            userId);
-    if (row.isEmpty()) {
-      return new SecondStep.Refused(SecondStep.Reason.NOT_ENROLLED);
-    }
-    String digits = code.replace(" ", "");
-    if (digits.length() == Totp.DIGITS) {
-      // six characters are a TOTP code (an app shows "123 456"); a recovery code has ten
-      return checkTotp(c, userId, row.get(), digits);
-    }
-    return checkRecoveryCode(c, userId, code);
-  }
-
-  private SecondStep checkTotp(Connection c, String userId, TotpRow row, String code)
-      throws SQLException {
-    OptionalLong step = totp.matchingStep(sealed.open(row.secretEnc(), label(userId)), code);
-    if (step.isEmpty()) {
-      return new SecondStep.Refused(SecondStep.Reason.INVALID_CODE);
-    }
-    // the one decision against replay, atomic across instances: the step must be newer
-    int advanced =
-        Sql.update(
-            c,
-            "UPDATE mfa_totp SET last_step = ?"
-                + " WHERE user_id = ? AND confirmed_at IS NOT NULL"
-                + " AND (last_step IS NULL OR last_step < ?)",
-            step.getAsLong(),
-            userId,
-            step.getAsLong());
-    if (advanced == 0) {
-      return new SecondStep.Refused(SecondStep.Reason.REPLAYED);
-    }
-    return new SecondStep.Passed(SecondFactorMethod.TOTP, recoveryCodesLeft(c, userId));
-  }
-
-  private SecondStep checkRecoveryCode(Connection c, String userId, String code)
-      throws SQLException {
-    Optional<String> normalized = RecoveryCodes.normalize(code);
-    if (normalized.isEmpty()) {
-      return new SecondStep.Refused(SecondStep.Reason.INVALID_CODE);
-    }
-    int spent =
-        Sql.update(
-            c,
-            "UPDATE mfa_recovery_codes SET used_at = ?"
-                + " WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
-            clock.millis(),
-            userId,
-            recoveryCodes.hash(userId, normalized.get()));
-    if (spent == 0) {
-      return new SecondStep.Refused(SecondStep.Reason.INVALID_CODE);
-    }
-    return new SecondStep.Passed(SecondFactorMethod.RECOVERY_CODE, recoveryCodesLeft(c, userId));
-  }
-
-  private record TotpRow(String secretEnc, Long lastStep) {}
 
   // ---- the operator ----------------------------------------------------------------------
 
@@ -390,10 +175,5 @@ public final class SecondFactors {
         "operator");
     int revoked = sessions.revokeAllForUser(userId, null, "mfa_reset");
     return new Reset(removed.totpRemoved(), removed.recoveryCodesRemoved(), revoked);
-  }
-
-  /** The associated data a user's TOTP secret is sealed under: it opens for no other row. */
-  private static String label(String userId) {
-    return "totp:" + userId;
   }
 }
