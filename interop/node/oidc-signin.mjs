@@ -54,19 +54,28 @@ async function browse(url, init = {}) {
 const hidden = (html, name) => {
   const m = html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`));
   if (!m) throw new Error(`no hidden field ${name}`);
-  return m[1]
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&quot;", '"')
-    .replaceAll("&#39;", "'")
-    .replaceAll("&amp;", "&");
+  return unescape(m[1]);
 };
 
 let res = await browse(authorizationUrl);
 let callback;
 const hops = [];
+const unescape = (v) =>
+  v
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&amp;", "&");
 for (let i = 0; i < 6 && !callback; i++) {
-  const location = new URL(res.headers.get("location"), issuer).href;
+  let next = res.headers.get("location");
+  if (res.status === 200) {
+    // right after the login form the auth server continues with a meta refresh, as a browser does
+    const m = (await res.text()).match(/<meta http-equiv="refresh" content="0;url=([^"]*)">/);
+    if (!m) throw new Error("a 200 answer without a meta refresh");
+    next = unescape(m[1]);
+  }
+  const location = new URL(next, issuer).href;
   hops.push(location.split("?")[0]);
   if (location.startsWith(redirectUri.split("?")[0])) {
     callback = location;

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -84,7 +86,11 @@ final class OidcBrowser {
     HttpResponse<String> r = get(authorizeUrl);
     for (int hops = 0; hops < 6; hops++) {
       String location = r.headers().firstValue("Location").orElse(null);
-      assertThat(r.statusCode()).as("hop %s: %s", hops, r.body()).isIn(302, 303);
+      if (r.statusCode() == 200) { // the page that continues after the login form
+        location = continuation(r.body());
+      } else {
+        assertThat(r.statusCode()).as("hop %s: %s", hops, r.body()).isIn(302, 303);
+      }
       if (!location.startsWith(server.baseUrl())) {
         return URI.create(location);
       }
@@ -102,6 +108,14 @@ final class OidcBrowser {
       }
     }
     throw new AssertionError("too many redirects");
+  }
+
+  /** Where a continuation page (meta refresh and link) leads. */
+  static String continuation(String html) {
+    Matcher m =
+        Pattern.compile("<meta http-equiv=\"refresh\" content=\"0;url=([^\"]*)\">").matcher(html);
+    assertThat(m.find()).as("a meta refresh in %s", html).isTrue();
+    return unescape(m.group(1));
   }
 
   /** An attribute value as the browser reads it. */

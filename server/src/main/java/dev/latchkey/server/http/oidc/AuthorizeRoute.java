@@ -228,7 +228,14 @@ public final class AuthorizeRoute {
                 issuer,
                 ResponseMode.QUERY)
             .toURI();
-    ctx.status(302).header("Location", answer.toString());
+    if (since != null) {
+      // back from the login form: Chromium and Safari check the form page's CSP form-action
+      // against every redirect that follows a form submission, so a 302 to the client's origin
+      // would be blocked; a page that continues by itself starts a new navigation instead
+      OidcPages.continueTo(ctx, answer.toString());
+    } else {
+      ctx.status(302).header("Location", answer.toString());
+    }
   }
 
   /** To the hosted login page, which comes back here with the same request once signed in. */

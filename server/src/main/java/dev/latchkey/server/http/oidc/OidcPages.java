@@ -22,6 +22,24 @@ final class OidcPages {
         "<p>" + Html.escape(description) + "</p><p><code>" + Html.escape(error) + "</code></p>");
   }
 
+  /**
+   * Continues to {@code url} with a meta refresh (and a link): how an authorization answer leaves
+   * the auth server right after the hosted login form.
+   */
+  static void continueTo(Context ctx, String url) {
+    ctx.header("Referrer-Policy", "no-referrer");
+    String href = Html.escape(url);
+    page(
+        ctx,
+        200,
+        "Signed in",
+        "<meta http-equiv=\"refresh\" content=\"0;url="
+            + href
+            + "\"><p><a id=\"continue\" href=\""
+            + href
+            + "\">Continue</a></p>");
+  }
+
   static void signedOut(Context ctx) {
     page(ctx, 200, "Signed out", "<p>You are signed out.</p>");
   }
