@@ -26,12 +26,15 @@ describe('account pages', () => {
     return { ...app, harness, root: harness.routeNativeElement as Element };
   }
 
-  it('/verify-email posts the fragment token, removes it from the address bar, says done', async () => {
+  it('/verify-email posts the fragment token with the password, removes it from the address bar, says done', async () => {
     const { http, harness, root } = await open('/verify-email#token=abc_DEF-123');
     expect(TestBed.inject(Location).path(true)).toBe('/verify-email');
+    http.expectNone(`${AUTH_URL}/api/email-verification/confirm`); // not before the password
 
+    type(root, 'verify-password', 'my sign-up passphrase');
+    (byTestId(root, 'verify-submit') as HTMLButtonElement).click();
     const req = http.expectOne(`${AUTH_URL}/api/email-verification/confirm`);
-    expect(req.request.body).toEqual({ token: 'abc_DEF-123' });
+    expect(req.request.body).toEqual({ token: 'abc_DEF-123', password: 'my sign-up passphrase' });
     req.flush({ status: 'verified' });
     harness.detectChanges();
     await harness.fixture.whenStable();
@@ -40,6 +43,8 @@ describe('account pages', () => {
 
   it('/verify-email explains a used link, and a missing token', async () => {
     const { http, harness, root } = await open('/verify-email#token=old');
+    type(root, 'verify-password', 'my sign-up passphrase');
+    (byTestId(root, 'verify-submit') as HTMLButtonElement).click();
     http
       .expectOne(`${AUTH_URL}/api/email-verification/confirm`)
       .flush({ error: 'token_used', message: 'x' }, { status: 400, statusText: 'Bad Request' });
@@ -120,9 +125,10 @@ describe('account pages', () => {
       currentPassword: 'the right one',
       newPassword: 'a much longer passphrase',
     });
-    req.flush({ status: 'changed' });
+    req.flush({ status: 'password_changed', idToken: 'the.new.jwt', expiresIn: 600 });
     harness.detectChanges();
     expect(byTestId(root, 'account-done')).not.toBeNull();
     expect(byTestId(root, 'account-error')).toBeNull();
+    expect(localStorage.getItem('id_token')).toBe('the.new.jwt'); // the change ended the old one
   });
 });

@@ -23,9 +23,9 @@ describe('AccountService', () => {
     const done: string[] = [];
     const calls: [() => void, string, unknown][] = [
       [
-        () => accounts.confirmEmail('tok').subscribe(() => done.push('confirm')),
+        () => accounts.confirmEmail('tok', 'my passphrase').subscribe(() => done.push('confirm')),
         '/api/email-verification/confirm',
-        { token: 'tok' },
+        { token: 'tok', password: 'my passphrase' },
       ],
       [
         () => accounts.resendVerification(' a@example.com ').subscribe(() => done.push('resend')),
@@ -68,9 +68,10 @@ describe('AccountService', () => {
     const req = http.expectOne(`${AUTH_URL}/api/password`);
     expect(req.request.body).toEqual({ currentPassword: 'old one', newPassword: 'new one' });
     expect(req.request.headers.get('Authorization')).toBe('Bearer the.jwt.sig');
-    req.flush({ status: 'changed' });
+    req.flush({ status: 'password_changed', idToken: 'the.new.jwt', expiresIn: 600 });
     expect(ok).toBe(true);
     expect(auth.loggedIn()).toBe(true);
+    expect(auth.getToken()).toBe('the.new.jwt'); // the old session was ended by the change
   });
 
   it('changePassword in cookie mode sends the cookie and the XSRF header, no bearer', () => {
@@ -82,7 +83,7 @@ describe('AccountService', () => {
     expect(req.request.withCredentials).toBe(true);
     expect(req.request.headers.get('X-XSRF-TOKEN')).toBe('xsrf-value');
     expect(req.request.headers.has('Authorization')).toBe(false);
-    req.flush({});
+    req.flush({ status: 'password_changed', expiresIn: 600 });
   });
 
   it('a refused change does not end the session', () => {

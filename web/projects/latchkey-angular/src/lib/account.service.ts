@@ -2,7 +2,7 @@ import { HttpClient, HttpHeaders } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
-import { AuthService } from './auth.service';
+import { AuthService, LoginResponse } from './auth.service';
 import { authEndpointContext } from './http-context';
 import { LatchkeyConfig } from './options';
 
@@ -21,9 +21,13 @@ export class AccountService {
   private readonly config = inject(LatchkeyConfig);
   private readonly auth = inject(AuthService);
 
-  /** `POST {authUrl}/api/email-verification/confirm {token}`: the address is verified. */
-  confirmEmail(token: string): Observable<void> {
-    return this.post('/api/email-verification/confirm', { token });
+  /**
+   * `POST {authUrl}/api/email-verification/confirm {token, password}`: the address is verified
+   * when `password` is the one chosen at sign-up (`403 wrong_password` otherwise): following the
+   * link alone must not make usable a password someone else chose.
+   */
+  confirmEmail(token: string, password: string): Observable<void> {
+    return this.post('/api/email-verification/confirm', { token, password });
   }
 
   /** `POST {authUrl}/api/email-verification {email}`: a fresh link, when one is due. */
@@ -46,24 +50,31 @@ export class AccountService {
 
   /**
    * `POST {authUrl}/api/password {currentPassword, newPassword}` for the logged-in user: every
-   * other session ends, this one continues. Body mode sends the token as `Authorization:
-   * Bearer`; cookie mode sends the session cookie (the interceptor adds `X-XSRF-TOKEN`).
+   * session ends, this one too, and the answer carries a new session (as a login's), which is
+   * stored here. Body mode sends the token as `Authorization: Bearer`; cookie mode sends the
+   * session cookie (the interceptor adds `X-XSRF-TOKEN`) and gets new cookies.
    */
   changePassword(currentPassword: string, newPassword: string): Observable<void> {
     const token = this.config.value.delivery === 'body' ? this.auth.getToken() : null;
     const headers =
       token === null ? undefined : new HttpHeaders({ Authorization: `Bearer ${token}` });
-    return this.post('/api/password', { currentPassword, newPassword }, headers);
+    return this.postFor<LoginResponse>(
+      '/api/password',
+      { currentPassword, newPassword },
+      headers,
+    ).pipe(map((session) => this.auth.setSession(session)));
   }
 
   private post(path: string, body: object, headers?: HttpHeaders): Observable<void> {
+    return this.postFor<unknown>(path, body, headers).pipe(map(() => undefined));
+  }
+
+  private postFor<T>(path: string, body: object, headers?: HttpHeaders): Observable<T> {
     const settings = this.config.value;
-    return this.http
-      .post(`${settings.authUrl}${path}`, body, {
-        headers,
-        withCredentials: settings.delivery === 'cookie',
-        context: authEndpointContext(),
-      })
-      .pipe(map(() => undefined));
+    return this.http.post<T>(`${settings.authUrl}${path}`, body, {
+      headers,
+      withCredentials: settings.delivery === 'cookie',
+      context: authEndpointContext(),
+    });
   }
 }

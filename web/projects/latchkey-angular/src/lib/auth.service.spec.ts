@@ -78,6 +78,9 @@ describe('AuthService', () => {
       expect(req.request.method).toBe('POST');
       expect(req.request.headers.get('Authorization')).toBe('Bearer t');
       expect(req.request.withCredentials).toBe(true);
+      // The server refuses what a cross-site form could send: this goes as application/json.
+      expect(req.request.body).toEqual({});
+      expect(req.request.detectContentTypeHeader()).toBe('application/json');
       req.flush(null, { status: 204, statusText: 'No Content' });
       http.verify();
     });
@@ -173,8 +176,59 @@ describe('AuthService', () => {
       expect(req.request.withCredentials).toBe(true);
       expect(req.request.headers.get('X-XSRF-TOKEN')).toBe('xsrf-value');
       expect(req.request.headers.has('Authorization')).toBe(false);
+      expect(req.request.detectContentTypeHeader()).toBe('application/json');
       document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
       req.flush(null, { status: 204, statusText: 'No Content' });
+      http.verify();
+    });
+
+    it('with refresh, logout first ends the refresh family, whose cookie only /api/refresh/* receives', () => {
+      const { auth, http } = setUpApp({ delivery: 'cookie', refresh: true });
+      auth.setSession({ expiresIn: 3600 });
+      document.cookie = 'XSRF-TOKEN=xsrf-value; path=/';
+
+      auth.logout();
+
+      expect(localStorage.getItem(EXPIRES_AT_KEY)).toBeNull();
+      // /api/logout's answer clears the refresh cookie: it is asked only once the family has ended
+      http.expectNone(`${AUTH_URL}/api/logout`);
+      const family = http.expectOne(`${AUTH_URL}/api/refresh/logout`);
+      expect(family.request.method).toBe('POST');
+      expect(family.request.withCredentials).toBe(true);
+      expect(family.request.headers.get('X-XSRF-TOKEN')).toBe('xsrf-value');
+      family.flush(null, { status: 204, statusText: 'No Content' });
+      const session = http.expectOne(`${AUTH_URL}/api/logout`);
+      expect(session.request.withCredentials).toBe(true);
+      document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+      session.flush(null, { status: 204, statusText: 'No Content' });
+      http.verify();
+    });
+
+    it('with refresh, logout still asks /api/logout when ending the family failed', () => {
+      const { auth, http } = setUpApp({ delivery: 'cookie', refresh: true });
+      auth.setSession({ expiresIn: 3600 });
+
+      auth.logout();
+
+      http
+        .expectOne(`${AUTH_URL}/api/refresh/logout`)
+        .flush(null, { status: 0, statusText: 'Network error' });
+      http
+        .expectOne(`${AUTH_URL}/api/logout`)
+        .flush(null, { status: 204, statusText: 'No Content' });
+      http.verify();
+    });
+
+    it('without refresh, logout asks /api/logout only', () => {
+      const { auth, http } = setUpApp({ delivery: 'cookie' });
+      auth.setSession({ expiresIn: 3600 });
+
+      auth.logout();
+
+      http.expectNone(`${AUTH_URL}/api/refresh/logout`);
+      http
+        .expectOne(`${AUTH_URL}/api/logout`)
+        .flush(null, { status: 204, statusText: 'No Content' });
       http.verify();
     });
 
@@ -198,6 +252,8 @@ describe('AuthService', () => {
       const req = http.expectOne(`${AUTH_URL}/api/refresh`);
       expect(req.request.method).toBe('POST');
       expect(req.request.withCredentials).toBe(true);
+      expect(req.request.body).toEqual({});
+      expect(req.request.detectContentTypeHeader()).toBe('application/json');
       req.flush({ idToken: 'second', expiresIn: 900 });
 
       expect(auth.getToken()).toBe('second');

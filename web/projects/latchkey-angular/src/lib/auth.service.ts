@@ -1,9 +1,9 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { Observable, retry, shareReplay, tap, throwError } from 'rxjs';
+import { Observable, catchError, concatMap, of, retry, shareReplay, tap, throwError } from 'rxjs';
 
-import { authEndpointContext } from './http-context';
+import { JSON_POST_BODY, authEndpointContext } from './http-context';
 import { rolesOf } from './jwt';
 import { LatchkeyConfig } from './options';
 import { EXPIRES_AT_KEY, ID_TOKEN_KEY, LatchkeyStorage } from './storage';
@@ -183,7 +183,7 @@ export class AuthService {
   refresh(): Observable<LoginResponse> {
     if (this.refreshing === null) {
       this.refreshing = this.http
-        .post<LoginResponse>(`${this.config.value.authUrl}/api/refresh`, null, {
+        .post<LoginResponse>(`${this.config.value.authUrl}/api/refresh`, JSON_POST_BODY, {
           withCredentials: true,
           context: authEndpointContext(),
         })
@@ -252,9 +252,25 @@ export class AuthService {
    * cleared. `token` is the body-mode token as it was before the logout, sent as
    * `Authorization: Bearer` (the auth server accepts it even expired, after checking its
    * signature); cookie mode sends the session cookie and the interceptor its `X-XSRF-TOKEN`.
+   *
+   * Cookie mode with refresh first posts `/api/refresh/logout`: the refresh cookie
+   * (`Path=/api/refresh`) reaches only that path, and once the session cookie has expired it is
+   * all that names the session. `/api/logout` follows whatever that answered, never before: its
+   * answer clears the refresh cookie.
    */
   private serverLogout(token: string | null): Observable<unknown> {
-    return this.http.post(`${this.config.value.authUrl}/api/logout`, null, {
+    const logout = this.postLogout('/api/logout', token);
+    if (!this.isCookieMode() || !this.config.value.refresh) {
+      return logout;
+    }
+    return this.postLogout('/api/refresh/logout', null).pipe(
+      catchError(() => of(null)),
+      concatMap(() => logout),
+    );
+  }
+
+  private postLogout(path: string, token: string | null): Observable<unknown> {
+    return this.http.post(`${this.config.value.authUrl}${path}`, JSON_POST_BODY, {
       withCredentials: true,
       context: authEndpointContext(),
       headers: token !== null ? { Authorization: `Bearer ${token}` } : {},

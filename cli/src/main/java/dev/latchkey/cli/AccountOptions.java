@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** How {@code serve} sends account mails, and whether sign-up needs a verified email. */
@@ -66,6 +67,14 @@ final class AccountOptions {
   Boolean requireVerifiedEmail;
 
   @Option(
+      names = "--signup-limit",
+      defaultValue = "5",
+      description =
+          "Sign-ups one client address may make per 15 minutes; beyond it, 429 with Retry-After"
+              + " (LATCHKEY_SIGNUP_LIMIT). Default: ${DEFAULT-VALUE}.")
+  int signupLimit;
+
+  @Option(
       names = "--account-pages-url",
       description =
           "Base URL of the client's verify-email, reset-password and login pages used in mailed"
@@ -97,6 +106,7 @@ final class AccountOptions {
     return AccountSettings.defaults()
         .withMail(mail)
         .withRequireVerifiedEmail(require)
-        .withPagesUrl(accountPagesUrl);
+        .withPagesUrl(accountPagesUrl)
+        .withSignupLimit(signupLimit, Duration.ofMinutes(15));
   }
 }

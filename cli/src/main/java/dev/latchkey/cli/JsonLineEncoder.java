@@ -6,6 +6,9 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +17,12 @@ import java.time.Instant;
 /**
  * {@code --log-format json}: one JSON object a line, as log shippers read them: {@code time}
  * (ISO-8601, UTC), {@code level}, {@code logger}, {@code thread}, {@code message} (formatted, its
- * arguments in place), and {@code error} (the stack trace) when there is one.
+ * arguments in place), and {@code error} (the stack trace) when there is one. Every control
+ * character in a value is escaped ({@link ControlCharacters}: JSON escapes only C0 by itself).
  */
 final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON =
+      new JsonFactory().setCharacterEscapes(new ControlCharacterEscapes());
   private static final byte[] NOTHING = new byte[0];
 
   @Override
@@ -50,5 +55,26 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   @Override
   public byte[] footerBytes() {
     return NOTHING;
+  }
+
+  /** Jackson's escapes, plus {@code \\uXXXX} for DEL, C1 and U+2028/U+2029. */
+  private static final class ControlCharacterEscapes extends CharacterEscapes {
+    private final int[] asciiEscapes = standardAsciiEscapesForJSON();
+
+    ControlCharacterEscapes() {
+      asciiEscapes[0x7f] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return asciiEscapes;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return ch <= 0xffff && ControlCharacters.isControl((char) ch)
+          ? new SerializedString(String.format("\\u%04x", ch))
+          : null;
+    }
   }
 }

@@ -3,7 +3,6 @@ package dev.latchkey.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -19,7 +18,9 @@ import java.nio.file.Path;
  * The command's logging, configured in code (Logback finds this class through {@code
  * META-INF/services}; no XML is parsed at start-up). Text lines with a dated timestamp, or JSON
  * lines; audit events ({@code latchkey.audit}) written as the JSON lines they are, to the console
- * or a file; Jetty, Javalin, Hikari and Flyway only when something goes wrong.
+ * or a file; Jetty, Javalin, Hikari and Flyway only when something goes wrong. Every line is one
+ * event: control characters in what is logged are escaped ({@link EscapingTextEncoder}, {@link
+ * JsonLineEncoder}).
  *
  * <p>An operator's own Logback file ({@code -Dlogback.configurationFile=...}) replaces all of it.
  */
@@ -27,7 +28,7 @@ import java.nio.file.Path;
 public final class LogSetup extends ContextAwareBase implements Configurator {
   static final String OWN_FILE_PROPERTY = "logback.configurationFile";
   private static final String TEXT_PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg";
   private static final String[] QUIET = {
     "org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.flywaydb"
   };
@@ -66,9 +67,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.addAppender(
         started(
             console(context, console),
-            format == LogFormat.JSON
-                ? jsonEncoder(context)
-                : patternEncoder(context, TEXT_PATTERN)));
+            format == LogFormat.JSON ? jsonEncoder(context) : textEncoder(context, TEXT_PATTERN)));
     Logger audit = context.getLogger(Audit.LOGGER);
     audit.setLevel(Level.INFO);
     audit.setAdditive(false);
@@ -82,7 +81,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
       auditOut = file;
     }
     auditOut.setContext(context);
-    audit.addAppender(started(auditOut, patternEncoder(context, "%msg%n")));
+    audit.addAppender(started(auditOut, textEncoder(context, "%msg")));
     for (String name : QUIET) {
       context.getLogger(name).setLevel(Level.WARN);
     }
@@ -102,8 +101,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     return appender;
   }
 
-  private static Encoder<ILoggingEvent> patternEncoder(LoggerContext context, String pattern) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+  /** Every text line, of every logger, goes through here: control characters escaped. */
+  private static Encoder<ILoggingEvent> textEncoder(LoggerContext context, String pattern) {
+    EscapingTextEncoder encoder = new EscapingTextEncoder();
     encoder.setContext(context);
     encoder.setPattern(pattern);
     encoder.start();

@@ -53,10 +53,20 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--metrics-port",
+      defaultValue = "9464",
       description =
-          "Serve GET /metrics on this port of --host only, not on the public port"
-              + " (LATCHKEY_METRICS_PORT). Default: on the public port.")
+          "The port of the metrics server, the only place GET /metrics is served: never on the"
+              + " public port (LATCHKEY_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
   Integer metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "127.0.0.1",
+      description =
+          "The address the metrics server listens on (LATCHKEY_METRICS_HOST); loopback by default"
+              + " so only this machine can scrape it. 0.0.0.0 (or an internal interface's"
+              + " address) exposes it to a Prometheus elsewhere. Default: ${DEFAULT-VALUE}.")
+  String metricsHost;
 
   @Option(
       names = "--issuer",
@@ -224,6 +234,7 @@ final class ServeCommand implements Callable<Integer> {
     AuthServerConfig base =
         new AuthServerConfig(
             new HttpSettings(host, port, corsOrigins, signup, publicUrl)
+                .withMetricsHost(metricsHost)
                 .withMetricsPort(metricsPort),
             defaults.tokens().withType(tokenType),
             store.settings(),

@@ -53,7 +53,7 @@ final class SessionsCommand {
             && opened.users().list().stream().noneMatch(u -> u.id().equals(user))) {
           throw new UserException("unknown_user", "no user with id " + user);
         }
-        int n = opened.sessions().revokeAllForUser(user);
+        int n = opened.sessionRevocation().revokeAllForUser(user);
         System.out.println("Revoked " + n + (n == 1 ? " session" : " sessions") + " of " + user);
         if (n > 0) {
           System.out.println(RevocationBound.forSessions(opened));

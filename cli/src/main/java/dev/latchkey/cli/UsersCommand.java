@@ -168,7 +168,7 @@ final class UsersCommand {
         System.out.println(email + ": " + describe(factors.summary(id)));
         return;
       }
-      SecondFactors.Reset done = factors.resetByOperator(id, store.sessions());
+      SecondFactors.Reset done = factors.resetByOperator(id, store.sessionRevocation());
       System.out.println(
           "Reset second factors of "
               + email

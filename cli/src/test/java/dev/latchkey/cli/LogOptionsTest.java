@@ -48,6 +48,8 @@ class LogOptionsTest {
             "127.0.0.1",
             "--port",
             "0",
+            "--metrics-port",
+            "0",
             "--data-dir",
             folder.resolve("data").toString(),
             "--log-format",
@@ -122,6 +124,8 @@ class LogOptionsTest {
             "127.0.0.1",
             "--port",
             "0",
+            "--metrics-port",
+            "0",
             "--data-dir",
             folder.resolve("data").toString());
     try {
@@ -149,6 +153,8 @@ class LogOptionsTest {
             "--host",
             "127.0.0.1",
             "--port",
+            "0",
+            "--metrics-port",
             "0",
             "--data-dir",
             folder.resolve("data").toString(),
@@ -191,6 +197,71 @@ class LogOptionsTest {
     assertThat(users.exitValue()).as(printed).isZero();
     assertThat(printed).contains("MINE INFO Database: Database ready at jdbc:h2:");
     assertThat(printed).doesNotContain(" INFO  Database - ");
+  }
+
+  @Test
+  void noLoggedValueForgesATextLine() throws Exception {
+    List<String> lines = probe("text");
+    assertThat(lines).noneMatch(line -> line.startsWith("<forged"));
+    assertThat(lines)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .endsWith(
+                        " WARN  LogLineProbe - typed x\\n<forged line>\\r<forged cr>"
+                            + "\\u2028<forged ls>\\u0085<forged nel>"));
+    // the stack trace keeps its lines, and each message in it stays on its own
+    assertThat(lines)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("java.lang.IllegalStateException: outer x\\n<forged line>\\r"));
+    assertThat(lines)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("Caused by: java.lang.IllegalArgumentException: inner x\\n<f"));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("\tat dev.latchkey.cli."));
+    // the audit line is the same JSON, its separator escaped
+    assertThat(lines).contains("{\"typed\":\"a\\u2028<forged audit>\"}");
+  }
+
+  @Test
+  void noLoggedValueForgesAJsonLine() throws Exception {
+    List<String> lines = probe("json");
+    assertThat(lines).noneMatch(line -> line.startsWith("<forged"));
+    assertThat(lines).allMatch(line -> line.startsWith("{") && line.endsWith("}"));
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : lines) {
+      events.add(JSON.readTree(line));
+    }
+    assertThat(events)
+        .anySatisfy(
+            e -> assertThat(e.path("message").asText()).isEqualTo("typed " + LogLineProbe.TYPED));
+    assertThat(events)
+        .anySatisfy(
+            e -> assertThat(e.path("error").asText()).contains("outer " + LogLineProbe.TYPED));
+    assertThat(events)
+        .anySatisfy(e -> assertThat(e.path("typed").asText()).isEqualTo("a\u2028<forged audit>"));
+  }
+
+  /** The lines {@link LogLineProbe} printed, split only where a line really ends. */
+  private List<String> probe(String format) throws Exception {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            LogLineProbe.class.getName(),
+            format);
+    Process process =
+        new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(printed).isZero();
+    // a reader that also splits at CR, NEL and U+2028/9, as some log viewers do
+    return List.of(printed.split("\r\n|[\n\r\u0085\u2028\u2029]"));
   }
 
   /** The process's output (stdout and stderr), read as it comes. */

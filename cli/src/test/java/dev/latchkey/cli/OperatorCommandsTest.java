@@ -81,14 +81,12 @@ class OperatorCommandsTest {
   /** Starts {@code latchkey serve} in this JVM, on a free loopback port, with these flags. */
   private AuthServer serve(String... flags) throws Exception {
     ServeCommand command = new ServeCommand();
-    String[] all = new String[flags.length + 6];
+    String[] fixed = {
+      "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--data-dir", dataDir.toString()
+    };
+    String[] all = new String[flags.length + fixed.length];
     System.arraycopy(flags, 0, all, 0, flags.length);
-    System.arraycopy(
-        new String[] {"--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()},
-        0,
-        all,
-        flags.length,
-        6);
+    System.arraycopy(fixed, 0, all, flags.length, fixed.length);
     new CommandLine(command)
         .setDefaultValueProvider(new EnvironmentDefaults(java.util.Map.of()))
         .parseArgs(all);
@@ -323,7 +321,9 @@ class OperatorCommandsTest {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();

@@ -85,7 +85,12 @@ class ServeOptionsTest {
     assertThat(config("--metrics-port", "9464").http().metricsPort()).isEqualTo(9464);
     assertThat(config(Map.of("LATCHKEY_METRICS_PORT", "9465")).http().metricsPort())
         .isEqualTo(9465);
-    assertThat(config().http().metricsPort()).isNull();
+    // By default on its own loopback-bound port, never on the public one (issue 21 item 13).
+    assertThat(config().http().metricsPort()).isEqualTo(9464);
+    assertThat(config().http().metricsHost()).isEqualTo("127.0.0.1");
+    assertThat(config("--metrics-host", "0.0.0.0").http().metricsHost()).isEqualTo("0.0.0.0");
+    assertThat(config(Map.of("LATCHKEY_METRICS_HOST", "10.0.0.5")).http().metricsHost())
+        .isEqualTo("10.0.0.5");
     assertThat(serve("--metrics-port", "70000")).isEqualTo(1);
     assertThat(err.toString()).contains("metrics port must be 0..65535");
   }

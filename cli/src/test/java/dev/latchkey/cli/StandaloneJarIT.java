@@ -94,7 +94,17 @@ class StandaloneJarIT {
   @Test
   void servesTheAuthServerAndTheDemoApplication() throws Exception {
     Path data = folder.resolve("data");
-    Process serve = start("serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dir(data));
+    Process serve =
+        start(
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--metrics-port",
+            "0",
+            "--data-dir",
+            dir(data));
     try {
       String baseUrl = awaitLine(serve, Pattern.compile("^Auth server: (http://\\S+).*$"));
       HttpResponse<String> jwks = get(baseUrl + "/.well-known/jwks.json");

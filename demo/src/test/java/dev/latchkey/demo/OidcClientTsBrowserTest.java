@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
@@ -28,8 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,14 +44,17 @@ class OidcClientTsBrowserTest {
   private static final String EMAIL = "ada@example.com";
   private static final String PASSWORD = "correct horse battery staple";
 
+  @RegisterExtension
+  static final BrowserJourney journey =
+      BrowserJourney.browserOnly()
+          .requires(
+              () -> Files.isRegularFile(BUNDLE),
+              "oidc-client-ts not installed: npm install in demo/oidc-client-ts");
+
   @TempDir Path dataDir;
 
   @Test
-  void oidcClientTsSignsInCallsAProtectedRouteRefreshesAndLogsOut() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Chromium.EXECUTABLE), "no Chromium");
-    Assumptions.assumeTrue(
-        Files.isRegularFile(BUNDLE),
-        "oidc-client-ts not installed: npm install in demo/oidc-client-ts");
+  void oidcClientTsSignsInCallsAProtectedRouteRefreshesAndLogsOut(Page tab) throws Exception {
     int pagePort = FreePort.find();
     String pageOrigin = "http://127.0.0.1:" + pagePort;
     AuthServerConfig defaults = AuthServerConfig.defaults();
@@ -71,9 +71,7 @@ class OidcClientTsBrowserTest {
         JwtVerifier verifier =
             JwtVerifier.withIssuerUri(URI.create(auth.issuer()))
                 .audience(config.tokens().audience())
-                .build();
-        Playwright playwright = Chromium.playwright();
-        Browser browser = Chromium.launch(playwright)) {
+                .build()) {
       auth.store().users().add(EMAIL, PASSWORD.toCharArray());
       // a loopback IP without port: any port matches (RFC 8252)
       auth.store()
@@ -85,8 +83,6 @@ class OidcClientTsBrowserTest {
               List.of(pageOrigin + "/bye.html"));
       HttpServer page = pageServer(pagePort, auth.issuer(), verifier);
       try {
-        BrowserContext context = browser.newContext();
-        Page tab = context.newPage();
         tab.navigate(pageOrigin + "/index.html");
         tab.click("#sign-in");
         tab.waitForURL(url -> url.contains("/login"));
@@ -112,7 +108,8 @@ class OidcClientTsBrowserTest {
         tab.waitForURL(url -> url.startsWith(pageOrigin + "/bye.html"));
         assertThat(tab.url()).contains("state=");
         assertThat(auth.store().sessions().find(sid).orElseThrow().revokedAt()).isNotNull();
-        assertThat(context.cookies(auth.baseUrl())).noneMatch(c -> c.name.endsWith("latchkey-sso"));
+        assertThat(tab.context().cookies(auth.baseUrl()))
+            .noneMatch(c -> c.name.endsWith("latchkey-sso"));
       } finally {
         page.stop(0);
       }

@@ -139,6 +139,8 @@ class RevocationBoundTest {
     a.store().keys().rotate();
     Thread.sleep(2_500); // beyond the max-age by both clocks' measure of elapsed time
     b.store().keys().rotate();
+    // a signs from its key snapshot: it sees b's promotion within one snapshot refresh
+    Thread.sleep(2 * dev.latchkey.server.keys.SigningKeys.PUBLISHED_REFRESH.toMillis());
     String bySecondKey = logIn(a);
     awaitStatus(bySecondKey, 200, 1); // a new kid: at most one rate-limited 503, then 200
 

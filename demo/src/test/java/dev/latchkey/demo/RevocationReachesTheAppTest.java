@@ -100,7 +100,7 @@ class RevocationReachesTheAppTest {
     String second = logIn();
     assertThat(lessons(first).statusCode()).isEqualTo(200);
 
-    assertThat(system.auth.store().sessions().revokeAllForUser(RunningSystem.EMAIL))
+    assertThat(system.auth.store().sessionRevocation().revokeAllForUser(RunningSystem.EMAIL))
         .isGreaterThanOrEqualTo(2);
     long since = System.nanoTime();
 

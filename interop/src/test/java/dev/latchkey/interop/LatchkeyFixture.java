@@ -172,6 +172,35 @@ final class LatchkeyFixture implements AutoCloseable {
    * Like {@link #foreignKeyToken()}, but the header names the server's own active {@code kid}: a
    * verifier must check the signature against the published key, not trust the {@code kid}.
    */
+  /**
+   * A token like the server's session tokens ({@code typ: at+jwt}, signed by its active key), bound
+   * to the client key whose RFC 7638 thumbprint is {@code jkt} ({@code cnf.jkt}): the way Latchkey
+   * binds a token to a DPoP key.
+   */
+  String boundToken(String jkt) throws JOSEException {
+    var active = server.store().keys().active();
+    Instant now = Instant.now();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer())
+            .subject(userId)
+            .audience(AUDIENCE)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+            .jwtID(UUID.randomUUID().toString())
+            .claim("sid", TokenIssuer.newSessionId())
+            .claim("cnf", java.util.Map.of("jkt", jkt))
+            .build();
+    JWSHeader header =
+        new JWSHeader.Builder(active.algorithm())
+            .keyID(active.kid())
+            .type(TokenIssuer.TYPE)
+            .build();
+    SignedJWT jwt = new SignedJWT(header, claims);
+    jwt.sign(active.signer());
+    return jwt.serialize();
+  }
+
   String foreignKeyTokenWithServerKid() throws JOSEException, ParseException {
     String kid = SignedJWT.parse(issuedToken()).getHeader().getKeyID();
     return foreignKeyToken(kid);

@@ -138,6 +138,7 @@ final class Api {
             HttpRequest.newBuilder(URI.create(base + "/api/refresh"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Cookie", REFRESH_COOKIE + "=" + session.refreshToken)
+                .header("Content-Type", "application/json") // as a script sends it, not a form
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build());
     if (outcome.is(200)) {

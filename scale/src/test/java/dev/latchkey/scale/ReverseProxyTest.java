@@ -70,6 +70,8 @@ class ReverseProxyTest {
             "127.0.0.1",
             "--port",
             String.valueOf(authPort),
+            "--metrics-port",
+            "0",
             "--public-url",
             publicUrl,
             "--audience",

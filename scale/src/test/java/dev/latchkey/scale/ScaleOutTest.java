@@ -231,6 +231,8 @@ class ScaleOutTest {
             "127.0.0.1",
             "--port",
             String.valueOf(port),
+            "--metrics-port",
+            "0", // several instances on one host
             "--issuer",
             proxy,
             "--db-url",

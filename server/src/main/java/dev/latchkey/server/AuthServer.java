@@ -106,7 +106,7 @@ public final class AuthServer implements AutoCloseable {
               config.accounts(),
               store.database(),
               store.users(),
-              store.sessions(),
+              store.sessionRevocation(),
               store.throttle(),
               mailer,
               publicUrl,
@@ -119,8 +119,9 @@ public final class AuthServer implements AutoCloseable {
               publicUrl);
       app = api.create().start();
       if (http.metricsPort() != null) {
-        metricsEndpoint = MetricsEndpoint.start(http.host(), http.metricsPort(), metrics::scrape);
-        log.info("Metrics at http://{}:{}/metrics", http.host(), metricsEndpoint.port());
+        metricsEndpoint =
+            MetricsEndpoint.start(http.metricsHost(), http.metricsPort(), metrics::scrape);
+        log.info("Metrics at http://{}:{}/metrics", http.metricsHost(), metricsEndpoint.port());
       }
       scheduler = BackgroundTasks.start(store, accounts, config.keys().rotationCheckInterval());
       log.info(
@@ -173,7 +174,10 @@ public final class AuthServer implements AutoCloseable {
     return port;
   }
 
-  /** The port of the separate metrics server ({@code --metrics-port}), or -1 without one. */
+  /**
+   * The port of the metrics server ({@code --metrics-port}, on {@code --metrics-host}), or -1
+   * without one; the public port never serves {@code /metrics}.
+   */
   public int metricsPort() {
     return metricsEndpoint == null ? -1 : metricsEndpoint.port();
   }

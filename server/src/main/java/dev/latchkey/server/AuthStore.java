@@ -9,6 +9,8 @@ import dev.latchkey.server.policy.PolicyMismatchException;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.policy.StoredPolicy;
 import dev.latchkey.server.revocation.RevocationLog;
+import dev.latchkey.server.sessions.RefreshProtocol;
+import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.store.Database;
@@ -44,6 +46,8 @@ public final class AuthStore implements AutoCloseable {
   private final SigningKeys keys;
   private final LoginThrottle throttle;
   private final Sessions sessions;
+  private final RefreshProtocol refreshProtocol;
+  private final SessionRevocation sessionRevocation;
   private final RevocationLog revocations;
   private final DeviceCookies devices;
   private final SessionXsrf xsrf;
@@ -57,19 +61,36 @@ public final class AuthStore implements AutoCloseable {
     SessionSettings sessionSettings = config.sessions();
     this.audit = new Audit(clock);
     this.hasher = new PasswordHasher(config.hashing().params());
-    this.users = new Users(database, hasher, clock, audit);
+    // disabling a user or an operator's password set ends the user's sessions
+    this.users =
+        new Users(
+            database,
+            hasher,
+            clock,
+            audit,
+            (userId, reason) -> sessionRevocation().revokeAllForUser(userId, null, reason));
+    this.revocations = new RevocationLog(database, config.keys().clockSkew(), clock);
     // retention follows the longest token lifetime in force: what TokenIssuer signs with (the
     // access token length with refresh, the session length without)
     this.keys =
         new SigningKeys(
-            database, masterKey, config.keys(), sessionSettings.tokenLength(), clock, audit);
+            database,
+            masterKey,
+            config.keys(),
+            sessionSettings.tokenLength(),
+            revocations,
+            clock,
+            audit);
     this.throttle = new LoginThrottle(database, sessionSettings.throttle(), clock, audit);
     this.devices = new DeviceCookies(masterKey.deriveKey("latchkey device cookie v1"));
     this.xsrf = new SessionXsrf(masterKey.deriveKey("latchkey xsrf v1"));
+    this.sessionRevocation =
+        new SessionRevocation(
+            database, users, revocations, config.keys().clockSkew(), clock, audit);
+    this.refreshProtocol =
+        new RefreshProtocol(database, masterKey, sessionSettings, sessionRevocation, clock, audit);
     this.sessions =
-        new Sessions(
-            database, users, masterKey, sessionSettings, config.keys().clockSkew(), clock, audit);
-    this.revocations = new RevocationLog(database, config.keys().clockSkew(), clock);
+        new Sessions(database, sessionSettings, refreshProtocol, config.keys().clockSkew(), clock);
     this.oidcClients =
         new OidcClients(
             database, masterKey.deriveKey("latchkey oidc client secret v1"), clock, audit);
@@ -163,12 +184,22 @@ public final class AuthStore implements AutoCloseable {
     return keys;
   }
 
-  /**
-   * Server-side sessions: {@code revoke(sid)}, {@code revokeAllForUser(emailOrId)} (logout
-   * everywhere, for {@code latchkey sessions revoke --user}).
-   */
+  /** Server-side sessions: starting one, and the session rows. */
   public Sessions sessions() {
     return sessions;
+  }
+
+  /** Refreshing a session with its refresh token. */
+  public RefreshProtocol refreshProtocol() {
+    return refreshProtocol;
+  }
+
+  /**
+   * Ending sessions: {@code revoke(sid)}, {@code revokeAllForUser(emailOrId)} (logout everywhere,
+   * for {@code latchkey sessions revoke --user}).
+   */
+  public SessionRevocation sessionRevocation() {
+    return sessionRevocation;
   }
 
   /** The numbered log of revoked sessions and keys that the revocation feed serves. */

@@ -39,7 +39,6 @@ import dev.latchkey.server.signin.SignIn;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.HashingPool;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,7 +89,7 @@ final class HttpWiring {
     HttpApi.Routes routes =
         new HttpApi.Routes(
             new LoginRoute(signIn, clientAddress, cookies, answer),
-            new SignupRoute(config.http().signupEnabled(), accounts, hashing),
+            new SignupRoute(config.http().signupEnabled(), accounts, hashing, clientAddress),
             new KeyDiscoveryRoutes(
                 store.keys(),
                 tokens.issuer(),
@@ -102,18 +101,34 @@ final class HttpWiring {
                     : ProviderMetadata.off()),
             new HealthRoute(store.database(), store.keys()),
             new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer),
-            new LogoutRoute(store.sessions(), cookies, ownTokens, metrics),
+            new LogoutRoute(
+                store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
             new RefreshRoute(
-                sessions.refresh().enabled(), store.sessions(), tokens, cookies, answer, metrics),
+                sessions.refresh().enabled(),
+                store.refreshProtocol(),
+                tokens,
+                cookies,
+                answer,
+                metrics),
             new RevocationFeedRoute(
                 store.revocations(), config.clock(), sessions.revocationPollInterval()),
             new AccountRoutes(
-                accounts, hashing, signIn, store.sessions(), ownTokens, cookies, clientAddress),
+                accounts,
+                hashing,
+                signIn,
+                store.sessions(),
+                ownTokens,
+                cookies,
+                clientAddress,
+                tokens,
+                answer),
             delivery.hostedLogin()
                 ? new HostedLoginRoutes(
                     signIn, clientAddress, cookies, returningToAuthorize(delivery, url), url)
                 : null,
-            delivery.hostedLogin() ? new HostedAccountRoutes(accounts, hashing, cookies) : null,
+            delivery.hostedLogin()
+                ? new HostedAccountRoutes(accounts, hashing, cookies, signIn, clientAddress)
+                : null,
             delivery.hostedLogin() ? oidc(config, store, tokens, cookies, ownTokens, url) : null);
     return new HttpApi(config.http(), routes, metrics);
   }
@@ -136,11 +151,7 @@ final class HttpWiring {
       String url) {
     SessionSettings sessions = config.sessions();
     Clock clock = config.clock();
-    Duration ssoLifetime =
-        sessions.refresh().enabled()
-            ? sessions.refresh().absoluteLifetime()
-            : sessions.tokenLength();
-    SingleSignOn singleSignOn = new SingleSignOn(store.database(), ssoLifetime, clock);
+    SingleSignOn singleSignOn = SingleSignOn.forSessions(store.database(), sessions, clock);
     OidcGrants grants = new OidcGrants(store.database(), clock);
     IdTokens idTokens = new IdTokens(store.keys(), tokens.issuer(), sessions.tokenLength(), clock);
     OidcClients clients = store.oidcClients();
@@ -160,6 +171,8 @@ final class HttpWiring {
                 new AuthorizationCodes(store.database(), clock),
                 grants,
                 store.sessions(),
+                store.refreshProtocol(),
+                store.sessionRevocation(),
                 tokens,
                 idTokens,
                 store.users(),
@@ -169,7 +182,7 @@ final class HttpWiring {
         new EndSessionRoute(
             idTokens,
             clients,
-            new OidcLogout(singleSignOn, store.sessions(), store.audit()),
+            new OidcLogout(singleSignOn, store.sessionRevocation(), store.audit()),
             cookies));
   }
 }

@@ -135,11 +135,12 @@ class AccountsTest {
       assertThat(verification.getSubject()).isEqualTo("Confirm your email address");
       assertThat(text(verification)).contains(server.baseUrl() + "/login/verify-email#token=");
 
-      // unverified: a wrong password is the usual 401, the right one the distinct 403
-      assertThat(login(server, EMAIL, "wrong password entirely").statusCode()).isEqualTo(401);
+      // unverified: the right password answers as a wrong one (issue 21 item 9), no session
+      HttpResponse<String> wrong = login(server, EMAIL, "wrong password entirely");
+      assertThat(wrong.statusCode()).isEqualTo(401);
       HttpResponse<String> unverified = login(server, EMAIL, PASSWORD);
-      assertThat(unverified.statusCode()).isEqualTo(403);
-      assertThat(error(unverified)).isEqualTo("email_not_verified");
+      assertThat(unverified.statusCode()).isEqualTo(401);
+      assertThat(unverified.body()).isEqualTo(wrong.body());
 
       // signing up the address again answers the same and mails its owner instead
       HttpResponse<String> again =
@@ -152,17 +153,26 @@ class AccountsTest {
 
       String token = token(verification);
       HttpResponse<String> confirmed =
-          post(server, "/api/email-verification/confirm", Map.of("token", token));
+          post(
+              server,
+              "/api/email-verification/confirm",
+              Map.of("token", token, "password", PASSWORD));
       assertThat(confirmed.statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, "an attacker's long password").statusCode()).isEqualTo(401);
 
       HttpResponse<String> reused =
-          post(server, "/api/email-verification/confirm", Map.of("token", token));
+          post(
+              server,
+              "/api/email-verification/confirm",
+              Map.of("token", token, "password", PASSWORD));
       assertThat(reused.statusCode()).isEqualTo(400);
       assertThat(error(reused)).isEqualTo("token_used");
       HttpResponse<String> bogus =
-          post(server, "/api/email-verification/confirm", Map.of("token", "x".repeat(43)));
+          post(
+              server,
+              "/api/email-verification/confirm",
+              Map.of("token", "x".repeat(43), "password", PASSWORD));
       assertThat(error(bogus)).isEqualTo("invalid_token");
     }
   }
@@ -176,7 +186,11 @@ class AccountsTest {
     root.addAppender(logs);
     // As many hashing threads as sign-ups, so that their inserts meet.
     try (AuthServer server =
-        start(db, c -> c.withHashing(new HashingSettings(TestDatabase.FAST_HASHING, 8, 64)))) {
+        start(
+            db,
+            c ->
+                c.withHashing(new HashingSettings(TestDatabase.FAST_HASHING, 8, 64))
+                    .withAccounts(c.accounts().withSignupLimit(100, Duration.ofMinutes(15))))) {
       String signup = server.baseUrl() + "/api/signup";
       HttpResponse<String> fresh =
           postJson(signup, TestHttp.credentials("someone.else@example.com", PASSWORD));
@@ -230,11 +244,18 @@ class AccountsTest {
       String second = token(mail(2));
 
       HttpResponse<String> old =
-          post(server, "/api/email-verification/confirm", Map.of("token", first));
+          post(
+              server,
+              "/api/email-verification/confirm",
+              Map.of("token", first, "password", PASSWORD));
       assertThat(old.statusCode()).isEqualTo(400);
       assertThat(error(old)).isEqualTo("token_superseded");
       assertThat(
-              post(server, "/api/email-verification/confirm", Map.of("token", second)).statusCode())
+              post(
+                      server,
+                      "/api/email-verification/confirm",
+                      Map.of("token", second, "password", PASSWORD))
+                  .statusCode())
           .isEqualTo(200);
 
       // the mail limit (3 per window) holds per address: the answer stays the same
@@ -326,7 +347,7 @@ class AccountsTest {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
-  void passwordChangeKeepsTheCurrentSessionAndEndsTheOthers(TestDatabase db) throws Exception {
+  void passwordChangeEndsEverySessionAndAnswersWithANewOne(TestDatabase db) throws Exception {
     try (AuthServer server = start(db, c -> c)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       String current = TestHttp.idToken(login(server, EMAIL, PASSWORD));
@@ -355,8 +376,11 @@ class AccountsTest {
       assertThat(changed.statusCode()).isEqualTo(200);
 
       String session = server.baseUrl() + "/api/session";
-      assertThat(get(session, "Authorization", "Bearer " + current).statusCode()).isEqualTo(200);
+      // issue 21 item 5: the current session ends too; the answer carries its successor
+      assertThat(get(session, "Authorization", "Bearer " + current).statusCode()).isEqualTo(401);
       assertThat(get(session, "Authorization", "Bearer " + other).statusCode()).isEqualTo(401);
+      String successor = TestHttp.idToken(changed);
+      assertThat(get(session, "Authorization", "Bearer " + successor).statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, NEW_PASSWORD).statusCode()).isEqualTo(200);
       assertThat(mail(1).getSubject()).isEqualTo("Your password was changed");
     }
@@ -396,8 +420,9 @@ class AccountsTest {
       assertThat(json(changed).get("status").asText()).isEqualTo("password_changed");
 
       String session = server.baseUrl() + "/api/session";
-      assertThat(get(session, "Cookie", cookies).statusCode()).isEqualTo(200);
+      assertThat(get(session, "Cookie", cookies).statusCode()).isEqualTo(401);
       assertThat(get(session, "Cookie", other).statusCode()).isEqualTo(401);
+      assertThat(get(session, "Cookie", cookieHeader(changed)).statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(401);
       assertThat(login(server, EMAIL, NEW_PASSWORD).statusCode()).isEqualTo(200);
       assertThat(mail(1).getSubject()).isEqualTo("Your password was changed");
@@ -422,13 +447,14 @@ class AccountsTest {
         start(
             TestDatabase.H2,
             c ->
-                c.withAccounts(
-                    c.accounts()
-                        .withMail(
-                            c.accounts()
-                                .mail()
-                                .withSmtp("127.0.0.1", port, MailTls.NONE)
-                                .withRetries(2, Duration.ofMillis(10)))))) {
+                TestHttp.withMetrics(c)
+                    .withAccounts(
+                        c.accounts()
+                            .withMail(
+                                c.accounts()
+                                    .mail()
+                                    .withSmtp("127.0.0.1", port, MailTls.NONE)
+                                    .withRetries(2, Duration.ofMillis(10)))))) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       HttpResponse<String> r = post(server, "/api/password-reset", Map.of("email", EMAIL));
       assertThat(r.statusCode()).isEqualTo(202);
@@ -438,7 +464,7 @@ class AccountsTest {
       }
       assertThat(server.mailer().failed()).isEqualTo(1);
       assertThat(server.mailer().sent()).isZero();
-      assertThat(TestHttp.get(server.baseUrl() + "/metrics").body())
+      assertThat(TestHttp.get(TestHttp.metricsUrl(server)).body())
           .contains("latchkey_mail_sent_total{outcome=\"failed\"} 1.0")
           .contains("latchkey_mail_sent_total{outcome=\"sent\"} 0.0")
           .contains("latchkey_mail_pending 0.0");
@@ -575,26 +601,36 @@ class AccountsTest {
       String csrf = HostedLoginTest.hidden(page.body(), "csrf");
 
       HttpResponse<String> forged =
-          postForm(server, VERIFY, "another", Map.of("csrf", csrf, "token", token));
+          postForm(
+              server,
+              VERIFY,
+              "another",
+              Map.of("csrf", csrf, "token", token, "password", PASSWORD));
       assertThat(forged.statusCode()).isEqualTo(403);
       assertThat(forged.body()).contains("This form has expired");
-      assertThat(error(login(server, EMAIL, PASSWORD))).isEqualTo("email_not_verified");
+      assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(401);
 
       HttpResponse<String> bogus =
-          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", "x".repeat(43)));
+          postForm(
+              server,
+              VERIFY,
+              cookie,
+              Map.of("csrf", csrf, "token", "x".repeat(43), "password", PASSWORD));
       assertThat(bogus.statusCode()).isEqualTo(400);
       assertThat(bogus.body()).contains("This link is not valid");
       HttpResponse<String> empty = postForm(server, VERIFY, cookie, Map.of("csrf", csrf));
       assertThat(empty.statusCode()).isEqualTo(400);
 
       HttpResponse<String> confirmed =
-          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", token));
+          postForm(
+              server, VERIFY, cookie, Map.of("csrf", csrf, "token", token, "password", PASSWORD));
       assertThat(confirmed.statusCode()).isEqualTo(200);
       assertThat(confirmed.body()).contains("Email confirmed");
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
 
       HttpResponse<String> again =
-          postForm(server, VERIFY, cookie, Map.of("csrf", csrf, "token", token));
+          postForm(
+              server, VERIFY, cookie, Map.of("csrf", csrf, "token", token, "password", PASSWORD));
       assertThat(again.statusCode()).isEqualTo(400);
       assertThat(again.body()).contains("already been used");
     }

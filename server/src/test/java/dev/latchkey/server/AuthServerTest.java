@@ -19,6 +19,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.KeySettings;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.SigningKeyInfo;
+import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.users.Argon2Params;
 import dev.latchkey.server.users.PasswordHasher;
 import dev.latchkey.testing.MutableClock;
@@ -352,6 +353,33 @@ class AuthServerTest {
 
       dev.latchkey.testing.Await.until(() -> jwksKids(server).contains(next));
       assertThat(jwksKids(server)).hasSize(2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aKeyAnOperatorRevokesStopsSigningHereWithinTheRefresh(TestDatabase db) throws Exception {
+    try (AuthServer server = start(db, UnaryOperator.identity());
+        AuthStore operator = AuthStore.openForOperator(server.store().config())) {
+      server.store().users().add(EMAIL, PASSWORD.toCharArray());
+      String revoked =
+          SignedJWT.parse(idToken(login(server, EMAIL, PASSWORD))).getHeader().getKeyID();
+
+      operator.keys().revoke(revoked); // another process: this server learns it from its snapshot
+      long revokedAt = System.nanoTime();
+      String kid = revoked;
+      while (kid.equals(revoked)) {
+        kid = SignedJWT.parse(idToken(login(server, EMAIL, PASSWORD))).getHeader().getKeyID();
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - revokedAt))
+            .as("the revoked key stops signing within the refresh (plus one period of slack)")
+            .isLessThanOrEqualTo(SigningKeys.PUBLISHED_REFRESH.multipliedBy(2));
+      }
+      for (int i = 0; i < 3; i++) {
+        String token = idToken(login(server, EMAIL, PASSWORD));
+        assertThat(SignedJWT.parse(token).getHeader().getKeyID()).isEqualTo(kid);
+        assertThat(verify(server, token, "latchkey-demo").getSubject()).isNotNull();
+      }
+      assertThat(jwksKids(server)).doesNotContain(revoked).contains(kid);
     }
   }
 

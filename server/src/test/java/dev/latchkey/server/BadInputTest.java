@@ -166,6 +166,39 @@ class BadInputTest {
     }
   }
 
+  /**
+   * An address a mail library could read as another recipient is refused at sign-up (no account, no
+   * mail), and logging in with it is answered as an unknown address is.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Eve <eve@example.com>",
+        "eve@example.com, ada@example.com",
+        "team:eve@example.com;@example.com",
+        "eve(x)@example.com",
+        "\"eve,x\"@example.com",
+        "eve@[127.0.0.1]"
+      })
+  void anAddressThatIsNotOnePlainAddressIsRefused(String email) {
+    // each case its own unknown address: the account counter stays below its threshold
+    assertError(
+        post("/api/signup", "application/json", TestHttp.credentials(email, "a long sign-up pass")),
+        400,
+        "invalid_email");
+    HttpResponse<String> unknown =
+        post(
+            "/api/login",
+            "application/json",
+            TestHttp.credentials(
+                "nobody-" + Integer.toHexString(email.hashCode()) + "@example.com",
+                "a long sign-up pass"));
+    HttpResponse<String> malformed =
+        post("/api/login", "application/json", TestHttp.credentials(email, "a long sign-up pass"));
+    assertThat(malformed.statusCode()).isEqualTo(unknown.statusCode()).isEqualTo(401);
+    assertThat(malformed.body()).isEqualTo(unknown.body());
+  }
+
   @Test
   void serverKeepsWorkingAfterBadInput() {
     malformedBodiesAre400("/api/login");

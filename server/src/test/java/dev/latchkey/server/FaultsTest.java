@@ -89,7 +89,7 @@ class FaultsTest {
       assertThat(busy).isNotEmpty();
       assertThat(busy.get(0).headers().firstValue("Retry-After")).contains("1");
       assertThat(json(busy.get(0)).get("error").asText()).isEqualTo("busy");
-      assertThat(TestHttp.get(server.baseUrl() + "/metrics").body())
+      assertThat(TestHttp.get(TestHttp.metricsUrl(server)).body())
           .contains("latchkey_logins_total{outcome=\"unavailable\"} " + (double) busy.size());
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
     }
@@ -99,7 +99,7 @@ class FaultsTest {
   void aPasswordChangeFindingTheHashingPoolFullGets503AndThePasswordStays() throws Exception {
     try (AuthServer server = startWithOneHashingPlace(new Argon2Params(64 * 1024, 10, 1))) {
       String token = TestHttp.idToken(login(server, EMAIL, PASSWORD));
-      TestHttp.get(server.baseUrl() + "/metrics"); // the first scrape is slow; the window is short
+      TestHttp.get(TestHttp.metricsUrl(server)); // the first scrape is slow; the window is short
       ExecutorService pool = Executors.newFixedThreadPool(2);
       List<CompletableFuture<HttpResponse<String>>> busy = new ArrayList<>();
       busy.add(CompletableFuture.supplyAsync(() -> login(server, "a@example.com", "wrong"), pool));
@@ -129,7 +129,8 @@ class FaultsTest {
   private AuthServer startWithOneHashingPlace(Argon2Params slowHash) {
     AuthServer server =
         AuthServer.start(
-            TestDatabase.H2.freshConfig(tempDir).withHashing(new HashingSettings(slowHash, 1, 1)));
+            TestHttp.withMetrics(TestDatabase.H2.freshConfig(tempDir))
+                .withHashing(new HashingSettings(slowHash, 1, 1)));
     server.store().users().add(EMAIL, PASSWORD.toCharArray());
     return server;
   }
@@ -137,7 +138,7 @@ class FaultsTest {
   private static void awaitMetric(AuthServer server, String line) throws InterruptedException {
     String seen = "";
     for (int i = 0; i < 200; i++) {
-      seen = TestHttp.get(server.baseUrl() + "/metrics").body();
+      seen = TestHttp.get(TestHttp.metricsUrl(server)).body();
       if (seen.lines().anyMatch(line::equals)) {
         return;
       }

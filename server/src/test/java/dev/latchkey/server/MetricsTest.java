@@ -6,8 +6,16 @@ import static dev.latchkey.server.TestHttp.login;
 import static dev.latchkey.server.TestHttp.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,14 +29,14 @@ class MetricsTest {
 
   @Test
   void loginsJwksKeysHashingJvmAndJettyAreExported() {
-    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    AuthServerConfig config = TestHttp.withMetrics(TestDatabase.H2.freshConfig(tempDir));
     try (AuthServer server = AuthServer.start(config)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       assertThat(login(server, EMAIL, PASSWORD).statusCode()).isEqualTo(200);
       assertThat(login(server, EMAIL, "wrong password").statusCode()).isEqualTo(401);
       assertThat(get(server.jwksUrl()).statusCode()).isEqualTo(200);
 
-      HttpResponse<String> scraped = get(server.baseUrl() + "/metrics");
+      HttpResponse<String> scraped = get(TestHttp.metricsUrl(server));
       assertThat(scraped.statusCode()).isEqualTo(200);
       assertThat(scraped.headers().firstValue("Content-Type").orElseThrow())
           .startsWith("text/plain");
@@ -51,7 +59,7 @@ class MetricsTest {
 
   @Test
   void aLogoutCountsARevocationOnlyWhenItEndedASession() {
-    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    AuthServerConfig config = TestHttp.withMetrics(TestDatabase.H2.freshConfig(tempDir));
     try (AuthServer server = AuthServer.start(config)) {
       server.store().users().add(EMAIL, PASSWORD.toCharArray());
       String token = idToken(login(server, EMAIL, PASSWORD));
@@ -63,7 +71,7 @@ class MetricsTest {
       }
       assertThat(postJson(server.baseUrl() + "/api/logout", "").statusCode()).isEqualTo(204);
 
-      assertThat(get(server.baseUrl() + "/metrics").body())
+      assertThat(get(TestHttp.metricsUrl(server)).body())
           .contains("latchkey_logouts_total 3.0")
           .contains("latchkey_revocations_total{kind=\"logout\"} 1.0");
     }
@@ -91,12 +99,48 @@ class MetricsTest {
     }
   }
 
+  /** Issue 21 item 13: the public port never serves the metrics, whatever the config. */
   @Test
-  void withoutAMetricsPortTheMetricsAreOnThePublicPort() {
+  void byDefaultThePublicPortServesNoMetrics() {
     AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
     try (AuthServer server = AuthServer.start(config)) {
-      assertThat(server.metricsPort()).isEqualTo(-1);
-      assertThat(get(server.baseUrl() + "/metrics").statusCode()).isEqualTo(200);
+      assertThat(server.metricsPort()).as("no metrics server unless asked").isEqualTo(-1);
+      HttpResponse<String> publicPort = get(server.baseUrl() + "/metrics");
+      assertThat(publicPort.statusCode()).isEqualTo(404);
+      assertThat(publicPort.body()).contains("not_found").doesNotContain("jvm_memory");
+    }
+  }
+
+  /** The metrics server binds loopback even when the public port listens on every interface. */
+  @Test
+  void theMetricsServerListensOnLoopbackOnly() throws Exception {
+    AuthServerConfig config = TestDatabase.H2.freshConfig(tempDir);
+    config = config.withHttp(config.http().withAddress("0.0.0.0", 0).withMetricsPort(0));
+    assertThat(config.http().metricsHost()).isEqualTo("127.0.0.1");
+    try (AuthServer server = AuthServer.start(config)) {
+      assertThat(get(TestHttp.metricsUrl(server)).statusCode()).isEqualTo(200);
+      assertThat(get("http://127.0.0.1:" + server.port() + "/metrics").statusCode()).isEqualTo(404);
+      Optional<InetAddress> external = nonLoopbackAddress();
+      if (external.isPresent()) { // the public port is reachable there, the metrics port is not
+        assertThat(reachable(external.get(), server.port())).isTrue();
+        assertThat(reachable(external.get(), server.metricsPort())).isFalse();
+      }
+    }
+  }
+
+  private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
+    return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+        .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+        .findFirst();
+  }
+
+  private static boolean reachable(InetAddress address, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), 2000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

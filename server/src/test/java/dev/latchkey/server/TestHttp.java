@@ -50,6 +50,22 @@ final class TestHttp {
     return send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
+  /**
+   * The server's {@code /metrics} on its loopback metrics port: start it with {@code
+   * http().withMetricsPort(0)}; the public port never serves it.
+   */
+  static String metricsUrl(AuthServer server) {
+    if (server.metricsPort() < 0) {
+      throw new IllegalStateException("started without a metrics port");
+    }
+    return "http://127.0.0.1:" + server.metricsPort() + "/metrics";
+  }
+
+  /** The config with a metrics server on a free loopback port. */
+  static AuthServerConfig withMetrics(AuthServerConfig config) {
+    return config.withHttp(config.http().withMetricsPort(0));
+  }
+
   static HttpResponse<String> login(AuthServer server, String email, String password) {
     return postJson(server.loginUrl(), credentials(email, password));
   }

@@ -175,8 +175,12 @@ class ThrottleTest {
       }
       System.out.println("40 concurrent wrong passwords on " + db + ": " + statuses);
       int threshold = ThrottleSettings.defaults().accountThreshold();
-      assertThat(statuses.getOrDefault(401, 0)).isLessThanOrEqualTo(threshold);
+      // The row locks let at most the threshold through to a 401 and refuse the others with a 429;
+      // on a loaded machine some may get a 503 instead (no database connection within 2 s), but
+      // a burst answered only with 503s proves nothing: some 401s and some 429s are required.
       assertThat(statuses.keySet()).isSubsetOf(401, 429, 503);
+      assertThat(statuses.getOrDefault(401, 0)).isBetween(1, threshold);
+      assertThat(statuses.getOrDefault(429, 0)).isPositive();
       assertThat(server.hashingPool().submitted() - hashedBefore).isLessThanOrEqualTo(threshold);
     }
   }

@@ -45,6 +45,9 @@ public class LatchkeyAutoConfiguration {
         JwtVerifier.withIssuerUri(p.issuerUri())
             .audience(p.audience().toArray(String[]::new))
             .allowedTypes(p.tokenType());
+    if (p.dpop().required()) {
+      builder.requireDpop();
+    }
     if (p.revocationFeed().enabled()) {
       builder.revocationFeed(
           RevocationSettings.builder(p.revocationFeed().uriFor(p.issuerUri()))
@@ -62,11 +65,16 @@ public class LatchkeyAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  LatchkeyHttpSecurity latchkeyHttpSecurity(JwtDecoder decoder, LatchkeyProperties p) {
+  LatchkeyHttpSecurity latchkeyHttpSecurity(
+      JwtDecoder decoder, JwtVerifier verifier, LatchkeyProperties p) {
+    LatchkeyRefusals refusals = new LatchkeyRefusals(p.realm(), verifier);
     return new LatchkeyHttpSecurity(
         decoder,
         new LatchkeyTokenResolver(p.delivery(), p.cookieName()),
-        new LatchkeyRefusals(p.realm()));
+        refusals,
+        p.delivery() == LatchkeyProperties.Delivery.COOKIE
+            ? null
+            : new DpopFilter(verifier, decoder, refusals, p.dpop().publicBaseUrl()));
   }
 
   /** Every request needs a valid token, unless the application declares its own chain. */

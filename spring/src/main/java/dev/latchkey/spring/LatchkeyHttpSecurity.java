@@ -6,6 +6,7 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
 
 /**
  * What Latchkey puts on every {@link HttpSecurity} of the application: a stateless resource server
@@ -20,12 +21,20 @@ public final class LatchkeyHttpSecurity implements Customizer<HttpSecurity> {
   private final JwtDecoder decoder;
   private final LatchkeyTokenResolver tokens;
   private final LatchkeyRefusals refusals;
+  private final DpopFilter dpop;
 
-  public LatchkeyHttpSecurity(
-      JwtDecoder decoder, LatchkeyTokenResolver tokens, LatchkeyRefusals refusals) {
+  /**
+   * @param dpop the checker of {@code Authorization: DPoP} requests, or null (cookie delivery)
+   */
+  LatchkeyHttpSecurity(
+      JwtDecoder decoder,
+      LatchkeyTokenResolver tokens,
+      LatchkeyRefusals refusals,
+      DpopFilter dpop) {
     this.decoder = decoder;
     this.tokens = tokens;
     this.refusals = refusals;
+    this.dpop = dpop;
   }
 
   @Override
@@ -43,5 +52,9 @@ public final class LatchkeyHttpSecurity implements Customizer<HttpSecurity> {
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(AbstractHttpConfigurer::disable)
         .addFilterAfter(new XsrfFilter(tokens), BearerTokenAuthenticationFilter.class);
+    if (dpop != null) {
+      // Before every authentication filter, Spring Security's own DPoP filter included.
+      http.addFilterBefore(dpop, LogoutFilter.class);
+    }
   }
 }

@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param realm The realm of the WWW-Authenticate challenges.
  * @param revocationFeed The auth server's revocation feed, polled so that revoked sessions are
  *     refused.
+ * @param dpop DPoP (RFC 9449): tokens bound to the client's key, sent as Authorization: DPoP with a
+ *     DPoP proof header.
  */
 @ConfigurationProperties("latchkey")
 public record LatchkeyProperties(
@@ -32,7 +34,19 @@ public record LatchkeyProperties(
     @DefaultValue("__Host-latchkey") String cookieName,
     @DefaultValue("at+jwt") String tokenType,
     @DefaultValue("latchkey") String realm,
-    @DefaultValue RevocationFeed revocationFeed) {
+    @DefaultValue RevocationFeed revocationFeed,
+    @DefaultValue Dpop dpop) {
+
+  /**
+   * DPoP-bound tokens (those with cnf.jkt) always need their proof; these settings add to that.
+   *
+   * @param required Whether every token must be sent as Authorization: DPoP with a valid proof
+   *     (unbound tokens sent as Bearer are then refused too).
+   * @param publicBaseUrl The URL clients address this application at (e.g. https://api.example.com
+   *     behind a proxy): a proof's htu must be it followed by the request path. By default, the URL
+   *     the application server received.
+   */
+  public record Dpop(@DefaultValue("false") boolean required, URI publicBaseUrl) {}
 
   /** Where tokens are read from. */
   public enum Delivery {

@@ -1,5 +1,7 @@
 package dev.latchkey.spring;
 
+import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.RefusalHeaders;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.wire.ErrorResponse;
@@ -28,9 +30,11 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
   private static final Logger LOG = LoggerFactory.getLogger("dev.latchkey.verifier.auth");
 
   private final String realm;
+  private final JwtVerifier verifier;
 
-  public LatchkeyRefusals(String realm) {
+  public LatchkeyRefusals(String realm, JwtVerifier verifier) {
     this.realm = ErrorResponse.checkedRealm(realm);
+    this.verifier = verifier;
   }
 
   @Override
@@ -43,18 +47,27 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
       write(
           response,
           401,
-          Map.of(ErrorResponse.WWW_AUTHENTICATE, ErrorResponse.challenge(realm)),
+          RefusalHeaders.missingToken(verifier, realm),
           ErrorResponse.body(ErrorResponse.MISSING_TOKEN, ErrorResponse.MISSING_TOKEN_MESSAGE));
       return;
     }
+    refuse(request, response, r, false);
+  }
+
+  /**
+   * Answers a refused token as the verifier's adapters do ({@link RefusalHeaders#refused}): a
+   * {@code DPoP} challenge when the request used the DPoP scheme, the reason concerns DPoP or DPoP
+   * is required, else the {@code Bearer} one; 503 with {@code Retry-After} for a token not judged.
+   */
+  void refuse(
+      HttpServletRequest request, HttpServletResponse response, RejectionReason r, boolean dpop)
+      throws IOException {
     LOG.info("{} refused: {}", request.getMethod(), r.code());
-    Map<String, String> headers =
-        r.httpStatus() == 401
-            ? Map.of(
-                ErrorResponse.WWW_AUTHENTICATE,
-                ErrorResponse.invalidTokenChallenge(realm, r.message()))
-            : Map.of("Retry-After", "" + r.retryAfterSeconds());
-    write(response, r.httpStatus(), headers, ErrorResponse.body(r.code(), r.message()));
+    write(
+        response,
+        r.httpStatus(),
+        RefusalHeaders.refused(verifier, realm, r, dpop),
+        ErrorResponse.body(r.code(), r.message()));
   }
 
   @Override

@@ -25,6 +25,9 @@ public final class LatchkeyTokenResolver implements BearerTokenResolver {
 
   @Override
   public String resolve(HttpServletRequest request) {
+    if (request.getAttribute(DpopFilter.VERIFIED) != null) {
+      return null; // authenticated with its DPoP proof already
+    }
     String token = delivery == Delivery.COOKIE ? null : headerToken(request);
     if (token == null && fromCookie(request)) {
       token = cookie(request, cookieName);
@@ -38,6 +41,9 @@ public final class LatchkeyTokenResolver implements BearerTokenResolver {
 
   /** Whether this request's token, if any, comes from the session cookie. */
   public boolean fromCookie(HttpServletRequest request) {
+    if (request.getAttribute(DpopFilter.VERIFIED) != null) {
+      return false;
+    }
     return switch (delivery) {
       case BEARER -> false;
       case COOKIE -> cookie(request, cookieName) != null;

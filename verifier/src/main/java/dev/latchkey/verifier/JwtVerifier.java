@@ -3,6 +3,8 @@ package dev.latchkey.verifier;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.latchkey.verifier.dpop.DpopProofChecker;
+import dev.latchkey.verifier.dpop.DpopRequest;
 import dev.latchkey.verifier.internal.keys.InMemoryKeySource;
 import dev.latchkey.verifier.internal.keys.KeySource;
 import dev.latchkey.verifier.internal.keys.PemKeys;
@@ -49,6 +51,8 @@ public final class JwtVerifier implements AutoCloseable {
   private final RevokedSessions feed;
   private final VerifiedTokenCache cache;
   private final VerifierCounters counters = new VerifierCounters();
+  private final DpopProofChecker dpop;
+  private final boolean requireDpop;
 
   JwtVerifier(
       VerifierBuilder<?> b, Set<JWSAlgorithm> algorithms, KeySource keys, RevokedSessions feed) {
@@ -68,6 +72,11 @@ public final class JwtVerifier implements AutoCloseable {
     this.keys = keys;
     this.feed = feed;
     this.cache = new VerifiedTokenCache(b.cacheSize, b.clock, b.ticker);
+    this.dpop =
+        b.dpop != null
+            ? b.dpop
+            : DpopProofChecker.builder().clock(b.clock).ticker(b.ticker).build();
+    this.requireDpop = b.requireDpop;
     keys.onKeysRemoved(cache::clear);
     feed.onKeysRevoked(
         kids -> {
@@ -139,14 +148,62 @@ public final class JwtVerifier implements AutoCloseable {
    * @throws TokenRejectedException with the reason; never any other exception for any input
    */
   public VerifiedToken verify(String token) {
+    return verifyPresented(token, null);
+  }
+
+  /**
+   * Verifies a token sent as {@code Authorization: DPoP <token>} with the request's {@code DPoP}
+   * proof: the token as {@link #verify}, then, on every request (a cached token too), the token
+   * must be bound ({@code cnf.jkt}) and the proof pass {@link DpopProofChecker#check} with this
+   * token's hash as {@code ath} and the bound key's thumbprint.
+   *
+   * <p>{@link #verify} is the {@code Bearer} (and cookie) presentation: it refuses bound tokens,
+   * and every token when the verifier {@linkplain VerifierBuilder#requireDpop requires DPoP}.
+   *
+   * @throws TokenRejectedException with the reason; never any other exception for any input
+   */
+  public VerifiedToken verifyDpop(String token, DpopRequest request) {
+    return verifyPresented(token, Objects.requireNonNull(request));
+  }
+
+  private VerifiedToken verifyPresented(String token, DpopRequest dpopRequest) {
     try {
       VerifiedToken t = contained(() -> cachedOrVerified(token));
+      checkBinding(t, token, dpopRequest);
       counters.accepted();
       return t;
     } catch (TokenRejectedException e) {
       counters.rejected(e.reason());
       throw e;
     }
+  }
+
+  /** Never cached: a proof is per request. */
+  private void checkBinding(VerifiedToken t, String token, DpopRequest dpopRequest) {
+    Optional<String> jkt = t.boundKeyThumbprint();
+    if (t.hasConfirmation() && jkt.isEmpty()) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "a cnf that is not a jkt");
+    }
+    if (dpopRequest == null) {
+      if (jkt.isPresent() || requireDpop) {
+        throw new TokenRejectedException(RejectionReason.DPOP_REQUIRED);
+      }
+      return;
+    }
+    if (jkt.isEmpty()) {
+      throw new TokenRejectedException(RejectionReason.DPOP_TOKEN_NOT_BOUND);
+    }
+    dpop.check(dpopRequest, token, jkt.get());
+  }
+
+  /** The DPoP proof checker of this verifier (algorithms for challenges, current nonce). */
+  public DpopProofChecker dpop() {
+    return dpop;
+  }
+
+  /** Whether every token must come with the DPoP scheme and a proof. */
+  public boolean requiresDpop() {
+    return requireDpop;
   }
 
   /**

@@ -74,6 +74,22 @@ public record VerifiedToken(
     return roles().contains(role);
   }
 
+  /**
+   * The key this token is bound to: the base64url SHA-256 thumbprint (RFC 7638) of {@code cnf.jkt},
+   * when the token is DPoP-bound (RFC 9449 §6.1).
+   */
+  public Optional<String> boundKeyThumbprint() {
+    return claimsSet.getClaim("cnf") instanceof Map<?, ?> cnf
+            && cnf.get("jkt") instanceof String jkt
+        ? Optional.of(jkt)
+        : Optional.empty();
+  }
+
+  /** Whether the token names a confirmation ({@code cnf}) at all, checkable or not. */
+  public boolean hasConfirmation() {
+    return claimsSet.getClaim("cnf") != null;
+  }
+
   /** One claim, if present. */
   public Optional<Object> claim(String name) {
     return Optional.ofNullable(claimsSet.getClaim(name));

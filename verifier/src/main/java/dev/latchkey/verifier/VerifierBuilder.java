@@ -1,6 +1,7 @@
 package dev.latchkey.verifier;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.latchkey.verifier.dpop.DpopProofChecker;
 import dev.latchkey.verifier.internal.fetch.Endpoint;
 import dev.latchkey.verifier.internal.keys.KeySource;
 import dev.latchkey.verifier.internal.revocation.RevocationFeed;
@@ -35,6 +36,8 @@ public abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
   int maxJsonDepth = Defaults.MAX_JSON_DEPTH;
   final Set<String> requiredClaims = new LinkedHashSet<>();
   RevocationSettings revocation;
+  DpopProofChecker dpop;
+  boolean requireDpop;
 
   VerifierBuilder() {}
 
@@ -132,6 +135,26 @@ public abstract class VerifierBuilder<B extends VerifierBuilder<B>> {
 
   public B verifiedTokenCache(boolean enabled) {
     return verifiedTokenCache(enabled ? Defaults.VERIFIED_TOKEN_CACHE_SIZE : 0);
+  }
+
+  /**
+   * The checker of DPoP proofs (algorithms, {@code iat} window, replay cache bound, server nonces);
+   * by default one at {@link DpopProofChecker}'s defaults on this verifier's clock and ticker.
+   * Proofs are checked for bound tokens (those with {@code cnf.jkt}) sent as {@code Authorization:
+   * DPoP}; see {@link JwtVerifier#verifyDpop}.
+   */
+  public B dpop(DpopProofChecker checker) {
+    this.dpop = Objects.requireNonNull(checker);
+    return self();
+  }
+
+  /**
+   * Refuses every token not sent with the DPoP scheme and a valid proof ({@code dpop_required}),
+   * unbound ones included; without it, unbound tokens keep working as {@code Bearer}.
+   */
+  public B requireDpop() {
+    this.requireDpop = true;
+    return self();
   }
 
   /** Claims required besides exp and sub (iss and aud are required by their checks). */

@@ -306,7 +306,21 @@ class JwtVerifierTest {
             "missing_claim",
             "revoked",
             "keys_unavailable",
-            "key_refetch_limited");
+            "key_refetch_limited",
+            "dpop_required",
+            "dpop_token_not_bound",
+            "dpop_proof_missing",
+            "dpop_proof_malformed",
+            "dpop_proof_disallowed_algorithm",
+            "dpop_proof_bad_signature",
+            "dpop_proof_wrong_method",
+            "dpop_proof_wrong_url",
+            "dpop_proof_stale",
+            "dpop_proof_replayed",
+            "dpop_proof_wrong_token",
+            "dpop_proof_wrong_key",
+            "use_dpop_nonce",
+            "dpop_replay_cache_full");
     assertThat(RejectionReason.fromCode("expired")).isEqualTo(RejectionReason.EXPIRED);
   }
 }

@@ -89,6 +89,7 @@ final class Calls {
         client.send(
             HttpRequest.newBuilder(URI.create(authUrl + "/api/refresh"))
                 .header("Cookie", REFRESH_COOKIE + "=" + session.refreshToken)
+                .header("Content-Type", "application/json") // as a script sends it, not a form
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),

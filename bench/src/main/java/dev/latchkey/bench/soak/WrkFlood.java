@@ -1,5 +1,6 @@
 package dev.latchkey.bench.soak;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +38,25 @@ final class WrkFlood {
     this.process = process;
   }
 
+  /** The {@code wrk} the flood runs: the first executable one on the {@code PATH}. */
+  static Optional<Path> executable() {
+    return find(System.getenv().getOrDefault("PATH", ""));
+  }
+
+  /** The first executable {@code wrk} in these folders ({@code PATH}'s syntax). */
+  static Optional<Path> find(String path) {
+    for (String folder : path.split(File.pathSeparator)) {
+      if (folder.isEmpty()) {
+        continue;
+      }
+      Path wrk = Path.of(folder, "wrk");
+      if (Files.isRegularFile(wrk) && Files.isExecutable(wrk)) {
+        return Optional.of(wrk);
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
    * Starts wrk on {@code cpus} (null: anywhere) for {@code length}, posting wrong passwords to
    * {@code authUrl + "/api/login"} for {@code accounts} accounts from {@code addresses} addresses.
@@ -51,7 +72,7 @@ final class WrkFlood {
     List<String> command = new ArrayList<>(ServerProcess.pinnedTo(cpus));
     command.addAll(
         List.of(
-            "wrk",
+            executable().map(Path::toString).orElse("wrk"),
             "-t1",
             "-c" + connections,
             "-d" + Math.max(1, length.toSeconds()) + "s",

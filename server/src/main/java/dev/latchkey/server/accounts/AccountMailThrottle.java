@@ -3,12 +3,9 @@ package dev.latchkey.server.accounts;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.RaceLost;
 import dev.latchkey.server.store.Sql;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.latchkey.verifier.wire.Digests;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -35,14 +32,19 @@ final class AccountMailThrottle {
   boolean allow(String... keys) {
     boolean allowed = true;
     for (String key : keys) {
-      allowed &= count(digest(key));
+      allowed &= count(Digests.sha256Base64Url(key)).isEmpty();
     }
     return allowed;
   }
 
+  /** Counts one against the key: empty when under the limit, else how long until it resets. */
+  Optional<Duration> admit(String key) {
+    return count(Digests.sha256Base64Url(key));
+  }
+
   private record Window(long start, int sent) {}
 
-  private boolean count(String key) {
+  private Optional<Duration> count(String key) {
     return db.inTransactionRetrying(
         ATTEMPTS,
         c -> {
@@ -63,7 +65,7 @@ final class AccountMailThrottle {
                 now)) {
               throw new RaceLost();
             }
-            return true;
+            return Optional.empty();
           }
           Window w = stored.get();
           if (w.start() + window.toMillis() <= now) {
@@ -72,31 +74,24 @@ final class AccountMailThrottle {
                 "UPDATE account_mail_throttle SET window_start = ?, sent = 1 WHERE throttle_key = ?",
                 now,
                 key);
-            return true;
+            return Optional.empty();
           }
           if (w.sent() >= limit) {
-            return false;
+            return Optional.of(Duration.ofMillis(w.start() + window.toMillis() - now));
           }
           Sql.update(
               c, "UPDATE account_mail_throttle SET sent = sent + 1 WHERE throttle_key = ?", key);
-          return true;
+          return Optional.empty();
         },
         () -> new IllegalStateException("account mail counter kept racing"));
   }
 
-  int purgeExpired() {
+  /**
+   * Forgets windows older than {@code longest} (the longest window any counter of the table uses).
+   */
+  int purgeOlderThan(Duration longest) {
     return db.update(
         "DELETE FROM account_mail_throttle WHERE window_start < ?",
-        clock.millis() - window.toMillis());
-  }
-
-  private static String digest(String value) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+        clock.millis() - longest.toMillis());
   }
 }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param resetTtl how long a password reset link works
  * @param mailLimit how many account mails one address, and one account, gets per {@code mailWindow}
  * @param mailWindow the throttle's window
+ * @param signupLimit how many sign-ups one client address may make per {@code signupWindow}
+ * @param signupWindow the sign-up limit's window
  */
 public record AccountSettings(
     MailSettings mail,
@@ -24,7 +26,9 @@ public record AccountSettings(
     Duration verificationTtl,
     Duration resetTtl,
     int mailLimit,
-    Duration mailWindow) {
+    Duration mailWindow,
+    int signupLimit,
+    Duration signupWindow) {
 
   public AccountSettings {
     Objects.requireNonNull(mail, "mail");
@@ -37,6 +41,10 @@ public record AccountSettings(
             "--account-pages-url is http(s)://host[:port][/path], got " + pagesUrl);
       }
       pagesUrl = pagesUrl.endsWith("/") ? pagesUrl.substring(0, pagesUrl.length() - 1) : pagesUrl;
+    }
+    Objects.requireNonNull(signupWindow, "signupWindow");
+    if (signupLimit < 1) {
+      throw new IllegalArgumentException("the sign-up limit must be at least 1");
     }
     if (mailLimit < 1) {
       throw new IllegalArgumentException("the account mail limit must be at least 1");
@@ -52,25 +60,73 @@ public record AccountSettings(
         Duration.ofHours(24),
         Duration.ofMinutes(30),
         3,
+        Duration.ofMinutes(15),
+        5,
         Duration.ofMinutes(15));
   }
 
   public AccountSettings withMail(MailSettings v) {
     return new AccountSettings(
-        v, requireVerifiedEmail, pagesUrl, verificationTtl, resetTtl, mailLimit, mailWindow);
+        v,
+        requireVerifiedEmail,
+        pagesUrl,
+        verificationTtl,
+        resetTtl,
+        mailLimit,
+        mailWindow,
+        signupLimit,
+        signupWindow);
   }
 
   public AccountSettings withRequireVerifiedEmail(boolean v) {
-    return new AccountSettings(mail, v, pagesUrl, verificationTtl, resetTtl, mailLimit, mailWindow);
+    return new AccountSettings(
+        mail,
+        v,
+        pagesUrl,
+        verificationTtl,
+        resetTtl,
+        mailLimit,
+        mailWindow,
+        signupLimit,
+        signupWindow);
   }
 
   public AccountSettings withPagesUrl(String v) {
     return new AccountSettings(
-        mail, requireVerifiedEmail, v, verificationTtl, resetTtl, mailLimit, mailWindow);
+        mail,
+        requireVerifiedEmail,
+        v,
+        verificationTtl,
+        resetTtl,
+        mailLimit,
+        mailWindow,
+        signupLimit,
+        signupWindow);
   }
 
   public AccountSettings withMailLimit(int v, Duration window) {
     return new AccountSettings(
-        mail, requireVerifiedEmail, pagesUrl, verificationTtl, resetTtl, v, window);
+        mail,
+        requireVerifiedEmail,
+        pagesUrl,
+        verificationTtl,
+        resetTtl,
+        v,
+        window,
+        signupLimit,
+        signupWindow);
+  }
+
+  public AccountSettings withSignupLimit(int v, Duration window) {
+    return new AccountSettings(
+        mail,
+        requireVerifiedEmail,
+        pagesUrl,
+        verificationTtl,
+        resetTtl,
+        mailLimit,
+        mailWindow,
+        v,
+        window);
   }
 }

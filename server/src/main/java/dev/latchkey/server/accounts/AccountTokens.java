@@ -3,9 +3,7 @@ package dev.latchkey.server.accounts;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
 import dev.latchkey.server.users.UserException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.latchkey.verifier.wire.Digests;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +53,16 @@ final class AccountTokens {
               now + ttl.toMillis());
         });
     return token;
+  }
+
+  /** Every unused token of this purpose of the user stops working. */
+  void supersedeAll(String userId, TokenPurpose purpose) {
+    db.update(
+        "UPDATE account_tokens SET superseded_at = ? WHERE user_id = ? AND purpose = ?"
+            + " AND used_at IS NULL AND superseded_at IS NULL",
+        clock.millis(),
+        userId,
+        purpose.stored);
   }
 
   private record Stored(String userId, long expiresAt, boolean used, boolean superseded) {}
@@ -135,12 +143,6 @@ final class AccountTokens {
   }
 
   static String hash(String token) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Base64Url(token);
   }
 }

@@ -79,7 +79,14 @@ public final class AccountPages {
     b.append("<form method=\"post\" action=\"").append(VERIFY_PATH).append("\">\n");
     LoginPage.hidden(b, "csrf", csrf);
     tokenField(b, token);
-    b.append("<button type=\"submit\">Confirm my email</button>\n</form>\n");
+    b.append("<p>Enter the password you chose when you signed up. If you did not sign up, ignore")
+        .append(" this link; to use this address, <a href=\"")
+        .append(FORGOT_PATH)
+        .append("\">set a new password</a> instead.</p>\n")
+        .append("<label for=\"password\">Password</label>\n")
+        .append("<input id=\"password\" name=\"password\" type=\"password\"")
+        .append(" autocomplete=\"current-password\" required maxlength=\"1024\" autofocus>\n")
+        .append("<button type=\"submit\">Confirm my email</button>\n</form>\n");
     script(b);
     return end(b, false);
   }

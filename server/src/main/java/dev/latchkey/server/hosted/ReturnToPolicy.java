@@ -20,7 +20,9 @@ import java.util.Set;
  * /\evil}), other schemes ({@code javascript:}, {@code data:}), backslashes, spaces, control and
  * non-ASCII characters anywhere, user info ({@code https://app.example.com@evil.com}), upper-case
  * schemes or hosts, percent-encoded characters that could change the path ({@code %2e}, {@code
- * %2f}, {@code %5c}, {@code %25}, control characters), dot segments and empty segments.
+ * %2f}, {@code %5c}, {@code %25}, control characters), dot segments, empty segments, and path
+ * parameters ({@code ;} or {@code %3b} anywhere in the path: servlet containers read {@code ..;} as
+ * {@code ..}, so a parameter could hide a dot segment from the prefix check).
  */
 public final class ReturnToPolicy {
   /** Longer {@code return_to} values are refused. */
@@ -149,9 +151,12 @@ public final class ReturnToPolicy {
     return Optional.empty();
   }
 
-  /** No encoded dot, slash, backslash, percent or control character; no dot or empty segment. */
+  /**
+   * No encoded dot, slash, backslash, percent, semicolon or control character; no path parameter;
+   * no dot or empty segment.
+   */
   private static boolean safePath(String rawPath) {
-    if (!rawPath.startsWith("/")) {
+    if (!rawPath.startsWith("/") || rawPath.contains(";")) {
       return false;
     }
     String lower = rawPath.toLowerCase(Locale.ROOT);
@@ -164,6 +169,7 @@ public final class ReturnToPolicy {
           || code.equals("2f")
           || code.equals("5c")
           || code.equals("25")
+          || code.equals("3b")
           || code.charAt(0) < '2'
           || code.equals("7f")) {
         return false;
@@ -208,7 +214,7 @@ public final class ReturnToPolicy {
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (!safePath(path)) {
       throw new IllegalArgumentException(
-          "a return_to allow-list path has no dot or empty segments: " + entry);
+          "a return_to allow-list path has no dot or empty segments and no ';': " + entry);
     }
     return new Allowed(
         scheme,

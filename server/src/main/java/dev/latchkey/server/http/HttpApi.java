@@ -2,7 +2,6 @@ package dev.latchkey.server.http;
 
 import dev.latchkey.server.hosted.AccountPages;
 import dev.latchkey.server.http.accounts.AccountRoutes;
-import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.feed.RevocationFeedRoute;
 import dev.latchkey.server.http.hostedlogin.HostedAccountRoutes;
@@ -18,7 +17,6 @@ import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.oidc.ProviderMetadata;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
 
 /**
  * The HTTP endpoints of the auth server: which route answers which path, and where failures go (the
@@ -84,7 +82,7 @@ public final class HttpApi {
         .api(POST, "/api/logout", r.logout()::handle)
         // The refresh cookie is scoped to /api/refresh, so a browser sends it only below that
         // path: this alias lets a client whose access token is gone still end its refresh session.
-        .api(POST, "/api/refresh/logout", r.logout()::handle)
+        .api(POST, "/api/refresh/logout", r.logout()::handleRefreshLogout)
         .api(POST, "/api/refresh", r.refresh()::handle)
         .api(POST, "/api/email-verification", r.accounts()::resendVerification)
         .api(POST, "/api/email-verification/confirm", r.accounts()::confirmEmail)
@@ -97,9 +95,6 @@ public final class HttpApi {
         .plain(GET, "/health/ready", r.health()::handle)
         .plain(GET, "/health/live", r.health()::live)
         .plain(GET, "/api/revocations", r.revocations()::handle);
-    if (http.metricsPort() == null) {
-      t.plain(GET, "/metrics", this::metrics);
-    }
     if (r.hostedLogin() != null) {
       t.plain(GET, "/login", r.hostedLogin()::show)
           .plain(POST, "/login", r.hostedLogin()::submit)
@@ -121,10 +116,5 @@ public final class HttpApi {
           .plain(GET, ProviderMetadata.LOGOUT_PATH, o.endSession()::handle)
           .plain(POST, ProviderMetadata.LOGOUT_PATH, o.endSession()::handle);
     }
-  }
-
-  private void metrics(Context ctx) {
-    Caching.noStore(ctx);
-    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
   }
 }

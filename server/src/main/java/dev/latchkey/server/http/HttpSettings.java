@@ -16,8 +16,12 @@ import java.util.Objects;
  *     publishes starts with it. {@code null} means the issuer when that is an http(s) URL, else
  *     {@link #baseUrl(int)}
  * @param slowClients the idle timeout and minimum request-data rate of the HTTP server
- * @param metricsPort the port of a separate HTTP server on {@code host} that alone serves {@code
- *     GET /metrics} (0 picks a free port), or {@code null} to serve it on {@code port}
+ * @param metricsHost the address the metrics server binds to: loopback ({@link
+ *     #DEFAULT_METRICS_HOST}) unless an operator exposes it
+ * @param metricsPort the port of a separate HTTP server on {@code metricsHost} that alone serves
+ *     {@code GET /metrics} (0 picks a free port), or {@code null} for no metrics server. The public
+ *     port never serves {@code /metrics}: request counts, key ages and failure rates are for the
+ *     operator, not for whoever can reach the login page
  */
 public record HttpSettings(
     String host,
@@ -26,9 +30,16 @@ public record HttpSettings(
     boolean signupEnabled,
     String publicUrl,
     SlowClients slowClients,
+    String metricsHost,
     Integer metricsPort) {
 
   public static final int DEFAULT_PORT = 9000;
+
+  /** The metrics server's port in {@code latchkey serve} (the usual Prometheus exporter port). */
+  public static final int DEFAULT_METRICS_PORT = 9464;
+
+  /** The metrics server's address unless an operator exposes it: loopback only. */
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
   public HttpSettings {
     Objects.requireNonNull(host, "host");
@@ -43,6 +54,7 @@ public record HttpSettings(
       }
     }
     Objects.requireNonNull(slowClients, "slowClients");
+    Objects.requireNonNull(metricsHost, "metricsHost");
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
       throw new IllegalArgumentException("metrics port must be 0..65535, got " + metricsPort);
     }
@@ -60,19 +72,36 @@ public record HttpSettings(
 
   public HttpSettings(
       String host, int port, List<String> corsOrigins, boolean signupEnabled, String publicUrl) {
-    this(host, port, corsOrigins, signupEnabled, publicUrl, SlowClients.defaults(), null);
+    this(
+        host,
+        port,
+        corsOrigins,
+        signupEnabled,
+        publicUrl,
+        SlowClients.defaults(),
+        DEFAULT_METRICS_HOST,
+        null);
   }
 
   public HttpSettings(String host, int port, List<String> corsOrigins, boolean signupEnabled) {
     this(host, port, corsOrigins, signupEnabled, null);
   }
 
+  /** A metrics server on {@code metricsHost} at this port (0: a free one), {@code null}: none. */
   public HttpSettings withMetricsPort(Integer v) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, slowClients, v);
+    return new HttpSettings(
+        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, metricsHost, v);
+  }
+
+  /** The metrics server's bind address ({@code 0.0.0.0} exposes it on every interface). */
+  public HttpSettings withMetricsHost(String v) {
+    return new HttpSettings(
+        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, v, metricsPort);
   }
 
   public HttpSettings withSlowClients(SlowClients v) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, publicUrl, v, metricsPort);
+    return new HttpSettings(
+        host, port, corsOrigins, signupEnabled, publicUrl, v, metricsHost, metricsPort);
   }
 
   /** Whether a value is an absolute {@code http(s)} URL without query or fragment. */
@@ -80,18 +109,23 @@ public record HttpSettings(
     return value != null && value.matches("https?://[^/\\s?#]+(/[^\\s?#]*)?");
   }
 
-  /** Every interface, port 9000, no CORS origin, sign-up off. */
+  /**
+   * Every interface, port 9000, no CORS origin, sign-up off, no metrics server (an embedded server
+   * or a test asks for one with {@link #withMetricsPort}; {@code latchkey serve} starts one on
+   * {@code 127.0.0.1:9464}).
+   */
   public static HttpSettings defaults() {
     return new HttpSettings("0.0.0.0", DEFAULT_PORT, List.of(), false);
   }
 
   public HttpSettings withAddress(String host, int port) {
     return new HttpSettings(
-        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, metricsPort);
+        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, metricsHost, metricsPort);
   }
 
   public HttpSettings withPublicUrl(String v) {
-    return new HttpSettings(host, port, corsOrigins, signupEnabled, v, slowClients, metricsPort);
+    return new HttpSettings(
+        host, port, corsOrigins, signupEnabled, v, slowClients, metricsHost, metricsPort);
   }
 
   public HttpSettings withPort(int v) {
@@ -99,11 +133,13 @@ public record HttpSettings(
   }
 
   public HttpSettings withCorsOrigins(List<String> v) {
-    return new HttpSettings(host, port, v, signupEnabled, publicUrl, slowClients, metricsPort);
+    return new HttpSettings(
+        host, port, v, signupEnabled, publicUrl, slowClients, metricsHost, metricsPort);
   }
 
   public HttpSettings withSignupEnabled(boolean v) {
-    return new HttpSettings(host, port, corsOrigins, v, publicUrl, slowClients, metricsPort);
+    return new HttpSettings(
+        host, port, corsOrigins, v, publicUrl, slowClients, metricsHost, metricsPort);
   }
 
   /**

@@ -42,6 +42,7 @@ public final class Mailer implements AutoCloseable {
   private final Session session;
   private final ScheduledExecutorService worker;
   private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
 
@@ -81,6 +82,33 @@ public final class Mailer implements AutoCloseable {
   /** Whether mails can leave (an SMTP server or a mail folder is configured). */
   public boolean configured() {
     return !transports.isEmpty();
+  }
+
+  /**
+   * Runs work that decides whether to mail (database look-ups, tokens) on the mail thread, so that
+   * the request that asked answers at once and in the same time whatever the work finds. Beyond
+   * {@link #MAX_PENDING} waiting pieces of work, or once stopped, the work is dropped and logged.
+   */
+  public void later(String what, Runnable work) {
+    if (waiting.incrementAndGet() > MAX_PENDING) {
+      waiting.decrementAndGet();
+      log.warn("Dropped {}: {} are already waiting", what, MAX_PENDING);
+      return;
+    }
+    try {
+      worker.execute(
+          () -> {
+            waiting.decrementAndGet();
+            try {
+              work.run();
+            } catch (RuntimeException e) {
+              log.warn("{} failed: {}", what, e.toString());
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      waiting.decrementAndGet();
+      log.warn("Dropped {}: the mailer is stopped", what);
+    }
   }
 
   /** Queues a mail; returns at once. */
@@ -163,6 +191,11 @@ public final class Mailer implements AutoCloseable {
   /** Mails given up on (after every attempt, or dropped). */
   public long failed() {
     return failed.get();
+  }
+
+  /** Work handed to {@link #later} that has not started yet. */
+  public int waitingWork() {
+    return waiting.get();
   }
 
   /** Mails queued or waiting for a retry. */

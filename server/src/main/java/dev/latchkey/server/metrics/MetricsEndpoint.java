@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * A separate HTTP server that serves only {@code GET /metrics} ({@code --metrics-port}), so that
- * the public port need not expose it.
+ * The HTTP server that serves only {@code GET /metrics} ({@code --metrics-port} on {@code
+ * --metrics-host}, loopback by default): the only place the metrics are served, never the public
+ * port.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private final Javalin app;

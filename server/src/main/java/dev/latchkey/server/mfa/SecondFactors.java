@@ -4,7 +4,7 @@ import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SealedSecrets;
-import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.RaceLost;
 import dev.latchkey.server.store.Sql;
@@ -370,7 +370,7 @@ public final class SecondFactors {
    * EMAIL --reset}): removes every factor (pending or on) and every recovery code, then revokes
    * every session of the user, since whoever holds one may be who took the factor over.
    */
-  public Reset resetByOperator(String userId, Sessions sessions) {
+  public Reset resetByOperator(String userId, SessionRevocation sessions) {
     Reset removed =
         db.inTransaction(
             c -> {

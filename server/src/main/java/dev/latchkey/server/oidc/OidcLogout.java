@@ -2,7 +2,7 @@ package dev.latchkey.server.oidc;
 
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
-import dev.latchkey.server.sessions.Sessions;
+import dev.latchkey.server.sessions.SessionRevocation;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -13,12 +13,12 @@ import java.util.Set;
  */
 public final class OidcLogout {
   private final SingleSignOn singleSignOn;
-  private final Sessions sessions;
+  private final SessionRevocation revocation;
   private final Audit audit;
 
-  public OidcLogout(SingleSignOn singleSignOn, Sessions sessions, Audit audit) {
+  public OidcLogout(SingleSignOn singleSignOn, SessionRevocation revocation, Audit audit) {
     this.singleSignOn = singleSignOn;
-    this.sessions = sessions;
+    this.revocation = revocation;
     this.audit = audit;
   }
 
@@ -41,7 +41,7 @@ public final class OidcLogout {
     }
     int revoked = 0;
     for (String sid : sids) {
-      if (sessions.revoke(sid)) {
+      if (revocation.revoke(sid)) {
         revoked++;
       }
     }

@@ -2,7 +2,9 @@ package dev.latchkey.server.oidc;
 
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
+import dev.latchkey.server.sessions.RefreshProtocol;
 import dev.latchkey.server.sessions.RefreshRejected;
+import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.tokens.TokenIssuer;
@@ -25,6 +27,8 @@ public final class OidcTokens {
   private final AuthorizationCodes codes;
   private final OidcGrants grants;
   private final Sessions sessions;
+  private final RefreshProtocol refreshProtocol;
+  private final SessionRevocation revocation;
   private final TokenIssuer tokens;
   private final IdTokens idTokens;
   private final Users users;
@@ -34,6 +38,8 @@ public final class OidcTokens {
       AuthorizationCodes codes,
       OidcGrants grants,
       Sessions sessions,
+      RefreshProtocol refreshProtocol,
+      SessionRevocation revocation,
       TokenIssuer tokens,
       IdTokens idTokens,
       Users users,
@@ -41,6 +47,8 @@ public final class OidcTokens {
     this.codes = codes;
     this.grants = grants;
     this.sessions = sessions;
+    this.refreshProtocol = refreshProtocol;
+    this.revocation = revocation;
     this.tokens = tokens;
     this.idTokens = idTokens;
     this.users = users;
@@ -49,7 +57,7 @@ public final class OidcTokens {
 
   /** Whether refresh tokens are issued at all (the server's refresh sessions). */
   public boolean refreshEnabled() {
-    return sessions.refreshEnabled();
+    return refreshProtocol.enabled();
   }
 
   public TokenOutcome exchangeCode(
@@ -57,7 +65,7 @@ public final class OidcTokens {
     CodeRedemption redemption = codes.redeem(code, clientId, redirectUri, verifier);
     if (redemption instanceof CodeRedemption.Reused reused) {
       if (reused.issuedSid() != null) {
-        sessions.revoke(reused.issuedSid());
+        revocation.revoke(reused.issuedSid());
       }
       audit.record(
           AuditEvent.OIDC_CODE_REUSED, "client_id", clientId, "revoked_sid", reused.issuedSid());
@@ -93,7 +101,7 @@ public final class OidcTokens {
   }
 
   public TokenOutcome refresh(String clientId, String refreshToken) {
-    if (!sessions.refreshEnabled()) {
+    if (!refreshProtocol.enabled()) {
       return new TokenOutcome.Refused("unsupported_grant_type", "Refresh tokens are off.");
     }
     Optional<OidcGrant> grant = sessions.sessionOfRefreshToken(refreshToken).flatMap(grants::find);
@@ -103,7 +111,7 @@ public final class OidcTokens {
     }
     SessionTokens session;
     try {
-      session = sessions.refresh(refreshToken, tokens);
+      session = refreshProtocol.refresh(refreshToken, tokens);
     } catch (RefreshRejected e) {
       return new TokenOutcome.Refused(INVALID_GRANT, "The refresh token is not valid.");
     }

@@ -1,5 +1,6 @@
 package dev.latchkey.server.oidc;
 
+import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
 import java.time.Clock;
@@ -32,6 +33,18 @@ public final class SingleSignOn {
     this.db = db;
     this.lifetime = lifetime;
     this.clock = clock;
+  }
+
+  /**
+   * The single-sign-on sessions of a server with these session settings: one lasts as long as a
+   * session can (the refresh family's absolute lifetime with refresh, else the token length).
+   */
+  public static SingleSignOn forSessions(Database db, SessionSettings sessions, Clock clock) {
+    Duration lifetime =
+        sessions.refresh().enabled()
+            ? sessions.refresh().absoluteLifetime()
+            : sessions.tokenLength();
+    return new SingleSignOn(db, lifetime, clock);
   }
 
   public Duration lifetime() {

@@ -58,10 +58,28 @@ public final class RevocationLog {
   }
 
   /**
-   * Appends a revocation in the caller's transaction (which then holds the log's lock until it
+   * Records a revoked session in the caller's transaction (which then holds the log's lock until it
    * commits).
+   *
+   * @param mattersUntil the {@code exp} of the last token the session can have produced
    */
-  public static void append(
+  public void recordSession(Connection c, String sid, Instant revokedAt, Instant mattersUntil)
+      throws SQLException {
+    append(c, Kind.SESSION, sid, revokedAt, mattersUntil);
+  }
+
+  /**
+   * Records a revoked signing key in the caller's transaction (which then holds the log's lock
+   * until it commits).
+   *
+   * @param mattersUntil the {@code exp} of the last token the key can have signed
+   */
+  public void recordKey(Connection c, String kid, Instant revokedAt, Instant mattersUntil)
+      throws SQLException {
+    append(c, Kind.KEY, kid, revokedAt, mattersUntil);
+  }
+
+  private static void append(
       Connection c, Kind kind, String id, Instant revokedAt, Instant mattersUntil)
       throws SQLException {
     Sql.one(c, "SELECT name FROM latchkey_locks WHERE name = 'revocations' FOR UPDATE", rs -> true);

@@ -14,12 +14,8 @@ public enum RefreshFailure {
   REVOKED,
   /** A spent token presented again outside the grace interval: its session is revoked. */
   REUSED,
-  /**
-   * The direct predecessor of the family's current token, presented after the grace interval while
-   * that current token was never used: most likely a refresh whose answer was lost. Refused (log in
-   * again) without revoking the session.
-   */
-  SUPERSEDED,
+  /** Its user is disabled. */
+  USER_DISABLED,
   /** Other requests kept rotating the same token at the same time. */
   CONTENDED;
 

@@ -1,8 +1,8 @@
 package dev.latchkey.server.sessions;
 
+import dev.latchkey.verifier.wire.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -56,12 +56,7 @@ final class RefreshTokenChain {
 
   /** What is stored of a refresh token: base64url(SHA-256). */
   static String hash(String token) {
-    try {
-      return base64(
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Base64Url(token);
   }
 
   private static String base64(byte[] bytes) {

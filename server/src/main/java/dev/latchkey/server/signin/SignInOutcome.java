@@ -27,7 +27,10 @@ public sealed interface SignInOutcome {
   /** Unknown email, wrong password or disabled account: one answer whatever the reason. */
   record InvalidCredentials() implements Refusal {}
 
-  /** The password was right but the email is not verified yet: told only after the check. */
+  /**
+   * The password was right but the email is not verified yet: audited and counted apart, answered
+   * as {@link InvalidCredentials} (a caller must not learn that the address has an account).
+   */
   record EmailNotVerified() implements Refusal {}
 
   /** A throttle counter this attempt is judged by is locked: nothing was hashed. */

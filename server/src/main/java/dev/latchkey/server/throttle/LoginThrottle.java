@@ -5,21 +5,18 @@ import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.RaceLost;
 import dev.latchkey.server.store.Sql;
+import dev.latchkey.server.throttle.ThrottlePolicy.Count;
+import dev.latchkey.server.throttle.ThrottlePolicy.Counter;
+import dev.latchkey.server.throttle.ThrottlePolicy.Decision;
+import dev.latchkey.server.throttle.ThrottlePolicy.Place;
+import dev.latchkey.server.throttle.ThrottlePolicy.Row;
 import dev.latchkey.server.users.EmailAddress;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.latchkey.verifier.wire.Digests;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -32,17 +29,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An attempt {@linkplain #reserve reserves} its place before any password hashing: in one
  * transaction, the counters it is judged by are row-locked ({@code SELECT ... FOR UPDATE}, so
- * instances sharing PostgreSQL queue on the same rows), refused with the time left when one is
- * locked, else each is counted as if the attempt had failed, setting the lock the count has earned.
- * So N concurrent wrong attempts for one account get at most the threshold's worth of hashes; the
- * rest are refused before hashing. A success then {@linkplain #succeeded clears} the account's (or
- * device's) counter and gives back the address's place; an attempt that was never judged (the
- * hashing pool was full) is {@linkplain #release released}. Every lock ends: the longest is {@link
+ * instances sharing PostgreSQL queue on the same rows), {@link ThrottlePolicy} decides on what they
+ * hold (refused with the time left when one is locked, else each counted as if the attempt had
+ * failed, with the lock the count has earned), and its decision is written. So N concurrent wrong
+ * attempts for one account get at most the threshold's worth of hashes; the rest are refused before
+ * hashing. A success then {@linkplain #succeeded clears} the account's (or device's) counter and
+ * gives back the address's place; an attempt that was never judged (the hashing pool was full) is
+ * {@linkplain #release released}. Every lock ends: the longest is {@link
  * ThrottleSettings#maxDelay()}.
  *
- * <p>With a valid device cookie for the account ({@code deviceId} non-null), the attempt is counted
- * against that device, with its own smaller threshold, instead of the account: an attacker
- * elsewhere cannot lock the owner's browser out (OWASP "device cookies").
+ * <p>Which counters judge an attempt, and how, is {@link ThrottlePolicy}'s; their keys are {@link
+ * ThrottleKeys}'.
  */
 public final class LoginThrottle {
   private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
@@ -52,10 +49,12 @@ public final class LoginThrottle {
   private final ThrottleSettings settings;
   private final Clock clock;
   private final Audit audit;
+  private final ThrottlePolicy policy;
 
   public LoginThrottle(Database db, ThrottleSettings settings, Clock clock, Audit audit) {
     this.db = db;
     this.settings = settings;
+    this.policy = new ThrottlePolicy(settings);
     this.clock = clock;
     this.audit = audit;
   }
@@ -64,22 +63,10 @@ public final class LoginThrottle {
     return settings;
   }
 
-  /** One counter an attempt is judged by: its key, threshold and whether a success clears it. */
-  record Counter(String key, int threshold, boolean clearedBySuccess) {}
-
-  /** One counted place: the lock before it was taken and the lock it set. */
-  record Place(Counter counter, long lockedBefore, long lockedAfter) {}
-
   /** The places an admitted attempt holds until it is judged. */
   public record Reservation(List<Place> places) {
     static final Reservation NONE = new Reservation(List.of());
   }
-
-  /**
-   * What the reserving transaction found: a wait, or the places it took and the counters whose
-   * threshold this attempt reached.
-   */
-  private record Taken(Optional<Duration> lockedFor, List<Place> places, List<Place> engaged) {}
 
   /** The answer of {@link #reserve}: admitted with a reservation, or refused with a wait. */
   public sealed interface Admission {
@@ -101,18 +88,16 @@ public final class LoginThrottle {
     if (!settings.enabled()) {
       return new Admission.Admitted(Reservation.NONE);
     }
-    List<Counter> counters = new ArrayList<>(2);
-    if (deviceId != null) {
-      counters.add(new Counter(deviceKey(deviceId), settings.deviceThreshold(), true));
-    } else {
-      counters.add(new Counter(accountKey(email), settings.accountThreshold(), true));
-    }
-    counters.add(new Counter(addressKey(clientAddress), settings.ipThreshold(), false));
-    counters.sort(Comparator.comparing(Counter::key)); // one lock order: no deadlock
-    Taken taken = null;
-    for (int attempt = 1; taken == null; attempt++) {
+    List<Counter> counters =
+        policy.countersFor(
+            new ThrottlePolicy.Attempt(
+                ThrottleKeys.account(email),
+                ThrottleKeys.address(clientAddress),
+                deviceId == null ? null : ThrottleKeys.device(deviceId)));
+    Decision decision = null;
+    for (int attempt = 1; decision == null; attempt++) {
       try {
-        taken = db.inTransaction(c -> reserveLocked(c, counters));
+        decision = db.inTransaction(c -> decideLocked(c, counters));
       } catch (RaceLost e) { // a counter without its row (first use, or purged): insert, again
         if (attempt >= ATTEMPTS) {
           throw new IllegalStateException("throttle counter kept racing");
@@ -122,22 +107,21 @@ public final class LoginThrottle {
         }
       }
     }
-    taken.engaged().forEach(place -> lockStarted(place, email, clientAddress));
-    if (taken.lockedFor().isPresent()) {
-      return new Admission.Refused(taken.lockedFor().get());
+    if (decision instanceof Decision.Refuse refuse) {
+      return new Admission.Refused(refuse.retryAfter());
     }
-    return new Admission.Admitted(new Reservation(taken.places()));
+    Decision.Admit admit = (Decision.Admit) decision;
+    for (Count count : admit.counts()) {
+      if (count.engaged()) {
+        lockStarted(count.place(), email, clientAddress);
+      }
+    }
+    return new Admission.Admitted(new Reservation(admit.places()));
   }
 
   /** A counter reached its threshold: the warning and the audit event name account and address. */
   private void lockStarted(Place place, String email, String clientAddress) {
-    String counted = place.counter().key().substring(0, 1);
-    String what =
-        switch (counted) {
-          case "i" -> "address";
-          case "d" -> "device";
-          default -> "account";
-        };
+    String what = ThrottleKeys.kind(place.counter().key());
     String account = typed(email);
     Duration lock = Duration.ofMillis(Math.max(0, place.lockedAfter() - clock.millis()));
     log.warn(
@@ -160,14 +144,18 @@ public final class LoginThrottle {
         lock.toSeconds());
   }
 
-  /** The email as typed, bounded (it comes from the request): for logs and audit lines. */
+  /**
+   * What logs and audit records name for a typed email: the normalised address when it is one, else
+   * {@code unparsed:} and the first 8 characters of the SHA-256 of what was typed. Never the raw
+   * text: it comes from the request, so it may forge log lines ({@code "x\n<forged line>"}) or be a
+   * password typed into the email field.
+   */
   public static String typed(String email) {
     if (email == null) {
       return "";
     }
-    return email.length() > EmailAddress.MAX_LENGTH
-        ? email.substring(0, EmailAddress.MAX_LENGTH) + "..."
-        : email;
+    return EmailAddress.parse(email)
+        .orElseGet(() -> "unparsed:" + Digests.sha256Base64Url(email).substring(0, 8));
   }
 
   /**
@@ -204,7 +192,7 @@ public final class LoginThrottle {
    */
   public boolean unlockAccount(String email, String by) {
     long now = clock.millis();
-    String key = accountKey(email);
+    String key = ThrottleKeys.account(email);
     Optional<Long> lockedUntil =
         db.inTransaction(
             c -> {
@@ -227,26 +215,12 @@ public final class LoginThrottle {
 
   /** Clears a device cookie's counter (after the account is unlocked by its owner). */
   public void unlockDevice(String deviceId) {
-    db.update("DELETE FROM login_throttle WHERE throttle_key = ?", deviceKey(deviceId));
+    db.update("DELETE FROM login_throttle WHERE throttle_key = ?", ThrottleKeys.device(deviceId));
   }
 
   /** Deletes counters that have run out; returns how many. */
   public int purgeExpired() {
     return db.update("DELETE FROM login_throttle WHERE expires_at <= ?", clock.millis());
-  }
-
-  /** The lock after the {@code failures}-th failure: none below the threshold, then doubling. */
-  Duration lockAfter(int failures, int threshold) {
-    if (failures < threshold) {
-      return Duration.ZERO;
-    }
-    int doublings = Math.min(failures - threshold, 40);
-    long millis = settings.baseDelay().toMillis();
-    long max = settings.maxDelay().toMillis();
-    for (int i = 0; i < doublings && millis < max; i++) {
-      millis *= 2;
-    }
-    return Duration.ofMillis(Math.min(millis, max));
   }
 
   /**
@@ -267,12 +241,14 @@ public final class LoginThrottle {
                     clock.millis() + settings.window().toMillis()));
   }
 
-  private record Row(int failures, long lockedUntil, long expiresAt) {}
-
-  private Taken reserveLocked(Connection c, List<Counter> counters) throws SQLException {
-    List<Row> locked = new ArrayList<>(counters.size());
+  /**
+   * Locks the counters' rows (in key order), then applies the policy's decision on what they hold
+   * to them.
+   */
+  private Decision decideLocked(Connection c, List<Counter> counters) throws SQLException {
+    List<Row> rows = new ArrayList<>(counters.size());
     for (Counter counter : counters) {
-      locked.add(
+      rows.add(
           Sql.one(
                   c,
                   "SELECT failures, locked_until, expires_at FROM login_throttle"
@@ -283,47 +259,21 @@ public final class LoginThrottle {
     }
     // Read once the rows are ours: a time read before waiting for another attempt's row lock would
     // be older than what that attempt wrote.
-    long now = clock.millis();
-    List<Row> rows = new ArrayList<>(counters.size());
-    long lockedUntil = 0;
-    for (Row row : locked) {
-      boolean fresh = row.expiresAt() <= now;
-      if (!fresh) {
-        lockedUntil = Math.max(lockedUntil, row.lockedUntil());
-      }
-      rows.add(fresh ? new Row(0, 0, 0) : row);
-    }
-    if (lockedUntil > now) {
-      return new Taken(Optional.of(Duration.ofMillis(lockedUntil - now)), List.of(), List.of());
-    }
-    List<Place> places = new ArrayList<>(counters.size());
-    List<Place> engaged = new ArrayList<>(1);
-    for (int i = 0; i < counters.size(); i++) {
-      Counter counter = counters.get(i);
-      int count = rows.get(i).failures() + 1;
-      Duration earned = lockAfter(count, counter.threshold());
-      // Below the threshold nothing is written as a lock: a place taken by an attempt that may well
-      // succeed must never read as a lock to the attempts beside it.
-      long until =
-          earned.isZero()
-              ? rows.get(i).lockedUntil()
-              : Math.max(rows.get(i).lockedUntil(), now + earned.toMillis());
-      long expiresAt = Math.max(now, until) + settings.window().toMillis();
-      Sql.update(
-          c,
-          "UPDATE login_throttle SET failures = ?, locked_until = ?, expires_at = ?"
-              + " WHERE throttle_key = ?",
-          count,
-          until,
-          expiresAt,
-          counter.key());
-      Place place = new Place(counter, rows.get(i).lockedUntil(), until);
-      places.add(place);
-      if (count == counter.threshold()) {
-        engaged.add(place);
+    Decision decision = policy.decide(counters, rows, clock.millis());
+    if (decision instanceof Decision.Admit admit) {
+      for (Count count : admit.counts()) {
+        Row row = count.written();
+        Sql.update(
+            c,
+            "UPDATE login_throttle SET failures = ?, locked_until = ?, expires_at = ?"
+                + " WHERE throttle_key = ?",
+            row.failures(),
+            row.lockedUntil(),
+            row.expiresAt(),
+            count.place().counter().key());
       }
     }
-    return new Taken(Optional.empty(), List.copyOf(places), List.copyOf(engaged));
+    return decision;
   }
 
   /**
@@ -340,40 +290,12 @@ public final class LoginThrottle {
         place.counter().key());
   }
 
-  static String accountKey(String email) {
-    return "a:" + digest(EmailAddress.normalize(email == null ? "" : email));
-  }
-
-  /** IPv6 addresses are counted per /64 (what one subscriber usually holds), IPv4 per address. */
+  // The key derivation lives in ThrottleKeys; these two stay for AddressGroupTest.
   static String addressKey(String clientAddress) {
-    return "i:" + digest(addressGroup(clientAddress));
+    return ThrottleKeys.address(clientAddress);
   }
 
   static String addressGroup(String clientAddress) {
-    Optional<InetAddress> ip = ClientAddress.literal(clientAddress);
-    if (ip.isPresent() && ip.get() instanceof Inet6Address v6) {
-      byte[] a = v6.getAddress();
-      Arrays.fill(a, 8, 16, (byte) 0);
-      try {
-        return InetAddress.getByAddress(a).getHostAddress() + "/64";
-      } catch (UnknownHostException e) {
-        throw new IllegalStateException(e); // 16 bytes are always an address
-      }
-    }
-    return ip.map(InetAddress::getHostAddress).orElse(String.valueOf(clientAddress));
-  }
-
-  static String deviceKey(String deviceId) {
-    return "d:" + digest(deviceId);
-  }
-
-  private static String digest(String value) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ThrottleKeys.addressGroup(clientAddress);
   }
 }

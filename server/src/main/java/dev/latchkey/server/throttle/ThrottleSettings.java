@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param baseDelay the first lock (default 1 s)
  * @param maxDelay the longest lock (default 15 min); every lock ends
  * @param deviceThreshold failures with one valid device cookie before that device is locked
- *     (default 3); such attempts do not count against the account
+ *     (default 3); such attempts are judged by that device's counter alone, neither the account's
+ *     nor the client address's
  */
 public record ThrottleSettings(
     boolean enabled,

@@ -100,10 +100,24 @@ public final class TokenIssuer {
 
   /** Signs a token for a subject in a given session. */
   public IssuedToken issue(String subject, String sessionId) {
+    return issue(subject, sessionId, clock.instant());
+  }
+
+  /**
+   * The {@code exp} of a token issued at {@code at}: known before it is signed, so that a session
+   * can record it first.
+   */
+  public Instant expiryOf(Instant at) {
+    return Instant.ofEpochSecond(at.getEpochSecond()).plus(sessionLength);
+  }
+
+  /**
+   * Signs a token for a subject in a given session, issued at {@code at} (see {@link #expiryOf}).
+   */
+  public IssuedToken issue(String subject, String sessionId, Instant at) {
     ActiveKey key = keys.active();
-    Instant now = clock.instant();
-    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
-    Instant exp = iat.plus(sessionLength);
+    Instant iat = Instant.ofEpochSecond(at.getEpochSecond());
+    Instant exp = expiryOf(at);
     String jti = UUID.randomUUID().toString();
     String xsrfValue = xsrf.valueFor(sessionId);
     JWTClaimsSet.Builder claims =

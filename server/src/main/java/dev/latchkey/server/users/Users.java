@@ -26,9 +26,16 @@ public final class Users {
   private final String dummyHash;
   private final UserRoles roles;
   private final Audit audit;
+  private final SessionEnder sessions;
 
-  public Users(Database db, PasswordHasher hasher, Clock clock, Audit audit) {
+  /**
+   * @param sessions ends a user's sessions when the user is disabled or the operator sets a
+   *     password
+   */
+  public Users(
+      Database db, PasswordHasher hasher, Clock clock, Audit audit, SessionEnder sessions) {
     this.db = db;
+    this.sessions = sessions;
     this.audit = audit;
     this.roles = new UserRoles(db);
     this.hasher = hasher;
@@ -84,17 +91,24 @@ public final class Users {
   }
 
   /**
-   * Sets a new password (policy applies), by the operator.
+   * Sets a new password (policy applies), by the operator: every session of the user ends (into the
+   * revocation feed), whoever may hold its tokens.
    *
    * @throws UserException {@code invalid_email}, {@code unknown_user} or {@code weak_password}
    */
   public void setPassword(String email, char[] password) {
-    setPasswordOf(idOf(validEmail(email)), password, "operator");
+    String userId = idOf(validEmail(email));
+    setPasswordOf(userId, password, "operator");
+    sessions.endAllSessions(userId, "password_set");
   }
 
-  /** Disables a user: logins fail as for a wrong password; issued tokens run out normally. */
+  /**
+   * Disables a user: logins fail as for a wrong password, refresh refuses the user, and every
+   * session ends (into the revocation feed). Enabling the user again brings none back.
+   */
   public void disable(String email) {
     setDisabled(email, true);
+    sessions.endAllSessions(idOf(email), "user_disabled");
   }
 
   public void enable(String email) {

@@ -133,6 +133,26 @@ class ReturnToPolicyTest {
       assertThat(POLICY.allowed(returnTo)).as(returnTo).isEmpty();
     }
 
+    /** Servlet containers read {@code ..;x} as {@code ..}: a path parameter hides a dot segment. */
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "https://app.example.com/app/..;/admin",
+          "https://app.example.com/app/..;x=1/admin",
+          "https://app.example.com/app/.;/admin",
+          "https://app.example.com/app/..%3b/admin",
+          "https://app.example.com/app/..%3B/admin",
+          "https://app.example.com/app/%2e%2e;/admin",
+          "https://app.example.com/app/%2E%2E%3B/admin",
+          "https://app.example.com/app/x;jsessionid=1",
+          "https://app.example.com/app/x%3bjsessionid=1",
+          "http://localhost:8080/x/..;/y",
+          "http://localhost:8080/..;/y"
+        })
+    void pathParameters(String returnTo) {
+      assertThat(POLICY.allowed(returnTo)).as(returnTo).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(
         strings = {
@@ -201,6 +221,8 @@ class ReturnToPolicyTest {
         "//app.example.com",
         "https://app.example.com/a/../b",
         "https://app.example.com/a//b",
+        "https://app.example.com/a;b",
+        "https://app.example.com/a/..;/b",
         "app.example.com",
         "https:///path"
       })

@@ -435,7 +435,7 @@ class SecondFactorsTest {
     String adaSession = store.issueToken(ADA).sid();
     String bobSession = store.issueToken(BOB).sid();
 
-    SecondFactors.Reset reset = factors.resetByOperator(ada, store.sessions());
+    SecondFactors.Reset reset = factors.resetByOperator(ada, store.sessionRevocation());
 
     assertThat(reset).isEqualTo(new SecondFactors.Reset(true, 10, 1));
     assertThat(factors.summary(ada)).isEqualTo(new FactorSummary(false, 0));

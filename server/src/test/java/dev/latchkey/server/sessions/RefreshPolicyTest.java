@@ -120,14 +120,40 @@ class RefreshPolicyTest {
   }
 
   @Test
-  void aLostAnswerRetriedAfterTheGraceIsToldToLogInWithoutRevoking() {
+  void aPredecessorOfANeverUsedCurrentTokenAfterTheGraceRevokesTheFamily() {
     long spentAt = NOW - GRACE - 1;
-    // The rotation that spent the presented token issued the current one, unused since.
+    // The rotation that spent the presented token issued the current one, unused since: a lost
+    // answer retried, or a thief who refreshed first and the owner coming back. Keeping the
+    // family would help only the thief.
     RefreshFamily unused =
         rotatedAt(RefreshTokenChain.hash(chain.child(presented)), spentAt, spentAt);
 
-    assertThat(spent(unused, spentAt))
-        .isEqualTo(new RefreshDecision.Reject("sid-1", RefreshFailure.SUPERSEDED));
+    assertThat(spent(unused, spentAt)).isEqualTo(new RefreshDecision.RevokeFamily("sid-1"));
+  }
+
+  @Test
+  void nothingRefreshesForADisabledUser() {
+    String hash = RefreshTokenChain.hash(presented);
+    RefreshFamily disabled =
+        new RefreshFamily(
+            "sid-1", "user-1", NOW + IDLE, NOW + IDLE, null, hash, LONG_AGO, LONG_AGO, true);
+    RefreshFamily disabledOn =
+        new RefreshFamily(
+            "sid-1",
+            "user-1",
+            NOW + IDLE,
+            NOW + IDLE,
+            null,
+            RefreshTokenChain.hash(chain.child(presented)),
+            NOW - 1,
+            NOW - 1,
+            true);
+
+    assertThat(current(disabled))
+        .isEqualTo(new RefreshDecision.Reject("sid-1", RefreshFailure.USER_DISABLED));
+    assertThat(spent(disabledOn, NOW - 1))
+        .as("not even a parallel tab's hand-over")
+        .isEqualTo(new RefreshDecision.Reject("sid-1", RefreshFailure.USER_DISABLED));
   }
 
   @Test

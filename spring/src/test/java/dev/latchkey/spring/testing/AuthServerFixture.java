@@ -91,7 +91,7 @@ public final class AuthServerFixture implements AutoCloseable {
 
   /** Revokes the session of a token, as a logout does. */
   public void revoke(IssuedToken token) {
-    server.store().sessions().revoke(token.sid());
+    server.store().sessionRevocation().revoke(token.sid());
   }
 
   /** Signed by the server's active key, issued 1 h ago for 5 minutes. */
@@ -101,6 +101,34 @@ public final class AuthServerFixture implements AutoCloseable {
         new TokenIssuer(
             server.store().keys(), issuer(), "latchkey-demo", Duration.ofMinutes(5), past);
     return old.issue(UUID.randomUUID().toString(), TokenIssuer.newSessionId()).token();
+  }
+
+  /**
+   * A token like the server's, bound to the client key whose RFC 7638 thumbprint is {@code jkt}
+   * ({@code cnf.jkt}), signed by the server's active key: what the server will issue to a client
+   * that signs in with a DPoP proof.
+   */
+  public String bound(String jkt) throws JOSEException {
+    var active = server.store().keys().active();
+    Instant now = Instant.now();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(active.algorithm())
+                .keyID(active.kid())
+                .type(new JOSEObjectType("at+jwt"))
+                .build(),
+            new JWTClaimsSet.Builder()
+                .issuer(issuer())
+                .subject("dpop-user")
+                .audience("latchkey-demo")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("sid", TokenIssuer.newSessionId())
+                .claim("cnf", java.util.Map.of("jkt", jkt))
+                .build());
+    jwt.sign(active.signer());
+    return jwt.serialize();
   }
 
   /** Header and claims like the server's, signed by a key it never had. */

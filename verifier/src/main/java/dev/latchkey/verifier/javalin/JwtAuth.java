@@ -8,12 +8,16 @@ import dev.latchkey.verifier.internal.http.RequestView;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.UnauthorizedResponse;
+import java.net.URI;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Javalin before-handlers that put {@link JwtVerifier} in front of chosen routes:
+ * Javalin before-handlers that put {@link JwtVerifier} in front of chosen routes (tokens from
+ * {@code Authorization: Bearer}, or {@code Authorization: DPoP} with a {@code DPoP} proof):
  *
  * <pre>{@code
  * JwtAuth auth = JwtAuth.bearer(verifier);
@@ -61,6 +65,15 @@ public final class JwtAuth {
   /** The same, with other XSRF cookie and header names than Angular's defaults. */
   public JwtAuth xsrfNames(String cookieName, String headerName) {
     return new JwtAuth(policy.withXsrfNames(cookieName, headerName));
+  }
+
+  /**
+   * The same, with the URL clients address this application at (behind a proxy, e.g. {@code
+   * https://api.example.com}): a DPoP proof's {@code htu} must equal it followed by the request
+   * path. Without it, the URL Jetty received is used.
+   */
+  public JwtAuth publicBaseUrl(URI base) {
+    return new JwtAuth(policy.withPublicBaseUrl(base));
   }
 
   /** Refuses requests without a valid token (401/403/503 with a JSON body). */
@@ -121,8 +134,23 @@ public final class JwtAuth {
       }
 
       @Override
+      public List<String> headers(String name) {
+        return Collections.list(ctx.req().getHeaders(name));
+      }
+
+      @Override
       public String cookie(String name) {
         return ctx.cookie(name);
+      }
+
+      @Override
+      public String requestUrl() {
+        return ctx.req().getRequestURL().toString();
+      }
+
+      @Override
+      public String rawPath() {
+        return ctx.req().getRequestURI();
       }
     };
   }

@@ -14,7 +14,10 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -86,6 +89,15 @@ public final class JwtAuthFilter implements Filter {
     return new JwtAuthFilter(policy.withXsrfNames(cookieName, headerName), required, roles);
   }
 
+  /**
+   * The same filter with the URL clients address this application at (behind a proxy, e.g. {@code
+   * https://api.example.com}): a DPoP proof's {@code htu} must equal it followed by the request
+   * path. Without it, the container's request URL is used.
+   */
+  public JwtAuthFilter publicBaseUrl(URI base) {
+    return new JwtAuthFilter(policy.withPublicBaseUrl(base), required, roles);
+  }
+
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {
@@ -128,6 +140,22 @@ public final class JwtAuthFilter implements Filter {
       @Override
       public String header(String name) {
         return request.getHeader(name);
+      }
+
+      @Override
+      public List<String> headers(String name) {
+        java.util.Enumeration<String> values = request.getHeaders(name);
+        return values == null ? List.of() : Collections.list(values);
+      }
+
+      @Override
+      public String requestUrl() {
+        return request.getRequestURL().toString();
+      }
+
+      @Override
+      public String rawPath() {
+        return request.getRequestURI();
       }
 
       @Override

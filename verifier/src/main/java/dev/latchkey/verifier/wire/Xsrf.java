@@ -2,8 +2,6 @@ package dev.latchkey.verifier.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 
@@ -64,13 +62,7 @@ public final class Xsrf {
 
   /** The {@value #CLAIM} claim that binds a token to this XSRF value: base64url(SHA-256(value)). */
   public static String binding(String xsrfValue) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(xsrfValue.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return Digests.sha256Base64Url(xsrfValue);
   }
 
   private static boolean equal(String a, String b) {

@@ -30,6 +30,9 @@ class JwtAuthJavalinTest extends MiddlewareContract {
                   config.routes.before("/cookie/lessons", cookie.required());
                   config.routes.before("/either", either.required());
                   config.routes.before("/admin", bearer.requireRole("admin", "owner"));
+                  config.routes.before("/proxied", bearer.publicBaseUrl(PUBLIC_BASE).required());
+                  config.routes.get(
+                      "/proxied", ctx -> answer(ctx, Optional.of(JwtAuth.token(ctx))));
                   config.routes.get("/admin", ctx -> answer(ctx, Optional.of(JwtAuth.token(ctx))));
                   config.routes.get(
                       "/api/lessons", ctx -> answer(ctx, Optional.of(JwtAuth.token(ctx))));

@@ -59,6 +59,10 @@ class JwtAuthFilterTest extends MiddlewareContract {
         new FilterHolder(JwtAuthFilter.bearer(verifier).requireRole("admin", "owner")),
         "/admin",
         request);
+    context.addFilter(
+        new FilterHolder(JwtAuthFilter.bearer(verifier).publicBaseUrl(PUBLIC_BASE)),
+        "/proxied",
+        request);
     context.addServlet(new ServletHolder(new Echo()), "/*");
     server.setHandler(context);
     server.start();

@@ -2,6 +2,7 @@ package dev.latchkey.verifier.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,17 +25,20 @@ import org.junit.jupiter.api.Test;
  * The behaviour both adapters share, through a real server on a loopback port. Subclasses start a
  * server with: GET /api/lessons (bearer, required), GET /api/maybe (bearer, optional), GET+POST
  * /cookie/lessons (cookie "__Host-latchkey", required), GET+POST /either (bearer or cookie,
- * required), GET /admin (bearer, role "admin" or "owner"), GET /public (no filter). Protected
- * handlers answer {"sub": ...}; optional ones {"anonymous": true} without a token.
+ * required), GET /admin (bearer, role "admin" or "owner"), GET /proxied (bearer, required, public
+ * base URL {@link #PUBLIC_BASE}), GET /public (no filter). Protected handlers answer {"sub": ...};
+ * optional ones {"anonymous": true} without a token.
  */
 public abstract class MiddlewareContract {
   protected static final String COOKIE = "__Host-latchkey";
+  protected static final URI PUBLIC_BASE = URI.create("https://lessons.example.com");
   protected final MutableClock clock = MutableClock.standard();
   protected final RSAKey key = Keys.rsa("k1");
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   protected JwtVerifier verifier;
   private URI base;
+  private final ECKey client = Proofs.clientKey("alice");
 
   /** Starts the server; returns its base URI (http://127.0.0.1:port). */
   protected abstract URI start(JwtVerifier verifier) throws Exception;
@@ -289,5 +294,192 @@ public abstract class MiddlewareContract {
         .isEqualTo(403);
     assertThat(send("GET", "/either", "Cookie", COOKIE + "=" + valid()).statusCode())
         .isEqualTo(200);
+  }
+
+  // DPoP (RFC 9449): bound tokens need a proof on every request.
+
+  private URI lessons() {
+    return base.resolve("/api/lessons");
+  }
+
+  private HttpResponse<String> sendDpop(String token, String proof) throws Exception {
+    return proof == null
+        ? send("GET", "/api/lessons", "Authorization", "DPoP " + token)
+        : send("GET", "/api/lessons", "Authorization", "DPoP " + token, "DPoP", proof);
+  }
+
+  @Test
+  void aBoundTokenWithItsProofReachesTheHandler() throws Exception {
+    String token = Proofs.boundToken(key, clock, client);
+
+    HttpResponse<String> first =
+        sendDpop(token, Proofs.proof(client, "GET", lessons(), token, clock));
+    HttpResponse<String> again =
+        sendDpop(token, Proofs.proof(client, "GET", lessons(), token, clock));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(json(first)).containsEntry("sub", "user-42");
+    assertThat(again.statusCode()).as("a fresh proof with the cached token").isEqualTo(200);
+  }
+
+  @Test
+  void aCachedBoundTokenStillNeedsItsProofOnEveryRequest() throws Exception {
+    String token = Proofs.boundToken(key, clock, client);
+    assertThat(sendDpop(token, Proofs.proof(client, "GET", lessons(), token, clock)).statusCode())
+        .isEqualTo(200);
+    long hitsBefore = verifier.metrics().cacheHits();
+
+    HttpResponse<String> noProof = sendDpop(token, null);
+    HttpResponse<String> asBearer = send("GET", "/api/lessons", "Authorization", "Bearer " + token);
+    HttpResponse<String> otherKey =
+        sendDpop(token, Proofs.proof(Proofs.clientKey("mallory"), "GET", lessons(), token, clock));
+
+    assertThat(verifier.metrics().cacheHits())
+        .as("the token came from the cache")
+        .isGreaterThan(hitsBefore);
+    assertThat(noProof.statusCode()).isEqualTo(401);
+    assertThat(json(noProof)).containsEntry("error", "dpop_proof_missing");
+    assertThat(asBearer.statusCode()).isEqualTo(401);
+    assertThat(json(asBearer)).containsEntry("error", "dpop_required");
+    assertThat(otherKey.statusCode()).isEqualTo(401);
+    assertThat(json(otherKey)).containsEntry("error", "dpop_proof_wrong_key");
+  }
+
+  @Test
+  void eachDpopRefusalGives401WithADpopChallengeAndJsonBody() throws Exception {
+    String token = Proofs.boundToken(key, clock, client);
+    String unbound = valid();
+    String replayed = Proofs.proof(client, "GET", lessons(), token, clock);
+    assertThat(sendDpop(token, replayed).statusCode()).isEqualTo(200);
+    Map<String, String[]> cases = new LinkedHashMap<>();
+    cases.put("dpop_required", new String[] {"Bearer " + token, null, "invalid_token"});
+    cases.put("dpop_proof_missing", new String[] {"DPoP " + token, null, "invalid_dpop_proof"});
+    cases.put(
+        "dpop_proof_wrong_key",
+        new String[] {
+          "DPoP " + token,
+          Proofs.proof(Proofs.clientKey("mallory"), "GET", lessons(), token, clock),
+          "invalid_dpop_proof"
+        });
+    cases.put(
+        "dpop_proof_replayed", new String[] {"DPoP " + token, replayed, "invalid_dpop_proof"});
+    cases.put(
+        "dpop_proof_stale",
+        new String[] {
+          "DPoP " + token,
+          Proofs.proof(
+              client, "GET", lessons(), token, clock.instant().minus(Duration.ofMinutes(5)), null),
+          "invalid_dpop_proof"
+        });
+    cases.put(
+        "dpop_proof_wrong_method",
+        new String[] {
+          "DPoP " + token,
+          Proofs.proof(client, "POST", lessons(), token, clock),
+          "invalid_dpop_proof"
+        });
+    cases.put(
+        "dpop_proof_wrong_url",
+        new String[] {
+          "DPoP " + token,
+          Proofs.proof(client, "GET", base.resolve("/api/other"), token, clock),
+          "invalid_dpop_proof"
+        });
+    cases.put(
+        "dpop_proof_wrong_token",
+        new String[] {
+          "DPoP " + token,
+          Proofs.proof(client, "GET", lessons(), unbound, clock),
+          "invalid_dpop_proof"
+        });
+    cases.put(
+        "dpop_token_not_bound",
+        new String[] {
+          "DPoP " + unbound, Proofs.proof(client, "GET", lessons(), unbound, clock), "invalid_token"
+        });
+    cases.put(
+        "dpop_proof_malformed", new String[] {"DPoP " + token, "x.y.z", "invalid_dpop_proof"});
+    for (Map.Entry<String, String[]> c : cases.entrySet()) {
+      String[] v = c.getValue();
+      HttpResponse<String> r =
+          v[1] == null
+              ? send("GET", "/api/lessons", "Authorization", v[0])
+              : send("GET", "/api/lessons", "Authorization", v[0], "DPoP", v[1]);
+
+      assertThat(r.statusCode()).as(c.getKey()).isEqualTo(401);
+      String challenge = r.headers().firstValue("WWW-Authenticate").orElseThrow();
+      assertThat(challenge)
+          .as(c.getKey())
+          .startsWith("DPoP ")
+          .contains("error=\"" + v[2] + "\"")
+          .contains("algs=\"")
+          .contains("ES256");
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+      assertThat(json(r)).as(c.getKey()).containsEntry("error", c.getKey()).containsKey("message");
+    }
+  }
+
+  @Test
+  void theProofUrlIsComparedNormalisedAndWithoutTheRequestsQuery() throws Exception {
+    String token = Proofs.boundToken(key, clock, client);
+    URI shouting = URI.create("HTTP://127.0.0.1:" + base.getPort() + "/api/./lessons");
+
+    HttpResponse<String> r =
+        send(
+            "GET",
+            "/api/lessons?page=2",
+            "Authorization",
+            "DPoP " + token,
+            "DPoP",
+            Proofs.proof(client, "GET", shouting, token, clock));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void behindAProxyTheProofNamesThePublicUrl() throws Exception {
+    String token = Proofs.boundToken(key, clock, client);
+    URI publicUrl = PUBLIC_BASE.resolve("/proxied");
+
+    HttpResponse<String> ok =
+        send(
+            "GET",
+            "/proxied",
+            "Authorization",
+            "DPoP " + token,
+            "DPoP",
+            Proofs.proof(client, "GET", publicUrl, token, clock));
+    HttpResponse<String> internal =
+        send(
+            "GET",
+            "/proxied",
+            "Authorization",
+            "DPoP " + token,
+            "DPoP",
+            Proofs.proof(client, "GET", base.resolve("/proxied"), token, clock));
+
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(internal.statusCode()).isEqualTo(401);
+    assertThat(json(internal)).containsEntry("error", "dpop_proof_wrong_url");
+  }
+
+  @Test
+  void unboundTokensKeepWorkingAsBearerAndTwoProofsAreRefused() throws Exception {
+    String token = Proofs.boundToken(key, clock, client);
+    HttpResponse<String> twoProofs =
+        send(
+            "GET",
+            "/api/lessons",
+            "Authorization",
+            "DPoP " + token,
+            "DPoP",
+            Proofs.proof(client, "GET", lessons(), token, clock),
+            "DPoP",
+            Proofs.proof(client, "GET", lessons(), token, clock));
+
+    assertThat(send("GET", "/api/lessons", "Authorization", "Bearer " + valid()).statusCode())
+        .isEqualTo(200);
+    assertThat(twoProofs.statusCode()).isEqualTo(401);
+    assertThat(json(twoProofs)).containsEntry("error", "dpop_proof_malformed");
   }
 }

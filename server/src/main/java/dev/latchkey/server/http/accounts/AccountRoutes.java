@@ -10,10 +10,13 @@ import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.http.exchange.RequestAddress;
+import dev.latchkey.server.http.exchange.SessionAnswer;
+import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.signin.PasswordCheck;
 import dev.latchkey.server.signin.SignIn;
 import dev.latchkey.server.signin.SignInOutcome.Refusal;
+import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
 import dev.latchkey.verifier.VerifiedToken;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The account endpoints. Requests that name an address answer {@code 202} whatever the address;
@@ -34,12 +38,14 @@ import java.util.concurrent.CompletableFuture;
  *
  * <ul>
  *   <li>{@code POST /api/email-verification {"email"}} sends the verification link again
- *   <li>{@code POST /api/email-verification/confirm {"token"}} verifies the address
+ *   <li>{@code POST /api/email-verification/confirm {"token", "password"}} verifies the address
+ *       when the password is the account's (the one chosen at sign-up): {@code 403 wrong_password}
+ *       otherwise, counted by the login throttle
  *   <li>{@code POST /api/password-reset {"email"}} mails a reset link
  *   <li>{@code POST /api/password-reset/confirm {"token", "password"}} sets the password, ends
  *       every session
  *   <li>{@code POST /api/password {"currentPassword", "newPassword"}} (logged in) changes it, ends
- *       the other sessions
+ *       every session and answers with a new one, as a login does
  * </ul>
  */
 public final class AccountRoutes {
@@ -50,6 +56,8 @@ public final class AccountRoutes {
           "accepted",
           "message",
           "If this address has an account waiting for verification, a new link is on its way.");
+  private static final Map<String, String> VERIFIED =
+      Map.of("status", "verified", "message", "Your email is verified: log in.");
   private static final Map<String, String> ACCEPTED_RESET =
       Map.of(
           "status",
@@ -61,7 +69,7 @@ public final class AccountRoutes {
           "status",
           "password_changed",
           "message",
-          "Your password is changed; your other sessions were ended.");
+          "Your password is changed; every session was ended and this one started anew.");
 
   private final Accounts accounts;
   private final HashingPool hashing;
@@ -70,6 +78,8 @@ public final class AccountRoutes {
   private final SessionTokenVerifier ownTokens;
   private final BrowserCookies cookies;
   private final RequestAddress clientAddress;
+  private final TokenIssuer tokens;
+  private final SessionAnswer answer;
 
   public AccountRoutes(
       Accounts accounts,
@@ -78,7 +88,9 @@ public final class AccountRoutes {
       Sessions sessions,
       SessionTokenVerifier ownTokens,
       BrowserCookies cookies,
-      RequestAddress clientAddress) {
+      RequestAddress clientAddress,
+      TokenIssuer tokens,
+      SessionAnswer answer) {
     this.accounts = accounts;
     this.hashing = hashing;
     this.signIn = signIn;
@@ -86,6 +98,8 @@ public final class AccountRoutes {
     this.ownTokens = ownTokens;
     this.cookies = cookies;
     this.clientAddress = clientAddress;
+    this.tokens = tokens;
+    this.answer = answer;
   }
 
   public void resendVerification(Context ctx) {
@@ -97,11 +111,26 @@ public final class AccountRoutes {
   }
 
   public void confirmEmail(Context ctx) {
-    String token = Json.readStringFields(ctx, Set.of("token"), TOKEN_MAX).get("token");
+    Map<String, String> body =
+        Json.readStringFields(ctx, Set.of("token", "password"), PasswordPolicy.MAX_LENGTH);
     Caching.noStore(ctx);
-    accounts.confirmEmail(token);
-    Json.write(
-        ctx, 200, Map.of("status", "verified", "message", "Your email is verified: log in."));
+    String token = body.get("token");
+    String userId = accounts.accountToVerify(token);
+    Async.answer(
+        ctx,
+        signIn
+            .checkPassword(
+                userId,
+                body.get("password").toCharArray(),
+                clientAddress.of(ctx),
+                checked -> accounts.confirmEmail(token, checked.id()))
+            .thenAccept(
+                outcome -> {
+                  if (outcome instanceof Refusal refusal) {
+                    throw Failures.answerForPasswordCheck(refusal);
+                  }
+                  Json.write(ctx, 200, VERIFIED);
+                }));
   }
 
   public void requestReset(Context ctx) {
@@ -141,12 +170,18 @@ public final class AccountRoutes {
             ctx, Set.of("currentPassword", "newPassword"), PasswordPolicy.MAX_LENGTH);
     Caching.noStore(ctx);
     char[] fresh = body.get("newPassword").toCharArray();
+    AtomicReference<SessionTokens> started = new AtomicReference<>();
     CompletableFuture<PasswordCheck> check =
         signIn.checkPassword(
             user.userId(),
             body.get("currentPassword").toCharArray(),
             clientAddress.of(ctx),
-            checked -> accounts.changePassword(user.userId(), user.sid(), fresh));
+            checked -> {
+              accounts.changePassword(user.userId(), fresh);
+              // the old session was revoked with the others: the browser that asked goes on in
+              // a new one, so that a stolen copy of the old tokens ends here
+              started.set(sessions.start(checked, tokens, true));
+            });
     Async.answer(
         ctx,
         check
@@ -156,7 +191,13 @@ public final class AccountRoutes {
                   if (outcome instanceof Refusal refusal) {
                     throw Failures.answerForPasswordCheck(refusal);
                   }
-                  Json.write(ctx, 200, PASSWORD_CHANGED);
+                  SessionTokens session = started.get();
+                  cookies.setOnLogin(ctx, session);
+                  answer.write(
+                      ctx,
+                      session.access().token(),
+                      session.access().expiresIn(),
+                      PASSWORD_CHANGED);
                 }));
   }
 

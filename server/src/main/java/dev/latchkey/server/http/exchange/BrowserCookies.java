@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,9 @@ public final class BrowserCookies {
   private final Cookie device;
   private final Cookie sso;
 
+  /** Every cookie name of ours: a request that carries one of them twice is refused. */
+  private final Set<String> names;
+
   /**
    * @param sessionLength the longest a session cookie lives, whatever a token's expiry says
    */
@@ -104,6 +108,14 @@ public final class BrowserCookies {
             "Strict");
     this.sso =
         new Cookie(secure ? "__Host-latchkey-sso" : "latchkey-sso", "/", null, secure, true, "Lax");
+    this.names =
+        Set.of(
+            session.name(),
+            xsrf.name(),
+            this.refresh.name(),
+            hostedLoginCsrf.name(),
+            device.name(),
+            sso.name());
     if (delivery.insecureCookies()) {
       log.warn(
           "Insecure cookies: the session and XSRF cookies are sent without Secure, so over plain"
@@ -166,9 +178,14 @@ public final class BrowserCookies {
     add(ctx, device.header(value, DEVICE_MAX_AGE.toSeconds()));
   }
 
-  /** The request's device cookie value, or {@code null}. */
+  /**
+   * The request's device cookie value, or {@code null}.
+   *
+   * @throws ApiError {@code 400 duplicate_cookie} (as every reader here) when the request carries
+   *     one of our cookie names twice
+   */
   public String deviceCookie(Context ctx) {
-    return ctx.cookie(device.name());
+    return sent(ctx, device);
   }
 
   /** Sets the hosted login form's CSRF cookie. */
@@ -188,7 +205,7 @@ public final class BrowserCookies {
 
   /** The request's single-sign-on cookie value, or {@code null}. */
   public String singleSignOn(Context ctx) {
-    return ctx.cookie(sso.name());
+    return sent(ctx, sso);
   }
 
   private void setSession(Context ctx, SessionTokens tokens) {
@@ -212,7 +229,7 @@ public final class BrowserCookies {
 
   /** The session token from the request's session cookie, if any. */
   public Optional<String> sessionToken(Context ctx) {
-    String value = ctx.cookie(session.name());
+    String value = sent(ctx, session);
     if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
       return Optional.empty();
     }
@@ -221,12 +238,21 @@ public final class BrowserCookies {
 
   /** The refresh token from the request's refresh cookie, or {@code null}. */
   public String refreshToken(Context ctx) {
-    return ctx.cookie(refresh.name());
+    return sent(ctx, refresh);
   }
 
   /** The hosted login form's CSRF token from its cookie, or {@code null}. */
   public String hostedLoginCsrf(Context ctx) {
-    return ctx.cookie(hostedLoginCsrf.name());
+    return sent(ctx, hostedLoginCsrf);
+  }
+
+  /**
+   * The value of one of our cookies from the raw {@code Cookie} header, after checking that no name
+   * of ours comes twice (see {@link SentCookies}): a request that carries a tossed cookie is
+   * refused before anything is read, rotated, revoked or cleared.
+   */
+  private String sent(Context ctx, Cookie cookie) {
+    return SentCookies.of(ctx, names).get(cookie.name());
   }
 
   /**
@@ -237,7 +263,9 @@ public final class BrowserCookies {
    */
   public static boolean xsrfPasses(Context ctx, VerifiedToken token) {
     return Xsrf.passes(
-        ctx.cookie(Xsrf.COOKIE), ctx.header(Xsrf.HEADER), token.claimsSet().getClaim(Xsrf.CLAIM));
+        SentCookies.of(ctx, Set.of(Xsrf.COOKIE)).get(Xsrf.COOKIE),
+        ctx.header(Xsrf.HEADER),
+        token.claimsSet().getClaim(Xsrf.CLAIM));
   }
 
   /** A fresh random token: 256 bits, base64url without padding (43 characters). */

@@ -1,5 +1,6 @@
 package dev.latchkey.server.http.exchange;
 
+import dev.latchkey.server.accounts.SignupLimitReached;
 import dev.latchkey.server.signin.SignInOutcome;
 import dev.latchkey.server.signin.SignInOutcome.Busy;
 import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
@@ -29,16 +30,18 @@ public final class Failures {
   private static final String RETRY_AFTER_BUSY_SECONDS = "1";
   private static final String RETRY_AFTER_UNAVAILABLE_SECONDS = "5";
 
-  /** A sign-in's password check failed; one generic answer whatever the reason. */
+  /**
+   * A sign-in's password check failed, or the password was right but the address is not verified
+   * yet: one answer for both (issue 21), so that signing an address up and then logging in with the
+   * password just chosen tells nothing about whether the address already had an account. The
+   * message says where to look when it is the second.
+   */
   static final ApiError INVALID_CREDENTIALS =
-      new ApiError(401, "invalid_credentials", "The email or password is incorrect.");
-
-  /** The password was right but the email is not verified yet: told only after the check. */
-  static final ApiError EMAIL_NOT_VERIFIED =
       new ApiError(
-          403,
-          "email_not_verified",
-          "Confirm your email address first: open the link we sent, or ask for a new one.");
+          401,
+          "invalid_credentials",
+          "The email or password is incorrect. If you signed up recently, confirm your address"
+              + " first with the link we mailed you.");
 
   /** The current password of a password change was wrong. */
   static final ApiError WRONG_PASSWORD =
@@ -71,10 +74,8 @@ public final class Failures {
   }
 
   private static ApiError answerFor(Refusal refusal, ApiError wrongPassword) {
-    if (refusal instanceof InvalidCredentials) {
+    if (refusal instanceof InvalidCredentials || refusal instanceof EmailNotVerified) {
       return wrongPassword;
-    } else if (refusal instanceof EmailNotVerified) {
-      return EMAIL_NOT_VERIFIED;
     } else if (refusal instanceof Throttled throttled) {
       return new TooManyAttempts(throttled.retryAfter());
     } else if (refusal instanceof Busy) {
@@ -96,6 +97,8 @@ public final class Failures {
     Throwable e = unwrap(thrown);
     if (e instanceof ApiError api) {
       return api;
+    } else if (e instanceof SignupLimitReached limited) {
+      return TooManyAttempts.signups(limited.retryAfter());
     } else if (e instanceof HashingPool.Saturated) {
       return busy();
     } else if (e instanceof StoreUnavailableException) {

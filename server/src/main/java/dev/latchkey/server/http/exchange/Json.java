@@ -94,7 +94,11 @@ public final class Json {
     return fields;
   }
 
-  private static void requireJsonContentType(Context ctx) {
+  /**
+   * The one content-type check: {@code application/json} (any parameters), which an HTML form on
+   * another site cannot send, else {@code 415}.
+   */
+  public static void requireJsonContentType(Context ctx) {
     String type = ctx.header("Content-Type");
     String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!mime.equals("application/json")) {

@@ -17,7 +17,12 @@ public final class SessionAnswer {
   }
 
   public void write(Context ctx, String token, long expiresIn) {
-    Map<String, Object> body = new LinkedHashMap<>();
+    write(ctx, token, expiresIn, Map.of());
+  }
+
+  /** The same answer with more fields first (e.g. a password change's status and message). */
+  public void write(Context ctx, String token, long expiresIn, Map<String, String> before) {
+    Map<String, Object> body = new LinkedHashMap<>(before);
     if (mode.tokenInBody()) {
       body.put("idToken", token);
     }

@@ -13,16 +13,23 @@ final class TooManyAttempts extends ApiError {
   private final long retryAfter;
 
   TooManyAttempts(Duration wait) {
-    this(Math.max(1, (wait.toMillis() + 999) / 1000));
+    this(seconds(wait), "too_many_attempts", "Too many wrong passwords; try again in %d s.");
   }
 
-  private TooManyAttempts(long seconds) {
+  /** {@code 429 too_many_signups}: the client address reached the sign-up limit. */
+  static TooManyAttempts signups(Duration wait) {
+    return new TooManyAttempts(
+        seconds(wait), "too_many_signups", "Too many sign-ups from here; try again in %d s.");
+  }
+
+  private TooManyAttempts(long seconds, String error, String message) {
     super(
-        429,
-        "too_many_attempts",
-        "Too many wrong passwords; try again in " + seconds + " s.",
-        Map.of("Retry-After", Long.toString(seconds)));
+        429, error, String.format(message, seconds), Map.of("Retry-After", Long.toString(seconds)));
     this.retryAfter = seconds;
+  }
+
+  private static long seconds(Duration wait) {
+    return Math.max(1, (wait.toMillis() + 999) / 1000);
   }
 
   @Override

@@ -6,12 +6,18 @@ import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Failures;
+import dev.latchkey.server.http.exchange.RequestAddress;
+import dev.latchkey.server.signin.PasswordCheck;
+import dev.latchkey.server.signin.SignIn;
+import dev.latchkey.server.signin.SignInOutcome.Refusal;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.PasswordPolicy;
 import io.javalin.http.Context;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The hosted account pages beside the login page: {@code /login/forgot-password}, {@code
@@ -25,12 +31,21 @@ public final class HostedAccountRoutes {
   private final Accounts accounts;
   private final HashingPool hashing;
   private final BrowserCookies cookies;
+  private final SignIn signIn;
+  private final RequestAddress clientAddress;
   private final String csp = AccountPages.contentSecurityPolicy();
 
-  public HostedAccountRoutes(Accounts accounts, HashingPool hashing, BrowserCookies cookies) {
+  public HostedAccountRoutes(
+      Accounts accounts,
+      HashingPool hashing,
+      BrowserCookies cookies,
+      SignIn signIn,
+      RequestAddress clientAddress) {
     this.accounts = accounts;
     this.hashing = hashing;
     this.cookies = cookies;
+    this.signIn = signIn;
+    this.clientAddress = clientAddress;
   }
 
   public void showForgot(Context ctx) {
@@ -101,13 +116,43 @@ public final class HostedAccountRoutes {
       ctx.status(403).html(AccountPages.verify(csrf(ctx), token, EXPIRED));
       return;
     }
+    char[] password = field(form, "password").toCharArray();
+    ctx.future(
+        () ->
+            checkThenConfirm(ctx, token, password)
+                .handle(
+                    (outcome, error) -> {
+                      if (error == null && !(outcome instanceof Refusal)) {
+                        ctx.status(200)
+                            .html(
+                                AccountPages.done(
+                                    "Email confirmed", "Your email is confirmed. Sign in."));
+                        return null;
+                      }
+                      ApiError answer =
+                          error == null
+                              ? Failures.answerForPasswordCheck((Refusal) outcome)
+                              : Failures.answerFor(ctx, error);
+                      answer.headers().forEach(ctx::header);
+                      ctx.status(answer.status());
+                      ctx.html(AccountPages.verify(csrf(ctx), token, message(answer)));
+                      return null;
+                    }));
+  }
+
+  /** The link's account, its password checked as the JSON API does, then the address confirmed. */
+  private CompletableFuture<PasswordCheck> checkThenConfirm(
+      Context ctx, String token, char[] password) {
     try {
-      accounts.confirmEmail(token);
-      ctx.status(200)
-          .html(AccountPages.done("Email confirmed", "Your email is confirmed. Sign in."));
+      String userId = accounts.accountToVerify(token);
+      return signIn.checkPassword(
+          userId,
+          password,
+          clientAddress.of(ctx),
+          checked -> accounts.confirmEmail(token, checked.id()));
     } catch (RuntimeException e) {
-      ApiError answer = failed(ctx, e);
-      ctx.html(AccountPages.verify(csrf(ctx), token, message(answer)));
+      Arrays.fill(password, '\0');
+      return CompletableFuture.failedFuture(e);
     }
   }
 

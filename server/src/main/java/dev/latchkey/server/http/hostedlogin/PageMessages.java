@@ -18,8 +18,11 @@ final class PageMessages {
 
   private static final Map<String, String> SIGN_IN =
       Map.of(
-          "invalid_credentials", "The email or password is incorrect.",
-          "too_many_attempts", "Too many failed sign-ins. Please try again later.");
+          "invalid_credentials",
+          "The email or password is incorrect. If you signed up recently, confirm your address"
+              + " first with the link we mailed you.",
+          "too_many_attempts",
+          "Too many failed sign-ins. Please try again later.");
 
   private static final Map<String, String> LINKS =
       Map.of(
@@ -39,6 +42,13 @@ final class PageMessages {
   static String forAccountPage(ApiError answer) {
     if (answer.error().equals("weak_password")) {
       return answer.getMessage();
+    }
+    if (answer.error().equals("wrong_password")) {
+      return "This is not the password of this account. If you did not sign up, set a new"
+          + " password with \"Forgot your password?\" instead.";
+    }
+    if (answer.error().equals("too_many_attempts")) {
+      return SIGN_IN.get("too_many_attempts");
     }
     if (LINKS.containsKey(answer.error())) {
       return LINKS.get(answer.error());

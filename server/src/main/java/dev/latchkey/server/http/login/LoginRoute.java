@@ -15,8 +15,8 @@ import io.javalin.http.Context;
 
 /**
  * {@code POST /api/login {"email", "password"}}: the session in the configured delivery mode, or
- * the failure mapping's answer to the outcome ({@code 401 invalid_credentials}, {@code 403
- * email_not_verified}, {@code 429 too_many_attempts}, {@code 503 busy}).
+ * the failure mapping's answer to the outcome ({@code 401 invalid_credentials}, (also for an
+ * unverified account whose password is right), {@code 429 too_many_attempts}, {@code 503 busy}).
  */
 public final class LoginRoute {
   private final SignIn signIn;

@@ -3,12 +3,13 @@ package dev.latchkey.server.http.session;
 import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.ScriptedRequests;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.sessions.RefreshFailure;
+import dev.latchkey.server.sessions.RefreshProtocol;
 import dev.latchkey.server.sessions.RefreshRejected;
 import dev.latchkey.server.sessions.SessionTokens;
-import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.tokens.TokenIssuer;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -17,11 +18,12 @@ import java.util.Map;
  * {@code POST /api/refresh}: trades the refresh cookie for a new token pair (rotation), answering
  * as a login does; {@code 401 invalid_refresh_token} and a deleted cookie when the session is over.
  * {@code 503} + {@code Retry-After} (cookie kept) when other requests kept rotating the same token.
- * {@code 404} while refresh sessions are off.
+ * {@code 404} while refresh sessions are off; {@code 415} for what a cross-site form could send
+ * (see {@link ScriptedRequests}).
  */
 public final class RefreshRoute {
   private final boolean enabled;
-  private final Sessions sessions;
+  private final RefreshProtocol sessions;
   private final TokenIssuer tokens;
   private final BrowserCookies cookies;
   private final SessionAnswer answer;
@@ -29,7 +31,7 @@ public final class RefreshRoute {
 
   public RefreshRoute(
       boolean enabled,
-      Sessions sessions,
+      RefreshProtocol sessions,
       TokenIssuer tokens,
       BrowserCookies cookies,
       SessionAnswer answer,
@@ -46,6 +48,7 @@ public final class RefreshRoute {
     if (!enabled) {
       throw ApiError.notFound();
     }
+    ScriptedRequests.require(ctx);
     Caching.noStore(ctx);
     SessionTokens session;
     try {

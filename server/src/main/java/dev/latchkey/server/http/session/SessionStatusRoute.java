@@ -68,8 +68,7 @@ public final class SessionStatusRoute {
   /** A logged-out session is over here at once, whatever its token's expiry says. */
   private boolean notRevoked(VerifiedToken token) {
     String sid = token.sessionId();
-    return sid != null
-        && sessions.find(sid).map(session -> session.revokedAt() == null).orElse(true);
+    return sessions.isLive(sid);
   }
 
   /**

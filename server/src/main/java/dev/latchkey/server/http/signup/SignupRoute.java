@@ -5,6 +5,7 @@ import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Credentials;
 import dev.latchkey.server.http.exchange.Json;
+import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.users.EmailAddress;
 import dev.latchkey.server.users.HashingPool;
 import io.javalin.http.Context;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * {@code POST /api/signup {"email", "password"}}: {@code 201} with the same answer whether or not
  * the email already had an account (its owner gets a mail instead, see {@link Accounts#signUp});
- * {@code 404} while signup is off.
+ * {@code 429 too_many_signups} with {@code Retry-After} when the client address made {@code
+ * --signup-limit} sign-ups in the window; {@code 404} while signup is off.
  */
 public final class SignupRoute {
   private static final Map<String, String> CREATED =
@@ -26,11 +28,14 @@ public final class SignupRoute {
   private final boolean enabled;
   private final Accounts accounts;
   private final HashingPool hashing;
+  private final RequestAddress clientAddress;
 
-  public SignupRoute(boolean enabled, Accounts accounts, HashingPool hashing) {
+  public SignupRoute(
+      boolean enabled, Accounts accounts, HashingPool hashing, RequestAddress clientAddress) {
     this.enabled = enabled;
     this.accounts = accounts;
     this.hashing = hashing;
+    this.clientAddress = clientAddress;
   }
 
   public void handle(Context ctx) {
@@ -44,6 +49,8 @@ public final class SignupRoute {
     if (EmailAddress.parse(email).isEmpty()) {
       throw new ApiError(400, "invalid_email", "This is not a valid email address.");
     }
+    // 400 weak_password, then 429 too_many_signups beyond the limit
+    accounts.admitSignup(clientAddress.of(ctx), email, password);
     ctx.future(
         () ->
             hashing

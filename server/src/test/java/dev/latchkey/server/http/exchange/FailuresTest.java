@@ -15,9 +15,9 @@ class FailuresTest {
     assertThat(Failures.answerFor(new SignInOutcome.InvalidCredentials()))
         .extracting(ApiError::status, ApiError::error)
         .containsExactly(401, "invalid_credentials");
+    // issue 21 item 9: an unverified account's right password answers as a wrong one
     assertThat(Failures.answerFor(new SignInOutcome.EmailNotVerified()))
-        .extracting(ApiError::status, ApiError::error)
-        .containsExactly(403, "email_not_verified");
+        .isEqualTo(Failures.answerFor(new SignInOutcome.InvalidCredentials()));
     ApiError busy = Failures.answerFor(new SignInOutcome.Busy());
     assertThat(busy.status()).isEqualTo(503);
     assertThat(busy.headers()).isEqualTo(Map.of("Retry-After", "1"));

@@ -1,14 +1,17 @@
 package dev.latchkey.verifier.internal.http;
 
 import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.RefusalHeaders;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.dpop.DpopRequest;
 import dev.latchkey.verifier.wire.BearerToken;
+import dev.latchkey.verifier.wire.Dpop;
 import dev.latchkey.verifier.wire.ErrorResponse;
 import dev.latchkey.verifier.wire.Roles;
 import dev.latchkey.verifier.wire.Xsrf;
-import java.util.LinkedHashMap;
+import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +40,7 @@ public final class AuthPolicy {
   private final String realm;
   private final String xsrfCookie;
   private final String xsrfHeader;
+  private final URI publicBaseUrl;
 
   private AuthPolicy(
       JwtVerifier verifier,
@@ -44,7 +48,8 @@ public final class AuthPolicy {
       String cookieName,
       String realm,
       String xsrfCookie,
-      String xsrfHeader) {
+      String xsrfHeader,
+      URI publicBaseUrl) {
     this.verifier = Objects.requireNonNull(verifier);
     this.mode = Objects.requireNonNull(mode);
     if (mode != Mode.BEARER && (cookieName == null || cookieName.isBlank())) {
@@ -54,19 +59,34 @@ public final class AuthPolicy {
     this.realm = ErrorResponse.checkedRealm(realm);
     this.xsrfCookie = Objects.requireNonNull(xsrfCookie);
     this.xsrfHeader = Objects.requireNonNull(xsrfHeader);
+    this.publicBaseUrl = publicBaseUrl;
   }
 
   public static AuthPolicy of(JwtVerifier verifier, Mode mode, String cookieName) {
     return new AuthPolicy(
-        verifier, mode, cookieName, ErrorResponse.DEFAULT_REALM, Xsrf.COOKIE, Xsrf.HEADER);
+        verifier, mode, cookieName, ErrorResponse.DEFAULT_REALM, Xsrf.COOKIE, Xsrf.HEADER, null);
   }
 
   public AuthPolicy withRealm(String realm) {
-    return new AuthPolicy(verifier, mode, cookieName, realm, xsrfCookie, xsrfHeader);
+    return new AuthPolicy(verifier, mode, cookieName, realm, xsrfCookie, xsrfHeader, publicBaseUrl);
   }
 
   public AuthPolicy withXsrfNames(String cookie, String header) {
-    return new AuthPolicy(verifier, mode, cookieName, realm, cookie, header);
+    return new AuthPolicy(verifier, mode, cookieName, realm, cookie, header, publicBaseUrl);
+  }
+
+  /**
+   * The URL clients address this application at (e.g. {@code https://api.example.com} behind a
+   * proxy): a DPoP proof's {@code htu} must be it followed by the request path. Without it, the URL
+   * the container received is used.
+   */
+  public AuthPolicy withPublicBaseUrl(URI base) {
+    String b = base.toString();
+    if (!base.isAbsolute() || base.getHost() == null || base.getRawQuery() != null) {
+      throw new IllegalArgumentException("the public base URL must be an absolute http(s) URL");
+    }
+    URI trimmed = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+    return new AuthPolicy(verifier, mode, cookieName, realm, xsrfCookie, xsrfHeader, trimmed);
   }
 
   /**
@@ -81,8 +101,14 @@ public final class AuthPolicy {
     }
     String token = null;
     boolean fromCookie = false;
+    boolean dpop = false;
     if (mode != Mode.COOKIE) {
-      token = BearerToken.parse(request.header(BearerToken.HEADER));
+      String authorization = request.header(BearerToken.HEADER);
+      token = BearerToken.parse(authorization);
+      if (token == null) {
+        token = Dpop.parse(authorization);
+        dpop = token != null;
+      }
     }
     if (token == null && mode != Mode.BEARER) {
       token = request.cookie(cookieName);
@@ -95,21 +121,27 @@ public final class AuthPolicy {
       LOG.debug("{} refused: no token", method);
       return Outcome.refuse(
           401,
-          challenge(ErrorResponse.challenge(realm)),
+          RefusalHeaders.missingToken(verifier, realm),
           ErrorResponse.body(ErrorResponse.MISSING_TOKEN, ErrorResponse.MISSING_TOKEN_MESSAGE),
           null);
     }
     VerifiedToken verified;
     try {
-      verified = verifier.verify(token);
+      verified =
+          dpop
+              ? verifier.verifyDpop(
+                  token,
+                  new DpopRequest(
+                      request.headers(Dpop.PROOF_HEADER), request.method(), publicUrl(request)))
+              : verifier.verify(token);
     } catch (TokenRejectedException e) {
       RejectionReason r = e.reason();
       LOG.info("{} refused: {}", method, r.code());
-      Map<String, String> headers =
-          r.httpStatus() == 401
-              ? challenge(ErrorResponse.invalidTokenChallenge(realm, r.message()))
-              : Map.of("Cache-Control", "no-store", "Retry-After", "" + r.retryAfterSeconds());
-      return Outcome.refuse(r.httpStatus(), headers, ErrorResponse.body(r.code(), r.message()), r);
+      return Outcome.refuse(
+          r.httpStatus(),
+          RefusalHeaders.refused(verifier, realm, r, dpop),
+          ErrorResponse.body(r.code(), r.message()),
+          r);
     }
     if (fromCookie
         && Xsrf.isRequiredFor(method)
@@ -141,10 +173,23 @@ public final class AuthPolicy {
     LOG.info("{} refused: {}", method, Roles.INSUFFICIENT_SCOPE);
     return Outcome.refuse(
         403,
-        challenge(
+        RefusalHeaders.insufficient(
             ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE)),
         ErrorResponse.body(Roles.INSUFFICIENT_SCOPE, Roles.INSUFFICIENT_SCOPE_MESSAGE),
         null);
+  }
+
+  /**
+   * The URL the request was addressed to: the public base URL and the request path, else what the
+   * container received. An unparsable one cannot equal any {@code htu}.
+   */
+  private URI publicUrl(RequestView request) {
+    String url = publicBaseUrl == null ? request.requestUrl() : publicBaseUrl + request.rawPath();
+    try {
+      return new URI(url);
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      throw new TokenRejectedException(RejectionReason.DPOP_PROOF_WRONG_URL);
+    }
   }
 
   /** The role names of a role requirement, refused when empty or blank. */
@@ -160,12 +205,5 @@ public final class AuthPolicy {
       throw new IllegalArgumentException("at least one role is required");
     }
     return Set.copyOf(roles);
-  }
-
-  private static Map<String, String> challenge(String value) {
-    Map<String, String> h = new LinkedHashMap<>();
-    h.put(ErrorResponse.WWW_AUTHENTICATE, value);
-    h.put("Cache-Control", "no-store");
-    return h;
   }
 }
