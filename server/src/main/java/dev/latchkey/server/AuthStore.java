@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.oidc.OidcClients;
 import dev.latchkey.server.policy.PolicyMismatchException;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.policy.StoredPolicy;
@@ -51,6 +52,7 @@ public final class AuthStore implements AutoCloseable {
   private final DeviceCookies devices;
   private final SessionXsrf xsrf;
   private final Audit audit;
+  private final OidcClients oidcClients;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -89,6 +91,9 @@ public final class AuthStore implements AutoCloseable {
         new RefreshProtocol(database, masterKey, sessionSettings, sessionRevocation, clock, audit);
     this.sessions =
         new Sessions(database, sessionSettings, refreshProtocol, config.keys().clockSkew(), clock);
+    this.oidcClients =
+        new OidcClients(
+            database, masterKey.deriveKey("latchkey oidc client secret v1"), clock, audit);
   }
 
   /**
@@ -210,6 +215,11 @@ public final class AuthStore implements AutoCloseable {
   /** Brute-force throttling counters. */
   public LoginThrottle throttle() {
     return throttle;
+  }
+
+  /** The registered OpenID Connect clients ({@code latchkey clients}). */
+  public OidcClients oidcClients() {
+    return oidcClients;
   }
 
   /** The audit log the store's components write their events to. */
