@@ -18,6 +18,7 @@ public final class Latchkey implements Runnable {
           ServeCommand.class,
           AppCommand.class,
           UsersCommand.class,
+          ClientsCommand.class,
           KeysCommand.class,
           TokenCommand.class,
           SessionsCommand.class,

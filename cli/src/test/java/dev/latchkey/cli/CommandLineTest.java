@@ -68,7 +68,7 @@ class CommandLineTest {
         .containsOnlyKeys("serve");
     assertThat(Latchkey.commandLine("users", "list").getSubcommands()).containsOnlyKeys("users");
     List<String> every =
-        List.of("demo", "serve", "app", "users", "keys", "token", "sessions", "help");
+        List.of("demo", "serve", "app", "users", "clients", "keys", "token", "sessions", "help");
     for (String[] args :
         new String[][] {{}, {"help", "serve"}, {"--version"}, {"srve"}, {"SERVE"}}) {
       assertThat(Latchkey.commandLine(args).getSubcommands().keySet())

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -138,6 +139,106 @@ class OperatorCommandsTest {
       assertThat(run("", "token", "ada@example.com", "--issuer", "https://other.example.com"))
           .isEqualTo(1);
       assertThat(err.toString()).contains("differs from the stored key policy's issuer");
+    }
+  }
+
+  @Test
+  void clientsAreRegisteredListedAndRemovedBesideARunningServer() throws Exception {
+    try (AuthServer server = serve()) {
+      Path secret = dataDir.resolve("web.secret");
+      Files.writeString(secret, "a-web-client-secret-of-some-length\n");
+      assertThat(
+              run(
+                  "",
+                  "clients",
+                  "add",
+                  "spa",
+                  "--public",
+                  "--redirect-uri",
+                  "https://spa.example.com/callback",
+                  "--redirect-uri",
+                  "http://127.0.0.1/callback",
+                  "--post-logout-redirect-uri",
+                  "https://spa.example.com/"))
+          .isEqualTo(0);
+      assertThat(printed()).contains("Added public client spa");
+      assertThat(
+              run(
+                  "",
+                  "clients",
+                  "add",
+                  "web",
+                  "--secret-file",
+                  secret.toString(),
+                  "--redirect-uri",
+                  "https://web.example.com/cb"))
+          .isEqualTo(0);
+      assertThat(printed()).contains("Added confidential client web");
+
+      // the running server sees them at once: the authorization request is answered to the client
+      HttpResponse<String> authorize =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              server.baseUrl()
+                                  + "/authorize?client_id=spa&redirect_uri="
+                                  + "http%3A%2F%2F127.0.0.1%3A49152%2Fcallback&response_type=code"
+                                  + "&scope=openid"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(authorize.statusCode()).isEqualTo(302);
+      assertThat(authorize.headers().firstValue("Location").orElseThrow())
+          .startsWith("http://127.0.0.1:49152/callback?error=invalid_request");
+      assertThat(
+              server
+                  .store()
+                  .oidcClients()
+                  .secretMatches("web", "a-web-client-secret-of-some-length"))
+          .isTrue();
+      try (var files = Files.walk(dataDir)) {
+        List<Path> databases = files.filter(p -> p.toString().endsWith(".mv.db")).toList();
+        assertThat(databases).isNotEmpty();
+        for (Path db : databases) {
+          assertThat(Files.readString(db, StandardCharsets.ISO_8859_1))
+              .doesNotContain("a-web-client-secret-of-some-length");
+        }
+      }
+
+      assertThat(run("", "clients", "list")).isEqualTo(0);
+      assertThat(printed())
+          .contains(
+              "spa\tpublic\tredirect https://spa.example.com/callback http://127.0.0.1/callback")
+          .contains("web\tconfidential");
+
+      assertThat(
+              run(
+                  "",
+                  "clients",
+                  "add",
+                  "bad",
+                  "--public",
+                  "--redirect-uri",
+                  "http://app.example.com/cb"))
+          .isEqualTo(1);
+      assertThat(err.toString()).contains("http is allowed only on a loopback host");
+      assertThat(
+              run(
+                  "",
+                  "clients",
+                  "add",
+                  "spa",
+                  "--public",
+                  "--redirect-uri",
+                  "https://x.example.com/"))
+          .isEqualTo(1);
+      assertThat(err.toString()).contains("exists");
+      assertThat(run("", "clients", "add", "neither", "--redirect-uri", "https://x.example.com/"))
+          .isEqualTo(2);
+
+      assertThat(run("", "clients", "remove", "spa")).isEqualTo(0);
+      assertThat(run("", "clients", "remove", "spa")).isEqualTo(1);
+      assertThat(server.store().oidcClients().find("spa")).isEmpty();
     }
   }
 

@@ -124,7 +124,7 @@ class ExpressJwtInteropTest {
     }
   }
 
-  private static Path nodeDir() {
+  static Path nodeDir() {
     return Path.of(System.getProperty("interop.node.dir", "node")).toAbsolutePath();
   }
 
@@ -147,7 +147,7 @@ class ExpressJwtInteropTest {
   }
 
   /** Runs {@code npm ci} when node_modules is missing or older than package-lock.json. */
-  private static void installIfNeeded(Path nodeDir) throws IOException, InterruptedException {
+  static void installIfNeeded(Path nodeDir) throws IOException, InterruptedException {
     Path lock = nodeDir.resolve("package-lock.json");
     Path installed = nodeDir.resolve("node_modules").resolve(".package-lock.json");
     if (Files.exists(installed)

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * A real Latchkey auth server on a loopback port (H2 in a temporary folder, cheap Argon2) with one
@@ -44,7 +45,7 @@ import java.util.UUID;
 final class LatchkeyFixture implements AutoCloseable {
   static final String AUDIENCE = "latchkey-interop";
   static final String EMAIL = "ada@example.com";
-  private static final String PASSWORD = "correct horse battery staple 42";
+  static final String PASSWORD = "correct horse battery staple 42";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final AuthServer server;
@@ -67,6 +68,12 @@ final class LatchkeyFixture implements AutoCloseable {
 
   /** The same, signing tokens of type {@code tokenType} ({@code at+jwt} or {@code JWT}). */
   static LatchkeyFixture start(Path dataDir, String tokenType) {
+    return start(dataDir, tokenType, c -> c);
+  }
+
+  /** The same, with a last change to the configuration (e.g. refresh sessions on). */
+  static LatchkeyFixture start(
+      Path dataDir, String tokenType, UnaryOperator<AuthServerConfig> custom) {
     byte[] masterKey = new byte[32];
     new SecureRandom().nextBytes(masterKey);
     AuthServerConfig config =
@@ -78,7 +85,7 @@ final class LatchkeyFixture implements AutoCloseable {
                     .withMasterKey(Base64.getEncoder().encodeToString(masterKey)))
             .withHashing(new HashingSettings(new Argon2Params(1024, 1, 1), 1, 8))
             .withKeys(KeySettings.defaults().withJwksMaxAge(Duration.ofSeconds(1)));
-    AuthServer server = AuthServer.start(config);
+    AuthServer server = AuthServer.start(custom.apply(config));
     try {
       String id = server.store().users().add(EMAIL, PASSWORD.toCharArray());
       return new LatchkeyFixture(server, id);

@@ -5,6 +5,7 @@ import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.mfa.SecondFactors;
+import dev.latchkey.server.oidc.OidcClients;
 import dev.latchkey.server.policy.PolicyMismatchException;
 import dev.latchkey.server.policy.PolicyRequest;
 import dev.latchkey.server.policy.StoredPolicy;
@@ -55,6 +56,7 @@ public final class AuthStore implements AutoCloseable {
   private final Audit audit;
   private final SecondFactors secondFactors;
   private final PendingSignIns pendingSignIns;
+  private final OidcClients oidcClients;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -95,6 +97,9 @@ public final class AuthStore implements AutoCloseable {
         new Sessions(database, sessionSettings, refreshProtocol, config.keys().clockSkew(), clock);
     this.secondFactors = new SecondFactors(database, masterKey, clock, audit);
     this.pendingSignIns = new PendingSignIns(database, clock);
+    this.oidcClients =
+        new OidcClients(
+            database, masterKey.deriveKey("latchkey oidc client secret v1"), clock, audit);
   }
 
   /**
@@ -226,6 +231,11 @@ public final class AuthStore implements AutoCloseable {
   /** Brute-force throttling counters. */
   public LoginThrottle throttle() {
     return throttle;
+  }
+
+  /** The registered OpenID Connect clients ({@code latchkey clients}). */
+  public OidcClients oidcClients() {
+    return oidcClients;
   }
 
   /** The audit log the store's components write their events to. */

@@ -2,6 +2,9 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.oidc.AuthorizationCodes;
+import dev.latchkey.server.oidc.OidcGrants;
+import dev.latchkey.server.oidc.SingleSignOn;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a running server does in the background: the key rotation check with the clean-up of ended
- * sessions, revocations, throttle counters and account tokens; and the re-read of the published
- * keys. A failed round is logged and tried again at the next.
+ * sessions, revocations, throttle counters, account tokens and the OpenID provider's codes,
+ * single-sign-on sessions and grants; and the re-read of the published keys. A failed round is
+ * logged and tried again at the next.
  */
 final class BackgroundTasks {
   private static final Logger log = LoggerFactory.getLogger(BackgroundTasks.class);
@@ -43,6 +47,7 @@ final class BackgroundTasks {
             store.throttle().purgeExpired();
             store.pendingSignIns().purgeExpired();
             accounts.purgeExpired();
+            purgeOidc(store);
           } catch (RuntimeException e) {
             log.warn("Session clean-up failed, will retry: {}", e.toString());
           }
@@ -63,5 +68,13 @@ final class BackgroundTasks {
         refresh,
         TimeUnit.MILLISECONDS);
     return scheduler;
+  }
+
+  /** The OpenID provider's rows that outlived their use (grants after their sessions' purge). */
+  private static void purgeOidc(AuthStore store) {
+    var clock = store.config().clock();
+    new AuthorizationCodes(store.database(), clock).purgeExpired();
+    SingleSignOn.forSessions(store.database(), store.config().sessions(), clock).purgeExpired();
+    new OidcGrants(store.database(), clock).purgeOrphans();
   }
 }

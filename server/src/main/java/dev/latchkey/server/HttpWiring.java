@@ -3,6 +3,7 @@ package dev.latchkey.server;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.delivery.DeliverySettings;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
+import dev.latchkey.server.hosted.ReturnToPolicy;
 import dev.latchkey.server.http.HealthRoute;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.accounts.AccountRoutes;
@@ -16,15 +17,32 @@ import dev.latchkey.server.http.hostedlogin.HostedLoginRoutes;
 import dev.latchkey.server.http.jwks.KeyDiscoveryRoutes;
 import dev.latchkey.server.http.login.LoginRoute;
 import dev.latchkey.server.http.mfa.SecondFactorRoutes;
+import dev.latchkey.server.http.oidc.AuthorizeRoute;
+import dev.latchkey.server.http.oidc.EndSessionRoute;
+import dev.latchkey.server.http.oidc.OidcRoutes;
+import dev.latchkey.server.http.oidc.TokenRoute;
+import dev.latchkey.server.http.oidc.UserInfoRoute;
 import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
 import dev.latchkey.server.http.signup.SignupRoute;
 import dev.latchkey.server.metrics.ServerMetrics;
+import dev.latchkey.server.oidc.AuthorizationCodes;
+import dev.latchkey.server.oidc.BrowserAuthentication;
+import dev.latchkey.server.oidc.IdTokens;
+import dev.latchkey.server.oidc.OidcClients;
+import dev.latchkey.server.oidc.OidcGrants;
+import dev.latchkey.server.oidc.OidcLogout;
+import dev.latchkey.server.oidc.OidcTokens;
+import dev.latchkey.server.oidc.ProviderMetadata;
+import dev.latchkey.server.oidc.SingleSignOn;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.signin.SignIn;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.HashingPool;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The composition of the HTTP side: the sign-in flow, the cookies, the own-token verifier and each
@@ -81,7 +99,10 @@ final class HttpWiring {
                 tokens.issuer(),
                 url,
                 config.keys().algorithm(),
-                config.keys().jwksMaxAge()),
+                config.keys().jwksMaxAge(),
+                delivery.hostedLogin()
+                    ? ProviderMetadata.of(url, sessions.refresh().enabled())
+                    : ProviderMetadata.off()),
             new HealthRoute(store.database(), store.keys()),
             new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer),
             new LogoutRoute(
@@ -113,11 +134,65 @@ final class HttpWiring {
                 clientAddress),
             delivery.hostedLogin()
                 ? new HostedLoginRoutes(
-                    signIn, clientAddress, cookies, delivery.returnToPolicy(), url)
+                    signIn, clientAddress, cookies, returningToAuthorize(delivery, url), url)
                 : null,
             delivery.hostedLogin()
                 ? new HostedAccountRoutes(accounts, hashing, cookies, signIn, clientAddress)
-                : null);
+                : null,
+            delivery.hostedLogin() ? oidc(config, store, tokens, cookies, ownTokens, url) : null);
     return new HttpApi(config.http(), routes, metrics);
+  }
+
+  /** The hosted page's return-to policy, which also lets it send the browser back to /authorize. */
+  private static ReturnToPolicy returningToAuthorize(DeliverySettings delivery, String url) {
+    ReturnToPolicy configured = delivery.returnToPolicy();
+    List<String> entries = new ArrayList<>(configured.entries());
+    entries.add(url + ProviderMetadata.AUTHORIZE_PATH);
+    return ReturnToPolicy.of(entries, configured.defaultTarget());
+  }
+
+  /** The OpenID provider: its domain components on the store, and its routes. */
+  private static OidcRoutes oidc(
+      AuthServerConfig config,
+      AuthStore store,
+      TokenIssuer tokens,
+      BrowserCookies cookies,
+      SessionTokenVerifier ownTokens,
+      String url) {
+    SessionSettings sessions = config.sessions();
+    Clock clock = config.clock();
+    SingleSignOn singleSignOn = SingleSignOn.forSessions(store.database(), sessions, clock);
+    OidcGrants grants = new OidcGrants(store.database(), clock);
+    IdTokens idTokens = new IdTokens(store.keys(), tokens.issuer(), sessions.tokenLength(), clock);
+    OidcClients clients = store.oidcClients();
+    return new OidcRoutes(
+        new AuthorizeRoute(
+            clients,
+            new BrowserAuthentication(
+                singleSignOn, ownTokens, store.sessions(), store.users(), clock),
+            new AuthorizationCodes(store.database(), clock),
+            cookies,
+            tokens.issuer(),
+            url,
+            clock),
+        new TokenRoute(
+            clients,
+            new OidcTokens(
+                new AuthorizationCodes(store.database(), clock),
+                grants,
+                store.sessions(),
+                store.refreshProtocol(),
+                store.sessionRevocation(),
+                tokens,
+                idTokens,
+                store.users(),
+                store.audit()),
+            url),
+        new UserInfoRoute(ownTokens, store.sessions(), grants, store.users()),
+        new EndSessionRoute(
+            idTokens,
+            clients,
+            new OidcLogout(singleSignOn, store.sessionRevocation(), store.audit()),
+            cookies));
   }
 }

@@ -11,6 +11,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.throttle.ThrottleSettings;
+import dev.latchkey.server.throttle.TypedEmail;
 import dev.latchkey.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -80,13 +81,13 @@ class TypedEmailLogTest {
     String log = written.toString(StandardCharsets.UTF_8);
     assertThat(log)
         .doesNotContain("forged", PASSWORD_IN_EMAIL_FIELD, "Bob@Example")
-        .contains(LoginThrottle.typed(FORGED), LoginThrottle.typed(PASSWORD_IN_EMAIL_FIELD))
+        .contains(TypedEmail.of(FORGED), TypedEmail.of(PASSWORD_IN_EMAIL_FIELD))
         .contains("\"bob@example.com\"");
     // login_failed x2, lock_started, login_throttled and the throttle's warning, for each of three
     assertThat(log.lines().filter(line -> !line.contains("\"key_created\""))).hasSize(15);
-    assertThat(LoginThrottle.typed(FORGED)).matches("unparsed:[A-Za-z0-9_-]{8}");
-    assertThat(LoginThrottle.typed(PASSWORD_IN_EMAIL_FIELD))
+    assertThat(TypedEmail.of(FORGED)).matches("unparsed:[A-Za-z0-9_-]{8}");
+    assertThat(TypedEmail.of(PASSWORD_IN_EMAIL_FIELD))
         .matches("unparsed:[A-Za-z0-9_-]{8}")
-        .isNotEqualTo(LoginThrottle.typed(FORGED));
+        .isNotEqualTo(TypedEmail.of(FORGED));
   }
 }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * standard output or to the audit file ({@code --audit-log}). Each line has {@code time} (ISO-8601,
  * UTC), {@code event} (an {@link AuditEvent}'s wire name) and the event's fields.
  *
- * <p>Callers pass identifiers only (user ids, a typed email as {@code LoginThrottle.typed} names
- * it, client addresses, key ids, session ids, counts, reasons): never a password, a token or key
+ * <p>Callers pass identifiers only (user ids, a typed email as {@code TypedEmail.of} names it,
+ * client addresses, key ids, session ids, counts, reasons): never a password, a token or key
  * material.
  */
 public final class Audit {

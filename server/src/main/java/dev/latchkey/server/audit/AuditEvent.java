@@ -30,7 +30,11 @@ public enum AuditEvent {
   MFA_SUCCEEDED,
   MFA_FAILED,
   RECOVERY_CODE_USED,
-  RECOVERY_CODES_REGENERATED;
+  RECOVERY_CODES_REGENERATED,
+  CLIENT_ADDED,
+  CLIENT_REMOVED,
+  OIDC_CODE_REUSED,
+  OIDC_LOGOUT;
 
   /** The {@code event} value written: the name in lower case, e.g. {@code login_failed}. */
   public String wireName() {

@@ -9,11 +9,13 @@ import dev.latchkey.server.http.hostedlogin.HostedLoginRoutes;
 import dev.latchkey.server.http.jwks.KeyDiscoveryRoutes;
 import dev.latchkey.server.http.login.LoginRoute;
 import dev.latchkey.server.http.mfa.SecondFactorRoutes;
+import dev.latchkey.server.http.oidc.OidcRoutes;
 import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
 import dev.latchkey.server.http.signup.SignupRoute;
 import dev.latchkey.server.metrics.ServerMetrics;
+import dev.latchkey.server.oidc.ProviderMetadata;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 
@@ -31,6 +33,8 @@ public final class HttpApi {
    *
    * @param hostedLogin the hosted login page, or {@code null} when it is switched off
    * @param hostedAccounts the hosted account pages, or {@code null} with the login page off
+   * @param oidc the OpenID provider's endpoints, or {@code null} with the login page off (it is
+   *     where their users sign in)
    */
   public record Routes(
       LoginRoute login,
@@ -44,7 +48,8 @@ public final class HttpApi {
       AccountRoutes accounts,
       SecondFactorRoutes secondFactors,
       HostedLoginRoutes hostedLogin,
-      HostedAccountRoutes hostedAccounts) {}
+      HostedAccountRoutes hostedAccounts,
+      OidcRoutes oidc) {}
 
   private final HttpSettings http;
   private final Cors cors;
@@ -109,6 +114,16 @@ public final class HttpApi {
           .plain(POST, AccountPages.RESET_PATH, r.hostedAccounts()::submitReset)
           .plain(GET, AccountPages.VERIFY_PATH, r.hostedAccounts()::showVerify)
           .plain(POST, AccountPages.VERIFY_PATH, r.hostedAccounts()::submitVerify);
+    }
+    if (r.oidc() != null) {
+      OidcRoutes o = r.oidc();
+      t.plain(GET, ProviderMetadata.AUTHORIZE_PATH, o.authorize()::handle)
+          .plain(POST, ProviderMetadata.AUTHORIZE_PATH, o.authorize()::handle)
+          .api(POST, ProviderMetadata.TOKEN_PATH, o.token()::handle)
+          .api(GET, ProviderMetadata.USERINFO_PATH, o.userInfo()::handle)
+          .api(POST, ProviderMetadata.USERINFO_PATH, o.userInfo()::handle)
+          .plain(GET, ProviderMetadata.LOGOUT_PATH, o.endSession()::handle)
+          .plain(POST, ProviderMetadata.LOGOUT_PATH, o.endSession()::handle);
     }
   }
 }

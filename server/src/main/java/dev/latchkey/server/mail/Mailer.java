@@ -10,6 +10,7 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -36,6 +37,11 @@ public final class Mailer implements AutoCloseable {
    * Mails waiting beyond this many are dropped (counted as failed): a flood must not fill memory.
    */
   static final int MAX_PENDING = 1000;
+
+  /**
+   * How long {@link #later} work waits, so that the answer of the request that asked leaves first.
+   */
+  static final Duration AFTER_THE_ANSWER = Duration.ofMillis(25);
 
   private final MailSettings settings;
   private final List<MailTransport> transports;
@@ -88,6 +94,9 @@ public final class Mailer implements AutoCloseable {
    * Runs work that decides whether to mail (database look-ups, tokens) on the mail thread, so that
    * the request that asked answers at once and in the same time whatever the work finds. Beyond
    * {@link #MAX_PENDING} waiting pieces of work, or once stopped, the work is dropped and logged.
+   * The work starts {@link #AFTER_THE_ANSWER} after it is handed over: started at once, it would
+   * compete with the answer it must not slow down for the CPU, and a busy machine would show in the
+   * answer's time whether an account exists.
    */
   public void later(String what, Runnable work) {
     if (waiting.incrementAndGet() > MAX_PENDING) {
@@ -96,7 +105,7 @@ public final class Mailer implements AutoCloseable {
       return;
     }
     try {
-      worker.execute(
+      worker.schedule(
           () -> {
             waiting.decrementAndGet();
             try {
@@ -104,7 +113,9 @@ public final class Mailer implements AutoCloseable {
             } catch (RuntimeException e) {
               log.warn("{} failed: {}", what, e.toString());
             }
-          });
+          },
+          AFTER_THE_ANSWER.toMillis(),
+          TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       waiting.decrementAndGet();
       log.warn("Dropped {}: the mailer is stopped", what);

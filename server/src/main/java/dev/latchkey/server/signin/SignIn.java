@@ -23,6 +23,7 @@ import dev.latchkey.server.throttle.DeviceCookies;
 import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.throttle.LoginThrottle.Admission;
 import dev.latchkey.server.throttle.LoginThrottle.Reservation;
+import dev.latchkey.server.throttle.TypedEmail;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.Account;
 import dev.latchkey.server.users.AuthenticatedUser;
@@ -150,7 +151,7 @@ public final class SignIn {
       audit.record(
           AuditEvent.LOGIN_THROTTLED,
           "email",
-          LoginThrottle.typed(email),
+          TypedEmail.of(email),
           "client",
           client,
           "step",
@@ -215,7 +216,7 @@ public final class SignIn {
       audit.record(
           AuditEvent.LOGIN_THROTTLED,
           "email",
-          LoginThrottle.typed(attempt.email()),
+          TypedEmail.of(attempt.email()),
           "client",
           attempt.client(),
           "device_cookie",
@@ -352,7 +353,7 @@ public final class SignIn {
       audit.record(
           AuditEvent.LOGIN_THROTTLED,
           "email",
-          LoginThrottle.typed(email),
+          TypedEmail.of(email),
           "client",
           attempt.client(),
           "device_cookie",
@@ -417,7 +418,7 @@ public final class SignIn {
     audit.record(
         AuditEvent.LOGIN_FAILED,
         "email",
-        LoginThrottle.typed(attempt.email()),
+        TypedEmail.of(attempt.email()),
         "client",
         attempt.client(),
         "device_cookie",

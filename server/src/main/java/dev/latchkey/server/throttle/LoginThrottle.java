@@ -10,8 +10,6 @@ import dev.latchkey.server.throttle.ThrottlePolicy.Counter;
 import dev.latchkey.server.throttle.ThrottlePolicy.Decision;
 import dev.latchkey.server.throttle.ThrottlePolicy.Place;
 import dev.latchkey.server.throttle.ThrottlePolicy.Row;
-import dev.latchkey.server.users.EmailAddress;
-import dev.latchkey.verifier.wire.Digests;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -122,7 +120,7 @@ public final class LoginThrottle {
   /** A counter reached its threshold: the warning and the audit event name account and address. */
   private void lockStarted(Place place, String email, String clientAddress) {
     String what = ThrottleKeys.kind(place.counter().key());
-    String account = typed(email);
+    String account = TypedEmail.of(email);
     Duration lock = Duration.ofMillis(Math.max(0, place.lockedAfter() - clock.millis()));
     log.warn(
         "Login throttling engaged on the {} counter: {} failed attempts; account \"{}\", address {},"
@@ -142,20 +140,6 @@ public final class LoginThrottle {
         clientAddress,
         "locked_for_seconds",
         lock.toSeconds());
-  }
-
-  /**
-   * What logs and audit records name for a typed email: the normalised address when it is one, else
-   * {@code unparsed:} and the first 8 characters of the SHA-256 of what was typed. Never the raw
-   * text: it comes from the request, so it may forge log lines ({@code "x\n<forged line>"}) or be a
-   * password typed into the email field.
-   */
-  public static String typed(String email) {
-    if (email == null) {
-      return "";
-    }
-    return EmailAddress.parse(email)
-        .orElseGet(() -> "unparsed:" + Digests.sha256Base64Url(email).substring(0, 8));
   }
 
   /**
@@ -208,7 +192,7 @@ public final class LoginThrottle {
               return counting;
             });
     if (lockedUntil.isPresent() && lockedUntil.get() > now) {
-      audit.record(AuditEvent.LOCK_CLEARED, "email", typed(email), "by", by);
+      audit.record(AuditEvent.LOCK_CLEARED, "email", TypedEmail.of(email), "by", by);
     }
     return lockedUntil.isPresent();
   }

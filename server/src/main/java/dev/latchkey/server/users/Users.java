@@ -3,13 +3,11 @@ package dev.latchkey.server.users;
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.store.Database;
-import dev.latchkey.server.store.Sql;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +25,7 @@ public final class Users {
   private final UserRoles roles;
   private final Audit audit;
   private final SessionEnder sessions;
+  private final NewUsers newUsers;
 
   /**
    * @param sessions ends a user's sessions when the user is disabled or the operator sets a
@@ -40,6 +39,7 @@ public final class Users {
     this.roles = new UserRoles(db);
     this.hasher = hasher;
     this.clock = clock;
+    this.newUsers = new NewUsers(db, clock, audit);
     // An unknown email is checked against this, so it costs the same as a known one.
     this.dummyHash = hasher.unmatchable();
   }
@@ -66,7 +66,8 @@ public final class Users {
     requireAcceptable(password, address);
     UserRoles.checked(grantedRoles);
     String hash = hasher.hash(password);
-    return insert(address, hash, true, grantedRoles, "operator")
+    return newUsers
+        .insert(address, hash, true, grantedRoles, "operator")
         .orElseThrow(() -> new UserException("exists", "a user with this email already exists"));
   }
 
@@ -87,7 +88,7 @@ public final class Users {
     String address = validEmail(email);
     requireAcceptable(password, address);
     String hash = hasher.hash(password);
-    return insert(address, hash, verified, List.of(), "signup");
+    return newUsers.insert(address, hash, verified, List.of(), "signup");
   }
 
   /**
@@ -245,49 +246,6 @@ public final class Users {
         "SELECT id, email, password_hash, disabled FROM users WHERE email = ?",
         rs -> new UserRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)),
         address);
-  }
-
-  /** Inserts unless the email exists; the id when inserted. */
-  private Optional<String> insert(
-      String address, String hash, boolean verified, List<String> grantedRoles, String via) {
-    String id = UUID.randomUUID().toString();
-    long now = clock.millis();
-    return db.inTransaction(
-            c -> {
-              boolean inserted =
-                  Sql.one(c, "SELECT 1 FROM users WHERE email = ?", rs -> true, address).isEmpty()
-                      && Sql.insertUnlessTaken( // false when a concurrent insert of the email won
-                          c,
-                          "INSERT INTO users (id, email, password_hash, created_at,"
-                              + " password_changed_at, disabled, email_verified)"
-                              + " VALUES (?, ?, ?, ?, ?, FALSE, ?)",
-                          id,
-                          address,
-                          hash,
-                          now,
-                          now,
-                          verified);
-              if (inserted) {
-                UserRoles.grant(c, id, grantedRoles);
-              }
-              return inserted ? Optional.of(id) : Optional.<String>empty();
-            })
-        .map(
-            created -> {
-              audit.record(
-                  AuditEvent.USER_CREATED,
-                  "user_id",
-                  created,
-                  "email",
-                  address,
-                  "via",
-                  via,
-                  "email_verified",
-                  verified,
-                  "roles",
-                  grantedRoles);
-              return created;
-            });
   }
 
   private static String validEmail(String email) {

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the second-step cookie ({@code HttpOnly; SameSite=Strict; Path=/}, host-only) that binds a
  *       pending sign-in to the browser that typed the password;
  *   <li>the hosted login form's CSRF cookie ({@code HttpOnly; SameSite=Strict; Path=/}, host-only
- *       even when the session cookie has a Domain, so that a sibling sub-domain cannot set it).
+ *       even when the session cookie has a Domain, so that a sibling sub-domain cannot set it);
+ *   <li>the OpenID provider's single-sign-on cookie ({@code __Host-latchkey-sso}: {@code HttpOnly;
+ *       SameSite=Lax; Path=/}, host-only, so that a client's top-level navigation to {@code
+ *       /authorize} carries it).
  * </ul>
  */
 public final class BrowserCookies {
@@ -77,6 +80,7 @@ public final class BrowserCookies {
   private final Cookie hostedLoginCsrf;
   private final Cookie device;
   private final Cookie secondStep;
+  private final Cookie sso;
 
   /** Every cookie name of ours: a request that carries one of them twice is refused. */
   private final Set<String> names;
@@ -108,6 +112,8 @@ public final class BrowserCookies {
     this.secondStep =
         new Cookie(
             secure ? "__Host-latchkey-mfa" : "latchkey-mfa", "/", null, secure, true, "Strict");
+    this.sso =
+        new Cookie(secure ? "__Host-latchkey-sso" : "latchkey-sso", "/", null, secure, true, "Lax");
     this.names =
         Set.of(
             session.name(),
@@ -115,7 +121,8 @@ public final class BrowserCookies {
             this.refresh.name(),
             hostedLoginCsrf.name(),
             device.name(),
-            secondStep.name());
+            secondStep.name(),
+            sso.name());
     if (delivery.insecureCookies()) {
       log.warn(
           "Insecure cookies: the session and XSRF cookies are sent without Secure, so over plain"
@@ -209,6 +216,21 @@ public final class BrowserCookies {
   /** Sets the hosted login form's CSRF cookie. */
   public void setHostedLoginCsrf(Context ctx, String token) {
     add(ctx, hostedLoginCsrf.header(token, CSRF_MAX_AGE_SECONDS));
+  }
+
+  /** Sets the single-sign-on cookie of the OpenID provider, for {@code maxAge}. */
+  public void setSingleSignOn(Context ctx, String value, Duration maxAge) {
+    add(ctx, sso.header(value, Math.max(0, maxAge.toSeconds())));
+  }
+
+  /** Deletes the single-sign-on cookie (an RP-initiated logout). */
+  public void clearSingleSignOn(Context ctx) {
+    add(ctx, sso.header("", 0));
+  }
+
+  /** The request's single-sign-on cookie value, or {@code null}. */
+  public String singleSignOn(Context ctx) {
+    return sent(ctx, sso);
   }
 
   private void setSession(Context ctx, SessionTokens tokens) {

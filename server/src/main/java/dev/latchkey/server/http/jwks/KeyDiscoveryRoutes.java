@@ -7,6 +7,7 @@ import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.verifier.wire.Roles;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Set;
 /**
  * The public documents verifiers fetch, both cacheable for the JWKS max-age: {@code GET
  * /.well-known/jwks.json} (the published keys) and {@code GET /.well-known/openid-configuration}
- * (the issuer, where its keys are and with which algorithms they sign).
+ * (the issuer, where its keys are and with which algorithms they sign, and what the OpenID provider
+ * supports).
  */
 public final class KeyDiscoveryRoutes {
   /** Where the JWK Set is served, below the base URL. */
@@ -27,17 +29,21 @@ public final class KeyDiscoveryRoutes {
   private final String jwksUri;
   private final String configuredAlgorithm;
   private final Duration maxAge;
+  private final Map<String, Object> provider;
 
   /**
    * @param configuredAlgorithm the algorithm new keys are made for, listed even before its first
    *     key is published
+   * @param provider the OpenID provider's entries (endpoints, flows, methods), listed as given
    */
   public KeyDiscoveryRoutes(
       SigningKeys keys,
       String issuer,
       String baseUrl,
       String configuredAlgorithm,
-      Duration maxAge) {
+      Duration maxAge,
+      Map<String, Object> provider) {
+    this.provider = new LinkedHashMap<>(provider);
     this.keys = keys;
     this.issuer = issuer;
     this.jwksUri = baseUrl + JWKS_PATH;
@@ -56,11 +62,15 @@ public final class KeyDiscoveryRoutes {
     doc.put("issuer", issuer);
     doc.put("jwks_uri", jwksUri);
     doc.put("id_token_signing_alg_values_supported", signingAlgorithms());
-    doc.put("token_endpoint_auth_methods_supported", List.of("none"));
     doc.put("subject_types_supported", List.of("public"));
-    doc.put("response_types_supported", List.of("id_token"));
-    doc.put(
-        "claims_supported", List.of("iss", "sub", "aud", "iat", "exp", "jti", "sid", Roles.CLAIM));
+    doc.putAll(provider);
+    List<String> claims =
+        new ArrayList<>(List.of("iss", "sub", "aud", "iat", "exp", "jti", "sid", Roles.CLAIM));
+    Object providerClaims = provider.get("claims_supported");
+    if (providerClaims instanceof List<?> more) {
+      more.forEach(c -> claims.add(c.toString()));
+    }
+    doc.put("claims_supported", claims);
     Caching.publicFor(ctx, maxAge);
     Json.write(ctx, 200, doc);
   }

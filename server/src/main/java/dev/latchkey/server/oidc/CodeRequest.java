@@ -1,0 +1,18 @@
+package dev.latchkey.server.oidc;
+
+import java.time.Instant;
+
+/**
+ * What an authorization code stands for, fixed at {@code /authorize}: the client and redirect URI
+ * it is bound to, the PKCE challenge ({@code S256}), who signed in, when and in which
+ * single-sign-on session, the scopes granted and the client's nonce.
+ */
+public record CodeRequest(
+    String clientId,
+    String redirectUri,
+    String codeChallenge,
+    String userId,
+    String ssoIdHash,
+    String scope,
+    String nonce,
+    Instant authTime) {}
