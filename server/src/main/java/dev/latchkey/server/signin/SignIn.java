@@ -3,11 +3,7 @@ package dev.latchkey.server.signin;
 import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
-import dev.latchkey.server.mfa.FactorSummary;
-import dev.latchkey.server.mfa.SecondFactorMethod;
 import dev.latchkey.server.mfa.SecondFactors;
-import dev.latchkey.server.mfa.SecondStep;
-import dev.latchkey.server.sessions.SessionTokens;
 import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.signin.SignInOutcome.Busy;
 import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
@@ -15,7 +11,6 @@ import dev.latchkey.server.signin.SignInOutcome.InvalidCode;
 import dev.latchkey.server.signin.SignInOutcome.InvalidCredentials;
 import dev.latchkey.server.signin.SignInOutcome.Refusal;
 import dev.latchkey.server.signin.SignInOutcome.SignInExpired;
-import dev.latchkey.server.signin.SignInOutcome.SignedIn;
 import dev.latchkey.server.signin.SignInOutcome.StepRequired;
 import dev.latchkey.server.signin.SignInOutcome.Throttled;
 import dev.latchkey.server.store.StoreUnavailableException;
@@ -29,9 +24,7 @@ import dev.latchkey.server.users.Account;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.Users;
-import dev.latchkey.verifier.wire.AuthenticationMethods;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -60,13 +53,11 @@ public final class SignIn {
   private final DeviceCookies devices;
   private final Users users;
   private final Accounts accounts;
-  private final Sessions sessions;
-  private final TokenIssuer tokens;
   private final HashingPool hashing;
   private final Audit audit;
   private final SignInEvents events;
-  private final SecondFactors factors;
-  private final PendingSignIns pending;
+  private final SessionStart sessionStart;
+  private final CodeSteps codeSteps;
 
   public SignIn(
       LoginThrottle throttle,
@@ -84,13 +75,12 @@ public final class SignIn {
     this.devices = devices;
     this.users = users;
     this.accounts = accounts;
-    this.sessions = sessions;
-    this.tokens = tokens;
     this.hashing = hashing;
     this.audit = audit;
     this.events = events;
-    this.factors = factors;
-    this.pending = pending;
+    this.sessionStart = new SessionStart(sessions, tokens, devices, audit);
+    this.codeSteps =
+        new CodeSteps(throttle, devices, users, audit, events, factors, pending, sessionStart);
   }
 
   /** Signs in with a password: the outcome, off the request thread unless refused at once. */
@@ -141,39 +131,7 @@ public final class SignIn {
    * For actions that need proof of the factor itself (removing it, new recovery codes).
    */
   public PasswordCheck checkTotpCode(String userId, String code, String client, Runnable then) {
-    String digits = code == null ? "" : code.strip().replace(" ", "");
-    if (!digits.matches("[0-9]{6}")) {
-      return new InvalidCode();
-    }
-    String email = users.account(userId).map(Account::email).orElse("");
-    Admission admission = throttle.reserve(email, client, null);
-    if (admission instanceof Admission.Refused locked) {
-      audit.record(
-          AuditEvent.LOGIN_THROTTLED,
-          "email",
-          TypedEmail.of(email),
-          "client",
-          client,
-          "step",
-          "totp_check",
-          "retry_after_seconds",
-          locked.retryAfter().toSeconds());
-      return new Throttled(locked.retryAfter());
-    }
-    Reservation reservation = ((Admission.Admitted) admission).reservation();
-    boolean passed;
-    try {
-      passed = factors.verify(userId, digits) instanceof SecondStep.Passed;
-    } catch (RuntimeException e) {
-      throttle.release(reservation);
-      throw e;
-    }
-    if (!passed) {
-      return new InvalidCode(); // the reserved place stays counted
-    }
-    throttle.succeeded(reservation);
-    then.run();
-    return new PasswordCheck.Confirmed();
+    return codeSteps.checkTotpCode(userId, code, client, then);
   }
 
   /** What the audit lines of an attempt say about it. */
@@ -278,39 +236,12 @@ public final class SignIn {
       failed(attempt, "email_not_verified");
       return new Right<>(new EmailNotVerified(), true);
     }
-    FactorSummary factorsOn = factors.summary(user.id());
-    if (factorsOn.secondStepRequired()) {
-      PendingSignIn started = pending.start(user.id(), factorsOn.methods());
-      audit.record(
-          AuditEvent.LOGIN_STEP_REQUIRED,
-          "user_id",
-          user.id(),
-          "client",
-          attempt.client(),
-          "methods",
-          String.join(" ", started.methods().stream().map(SecondFactorMethod::wireName).toList()));
-      return new Right<>(new StepRequired(started), false);
+    Optional<StepRequired> step = codeSteps.stepFor(user, attempt.client());
+    if (step.isPresent()) {
+      return new Right<>(step.get(), false);
     }
     return new Right<>(
-        startSession(user, attempt.client(), attempt.deviceCookieShown(), null), true);
-  }
-
-  private SignedIn startSession(
-      AuthenticatedUser user, String client, boolean deviceCookieShown, SecondFactorMethod method) {
-    SessionTokens session = sessions.start(user, tokens, true, amr(method));
-    audit.record(
-        AuditEvent.LOGIN_SUCCEEDED,
-        "user_id",
-        user.id(),
-        "sid",
-        session.access().sid(),
-        "client",
-        client,
-        "device_cookie",
-        deviceCookieShown,
-        "second_factor",
-        method == null ? "none" : method.wireName());
-    return new SignedIn(session, devices.issue(user.email()));
+        sessionStart.start(user, attempt.client(), attempt.deviceCookieShown(), null), true);
   }
 
   /**
@@ -324,94 +255,13 @@ public final class SignIn {
   public SignInOutcome completeSecondStep(CodeAttempt attempt) {
     SignInOutcome outcome;
     try {
-      outcome = secondStep(attempt);
+      outcome = codeSteps.secondStep(attempt);
     } catch (RuntimeException e) {
       report(null, e);
       throw e;
     }
     report(outcome, null);
     return outcome;
-  }
-
-  private SignInOutcome secondStep(CodeAttempt attempt) {
-    Optional<PendingSignIns.Waiting> found =
-        pending.find(attempt.mfaToken(), attempt.browserBinding());
-    Optional<Account> account =
-        found.flatMap(w -> users.account(w.userId())).filter(a -> !a.disabled());
-    if (account.isEmpty()) {
-      events.secondStep("none", "expired");
-      return new SignInExpired();
-    }
-    PendingSignIns.Waiting waiting = found.get();
-    String email = account.get().email();
-    boolean deviceShown = attempt.deviceCookie() != null;
-    Admission admission =
-        throttle.reserve(
-            email, attempt.client(), devices.deviceIdFor(attempt.deviceCookie(), email));
-    String typedMethod = methodOf(attempt.code());
-    if (admission instanceof Admission.Refused locked) {
-      audit.record(
-          AuditEvent.LOGIN_THROTTLED,
-          "email",
-          TypedEmail.of(email),
-          "client",
-          attempt.client(),
-          "device_cookie",
-          deviceShown,
-          "step",
-          "second_factor",
-          "retry_after_seconds",
-          locked.retryAfter().toSeconds());
-      events.secondStep(typedMethod, "throttled");
-      return new Throttled(locked.retryAfter());
-    }
-    Reservation reservation = ((Admission.Admitted) admission).reservation();
-    SecondStep checked;
-    try {
-      checked = factors.verify(waiting.userId(), attempt.code());
-    } catch (RuntimeException e) {
-      throttle.release(reservation);
-      throw e;
-    }
-    if (checked instanceof SecondStep.Refused refused) {
-      pending.failed(waiting.tokenHash()); // the reserved place stays counted
-      events.secondStep(typedMethod, refused.reason().wireName());
-      return new InvalidCode();
-    }
-    SecondFactorMethod method = ((SecondStep.Passed) checked).method();
-    try {
-      if (!pending.complete(waiting.tokenHash())) { // another request finished it first
-        throttle.release(reservation);
-        events.secondStep(method.wireName(), "expired");
-        return new SignInExpired();
-      }
-      throttle.succeeded(reservation);
-      AuthenticatedUser user = new AuthenticatedUser(waiting.userId(), email);
-      SignedIn signedIn = startSession(user, attempt.client(), deviceShown, method);
-      events.secondStep(method.wireName(), "success");
-      return signedIn;
-    } catch (RuntimeException e) {
-      throttle.release(reservation);
-      throw e;
-    }
-  }
-
-  /** RFC 8176 values: a password, and a one-time code (a TOTP or a single-use recovery code). */
-  static List<String> amr(SecondFactorMethod secondFactor) {
-    return secondFactor == null
-        ? List.of(AuthenticationMethods.PASSWORD)
-        : List.of(
-            AuthenticationMethods.PASSWORD,
-            AuthenticationMethods.ONE_TIME_PASSWORD,
-            AuthenticationMethods.MULTI_FACTOR);
-  }
-
-  /** The method a code looks like, for metrics of refused codes (a TOTP code has six digits). */
-  private static String methodOf(String code) {
-    String digits = code == null ? "" : code.strip().replace(" ", "");
-    return digits.length() == 6
-        ? SecondFactorMethod.TOTP.wireName()
-        : SecondFactorMethod.RECOVERY_CODE.wireName();
   }
 
   private void failed(Judged attempt, String reason) {

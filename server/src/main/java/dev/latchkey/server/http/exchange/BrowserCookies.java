@@ -195,10 +195,7 @@ public final class BrowserCookies {
     return sent(ctx, device);
   }
 
-  /**
-   * Sets the cookie that binds a pending sign-in to this browser, for as long as the pending
-   * sign-in lives.
-   */
+  /** Sets the cookie binding a pending sign-in to this browser, for as long as it lives. */
   public void setSecondStepBinding(Context ctx, String value, Duration maxAge) {
     add(ctx, secondStep.header(value, Math.max(1, maxAge.toSeconds())));
   }
