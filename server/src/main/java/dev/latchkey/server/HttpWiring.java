@@ -69,7 +69,7 @@ final class HttpWiring {
             store.throttle(),
             store.devices(),
             store.users(),
-            accounts,
+            accounts.settings().requireVerifiedEmail(),
             store.sessions(),
             tokens,
             hashing,

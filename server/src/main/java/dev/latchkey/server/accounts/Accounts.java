@@ -6,7 +6,6 @@ import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.throttle.LoginThrottle;
 import dev.latchkey.server.users.Account;
-import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.EmailAddress;
 import dev.latchkey.server.users.UserException;
 import dev.latchkey.server.users.Users;
@@ -62,12 +61,6 @@ public final class Accounts {
 
   public AccountSettings settings() {
     return settings;
-  }
-
-  /** Whether this user may log in as far as the email is concerned. */
-  public boolean mayLogIn(AuthenticatedUser user) {
-    return !settings.requireVerifiedEmail()
-        || users.account(user.id()).map(Account::emailVerified).orElse(false);
   }
 
   /**

@@ -84,7 +84,8 @@ public final class OidcTokens {
     Set<String> scopes = Scopes.parse(request.scope());
     SessionTokens session =
         sessions.start(
-            new AuthenticatedUser(account.get().id(), account.get().email()),
+            new AuthenticatedUser(
+                account.get().id(), account.get().email(), account.get().emailVerified(), false),
             tokens,
             scopes.contains(Scopes.OFFLINE_ACCESS));
     codes.issued(redeemed.codeHash(), session.sid());

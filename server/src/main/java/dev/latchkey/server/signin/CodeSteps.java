@@ -171,7 +171,8 @@ final class CodeSteps {
         return new SignInExpired();
       }
       throttle.succeeded(reservation);
-      AuthenticatedUser user = new AuthenticatedUser(waiting.userId(), email);
+      // the password step found the address verified and the factor on
+      AuthenticatedUser user = new AuthenticatedUser(waiting.userId(), email, true, true);
       SignedIn signedIn = sessionStart.start(user, attempt.client(), deviceShown, method);
       events.secondStep(method.wireName(), "success");
       return signedIn;

@@ -1,6 +1,5 @@
 package dev.latchkey.server.signin;
 
-import dev.latchkey.server.accounts.Accounts;
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.mfa.SecondFactors;
@@ -52,7 +51,7 @@ public final class SignIn {
   private final LoginThrottle throttle;
   private final DeviceCookies devices;
   private final Users users;
-  private final Accounts accounts;
+  private final boolean requireVerifiedEmail;
   private final HashingPool hashing;
   private final Audit audit;
   private final SignInEvents events;
@@ -63,7 +62,7 @@ public final class SignIn {
       LoginThrottle throttle,
       DeviceCookies devices,
       Users users,
-      Accounts accounts,
+      boolean requireVerifiedEmail,
       Sessions sessions,
       TokenIssuer tokens,
       HashingPool hashing,
@@ -74,7 +73,7 @@ public final class SignIn {
     this.throttle = throttle;
     this.devices = devices;
     this.users = users;
-    this.accounts = accounts;
+    this.requireVerifiedEmail = requireVerifiedEmail;
     this.hashing = hashing;
     this.audit = audit;
     this.events = events;
@@ -232,13 +231,15 @@ public final class SignIn {
    * account has a second factor.
    */
   private Right<SignInOutcome> signedIn(AuthenticatedUser user, Judged attempt) {
-    if (!accounts.mayLogIn(user)) {
+    if (requireVerifiedEmail && !user.emailVerified()) {
       failed(attempt, "email_not_verified");
       return new Right<>(new EmailNotVerified(), true);
     }
-    Optional<StepRequired> step = codeSteps.stepFor(user, attempt.client());
-    if (step.isPresent()) {
-      return new Right<>(step.get(), false);
+    if (user.secondFactor()) {
+      Optional<StepRequired> step = codeSteps.stepFor(user, attempt.client());
+      if (step.isPresent()) {
+        return new Right<>(step.get(), false);
+      }
     }
     return new Right<>(
         sessionStart.start(user, attempt.client(), attempt.deviceCookieShown(), null), true);

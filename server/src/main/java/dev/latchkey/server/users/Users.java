@@ -140,7 +140,7 @@ public final class Users {
   public Optional<AuthenticatedUser> findEnabled(String email) {
     return find(EmailAddress.normalize(email))
         .filter(row -> !row.disabled())
-        .map(row -> new AuthenticatedUser(row.id(), row.email()));
+        .map(Users::authenticated);
   }
 
   /**
@@ -171,7 +171,11 @@ public final class Users {
     }
     UserRow user = row.get();
     check.rehashed().ifPresent(fresh -> storeRehash(user, fresh));
-    return Optional.of(new AuthenticatedUser(user.id(), user.email()));
+    return Optional.of(authenticated(user));
+  }
+
+  private static AuthenticatedUser authenticated(UserRow row) {
+    return new AuthenticatedUser(row.id(), row.email(), row.emailVerified(), row.secondFactor());
   }
 
   private void storeRehash(UserRow user, String fresh) {
@@ -239,12 +243,27 @@ public final class Users {
     return PasswordPolicy.check(password, EmailAddress.normalize(email));
   }
 
-  private record UserRow(String id, String email, String hash, boolean disabled) {}
+  private record UserRow(
+      String id,
+      String email,
+      String hash,
+      boolean disabled,
+      boolean emailVerified,
+      boolean secondFactor) {}
 
   private Optional<UserRow> find(String address) {
     return db.queryOne(
-        "SELECT id, email, password_hash, disabled FROM users WHERE email = ?",
-        rs -> new UserRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)),
+        "SELECT id, email, password_hash, disabled, email_verified, EXISTS (SELECT 1 FROM mfa_totp"
+            + " t WHERE t.user_id = users.id AND t.confirmed_at IS NOT NULL) FROM users"
+            + " WHERE email = ?",
+        rs ->
+            new UserRow(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getBoolean(4),
+                rs.getBoolean(5),
+                rs.getBoolean(6)),
         address);
   }
 
