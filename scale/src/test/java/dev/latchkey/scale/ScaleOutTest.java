@@ -244,6 +244,9 @@ class ScaleOutTest {
             "--master-key-file",
             masterKeyFile.toString(),
             "--signup",
+            // Every test user signs up from this one loopback address.
+            "--signup-limit",
+            "1000",
             "--require-verified-email=false",
             "--refresh",
             "--trusted-proxy",
