@@ -12,6 +12,7 @@ import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -79,8 +80,18 @@ public final class AuthServer implements AutoCloseable {
    */
   public static AuthServer start(AuthServerConfig requested, PolicyRequest policy) {
     HttpSettings http = requested.http();
-    int port = http.port() == 0 ? freePort(http.host()) : http.port();
-    AuthStore store = AuthStore.open(requested.withHttp(http.withPort(port)), policy);
+    // A free port is held from the moment it is picked (the issuer's URL names it) until Jetty
+    // binds
+    // it, so that another process cannot take it while the migrations run.
+    ServerSocket reserved = http.port() == 0 ? reserve(http.host()) : null;
+    int port = reserved == null ? http.port() : reserved.getLocalPort();
+    AuthStore store;
+    try {
+      store = AuthStore.open(requested.withHttp(http.withPort(port)), policy);
+    } catch (RuntimeException e) {
+      release(reserved);
+      throw e;
+    }
     AuthServerConfig config = store.config();
     String baseUrl = config.http().baseUrl(port);
     String issuer = config.effectiveIssuer(port);
@@ -117,6 +128,7 @@ public final class AuthServer implements AutoCloseable {
               store,
               new HttpWiring.Services(store.tokens(issuer), hashing, accounts, metrics),
               publicUrl);
+      release(reserved);
       app = api.create().start();
       if (http.metricsPort() != null) {
         metricsEndpoint =
@@ -144,6 +156,7 @@ public final class AuthServer implements AutoCloseable {
           publicUrl,
           metricsEndpoint);
     } catch (RuntimeException e) {
+      release(reserved);
       if (app != null) {
         app.stop();
       }
@@ -161,12 +174,24 @@ public final class AuthServer implements AutoCloseable {
     }
   }
 
-  private static int freePort(String host) {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+  private static ServerSocket reserve(String host) {
+    try {
+      ServerSocket socket = new ServerSocket();
       socket.setReuseAddress(true);
-      return socket.getLocalPort();
+      socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 1);
+      return socket;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free port", e);
+    }
+  }
+
+  private static void release(ServerSocket reserved) {
+    if (reserved != null && !reserved.isClosed()) {
+      try {
+        reserved.close();
+      } catch (IOException e) {
+        log.debug("closing the port reservation failed", e);
+      }
     }
   }
 
