@@ -146,7 +146,7 @@ final class LatchkeyFixture implements AutoCloseable {
   }
 
   private String issuer(String iss, String aud, Duration length, Clock clock) {
-    TokenIssuer tokens = new TokenIssuer(server.store().keys(), iss, aud, length, clock);
+    TokenIssuer tokens = new TokenIssuer(server.store().keys().snapshot(), iss, aud, length, clock);
     return tokens.issue(userId, TokenIssuer.newSessionId()).token();
   }
 

@@ -256,7 +256,7 @@ public final class AuthStore implements AutoCloseable {
   public TokenIssuer tokens(String issuer) {
     // tokenLength() is the access token length when refresh is on
     return new TokenIssuer(
-        keys,
+        keys.snapshot(),
         issuer,
         config.tokens().audience(),
         config.sessions().tokenLength(),

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * signing, within that refresh here too. A snapshot nobody refreshed for a few periods (a process
  * without the server's scheduler) is read again by the next signature.
  */
-final class KeySnapshot {
+public final class KeySnapshot {
   private static final Logger log = LoggerFactory.getLogger(KeySnapshot.class);
   private static final long STALE_NANOS = SigningKeys.PUBLISHED_REFRESH.multipliedBy(3).toNanos();
 
@@ -69,7 +69,7 @@ final class KeySnapshot {
   }
 
   /** The key that signs now, with its signer (decrypted once per kid and kept in memory). */
-  ActiveKey active() {
+  public ActiveKey active() {
     Held known = held.get();
     if (known == null || System.nanoTime() - known.readAtNanos() > STALE_NANOS) {
       try {

@@ -112,6 +112,14 @@ public final class SigningKeys {
   }
 
   /**
+   * What signing needs and no more: the active key from the in-memory snapshot, without the life
+   * cycle (a token issuer cannot create, promote or revoke keys).
+   */
+  public KeySnapshot snapshot() {
+    return snapshot;
+  }
+
+  /**
    * Makes sure a key signs: on a fresh database creates the first key and makes it active at once
    * (no verifier can have cached anything yet). Also checks that the master key opens it.
    *

@@ -6,7 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.ActiveKey;
-import dev.latchkey.server.keys.SigningKeys;
+import dev.latchkey.server.keys.KeySnapshot;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.verifier.wire.AuthenticationMethods;
 import dev.latchkey.verifier.wire.Roles;
@@ -35,7 +35,7 @@ public final class TokenIssuer {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final SigningKeys keys;
+  private final KeySnapshot keys;
   private final String issuer;
   private final String audience;
   private final Duration sessionLength;
@@ -46,7 +46,7 @@ public final class TokenIssuer {
 
   /** Tokens of type {@code at+jwt} without roles, with XSRF values under a random key. */
   public TokenIssuer(
-      SigningKeys keys, String issuer, String audience, Duration sessionLength, Clock clock) {
+      KeySnapshot keys, String issuer, String audience, Duration sessionLength, Clock clock) {
     this(
         keys,
         issuer,
@@ -64,7 +64,7 @@ public final class TokenIssuer {
    * @param xsrf the sessions' XSRF values (the same key on every instance)
    */
   public TokenIssuer(
-      SigningKeys keys,
+      KeySnapshot keys,
       String issuer,
       String audience,
       Duration sessionLength,

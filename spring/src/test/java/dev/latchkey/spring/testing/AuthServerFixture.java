@@ -99,7 +99,11 @@ public final class AuthServerFixture implements AutoCloseable {
     Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), Clock.systemUTC().getZone());
     TokenIssuer old =
         new TokenIssuer(
-            server.store().keys(), issuer(), "latchkey-demo", Duration.ofMinutes(5), past);
+            server.store().keys().snapshot(),
+            issuer(),
+            "latchkey-demo",
+            Duration.ofMinutes(5),
+            past);
     return old.issue(UUID.randomUUID().toString(), TokenIssuer.newSessionId()).token();
   }
 
