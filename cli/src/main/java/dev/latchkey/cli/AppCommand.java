@@ -21,10 +21,10 @@ import picocli.CommandLine.Option;
 final class AppCommand implements Callable<Integer> {
 
   @Option(
-      names = "--host",
+      names = {"--host", "--app-host"},
       defaultValue = DemoConfig.DEFAULT_HOST,
       description =
-          "Address to listen on (LATCHKEY_HOST): localhost for a reverse proxy on this machine;"
+          "Address to listen on (LATCHKEY_APP_HOST): localhost for a reverse proxy on this machine;"
               + " 0.0.0.0 or an internal interface's address for one on another."
               + " Default: ${DEFAULT-VALUE}.")
   String host;
