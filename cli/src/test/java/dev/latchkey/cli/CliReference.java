@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  */
 final class CliReference {
   static final String REGENERATE =
-      "mvn -o -pl cli surefire:test -Dtest=CliReferenceTest -Dlatchkey.docs.update=true";
+      "mvn -pl cli -am -Dskip.npm test-compile surefire:test -Dtest=CliReferenceTest"
+          + " -Dsurefire.failIfNoSpecifiedTests=false -Dlatchkey.docs.update=true";
 
   private static final String INTRODUCTION =
       """

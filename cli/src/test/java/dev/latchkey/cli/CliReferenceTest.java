@@ -25,8 +25,8 @@ class CliReferenceTest {
     String committed = Files.exists(page) ? Files.readString(page, StandardCharsets.UTF_8) : "";
     assertThat(committed)
         .as(
-            "docs/cli.md differs from the commands' picocli model; regenerate it with: "
-                + CliReference.REGENERATE)
+            "docs/cli.md differs from the commands' picocli model (%s); regenerate it with: %s",
+            firstDifference(committed, generated), CliReference.REGENERATE)
         .isEqualTo(generated);
   }
 
@@ -46,6 +46,20 @@ class CliReferenceTest {
     // keys policy's flags change the stored policy: the page says they read no variable
     String policy = page.substring(page.indexOf("## latchkey keys policy"));
     assertThat(policy).contains("| `--algorithm <algorithm>` | - | - |");
+  }
+
+  /** Where two pages part, to name in the failure before the whole pages. */
+  static String firstDifference(String committed, String generated) {
+    String[] was = committed.split("\n", -1);
+    String[] is = generated.split("\n", -1);
+    for (int line = 0; line < Math.max(was.length, is.length); line++) {
+      String a = line < was.length ? was[line] : "(end of file)";
+      String b = line < is.length ? is[line] : "(end of file)";
+      if (!a.equals(b)) {
+        return "first at line " + (line + 1) + ": committed \"" + a + "\", generated \"" + b + "\"";
+      }
+    }
+    return "no line differs";
   }
 
   static Path repositoryRoot() {
