@@ -4,11 +4,16 @@
 //   LATCHKEY_JWKS_URI=http://localhost:9000/.well-known/jwks.json \
 //   LATCHKEY_ISSUER=http://localhost:9000 LATCHKEY_AUDIENCE=latchkey-demo node server.mjs
 //
+// With LATCHKEY_REVOCATIONS_URI set (e.g. http://localhost:9000/api/revocations) it also polls
+// Latchkey's revocation feed every LATCHKEY_REVOCATION_POLL_MS (default 30000) and refuses the
+// tokens of logged-out sessions (revocations.mjs).
+//
 // Listens on 127.0.0.1, port LATCHKEY_APP_PORT (default 0: a free port), prints the port on the
 // first line of stdout and exits when stdin closes (so the process that started it never leaks it).
 import express from 'express';
 import { expressjwt } from 'express-jwt';
 import jwksRsa from 'jwks-rsa';
+import { revocationFeed } from './revocations.mjs';
 
 function required(name) {
   const value = process.env[name];
@@ -36,10 +41,22 @@ const checkIfAuthenticated = expressjwt({
   audience,
 });
 
+const revocationsUri = process.env.LATCHKEY_REVOCATIONS_URI;
+const feed = revocationsUri
+  ? revocationFeed({
+      url: revocationsUri,
+      intervalMs: Number(process.env.LATCHKEY_REVOCATION_POLL_MS ?? 30_000),
+    })
+  : null;
+if (feed) {
+  await feed.start();
+}
+const revocationCheck = feed ? feed.middleware : (req, res, next) => next();
+
 const app = express();
 app.disable('x-powered-by');
 
-app.get('/api/lessons', checkIfAuthenticated, (req, res) => {
+app.get('/api/lessons', checkIfAuthenticated, revocationCheck, (req, res) => {
   res.json({
     user: req.auth.sub,
     lessons: [

@@ -21,6 +21,15 @@ import picocli.CommandLine.Option;
 final class AppCommand implements Callable<Integer> {
 
   @Option(
+      names = {"--host", "--app-host"},
+      defaultValue = DemoConfig.DEFAULT_HOST,
+      description =
+          "Address to listen on (LATCHKEY_APP_HOST): localhost for a reverse proxy on this machine;"
+              + " 0.0.0.0 or an internal interface's address for one on another."
+              + " Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(
       names = "--auth-url",
       defaultValue = DemoConfig.DEFAULT_AUTH_URL,
       description =
@@ -62,6 +71,7 @@ final class AppCommand implements Callable<Integer> {
     DemoConfig config =
         appServer
             .config()
+            .withHost(host)
             .withAuthUrl(authUrl)
             .withAudience(audience)
             .withRevocationPollInterval(revocationPollInterval)

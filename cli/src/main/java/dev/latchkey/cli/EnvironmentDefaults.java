@@ -1,5 +1,6 @@
 package dev.latchkey.cli;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,14 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code demo}'s {@code --port, --app-port} read {@code LATCHKEY_APP_PORT}. The variables of its
  * shorter names (here the old {@code LATCHKEY_PORT}) still work when the new one is not set, with a
  * one-line warning naming the new variable.
+ *
+ * <p>The environment holds settings, not orders: the flags of operator commands that change
+ * something (those of {@link StoreCommand}s: {@code keys policy --algorithm}, {@code users add
+ * --role}, {@code keys rotate --now}...) are read from their own command line only, so that {@code
+ * LATCHKEY_ALGORITHM} exported for {@code serve} never changes the stored policy when an operator
+ * runs {@code keys policy} to look at it. Their store options ({@code --db-url}, {@code
+ * --data-dir}...) read the environment as {@code serve}'s do. Neither {@code --help} nor {@code
+ * --version} reads it.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
 
@@ -39,6 +48,15 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
   EnvironmentDefaults(Map<String, String> environment, Consumer<String> warnings) {
     this.environment = environment;
     this.warnings = warnings;
+  }
+
+  /** Whether the environment may supply this option's value. */
+  static boolean readsEnvironment(OptionSpec option) {
+    return option.longestName().startsWith("--")
+        && !option.usageHelp()
+        && !option.versionHelp()
+        && !(option.userObject() instanceof Field field
+            && StoreCommand.class.isAssignableFrom(field.getDeclaringClass()));
   }
 
   /** The variable an option reads: the one of its longest name. */
@@ -64,7 +82,7 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec argSpec) {
-    if (!(argSpec instanceof OptionSpec option) || !option.longestName().startsWith("--")) {
+    if (!(argSpec instanceof OptionSpec option) || !readsEnvironment(option)) {
       return null;
     }
     String variable = variableFor(option);

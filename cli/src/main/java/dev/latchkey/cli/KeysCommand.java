@@ -78,24 +78,36 @@ final class KeysCommand {
       name = "policy",
       mixinStandardHelpOptions = true,
       description = {
-        "Shows the stored key policy, or changes it: every auth server and operator command acts"
-            + " under it. Changes are printed; running servers apply them when restarted (one at a"
-            + " time), new keys use a new algorithm from the next rotation."
+        "Prints the stored key policy; with flags on its command line, changes it (no environment"
+            + " variable does: those exported for serve leave it as it is). Every auth server and"
+            + " operator command acts under it. Changes are printed; running servers apply them"
+            + " when restarted (one at a time), new keys use a new algorithm from the next"
+            + " rotation."
       })
   static final class Policy extends StoreCommand {
     @Option(names = "--algorithm", description = "RS256, PS256 or ES256.")
     String algorithm;
 
-    @Option(names = "--rotation-period", converter = DurationConverter.class)
+    @Option(
+        names = "--rotation-period",
+        converter = DurationConverter.class,
+        description =
+            "How long a key signs before the next takes over; at least twice --jwks-max-age.")
     Duration rotationPeriod;
 
-    @Option(names = "--jwks-max-age", converter = DurationConverter.class)
+    @Option(
+        names = "--jwks-max-age",
+        converter = DurationConverter.class,
+        description = "How long verifiers may cache the JWK Set (its Cache-Control max-age).")
     Duration jwksMaxAge;
 
-    @Option(names = "--session-length", converter = DurationConverter.class)
+    @Option(
+        names = "--session-length",
+        converter = DurationConverter.class,
+        description = "How long a session token is valid (without refresh sessions).")
     Duration sessionLength;
 
-    @Option(names = "--audience")
+    @Option(names = "--audience", description = "The aud claim of the tokens.")
     String audience;
 
     @Option(names = "--issuer", description = "An issuer; an empty value means the public URL.")

@@ -58,8 +58,7 @@ public final class Latchkey implements Runnable {
     commandLine
         .getErr()
         .println(
-            "latchkey "
-                + commandLine.getCommandName()
+            commandLine.getCommandSpec().qualifiedName()
                 + ": "
                 + e.getMessage()
                 + " (see: "
@@ -68,11 +67,18 @@ public final class Latchkey implements Runnable {
     return commandLine.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  /** An operator sees what went wrong in one line, not a stack trace. */
+  /**
+   * An operator sees what went wrong in one sentence naming the command, not a stack trace nor an
+   * exception's class name: a failure without a message is a bug of ours, and says so.
+   */
   private static int explain(
       Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    commandLine.getErr().println("latchkey " + commandLine.getCommandName() + ": " + message);
+    String message =
+        e.getMessage() == null || e.getMessage().isBlank()
+            ? "stopped by an unexpected internal error (a bug: please report it with the command"
+                + " line and the output of latchkey --version)"
+            : e.getMessage();
+    commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + message);
     return 1;
   }
 

@@ -137,7 +137,7 @@ class CommandLineTest {
   void refusesAWeakPasswordInOneLineWithoutAStackTrace() {
     assertThat(run("password\n", "users", "add", "bob@example.com")).isEqualTo(1);
     assertThat(err.toString())
-        .startsWith("latchkey add: ")
+        .startsWith("latchkey users add: ")
         .doesNotContain("Exception")
         .doesNotContain("\tat ");
   }
@@ -214,7 +214,7 @@ class CommandLineTest {
   void sessionsRevokeRefusesAnUnknownUserInOneLine() {
     assertThat(run("", "sessions", "revoke", "--user", "nobody@example.com")).isEqualTo(1);
     assertThat(err.toString().strip())
-        .startsWith("latchkey revoke: ")
+        .startsWith("latchkey sessions revoke: ")
         .contains("nobody@example.com")
         .doesNotContain("Exception")
         .doesNotContain("\n");

@@ -48,6 +48,14 @@ class EnvironmentDefaultsTest {
   }
 
   @Test
+  void theApplicationServersHostHasAVariableOfItsOwn() {
+    assertThat(app(Map.of()).host).isEqualTo("localhost");
+    assertThat(app(Map.of("LATCHKEY_APP_HOST", "0.0.0.0")).host).isEqualTo("0.0.0.0");
+    assertThat(app(Map.of("LATCHKEY_APP_HOST", "0.0.0.0"), "--host", "10.0.0.5").host)
+        .isEqualTo("10.0.0.5");
+  }
+
+  @Test
   void blankVariablesAreIgnored() {
     assertThat(app(Map.of("LATCHKEY_APP_PORT", " ")).appServer.port).isEqualTo(8080);
   }

@@ -61,10 +61,16 @@ class OperatorCommandsTest {
 
   /** Runs a command; returns its exit code. What it printed is in {@link #printed()}. */
   private int run(String stdin, String... args) {
+    return run(java.util.Map.of(), stdin, args);
+  }
+
+  /** Runs a command with these environment variables. */
+  private int run(java.util.Map<String, String> environment, String stdin, String... args) {
     stdout.reset();
     err = new StringWriter();
     System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-    CommandLine commandLine = Latchkey.commandLine();
+    CommandLine commandLine =
+        Latchkey.commandLine().setDefaultValueProvider(new EnvironmentDefaults(environment));
     commandLine.setOut(new PrintWriter(new StringWriter(), true));
     commandLine.setErr(new PrintWriter(err, true));
     String[] all = new String[args.length + 2];
@@ -76,6 +82,12 @@ class OperatorCommandsTest {
 
   private String printed() {
     return stdout.toString(StandardCharsets.UTF_8);
+  }
+
+  /** What keys policy printed of the policy (the first run also warns of a new master key). */
+  private String policyPrinted() {
+    String printed = printed();
+    return printed.substring(Math.max(0, printed.indexOf("algorithm:")));
   }
 
   /** Starts {@code latchkey serve} in this JVM, on a free loopback port, with these flags. */
@@ -356,6 +368,49 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void keysPolicyPrintsWithoutChangingUnderTheVariablesExportedForServe() {
+    java.util.Map<String, String> servesEnvironment =
+        java.util.Map.of(
+            "LATCHKEY_ALGORITHM", "ES256",
+            "LATCHKEY_SESSION_LENGTH", "5m",
+            "LATCHKEY_AUDIENCE", "shop",
+            "LATCHKEY_ROLE", "admin",
+            "LATCHKEY_NOW", "true");
+    assertThat(run("", "keys", "policy")).as(err.toString()).isZero();
+    String before = policyPrinted();
+    assertThat(before).startsWith("algorithm:       RS256").contains("session length:  2h");
+
+    assertThat(run(servesEnvironment, "", "keys", "policy")).as(err.toString()).isZero();
+    assertThat(policyPrinted()).isEqualTo(before);
+    assertThat(run("", "keys", "policy")).as(err.toString()).isZero();
+    assertThat(policyPrinted()).isEqualTo(before);
+
+    // the same goes for every operator command's own flags: a user added gets no role from there
+    assertThat(run(servesEnvironment, "a long enough passphrase\n", "users", "add", "a@b.example"))
+        .as(err.toString())
+        .isZero();
+    assertThat(run("", "users", "list")).isZero();
+    assertThat(printed()).doesNotContain("admin");
+
+    // a flag on its own command line changes it, and a plain call then prints the change
+    assertThat(
+            run(
+                servesEnvironment,
+                "",
+                "keys",
+                "policy",
+                "--algorithm",
+                "ES256",
+                "--session-length",
+                "5m"))
+        .as(err.toString())
+        .isZero();
+    assertThat(printed()).contains("algorithm: RS256 -> ES256");
+    assertThat(run("", "keys", "policy")).as(err.toString()).isZero();
+    assertThat(printed()).contains("algorithm:       ES256").contains("session length:  5m");
+  }
+
+  @Test
   void anInvalidPolicyChangeIsRefused() {
     assertThat(run("", "keys", "policy", "--rotation-period", "1h", "--jwks-max-age", "1h"))
         .isEqualTo(1);
@@ -368,7 +423,8 @@ class OperatorCommandsTest {
         .isEqualTo(1);
     assertThat(err.toString().strip().lines()).hasSize(1);
     assertThat(err.toString())
-        .startsWith("latchkey list: cannot open the database at jdbc:postgresql://127.0.0.1:1/")
+        .startsWith(
+            "latchkey keys list: cannot open the database at jdbc:postgresql://127.0.0.1:1/")
         .doesNotContain("Exception")
         .doesNotContain("\tat ");
   }
@@ -379,7 +435,7 @@ class OperatorCommandsTest {
     assertThat(run("", "users", "list")).isEqualTo(1);
     assertThat(err.toString().strip().lines()).hasSize(1);
     assertThat(err.toString())
-        .startsWith("latchkey list: cannot open the database at jdbc:h2:file:")
+        .startsWith("latchkey users list: cannot open the database at jdbc:h2:file:")
         .doesNotContain("\tat ");
   }
 }

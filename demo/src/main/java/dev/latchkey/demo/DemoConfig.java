@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  * @param adminRequiresSecondFactor whether {@code GET /api/admin/progress} also needs a token that
  *     says the user passed a second factor ({@code mfa} in {@code amr}); off by default, so that
  *     the demo admin can sign in with the printed password alone
+ * @param host the address the server listens on: {@code localhost} by default; {@code 0.0.0.0} (or
+ *     an internal interface's address) for a reverse proxy on another machine
  */
 public record DemoConfig(
     int port,
@@ -42,8 +44,10 @@ public record DemoConfig(
     boolean verifiedTokenCache,
     Integer metricsPort,
     SlowClients slowClients,
-    boolean adminRequiresSecondFactor) {
+    boolean adminRequiresSecondFactor,
+    String host) {
 
+  public static final String DEFAULT_HOST = "localhost";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_AUTH_URL = "http://localhost:9000";
   public static final String DEFAULT_AUDIENCE = "latchkey-demo";
@@ -56,6 +60,7 @@ public record DemoConfig(
     }
     extraApiOrigins = List.copyOf(extraApiOrigins);
     Objects.requireNonNull(slowClients, "slowClients");
+    Objects.requireNonNull(host, "host");
   }
 
   public static DemoConfig defaults() {
@@ -71,7 +76,8 @@ public record DemoConfig(
         true,
         null,
         SlowClients.defaults(),
-        false);
+        false,
+        DEFAULT_HOST);
   }
 
   public DemoConfig withPort(int v) {
@@ -118,6 +124,10 @@ public record DemoConfig(
     return with(d -> d.adminRequiresSecondFactor = v);
   }
 
+  public DemoConfig withHost(String v) {
+    return with(d -> d.host = v);
+  }
+
   private DemoConfig with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -138,6 +148,7 @@ public record DemoConfig(
     Integer metricsPort;
     SlowClients slowClients;
     boolean adminRequiresSecondFactor;
+    String host;
 
     Draft(DemoConfig c) {
       port = c.port;
@@ -152,6 +163,7 @@ public record DemoConfig(
       metricsPort = c.metricsPort;
       slowClients = c.slowClients;
       adminRequiresSecondFactor = c.adminRequiresSecondFactor;
+      host = c.host;
     }
 
     DemoConfig build() {
@@ -167,7 +179,8 @@ public record DemoConfig(
           verifiedTokenCache,
           metricsPort,
           slowClients,
-          adminRequiresSecondFactor);
+          adminRequiresSecondFactor,
+          host);
     }
   }
 

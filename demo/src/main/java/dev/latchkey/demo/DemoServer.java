@@ -141,7 +141,7 @@ public final class DemoServer implements AutoCloseable {
   public static DemoServer start(DemoConfig config) {
     DemoServer server = new DemoServer(config);
     try {
-      server.app.start("localhost", config.port());
+      server.app.start(config.host(), config.port());
       if (config.metricsPort() != null) {
         server.metricsApp = server.metricsServer().start("localhost", config.metricsPort());
         log.info("Metrics at http://localhost:{}/metrics", server.metricsApp.port());
@@ -164,8 +164,24 @@ public final class DemoServer implements AutoCloseable {
     return metricsApp == null ? -1 : metricsApp.port();
   }
 
+  /** Its URL on this machine: on its host, or localhost when it listens on every address. */
   public String baseUrl() {
-    return "http://localhost:" + port();
+    String host = config.host();
+    boolean everyAddress = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    return "http://" + (everyAddress ? "localhost" : host) + ":" + port();
+  }
+
+  /**
+   * Every route this server answers, as {@code METHOD /path}: what docs/server.md's table of the
+   * demo application server lists (the client's files are served besides them).
+   */
+  public List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(route -> route.endpoint)
+        .filter(endpoint -> endpoint.method.isHttpMethod())
+        .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+        .distinct()
+        .toList();
   }
 
   /** The verifier's metrics: keys, rejections, the revocation feed's age and cursor. */

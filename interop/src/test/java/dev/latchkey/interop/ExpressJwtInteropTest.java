@@ -47,6 +47,12 @@ class ExpressJwtInteropTest {
   private static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(20);
 
+  /**
+   * How often server.mjs reads the revocation feed (revocations.mjs). Node's fetch keeps no HTTP
+   * cache, so the feed's max-age adds nothing: a logout is refused within one interval.
+   */
+  private static final Duration REVOCATION_POLL = Duration.ofSeconds(2);
+
   @TempDir static Path dataDir;
 
   private static LatchkeyFixture latchkey;
@@ -70,6 +76,12 @@ class ExpressJwtInteropTest {
     builder.environment().put("LATCHKEY_JWKS_URI", latchkey.server().jwksUrl());
     builder.environment().put("LATCHKEY_ISSUER", latchkey.issuer());
     builder.environment().put("LATCHKEY_AUDIENCE", LatchkeyFixture.AUDIENCE);
+    builder
+        .environment()
+        .put("LATCHKEY_REVOCATIONS_URI", latchkey.server().baseUrl() + "/api/revocations");
+    builder
+        .environment()
+        .put("LATCHKEY_REVOCATION_POLL_MS", String.valueOf(REVOCATION_POLL.toMillis()));
     node = builder.start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
@@ -226,6 +238,42 @@ class ExpressJwtInteropTest {
    * the JWK Set again and accepts the token. The old key stays published (retired), so the tokens
    * it signed keep working.
    */
+  /**
+   * A logout reaches the Node API through the revocation feed (revocations.mjs): the session's
+   * token, still valid by its signature and expiry, is refused within the poll interval, plus one
+   * interval of slack for a poll that started just before the logout and a loaded machine.
+   */
+  @Test
+  @Order(1)
+  void aLogoutReachesTheNodeApiWithinThePollInterval() throws Exception {
+    String token = latchkey.loginToken();
+    assertAccepted(token);
+    HttpResponse<String> logout =
+        http.send(
+            HttpRequest.newBuilder(URI.create(latchkey.server().baseUrl() + "/api/logout"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(logout.statusCode()).isEqualTo(204);
+    long loggedOut = System.nanoTime();
+    Duration allowed = REVOCATION_POLL.multipliedBy(2);
+    HttpResponse<String> refused = get(token);
+    while (refused.statusCode() == 200 && System.nanoTime() - loggedOut < allowed.toNanos()) {
+      Thread.sleep(50);
+      refused = get(token);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - loggedOut);
+    assertThat(refused.statusCode()).as("after %s: %s", took, refused.body()).isEqualTo(401);
+    assertThat(took).isLessThanOrEqualTo(allowed);
+    assertThat(refused.body()).contains("\"error\":\"revoked\"");
+    assertThat(refused.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(challenge -> assertThat(challenge).contains("invalid_token"));
+    // another session of the same user is untouched
+    assertAccepted(latchkey.loginToken());
+  }
+
   @Test
   @Order(2)
   void followsKeyRotation() throws Exception {

@@ -10,9 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Debian's nginx as the load balancer in front of the auth servers, on a loopback port, with a
- * generated configuration, run in the foreground ({@code daemon off}) as the test's child process
- * so the test owns its lifetime. Logs and temporary files stay in its own folder.
+ * Debian's nginx as the load balancer in front of the auth servers, on a loopback port, run in the
+ * foreground ({@code daemon off}) as the test's child process so the test owns its lifetime. Logs
+ * and temporary files stay in its own folder. The server block includes the production guide's
+ * {@code deploy/nginx/latchkey-auth.conf} as it is: the locations, headers, retries and login rate
+ * limit a deployment runs with; only the upstream, the rate (the tests log in far faster than a
+ * person, from one address) and the listener are the test's.
  */
 final class Nginx implements AutoCloseable {
 
@@ -42,12 +45,17 @@ final class Nginx implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(Path, int, List)}, with {@code locationDirectives} added to the proxied
-   * location (e.g. {@code proxy_bind 127.0.0.2;} so the servers see the proxy at its own address).
+   * As {@link #start(Path, int, List)}, with {@code locationDirectives} added to the server block
+   * (e.g. {@code proxy_bind 127.0.0.2;} so the servers see the proxy at its own address).
    */
   static Nginx start(Path dir, int port, List<Integer> upstreamPorts, String locationDirectives)
       throws IOException {
     Files.createDirectories(dir);
+    Path authLocations =
+        Files.copy(
+            deployedConfig(),
+            dir.resolve("latchkey-auth.conf"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     String servers =
         upstreamPorts.stream()
             .map(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=2s;")
@@ -68,26 +76,18 @@ final class Nginx implements AutoCloseable {
               fastcgi_temp_path %1$s/fastcgi;
               uwsgi_temp_path %1$s/uwsgi;
               scgi_temp_path %1$s/scgi;
-              upstream latchkey {
+              limit_req_zone $binary_remote_addr zone=latchkey_logins:10m rate=10000r/s;
+              upstream latchkey_auth {
             %2$s
               }
               server {
                 listen 127.0.0.1:%3$d;
-                location / {
-                  proxy_pass http://latchkey;
-                  proxy_next_upstream error timeout;
-                  proxy_next_upstream_tries 3;
-                  proxy_connect_timeout 1s;
-                  proxy_read_timeout 15s;
-                  proxy_set_header Host $http_host;
-                  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                  proxy_set_header X-Forwarded-Proto $scheme;
-                  %4$s
-                }
+                %4$s
+                include %5$s;
               }
             }
             """
-                .formatted(dir, servers, port, locationDirectives);
+                .formatted(dir, servers, port, locationDirectives, authLocations);
     Path conf = dir.resolve("nginx.conf");
     Files.writeString(conf, config);
     Process process =
@@ -116,6 +116,19 @@ final class Nginx implements AutoCloseable {
       sleep(100);
     }
     return nginx;
+  }
+
+  /** The nginx configuration docs/guide-production.md documents, in the checkout's deploy/. */
+  static Path deployedConfig() {
+    Path here = Path.of("").toAbsolutePath();
+    while (here != null && !Files.exists(here.resolve("deploy/nginx/latchkey-auth.conf"))) {
+      here = here.getParent();
+    }
+    if (here == null) {
+      throw new IllegalStateException(
+          "deploy/nginx/latchkey-auth.conf not found above " + Path.of("").toAbsolutePath());
+    }
+    return here.resolve("deploy/nginx/latchkey-auth.conf");
   }
 
   private static String tail(Path dir) throws IOException {

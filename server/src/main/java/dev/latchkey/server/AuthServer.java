@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,6 +198,19 @@ public final class AuthServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * Every route this server answers on its public port, as {@code METHOD /path} (CORS preflights as
+   * {@code OPTIONS /path}): what docs/server.md's table of endpoints lists.
+   */
+  public List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(route -> route.endpoint)
+        .filter(endpoint -> endpoint.method.isHttpMethod())
+        .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+        .distinct()
+        .toList();
   }
 
   /**

@@ -87,8 +87,8 @@ public final class StoredPolicy {
 
   /** The public URL the last auth server started with, if any. */
   public Optional<String> publicUrl() {
-    return db.queryOne("SELECT public_url FROM key_policy WHERE id = 1", rs -> rs.getString(1))
-        .filter(u -> u != null);
+    // NULL until a server has started: an operator may store a policy before any server runs
+    return db.queryOne("SELECT public_url FROM key_policy WHERE id = 1", rs -> rs.getString(1));
   }
 
   private static Optional<KeyPolicy> read(Connection c) throws SQLException {

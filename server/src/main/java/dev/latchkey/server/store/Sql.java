@@ -55,12 +55,12 @@ public final class Sql {
     }
   }
 
-  /** The first row of a query, if any. */
+  /** The first row of a query, if any (and empty when the row maps to null, e.g. a NULL column). */
   public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> row, Object... params)
       throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params);
         ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
+      return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
     }
   }
 
