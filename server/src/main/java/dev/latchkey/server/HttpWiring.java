@@ -190,6 +190,7 @@ final class HttpWiring {
                 idTokens,
                 store.users(),
                 store.audit()),
+            new DpopProofs(store.tokenBinding(), url, true),
             url),
         new UserInfoRoute(ownTokens, store.sessions(), grants, store.users()),
         new EndSessionRoute(
