@@ -151,6 +151,44 @@ class DpopIssuingTest {
     }
   }
 
+  @Test
+  void theSecondStepWithAProofBindsTheSessionToItsKey() throws Exception {
+    DpopKey key = DpopKey.generate();
+    String email = "grace@example.com";
+    try (AuthServer server = start(TestDatabase.H2)) {
+      String userId = server.store().users().add(email, PASSWORD.toCharArray());
+      var factors = server.store().secondFactors();
+      var enrolment = factors.startTotpEnrolment(userId, email);
+      factors.confirmTotp(userId, TestTotp.code(enrolment.secret(), clock.instant(), 0));
+      clock.advance(Duration.ofSeconds(30));
+
+      HttpResponse<String> password =
+          TestHttp.postJson(url(server, "/api/login"), TestHttp.credentials(email, PASSWORD));
+      assertThat(json(password).get("mfaRequired").asBoolean()).isTrue();
+      String binding = SetCookie.named(password, "__Host-latchkey-mfa").orElseThrow().value();
+      String body =
+          TestHttp.JSON.writeValueAsString(
+              Map.of(
+                  "mfaToken",
+                  json(password).get("mfaToken").asText(),
+                  "code",
+                  TestTotp.code(enrolment.secret(), clock.instant(), 0)));
+      String stepUrl = url(server, "/api/login/mfa");
+      HttpResponse<String> step =
+          TestHttp.postJson(
+              stepUrl,
+              body,
+              "Cookie",
+              "__Host-latchkey-mfa=" + binding,
+              "DPoP",
+              key.proof("POST", stepUrl, clock.instant(), null));
+      assertThat(step.statusCode()).as(step.body()).isEqualTo(200);
+      assertThat(json(step).get("tokenType").asText()).isEqualTo("DPoP");
+      assertThat(jkt(claims(step))).isEqualTo(key.thumbprint());
+      assertThat(claims(step).getStringListClaim("amr")).contains("otp");
+    }
+  }
+
   // ---- refresh ---------------------------------------------------------------------------
 
   @ParameterizedTest
