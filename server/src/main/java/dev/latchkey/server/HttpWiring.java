@@ -8,6 +8,7 @@ import dev.latchkey.server.http.HealthRoute;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.server.http.exchange.DpopProofs;
 import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.http.exchange.SignedInUsers;
@@ -80,6 +81,7 @@ final class HttpWiring {
     BrowserCookies cookies =
         new BrowserCookies(delivery, sessions.tokenLength(), sessions.refresh(), config.clock());
     SessionAnswer answer = new SessionAnswer(delivery.mode());
+    DpopProofs proofs = new DpopProofs(store.tokenBinding(), url, delivery.mode().tokenInBody());
     RequestAddress clientAddress = new RequestAddress(sessions.trustedProxies());
     SessionTokenVerifier ownTokens =
         new SessionTokenVerifier(
@@ -88,11 +90,12 @@ final class HttpWiring {
             tokens.audience(),
             tokens.type().getType(),
             config.clock(),
-            config.keys().clockSkew());
+            config.keys().clockSkew(),
+            store.tokenBinding().checker());
 
     HttpApi.Routes routes =
         new HttpApi.Routes(
-            new LoginRoute(signIn, clientAddress, cookies, answer, config.clock()),
+            new LoginRoute(signIn, clientAddress, cookies, answer, proofs, config.clock()),
             new SignupRoute(config.http().signupEnabled(), accounts, hashing, clientAddress),
             new KeyDiscoveryRoutes(
                 store.keys(),
@@ -104,7 +107,7 @@ final class HttpWiring {
                     ? ProviderMetadata.of(url, sessions.refresh().enabled())
                     : ProviderMetadata.off()),
             new HealthRoute(store.database(), store.keys()),
-            new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer),
+            new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer, proofs, tokens),
             new LogoutRoute(
                 store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
             new RefreshRoute(
@@ -113,6 +116,7 @@ final class HttpWiring {
                 tokens,
                 cookies,
                 answer,
+                proofs,
                 metrics),
             new RevocationFeedRoute(
                 store.revocations(), config.clock(), sessions.revocationPollInterval()),
@@ -187,6 +191,7 @@ final class HttpWiring {
                 idTokens,
                 store.users(),
                 store.audit()),
+            new DpopProofs(store.tokenBinding(), url, true),
             url),
         new UserInfoRoute(ownTokens, store.sessions(), grants, store.users()),
         new EndSessionRoute(

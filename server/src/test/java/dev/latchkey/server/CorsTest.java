@@ -46,6 +46,10 @@ class CorsTest {
         .contains("http://localhost:8080");
     assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
     assertThat(r.headers().allValues("Vary")).contains("Origin");
+    // a DPoP client reads the server nonce and the challenge asking for it
+    assertThat(r.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
+        .contains("DPoP-Nonce")
+        .contains("WWW-Authenticate");
   }
 
   @Test
@@ -57,7 +61,8 @@ class CorsTest {
         .contains("http://localhost:8080");
     assertThat(r.headers().firstValue("Access-Control-Allow-Methods").orElseThrow())
         .contains("POST");
-    assertThat(r.headers().firstValue("Access-Control-Allow-Headers")).contains("content-type");
+    assertThat(r.headers().firstValue("Access-Control-Allow-Headers"))
+        .contains("content-type, dpop");
     assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
   }
 
@@ -88,7 +93,7 @@ class CorsTest {
             .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
             .header("Origin", origin)
             .header("Access-Control-Request-Method", "POST")
-            .header("Access-Control-Request-Headers", "content-type")
+            .header("Access-Control-Request-Headers", "content-type, DPoP")
             .build());
   }
 }

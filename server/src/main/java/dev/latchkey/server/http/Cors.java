@@ -13,8 +13,15 @@ import java.util.stream.Collectors;
  * wildcard) get {@code Access-Control-Allow-Origin}, with credentials allowed.
  */
 final class Cors {
+  /** What the page sends: JSON, its token, the XSRF header, and a DPoP proof (RFC 9449). */
   private static final Set<String> ALLOWED_HEADERS =
-      Set.of("content-type", "authorization", "x-xsrf-token");
+      Set.of("content-type", "authorization", "x-xsrf-token", "dpop");
+
+  /**
+   * What the page may read of an answer: when to retry, the server's DPoP nonce and the challenge
+   * that asks for it.
+   */
+  private static final String EXPOSED_HEADERS = "Retry-After, DPoP-Nonce, WWW-Authenticate";
 
   private final Set<String> origins;
 
@@ -36,7 +43,7 @@ final class Cors {
     if (allows(origin)) {
       ctx.header("Access-Control-Allow-Origin", origin);
       ctx.header("Access-Control-Allow-Credentials", "true");
-      ctx.header("Access-Control-Expose-Headers", "Retry-After");
+      ctx.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
     }
   }
 

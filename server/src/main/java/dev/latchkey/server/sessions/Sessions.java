@@ -56,8 +56,22 @@ public final class Sessions {
    */
   public SessionTokens start(
       AuthenticatedUser user, TokenIssuer tokens, boolean withRefresh, List<String> amr) {
+    return start(user, tokens, withRefresh, amr, null);
+  }
+
+  /**
+   * Starts a session as {@link #start(AuthenticatedUser, TokenIssuer, boolean, List)} does, bound
+   * to the DPoP key with thumbprint {@code jkt} (null: a bearer session): every token of the
+   * session carries {@code cnf.jkt}, and a refresh must carry a proof of that key.
+   */
+  public SessionTokens start(
+      AuthenticatedUser user,
+      TokenIssuer tokens,
+      boolean withRefresh,
+      List<String> amr,
+      String jkt) {
     String sid = TokenIssuer.newSessionId();
-    IssuedToken access = tokens.issue(user.id(), sid, amr);
+    IssuedToken access = tokens.issue(user.id(), sid, amr, jkt);
     long now = clock.millis();
     boolean refreshing = withRefresh && refresh.enabled();
     if (refreshing) {
@@ -68,8 +82,8 @@ public final class Sessions {
     String refreshToken = refreshing ? RefreshTokenChain.first() : null;
     db.update(
         "INSERT INTO sessions (sid, user_id, created_at, last_used_at, idle_expires_at,"
-            + " absolute_expires_at, access_expires_at, refresh_hash, refresh_rotated_at, amr)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " absolute_expires_at, access_expires_at, refresh_hash, refresh_rotated_at, amr,"
+            + " dpop_jkt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         sid,
         user.id(),
         now,
@@ -79,7 +93,8 @@ public final class Sessions {
         access.expiresAt().toEpochMilli(),
         refreshToken == null ? null : RefreshTokenChain.hash(refreshToken),
         refreshToken == null ? null : now,
-        amr.isEmpty() ? null : String.join(" ", amr));
+        amr.isEmpty() ? null : String.join(" ", amr),
+        jkt);
     return new SessionTokens(
         access, refreshToken, refreshToken == null ? null : Instant.ofEpochMilli(absolute));
   }
@@ -106,6 +121,47 @@ public final class Sessions {
                 rs -> rs.getBoolean(1),
                 sid)
             .orElse(false);
+  }
+
+  /** A session that is stored and not revoked, with its DPoP binding. */
+  public Optional<LiveSession> live(String sid) {
+    return sid == null
+        ? Optional.empty()
+        : db.queryOne(
+            "SELECT dpop_jkt FROM sessions WHERE sid = ? AND revoked_at IS NULL",
+            rs -> new LiveSession(sid, rs.getString(1)),
+            sid);
+  }
+
+  /**
+   * A new access token of a live session, bound to the DPoP key with thumbprint {@code key}: a
+   * session not bound yet (a hosted-page sign-in, whose token sits in an HttpOnly cookie) is bound
+   * to it from now on, its refresh family too; a session bound to another key gets nothing.
+   */
+  public Optional<IssuedToken> issueBound(String sid, String key, TokenIssuer tokens) {
+    return db.inTransaction(
+        c -> {
+          Optional<String[]> row =
+              Sql.one(
+                  c,
+                  "SELECT user_id, amr, dpop_jkt FROM sessions"
+                      + " WHERE sid = ? AND revoked_at IS NULL FOR UPDATE",
+                  rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)},
+                  sid);
+          if (row.isEmpty() || (row.get()[2] != null && !row.get()[2].equals(key))) {
+            return Optional.empty();
+          }
+          Instant at = clock.instant();
+          Sql.update(
+              c,
+              "UPDATE sessions SET dpop_jkt = ?,"
+                  + " access_expires_at = GREATEST(access_expires_at, ?) WHERE sid = ?",
+              key,
+              tokens.expiryOf(at).toEpochMilli(),
+              sid);
+          return Optional.of(
+              tokens.issue(row.get()[0], sid, at, RefreshFamilies.amr(row.get()[1]), key));
+        });
   }
 
   /** One session, for admin and tests. */
