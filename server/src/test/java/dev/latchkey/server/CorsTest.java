@@ -46,6 +46,18 @@ class CorsTest {
         .contains("http://localhost:8080");
     assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
     assertThat(r.headers().allValues("Vary")).contains("Origin");
+    assertThat(r.headers().firstValue("Access-Control-Expose-Headers"))
+        .contains("Retry-After, DPoP-Nonce, WWW-Authenticate");
+  }
+
+  @Test
+  void preflightAllowsADpopProofAndDropsOtherHeaders() {
+    HttpResponse<String> r =
+        preflight("http://localhost:8080", "Content-Type, DPoP, X-Custom-Thing");
+
+    assertThat(r.statusCode()).isEqualTo(204);
+    assertThat(r.headers().firstValue("Access-Control-Allow-Headers"))
+        .contains("content-type, dpop");
   }
 
   @Test
@@ -83,12 +95,16 @@ class CorsTest {
   }
 
   private static HttpResponse<String> preflight(String origin) {
+    return preflight(origin, "content-type");
+  }
+
+  private static HttpResponse<String> preflight(String origin, String requestHeaders) {
     return TestHttp.send(
         HttpRequest.newBuilder(URI.create(server.loginUrl()))
             .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
             .header("Origin", origin)
             .header("Access-Control-Request-Method", "POST")
-            .header("Access-Control-Request-Headers", "content-type")
+            .header("Access-Control-Request-Headers", requestHeaders)
             .build());
   }
 }

@@ -10,11 +10,16 @@ import java.util.stream.Collectors;
 
 /**
  * CORS for the single-page application: only origins on the allow-list (exact match, never a
- * wildcard) get {@code Access-Control-Allow-Origin}, with credentials allowed.
+ * wildcard) get {@code Access-Control-Allow-Origin}, with credentials allowed. A page may send a
+ * {@code DPoP} proof and read the {@code DPoP-Nonce} and {@code WWW-Authenticate} that ask for a
+ * nonce (RFC 9449 §8): without them a browser could neither bind a session nor retry with the
+ * nonce.
  */
 final class Cors {
   private static final Set<String> ALLOWED_HEADERS =
-      Set.of("content-type", "authorization", "x-xsrf-token");
+      Set.of("content-type", "authorization", "x-xsrf-token", "dpop");
+
+  private static final String EXPOSED_HEADERS = "Retry-After, DPoP-Nonce, WWW-Authenticate";
 
   private final Set<String> origins;
 
@@ -36,7 +41,7 @@ final class Cors {
     if (allows(origin)) {
       ctx.header("Access-Control-Allow-Origin", origin);
       ctx.header("Access-Control-Allow-Credentials", "true");
-      ctx.header("Access-Control-Expose-Headers", "Retry-After");
+      ctx.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
     }
   }
 
