@@ -31,6 +31,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin DeliveryOptions delivery;
 
+  @Mixin DpopOptions dpop;
+
   @Mixin SessionOptions sessions;
 
   @Mixin AccountOptions accounts;
@@ -252,6 +254,7 @@ final class ServeCommand implements Callable<Integer> {
             sessions.settings(defaults.sessions().sessionLength()),
             delivery.settings(),
             accounts.settings(signup),
+            dpop.settings(),
             defaults.clock());
     // every policy flag at once, so that e.g. --rotation-period 20s --jwks-max-age 5s is judged
     // as a pair, never one of them against the other's default

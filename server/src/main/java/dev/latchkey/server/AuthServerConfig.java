@@ -2,6 +2,7 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.accounts.AccountSettings;
 import dev.latchkey.server.delivery.DeliverySettings;
+import dev.latchkey.server.dpop.DpopSettings;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.keys.KeySettings;
 import dev.latchkey.server.policy.KeyPolicy;
@@ -26,6 +27,7 @@ import java.util.Objects;
  *     SessionSettings})
  * @param delivery how the session reaches the browser ({@link DeliverySettings})
  * @param accounts mail, verified email, password reset ({@link AccountSettings})
+ * @param dpop DPoP-bound sessions: optional or required, server nonces ({@link DpopSettings})
  * @param clock the source of time for tokens, sessions and the rotation schedule
  */
 public record AuthServerConfig(
@@ -37,6 +39,7 @@ public record AuthServerConfig(
     SessionSettings sessions,
     DeliverySettings delivery,
     AccountSettings accounts,
+    DpopSettings dpop,
     Clock clock) {
 
   public AuthServerConfig {
@@ -48,6 +51,7 @@ public record AuthServerConfig(
     Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(delivery, "delivery");
     Objects.requireNonNull(accounts, "accounts");
+    Objects.requireNonNull(dpop, "dpop");
     Objects.requireNonNull(clock, "clock");
   }
 
@@ -62,6 +66,7 @@ public record AuthServerConfig(
         SessionSettings.defaults(),
         DeliverySettings.defaults(),
         AccountSettings.defaults(),
+        DpopSettings.defaults(),
         Clock.systemUTC());
   }
 
@@ -87,42 +92,52 @@ public record AuthServerConfig(
 
   public AuthServerConfig withHttp(HttpSettings v) {
     return new AuthServerConfig(
-        v, tokens, store, keys, hashing, sessions, delivery, accounts, clock);
+        v, tokens, store, keys, hashing, sessions, delivery, accounts, dpop, clock);
   }
 
   public AuthServerConfig withTokens(TokenSettings v) {
-    return new AuthServerConfig(http, v, store, keys, hashing, sessions, delivery, accounts, clock);
+    return new AuthServerConfig(
+        http, v, store, keys, hashing, sessions, delivery, accounts, dpop, clock);
   }
 
   public AuthServerConfig withStore(StoreSettings v) {
     return new AuthServerConfig(
-        http, tokens, v, keys, hashing, sessions, delivery, accounts, clock);
+        http, tokens, v, keys, hashing, sessions, delivery, accounts, dpop, clock);
   }
 
   public AuthServerConfig withKeys(KeySettings v) {
     return new AuthServerConfig(
-        http, tokens, store, v, hashing, sessions, delivery, accounts, clock);
+        http, tokens, store, v, hashing, sessions, delivery, accounts, dpop, clock);
   }
 
   public AuthServerConfig withHashing(HashingSettings v) {
-    return new AuthServerConfig(http, tokens, store, keys, v, sessions, delivery, accounts, clock);
+    return new AuthServerConfig(
+        http, tokens, store, keys, v, sessions, delivery, accounts, dpop, clock);
   }
 
   public AuthServerConfig withSessions(SessionSettings v) {
-    return new AuthServerConfig(http, tokens, store, keys, hashing, v, delivery, accounts, clock);
+    return new AuthServerConfig(
+        http, tokens, store, keys, hashing, v, delivery, accounts, dpop, clock);
   }
 
   public AuthServerConfig withDelivery(DeliverySettings v) {
-    return new AuthServerConfig(http, tokens, store, keys, hashing, sessions, v, accounts, clock);
+    return new AuthServerConfig(
+        http, tokens, store, keys, hashing, sessions, v, accounts, dpop, clock);
   }
 
   public AuthServerConfig withAccounts(AccountSettings v) {
-    return new AuthServerConfig(http, tokens, store, keys, hashing, sessions, delivery, v, clock);
+    return new AuthServerConfig(
+        http, tokens, store, keys, hashing, sessions, delivery, v, dpop, clock);
+  }
+
+  public AuthServerConfig withDpop(DpopSettings v) {
+    return new AuthServerConfig(
+        http, tokens, store, keys, hashing, sessions, delivery, accounts, v, clock);
   }
 
   public AuthServerConfig withClock(Clock v) {
     return new AuthServerConfig(
-        http, tokens, store, keys, hashing, sessions, delivery, accounts, v);
+        http, tokens, store, keys, hashing, sessions, delivery, accounts, dpop, v);
   }
 
   /** The key policy this configuration asks for (the settings that shape shared state). */

@@ -2,6 +2,7 @@ package dev.latchkey.server;
 
 import com.nimbusds.jose.JOSEObjectType;
 import dev.latchkey.server.audit.Audit;
+import dev.latchkey.server.dpop.TokenBinding;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.mfa.SecondFactors;
@@ -57,6 +58,7 @@ public final class AuthStore implements AutoCloseable {
   private final SecondFactors secondFactors;
   private final PendingSignIns pendingSignIns;
   private final OidcClients oidcClients;
+  private final TokenBinding tokenBinding;
 
   private AuthStore(AuthServerConfig config, Database database, MasterKey masterKey) {
     this.config = config;
@@ -100,6 +102,9 @@ public final class AuthStore implements AutoCloseable {
     this.oidcClients =
         new OidcClients(
             database, masterKey.deriveKey("latchkey oidc client secret v1"), clock, audit);
+    this.tokenBinding =
+        new TokenBinding(
+            config.dpop(), database, masterKey.deriveKey("latchkey dpop nonce v1"), clock);
   }
 
   /**
@@ -236,6 +241,11 @@ public final class AuthStore implements AutoCloseable {
   /** The registered OpenID Connect clients ({@code latchkey clients}). */
   public OidcClients oidcClients() {
     return oidcClients;
+  }
+
+  /** The DPoP proofs of the requests that issue tokens, and which key they bind to. */
+  public TokenBinding tokenBinding() {
+    return tokenBinding;
   }
 
   /** The audit log the store's components write their events to. */

@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.accounts.Accounts;
+import dev.latchkey.server.dpop.SeenProofs;
 import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.oidc.AuthorizationCodes;
 import dev.latchkey.server.oidc.OidcGrants;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a running server does in the background: the key rotation check with the clean-up of ended
  * sessions, revocations, throttle counters, account tokens and the OpenID provider's codes,
- * single-sign-on sessions and grants; and the re-read of the published keys. A failed round is
- * logged and tried again at the next.
+ * single-sign-on sessions and grants, and the DPoP proofs past their window; and the re-read of the
+ * published keys. A failed round is logged and tried again at the next.
  */
 final class BackgroundTasks {
   private static final Logger log = LoggerFactory.getLogger(BackgroundTasks.class);
@@ -48,6 +49,7 @@ final class BackgroundTasks {
             store.pendingSignIns().purgeExpired();
             accounts.purgeExpired();
             purgeOidc(store);
+            new SeenProofs(store.database(), store.config().clock()).purgeExpired();
           } catch (RuntimeException e) {
             log.warn("Session clean-up failed, will retry: {}", e.toString());
           }

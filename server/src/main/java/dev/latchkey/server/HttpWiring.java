@@ -8,6 +8,7 @@ import dev.latchkey.server.http.HealthRoute;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.server.http.exchange.DpopProofs;
 import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.http.exchange.SignedInUsers;
@@ -80,6 +81,7 @@ final class HttpWiring {
     BrowserCookies cookies =
         new BrowserCookies(delivery, sessions.tokenLength(), sessions.refresh(), config.clock());
     SessionAnswer answer = new SessionAnswer(delivery.mode());
+    DpopProofs proofs = new DpopProofs(store.tokenBinding(), url, delivery.mode().tokenInBody());
     RequestAddress clientAddress = new RequestAddress(sessions.trustedProxies());
     SessionTokenVerifier ownTokens =
         new SessionTokenVerifier(
@@ -92,7 +94,7 @@ final class HttpWiring {
 
     HttpApi.Routes routes =
         new HttpApi.Routes(
-            new LoginRoute(signIn, clientAddress, cookies, answer, config.clock()),
+            new LoginRoute(signIn, clientAddress, cookies, answer, proofs, config.clock()),
             new SignupRoute(config.http().signupEnabled(), accounts, hashing, clientAddress),
             new KeyDiscoveryRoutes(
                 store.keys(),
@@ -113,6 +115,7 @@ final class HttpWiring {
                 tokens,
                 cookies,
                 answer,
+                proofs,
                 metrics),
             new RevocationFeedRoute(
                 store.revocations(), config.clock(), sessions.revocationPollInterval()),
@@ -187,6 +190,7 @@ final class HttpWiring {
                 idTokens,
                 store.users(),
                 store.audit()),
+            new DpopProofs(store.tokenBinding(), url, true),
             url),
         new UserInfoRoute(ownTokens, store.sessions(), grants, store.users()),
         new EndSessionRoute(

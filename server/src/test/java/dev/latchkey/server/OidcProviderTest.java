@@ -440,6 +440,8 @@ class OidcProviderTest {
       assertThat(doc.get("authorization_response_iss_parameter_supported").asBoolean()).isTrue();
       assertThat(doc.get("claims_supported").toString())
           .contains("\"nonce\"", "\"auth_time\"", "\"at_hash\"", "\"email\"", "\"roles\"");
+      assertThat(doc.get("dpop_signing_alg_values_supported").toString())
+          .isEqualTo("[\"ES256\",\"RS256\",\"PS256\"]");
     }
   }
 

@@ -10,15 +10,17 @@ import java.util.stream.Collectors;
 
 /**
  * CORS for the single-page application: only origins on the allow-list (exact match, never a
- * wildcard) get {@code Access-Control-Allow-Origin}, with credentials allowed. A page may send a
- * {@code DPoP} proof and read the {@code DPoP-Nonce} and {@code WWW-Authenticate} that ask for a
- * nonce (RFC 9449 §8): without them a browser could neither bind a session nor retry with the
- * nonce.
+ * wildcard) get {@code Access-Control-Allow-Origin}, with credentials allowed.
  */
 final class Cors {
+  /** What the page sends: JSON, its token, the XSRF header, and a DPoP proof (RFC 9449). */
   private static final Set<String> ALLOWED_HEADERS =
       Set.of("content-type", "authorization", "x-xsrf-token", "dpop");
 
+  /**
+   * What the page may read of an answer: when to retry, the server's DPoP nonce and the challenge
+   * that asks for it.
+   */
   private static final String EXPOSED_HEADERS = "Retry-After, DPoP-Nonce, WWW-Authenticate";
 
   private final Set<String> origins;

@@ -2,6 +2,7 @@ package dev.latchkey.server.oidc;
 
 import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
+import dev.latchkey.server.sessions.RefreshFailure;
 import dev.latchkey.server.sessions.RefreshProtocol;
 import dev.latchkey.server.sessions.RefreshRejected;
 import dev.latchkey.server.sessions.SessionRevocation;
@@ -11,6 +12,7 @@ import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.Account;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.Users;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,10 +21,13 @@ import java.util.Set;
  * {@code authorization_code} (the code redeemed once, a session started as any sign-in starts one,
  * recorded as this client's, an ID token beside it; a code presented again revokes that session)
  * and {@code refresh_token} (the sessions' rotation and reuse detection, for the client the session
- * was issued to only).
+ * was issued to only). A request with a valid DPoP proof gets tokens bound to its key (RFC 9449
+ * §5), and its session's refresh family with them: a refresh of a bound family needs a proof of
+ * that key ({@code invalid_dpop_proof} otherwise).
  */
 public final class OidcTokens {
   private static final String INVALID_GRANT = "invalid_grant";
+  private static final String INVALID_DPOP_PROOF = "invalid_dpop_proof";
 
   private final AuthorizationCodes codes;
   private final OidcGrants grants;
@@ -60,8 +65,11 @@ public final class OidcTokens {
     return refreshProtocol.enabled();
   }
 
+  /**
+   * @param dpopKey the thumbprint of the key of the request's valid DPoP proof, null without one
+   */
   public TokenOutcome exchangeCode(
-      String clientId, String code, String redirectUri, String verifier) {
+      String clientId, String code, String redirectUri, String verifier, String dpopKey) {
     CodeRedemption redemption = codes.redeem(code, clientId, redirectUri, verifier);
     if (redemption instanceof CodeRedemption.Reused reused) {
       if (reused.issuedSid() != null) {
@@ -87,7 +95,9 @@ public final class OidcTokens {
             new AuthenticatedUser(
                 account.get().id(), account.get().email(), account.get().emailVerified(), false),
             tokens,
-            scopes.contains(Scopes.OFFLINE_ACCESS));
+            scopes.contains(Scopes.OFFLINE_ACCESS),
+            List.of(),
+            dpopKey);
     codes.issued(redeemed.codeHash(), session.sid());
     OidcGrant grant =
         new OidcGrant(
@@ -101,7 +111,10 @@ public final class OidcTokens {
     return issued(session, account.get(), grant, request.nonce());
   }
 
-  public TokenOutcome refresh(String clientId, String refreshToken) {
+  /**
+   * @param dpopKey the thumbprint of the key of the request's valid DPoP proof, null without one
+   */
+  public TokenOutcome refresh(String clientId, String refreshToken, String dpopKey) {
     if (!refreshProtocol.enabled()) {
       return new TokenOutcome.Refused("unsupported_grant_type", "Refresh tokens are off.");
     }
@@ -112,8 +125,12 @@ public final class OidcTokens {
     }
     SessionTokens session;
     try {
-      session = refreshProtocol.refresh(refreshToken, tokens);
+      session = refreshProtocol.refresh(refreshToken, tokens, dpopKey);
     } catch (RefreshRejected e) {
+      if (e.reason() == RefreshFailure.WRONG_DPOP_KEY) {
+        return new TokenOutcome.Refused(
+            INVALID_DPOP_PROOF, "The refresh token is bound to another DPoP key.");
+      }
       return new TokenOutcome.Refused(INVALID_GRANT, "The refresh token is not valid.");
     }
     Optional<Account> account = users.account(grant.get().userId()).filter(a -> !a.disabled());

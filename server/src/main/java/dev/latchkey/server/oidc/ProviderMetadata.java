@@ -1,5 +1,7 @@
 package dev.latchkey.server.oidc;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.latchkey.verifier.dpop.DpopProofChecker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +68,10 @@ public final class ProviderMetadata {
     doc.put("request_parameter_supported", false);
     doc.put("request_uri_parameter_supported", false);
     doc.put("claims_supported", CLAIMS);
+    // RFC 9449 §5.1: the token endpoint binds tokens to the key of a DPoP proof
+    doc.put(
+        "dpop_signing_alg_values_supported",
+        DpopProofChecker.DEFAULT_ALGORITHMS.stream().map(JWSAlgorithm::getName).toList());
     return doc;
   }
 }

@@ -17,7 +17,13 @@ public enum RefreshFailure {
   /** Its user is disabled. */
   USER_DISABLED,
   /** Other requests kept rotating the same token at the same time. */
-  CONTENDED;
+  CONTENDED,
+  /**
+   * The family is bound to a DPoP key and the refresh carried no proof of it (none, or another
+   * key's): refused, nothing changed (answered {@code 400 invalid_dpop_proof}, not as an ended
+   * session).
+   */
+  WRONG_DPOP_KEY;
 
   /** The reason in lower case, for logs. */
   public String label() {

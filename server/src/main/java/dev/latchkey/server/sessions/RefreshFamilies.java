@@ -13,7 +13,7 @@ final class RefreshFamilies {
   private static final String FAMILY_COLUMNS =
       "sid, user_id, idle_expires_at, absolute_expires_at, revoked_at, refresh_hash,"
           + " refresh_rotated_at, last_used_at, amr,"
-          + " (SELECT u.disabled FROM users u WHERE u.id = sessions.user_id)";
+          + " (SELECT u.disabled FROM users u WHERE u.id = sessions.user_id), dpop_jkt";
 
   private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
@@ -110,7 +110,8 @@ final class RefreshFamilies {
         rs.getLong(7),
         rs.getLong(8),
         rs.getBoolean(10),
-        amr(rs.getString(9)));
+        amr(rs.getString(9)),
+        rs.getString(11));
   }
 
   private static List<String> amr(String stored) {

@@ -15,7 +15,10 @@ import java.util.Optional;
  *       predecessor of a current token never used since: a thief who refreshed first looks exactly
  *       like a refresh whose answer was lost, and keeping the family alive would help only the
  *       thief (the owner logs in again either way);
- *   <li>nothing refreshes for a disabled user.
+ *   <li>nothing refreshes for a disabled user;
+ *   <li>a family bound to a DPoP key is used only by a refresh that proved that key: any other is
+ *       refused before anything else is decided, so it neither rotates, nor hands over, nor revokes
+ *       (a stolen refresh token without the key does nothing at all).
  * </ul>
  */
 final class RefreshPolicy {
@@ -27,7 +30,22 @@ final class RefreshPolicy {
     this.chain = chain;
   }
 
+  /** Decides for a refresh without a DPoP proof. */
   RefreshDecision decide(String presented, StoredRefreshToken stored, long now) {
+    return decide(presented, stored, now, null);
+  }
+
+  /**
+   * @param proofKey the thumbprint of the key of the refresh's valid DPoP proof; null without one
+   */
+  RefreshDecision decide(String presented, StoredRefreshToken stored, long now, String proofKey) {
+    RefreshFamily found =
+        stored instanceof StoredRefreshToken.Current current
+            ? current.family()
+            : stored instanceof StoredRefreshToken.Spent spent ? spent.family() : null;
+    if (found != null && !found.acceptsKey(proofKey)) {
+      return new RefreshDecision.Reject(found.sid(), RefreshFailure.WRONG_DPOP_KEY);
+    }
     if (stored instanceof StoredRefreshToken.Current current) {
       RefreshFamily family = current.family();
       if (family.userDisabled()) {

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,17 @@ public final class RefreshProtocol {
    * @throws IllegalStateException when refresh sessions are off
    */
   public SessionTokens refresh(String presented, TokenIssuer tokens) {
+    return refresh(presented, tokens, null);
+  }
+
+  /**
+   * Rotates a refresh token as {@link #refresh(String, TokenIssuer)} does, for a refresh that
+   * carried a valid DPoP proof of the key with thumbprint {@code proofKey} (null: none). A family
+   * bound to a key is refreshed only with a proof of that key ({@link
+   * RefreshFailure#WRONG_DPOP_KEY} otherwise, nothing changed); a family not bound yet is bound to
+   * {@code proofKey} from now on. The access token is bound to the family's key.
+   */
+  public SessionTokens refresh(String presented, TokenIssuer tokens, String proofKey) {
     if (!settings.enabled()) {
       throw new IllegalStateException("refresh sessions are off");
     }
@@ -90,7 +102,7 @@ public final class RefreshProtocol {
     Outcome outcome =
         db.inTransactionRetrying(
             ATTEMPTS,
-            c -> applyLocked(c, presented, tokens),
+            c -> applyLocked(c, presented, tokens, proofKey),
             () -> new RefreshRejected(RefreshFailure.CONTENDED));
     if (outcome.refused() == RefreshFailure.REUSED) {
       log.warn("Refresh token reuse: revoked session {} (possible token theft)", outcome.sid());
@@ -104,7 +116,8 @@ public final class RefreshProtocol {
         outcome.cached() != null
             ? outcome.cached()
             : recent.remember(
-                tokens.issue(family.userId(), family.sid(), outcome.issueAt(), family.amr()));
+                tokens.issue(
+                    family.userId(), family.sid(), outcome.issueAt(), family.amr(), family.jkt()));
     return new SessionTokens(
         access, outcome.refreshToken(), Instant.ofEpochMilli(family.absoluteExpiresAt()));
   }
@@ -139,16 +152,16 @@ public final class RefreshProtocol {
    * token to be signed has its {@code exp} written first: the session's {@code access_expires_at}
    * is always the last {@code exp} it can have produced, which its revocation lists in the feed.
    */
-  private Outcome applyLocked(Connection c, String presented, TokenIssuer tokens)
+  private Outcome applyLocked(Connection c, String presented, TokenIssuer tokens, String proofKey)
       throws SQLException {
     Instant at = clock.instant();
     long now = at.toEpochMilli();
     long exp = tokens.expiryOf(at).toEpochMilli();
     String presentedHash = RefreshTokenChain.hash(presented);
     RefreshDecision decision =
-        policy.decide(presented, RefreshFamilies.lookUp(c, presentedHash), now);
+        policy.decide(presented, RefreshFamilies.lookUp(c, presentedHash), now, proofKey);
     if (decision instanceof RefreshDecision.Rotate rotate) {
-      RefreshFamily family = rotate.family();
+      RefreshFamily family = bound(c, rotate.family(), proofKey);
       int updated =
           Sql.update(
               c,
@@ -168,9 +181,9 @@ public final class RefreshProtocol {
       RefreshFamilies.spend(c, presentedHash, family.sid(), now, SPENT_TOKENS_KEPT);
       return Outcome.issue(family, rotate.next(), at);
     } else if (decision instanceof RefreshDecision.Keep keep) {
-      return current(c, keep.family(), keep.current(), at, exp);
+      return current(c, bound(c, keep.family(), proofKey), keep.current(), at, exp);
     } else if (decision instanceof RefreshDecision.HandOver handOver) {
-      return current(c, handOver.family(), handOver.current(), at, exp);
+      return current(c, bound(c, handOver.family(), proofKey), handOver.current(), at, exp);
     } else if (decision instanceof RefreshDecision.RevokeFamily reuse) {
       revocation.revokeLocked(c, reuse.sid(), now, "refresh_reuse");
       return Outcome.refuse(reuse.sid(), RefreshFailure.REUSED);
@@ -178,6 +191,16 @@ public final class RefreshProtocol {
       RefreshDecision.Reject reject = (RefreshDecision.Reject) decision;
       return Outcome.refuse(reject.sid(), reject.reason());
     }
+  }
+
+  /** A family not bound yet is bound to the key of the refresh's proof, from now on. */
+  private static RefreshFamily bound(Connection c, RefreshFamily family, String proofKey)
+      throws SQLException {
+    if (family.jkt() != null || proofKey == null) {
+      return family;
+    }
+    Sql.update(c, "UPDATE sessions SET dpop_jkt = ? WHERE sid = ?", proofKey, family.sid());
+    return family.boundTo(proofKey);
   }
 
   /**
@@ -191,7 +214,7 @@ public final class RefreshProtocol {
       throws SQLException {
     long now = at.toEpochMilli();
     IssuedToken cached = recent.stillFresh(family.sid(), now, settings.minInterval().toMillis());
-    if (cached != null) {
+    if (cached != null && Objects.equals(cached.jkt(), family.jkt())) {
       Sql.update(c, "UPDATE sessions SET last_used_at = ? WHERE sid = ?", now, family.sid());
       return Outcome.give(family, refreshToken, cached);
     }

@@ -56,8 +56,22 @@ public final class Sessions {
    */
   public SessionTokens start(
       AuthenticatedUser user, TokenIssuer tokens, boolean withRefresh, List<String> amr) {
+    return start(user, tokens, withRefresh, amr, null);
+  }
+
+  /**
+   * Starts a session as {@link #start(AuthenticatedUser, TokenIssuer, boolean, List)} does, bound
+   * to the DPoP key with thumbprint {@code jkt} (null: a bearer session): every token of the
+   * session carries {@code cnf.jkt}, and a refresh must carry a proof of that key.
+   */
+  public SessionTokens start(
+      AuthenticatedUser user,
+      TokenIssuer tokens,
+      boolean withRefresh,
+      List<String> amr,
+      String jkt) {
     String sid = TokenIssuer.newSessionId();
-    IssuedToken access = tokens.issue(user.id(), sid, amr);
+    IssuedToken access = tokens.issue(user.id(), sid, amr, jkt);
     long now = clock.millis();
     boolean refreshing = withRefresh && refresh.enabled();
     if (refreshing) {
@@ -68,8 +82,8 @@ public final class Sessions {
     String refreshToken = refreshing ? RefreshTokenChain.first() : null;
     db.update(
         "INSERT INTO sessions (sid, user_id, created_at, last_used_at, idle_expires_at,"
-            + " absolute_expires_at, access_expires_at, refresh_hash, refresh_rotated_at, amr)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " absolute_expires_at, access_expires_at, refresh_hash, refresh_rotated_at, amr,"
+            + " dpop_jkt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         sid,
         user.id(),
         now,
@@ -79,7 +93,8 @@ public final class Sessions {
         access.expiresAt().toEpochMilli(),
         refreshToken == null ? null : RefreshTokenChain.hash(refreshToken),
         refreshToken == null ? null : now,
-        amr.isEmpty() ? null : String.join(" ", amr));
+        amr.isEmpty() ? null : String.join(" ", amr),
+        jkt);
     return new SessionTokens(
         access, refreshToken, refreshToken == null ? null : Instant.ofEpochMilli(absolute));
   }

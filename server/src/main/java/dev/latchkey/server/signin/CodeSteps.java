@@ -173,7 +173,8 @@ final class CodeSteps {
       throttle.succeeded(reservation);
       // the password step found the address verified and the factor on
       AuthenticatedUser user = new AuthenticatedUser(waiting.userId(), email, true, true);
-      SignedIn signedIn = sessionStart.start(user, attempt.client(), deviceShown, method);
+      SignedIn signedIn =
+          sessionStart.start(user, attempt.client(), deviceShown, method, attempt.dpopKey());
       events.secondStep(method.wireName(), "success");
       return signedIn;
     } catch (RuntimeException e) {

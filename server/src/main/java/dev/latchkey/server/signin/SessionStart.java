@@ -29,9 +29,14 @@ final class SessionStart {
     this.audit = audit;
   }
 
+  /** The session, bound to the DPoP key with thumbprint {@code dpopKey} (null: a bearer one). */
   SignedIn start(
-      AuthenticatedUser user, String client, boolean deviceCookieShown, SecondFactorMethod method) {
-    SessionTokens session = sessions.start(user, tokens, true, amr(method));
+      AuthenticatedUser user,
+      String client,
+      boolean deviceCookieShown,
+      SecondFactorMethod method,
+      String dpopKey) {
+    SessionTokens session = sessions.start(user, tokens, true, amr(method), dpopKey);
     audit.record(
         AuditEvent.LOGIN_SUCCEEDED,
         "user_id",
@@ -43,7 +48,9 @@ final class SessionStart {
         "device_cookie",
         deviceCookieShown,
         "second_factor",
-        method == null ? "none" : method.wireName());
+        method == null ? "none" : method.wireName(),
+        "dpop",
+        dpopKey != null);
     return new SignedIn(session, devices.issue(user.email()));
   }
 

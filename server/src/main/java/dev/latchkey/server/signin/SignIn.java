@@ -84,7 +84,9 @@ public final class SignIn {
 
   /** Signs in with a password: the outcome, off the request thread unless refused at once. */
   public CompletableFuture<SignInOutcome> signIn(PasswordAttempt attempt) {
-    Judged judged = new Judged(attempt.email(), attempt.client(), attempt.deviceCookie() != null);
+    Judged judged =
+        new Judged(
+            attempt.email(), attempt.client(), attempt.deviceCookie() != null, attempt.dpopKey());
     return this.<SignInOutcome>judge(
             judged,
             attempt.password(),
@@ -113,7 +115,7 @@ public final class SignIn {
       return CompletableFuture.failedFuture(e);
     }
     return this.<PasswordCheck>judge(
-        new Judged(email, client, false),
+        new Judged(email, client, false, null),
         password,
         () -> null,
         user -> {
@@ -133,8 +135,8 @@ public final class SignIn {
     return codeSteps.checkTotpCode(userId, code, client, then);
   }
 
-  /** What the audit lines of an attempt say about it. */
-  private record Judged(String email, String client, boolean deviceCookieShown) {}
+  /** What the audit lines of an attempt say about it, and the DPoP key its session is bound to. */
+  private record Judged(String email, String client, boolean deviceCookieShown, String dpopKey) {}
 
   /**
    * What a right password leads to, and whether it clears the throttle's counters (else its
@@ -242,7 +244,9 @@ public final class SignIn {
       }
     }
     return new Right<>(
-        sessionStart.start(user, attempt.client(), attempt.deviceCookieShown(), null), true);
+        sessionStart.start(
+            user, attempt.client(), attempt.deviceCookieShown(), null, attempt.dpopKey()),
+        true);
   }
 
   /**

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -26,8 +27,9 @@ import java.util.function.Function;
  * Signs session tokens with the active key: header {@code alg kid typ} ({@code at+jwt} unless
  * configured {@code JWT}), claims {@code iss sub aud iat exp jti sid}, {@code xsrf} (the hash of
  * the session's XSRF value, see {@link SessionXsrf}), {@code roles} (the subject's roles when the
- * token is signed, omitted when there are none) and {@code amr} (how the session's user signed in,
- * RFC 8176; omitted when unknown).
+ * token is signed, omitted when there are none), {@code amr} (how the session's user signed in, RFC
+ * 8176; omitted when unknown) and, for a session bound to a DPoP key, {@code cnf: {"jkt": "<RFC
+ * 7638 thumbprint>"}} (RFC 9449 §6.1).
  */
 public final class TokenIssuer {
   /** The explicit type of a Latchkey session token (RFC 9068). */
@@ -114,6 +116,14 @@ public final class TokenIssuer {
   }
 
   /**
+   * Signs a token for a subject in a given session that was signed in with {@code amr}, bound to
+   * the DPoP key with thumbprint {@code jkt} (null: a bearer token).
+   */
+  public IssuedToken issue(String subject, String sessionId, List<String> amr, String jkt) {
+    return issue(subject, sessionId, clock.instant(), amr, jkt);
+  }
+
+  /**
    * The {@code exp} of a token issued at {@code at}: known before it is signed, so that a session
    * can record it first.
    */
@@ -134,6 +144,15 @@ public final class TokenIssuer {
    * whose user signed in with {@code amr} (RFC 8176 values; none: no claim).
    */
   public IssuedToken issue(String subject, String sessionId, Instant at, List<String> amr) {
+    return issue(subject, sessionId, at, amr, null);
+  }
+
+  /**
+   * Signs a token as {@link #issue(String, String, Instant, List)} does, bound to the DPoP key with
+   * thumbprint {@code jkt} ({@code cnf.jkt}; null: a bearer token).
+   */
+  public IssuedToken issue(
+      String subject, String sessionId, Instant at, List<String> amr, String jkt) {
     ActiveKey key = keys.active();
     Instant iat = Instant.ofEpochSecond(at.getEpochSecond());
     Instant exp = expiryOf(at);
@@ -156,6 +175,9 @@ public final class TokenIssuer {
     if (!amr.isEmpty()) {
       claims.claim(AuthenticationMethods.CLAIM, List.copyOf(amr));
     }
+    if (jkt != null) {
+      claims.claim("cnf", Map.of("jkt", jkt));
+    }
     JWSHeader header = new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(type).build();
     SignedJWT jwt = new SignedJWT(header, claims.build());
     try {
@@ -164,7 +186,7 @@ public final class TokenIssuer {
       throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
     }
     return new IssuedToken(
-        jwt.serialize(), sessionLength.toSeconds(), exp, key.kid(), jti, sessionId, xsrfValue);
+        jwt.serialize(), sessionLength.toSeconds(), exp, key.kid(), jti, sessionId, xsrfValue, jkt);
   }
 
   /** A fresh random session id (128 bits, base64url). */

@@ -82,14 +82,17 @@ public final class DpopProofChecker {
   private final Duration window;
   private final Clock clock;
   private final DpopNonces nonces;
-  private final ReplayCache replays;
+  private final DpopReplayStore replays;
 
   private DpopProofChecker(Builder b) {
     this.algorithms = b.algorithms;
     this.window = b.window;
     this.clock = b.clock;
     this.nonces = b.nonces;
-    this.replays = new ReplayCache(b.replayCacheSize, b.window.multipliedBy(2).toNanos(), b.ticker);
+    this.replays =
+        b.replays != null
+            ? b.replays
+            : new ReplayCache(b.replayCacheSize, b.window.multipliedBy(2).toNanos(), b.ticker);
   }
 
   public static Builder builder() {
@@ -185,7 +188,7 @@ public final class DpopProofChecker {
     if (expectedThumbprint != null && !expectedThumbprint.equals(thumbprint)) {
       throw refuse(RejectionReason.DPOP_PROOF_WRONG_KEY);
     }
-    switch (replays.use(thumbprint + ' ' + jti)) {
+    switch (replays.use(thumbprint + ' ' + jti, now.plus(window.multipliedBy(2)))) {
       case REPLAYED -> throw refuse(RejectionReason.DPOP_PROOF_REPLAYED);
       case FULL -> throw refuse(RejectionReason.DPOP_REPLAY_CACHE_FULL);
       case FIRST -> {}
@@ -291,6 +294,7 @@ public final class DpopProofChecker {
     private Clock clock = Clock.systemUTC();
     private LongSupplier ticker = System::nanoTime;
     private DpopNonces nonces;
+    private DpopReplayStore replays;
 
     private Builder() {}
 
@@ -319,6 +323,16 @@ public final class DpopProofChecker {
         throw new IllegalArgumentException("the replay cache needs at least one entry");
       }
       this.replayCacheSize = maxEntries;
+      return this;
+    }
+
+    /**
+     * Remembers accepted proofs in {@code store} instead of this instance's bounded cache (then
+     * {@link #replayCacheSize} does not apply): a store shared by every instance refuses a proof
+     * replayed at another one.
+     */
+    public Builder replayStore(DpopReplayStore store) {
+      this.replays = Objects.requireNonNull(store);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.latchkey.verifier.dpop;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,13 +12,7 @@ import java.util.function.LongSupplier;
  * forgotten proof could be replayed). One lock around a hash map and an insertion-ordered queue:
  * every entry lives as long, so the queue's head is always the next to expire.
  */
-final class ReplayCache {
-  enum Use {
-    FIRST,
-    REPLAYED,
-    FULL
-  }
-
+final class ReplayCache implements DpopReplayStore {
   private record Entry(String id, long expiresAt) {}
 
   private final int maxEntries;
@@ -32,7 +27,15 @@ final class ReplayCache {
     this.ticker = ticker;
   }
 
-  /** Records {@code id} unless it is already held (a replay) or the cache is full. */
+  /**
+   * Records {@code id} unless it is already held (a replay) or the cache is full; every entry lives
+   * the cache's lifetime on the monotonic ticker, whatever {@code rememberUntil} says.
+   */
+  @Override
+  public Use use(String id, Instant rememberUntil) {
+    return use(id);
+  }
+
   synchronized Use use(String id) {
     long now = ticker.getAsLong();
     while (!byExpiry.isEmpty() && byExpiry.peekFirst().expiresAt() - now <= 0) {

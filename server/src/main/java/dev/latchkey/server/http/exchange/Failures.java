@@ -1,5 +1,6 @@
 package dev.latchkey.server.http.exchange;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import dev.latchkey.server.accounts.SignupLimitReached;
 import dev.latchkey.server.mfa.MfaException;
 import dev.latchkey.server.signin.SignInOutcome;
@@ -13,9 +14,15 @@ import dev.latchkey.server.signin.SignInOutcome.Throttled;
 import dev.latchkey.server.store.StoreUnavailableException;
 import dev.latchkey.server.users.HashingPool;
 import dev.latchkey.server.users.UserException;
+import dev.latchkey.verifier.RejectionReason;
+import dev.latchkey.verifier.wire.Dpop;
+import dev.latchkey.verifier.wire.ErrorResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -115,6 +122,32 @@ public final class Failures {
     return mfa.reason().equals(INVALID_CODE.error())
         ? INVALID_CODE
         : new ApiError(409, mfa.reason(), mfa.getMessage());
+  }
+
+  /**
+   * A DPoP proof refused where tokens are issued (RFC 9449 §5, §8): {@code 400} with the RFC's
+   * {@code error} ({@code invalid_dpop_proof}, or {@code use_dpop_nonce} with the current nonce in
+   * {@code DPoP-Nonce}), the reason's fixed message, and a {@code DPoP} challenge naming the
+   * accepted algorithms.
+   */
+  public static ApiError dpopRefusal(
+      RejectionReason reason, Set<JWSAlgorithm> algorithms, Optional<String> nonce) {
+    if (reason.retryable()) {
+      return new ApiError(
+          503,
+          "unavailable",
+          reason.message(),
+          Map.of("Retry-After", "" + reason.retryAfterSeconds()));
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(
+        ErrorResponse.WWW_AUTHENTICATE,
+        Dpop.challenge(
+            ErrorResponse.DEFAULT_REALM, reason.challengeError(), reason.message(), algorithms));
+    if (reason == RejectionReason.DPOP_NONCE_REQUIRED) {
+      nonce.ifPresent(n -> headers.put(Dpop.NONCE_HEADER, n));
+    }
+    return new ApiError(400, reason.challengeError(), reason.message(), headers);
   }
 
   /** Every failure becomes an answer; only unexpected ones are logged, never with secrets. */

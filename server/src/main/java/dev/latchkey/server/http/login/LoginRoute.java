@@ -4,6 +4,7 @@ import dev.latchkey.server.http.exchange.Async;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Credentials;
+import dev.latchkey.server.http.exchange.DpopProofs;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.http.exchange.RequestAddress;
@@ -36,6 +37,9 @@ import java.util.Set;
  *   <li>{@code POST /api/login/mfa {"mfaToken", "code"}} from the same browser: the session exactly
  *       as a login answers it, or {@code 410 mfa_expired}, {@code 401 invalid_code}, {@code 429}.
  * </ul>
+ *
+ * <p>A valid {@code DPoP} proof on either binds the session to its key ({@code "tokenType":
+ * "DPoP"}); a refused one is {@code 400 invalid_dpop_proof} before the password is looked at.
  */
 public final class LoginRoute {
   /** Longer fields of a second step are refused (a token has 43 characters, a code 6 or 11). */
@@ -45,6 +49,7 @@ public final class LoginRoute {
   private final RequestAddress clientAddress;
   private final BrowserCookies cookies;
   private final SessionAnswer answer;
+  private final DpopProofs proofs;
   private final Clock clock;
 
   public LoginRoute(
@@ -52,23 +57,28 @@ public final class LoginRoute {
       RequestAddress clientAddress,
       BrowserCookies cookies,
       SessionAnswer answer,
+      DpopProofs proofs,
       Clock clock) {
     this.signIn = signIn;
     this.clientAddress = clientAddress;
     this.cookies = cookies;
     this.answer = answer;
+    this.proofs = proofs;
     this.clock = clock;
   }
 
   public void handle(Context ctx) {
     Credentials credentials = Credentials.read(ctx);
     Caching.noStore(ctx);
+    proofs.offerNonce(ctx);
+    String dpopKey = proofs.keyOf(ctx).orElse(null);
     PasswordAttempt attempt =
         new PasswordAttempt(
             credentials.email(),
             credentials.password().toCharArray(),
             clientAddress.of(ctx),
-            cookies.deviceCookie(ctx));
+            cookies.deviceCookie(ctx),
+            dpopKey);
     Async.answer(ctx, signIn.signIn(attempt).thenAccept(outcome -> answer(ctx, outcome)));
   }
 
@@ -77,6 +87,8 @@ public final class LoginRoute {
     Map<String, String> body =
         Json.readStringFields(ctx, Set.of("mfaToken", "code"), STEP_FIELD_MAX);
     Caching.noStore(ctx);
+    proofs.offerNonce(ctx);
+    String dpopKey = proofs.keyOf(ctx).orElse(null);
     SignInOutcome outcome =
         signIn.completeSecondStep(
             new CodeAttempt(
@@ -84,7 +96,8 @@ public final class LoginRoute {
                 body.get("code"),
                 cookies.secondStepBinding(ctx),
                 clientAddress.of(ctx),
-                cookies.deviceCookie(ctx)));
+                cookies.deviceCookie(ctx),
+                dpopKey));
     if (outcome instanceof SignedIn) {
       cookies.clearSecondStepBinding(ctx);
     }
@@ -101,7 +114,7 @@ public final class LoginRoute {
     }
     cookies.setOnLogin(ctx, signedIn.session());
     cookies.setDevice(ctx, signedIn.deviceCookie());
-    answer.write(ctx, signedIn.session().access().token(), signedIn.session().access().expiresIn());
+    answer.write(ctx, signedIn.session().access());
   }
 
   private void stepRequired(Context ctx, PendingSignIn pending) {

@@ -14,17 +14,22 @@ import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.DpopProofs;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.oidc.OidcClient;
 import dev.latchkey.server.oidc.OidcClients;
 import dev.latchkey.server.oidc.OidcTokens;
 import dev.latchkey.server.oidc.ProviderMetadata;
 import dev.latchkey.server.oidc.TokenOutcome;
+import dev.latchkey.server.tokens.IssuedToken;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.util.Optional;
@@ -33,18 +38,22 @@ import java.util.Optional;
  * {@code POST /token}: the client authenticated ({@code client_secret_basic}, {@code
  * client_secret_post}) or, when public, identified by its {@code client_id}; then the grant ({@code
  * authorization_code}, {@code refresh_token}) decided by {@link OidcTokens}. Answers and errors as
- * RFC 6749 §5, never cached.
+ * RFC 6749 §5, never cached. A valid {@code DPoP} proof binds the tokens to its key ({@code
+ * token_type: DPoP}, RFC 9449 §5); a refused one is {@code 400 invalid_dpop_proof} (or {@code
+ * use_dpop_nonce} with {@code DPoP-Nonce}) with a {@code DPoP} challenge.
  */
 public final class TokenRoute {
   private static final String BASIC_CHALLENGE = "Basic realm=\"latchkey\"";
 
   private final OidcClients clients;
   private final OidcTokens tokens;
+  private final DpopProofs proofs;
   private final URI endpoint;
 
-  public TokenRoute(OidcClients clients, OidcTokens tokens, String publicUrl) {
+  public TokenRoute(OidcClients clients, OidcTokens tokens, DpopProofs proofs, String publicUrl) {
     this.clients = clients;
     this.tokens = tokens;
+    this.proofs = proofs;
     this.endpoint = URI.create(publicUrl + ProviderMetadata.TOKEN_PATH);
   }
 
@@ -78,6 +87,15 @@ public final class TokenRoute {
       invalidClient(ctx, "Client authentication failed.");
       return;
     }
+    proofs.offerNonce(ctx);
+    String dpopKey;
+    try {
+      dpopKey = proofs.keyOf(ctx).orElse(null);
+    } catch (ApiError refused) {
+      refused.headers().forEach(ctx::header);
+      error(ctx, new ErrorObject(refused.error(), refused.getMessage(), refused.status()));
+      return;
+    }
     AuthorizationGrant grant = request.getAuthorizationGrant();
     TokenOutcome outcome;
     if (grant instanceof AuthorizationCodeGrant code) {
@@ -86,9 +104,10 @@ public final class TokenRoute {
               clientId.get(),
               code.getAuthorizationCode().getValue(),
               code.getRedirectionURI() == null ? null : code.getRedirectionURI().toString(),
-              code.getCodeVerifier() == null ? null : code.getCodeVerifier().getValue());
+              code.getCodeVerifier() == null ? null : code.getCodeVerifier().getValue(),
+              dpopKey);
     } else if (grant instanceof RefreshTokenGrant refresh) {
-      outcome = tokens.refresh(clientId.get(), refresh.getRefreshToken().getValue());
+      outcome = tokens.refresh(clientId.get(), refresh.getRefreshToken().getValue(), dpopKey);
     } else {
       outcome =
           new TokenOutcome.Refused(
@@ -125,15 +144,19 @@ public final class TokenRoute {
 
   private void answer(Context ctx, TokenOutcome outcome) {
     if (outcome instanceof TokenOutcome.Refused refused) {
+      if (refused.error().equals("invalid_dpop_proof")) {
+        proofs.wrongKey(ctx).headers().forEach(ctx::header);
+      }
       error(ctx, new ErrorObject(refused.error(), refused.description(), 400));
       return;
     }
     TokenOutcome.Issued issued = (TokenOutcome.Issued) outcome;
-    BearerAccessToken access =
-        new BearerAccessToken(
-            issued.session().access().token(),
-            issued.session().access().expiresIn(),
-            Scope.parse(issued.scope()));
+    IssuedToken token = issued.session().access();
+    Scope scope = Scope.parse(issued.scope());
+    AccessToken access =
+        token.bound()
+            ? new DPoPAccessToken(token.token(), token.expiresIn(), scope)
+            : new BearerAccessToken(token.token(), token.expiresIn(), scope);
     RefreshToken refresh =
         issued.session().refreshToken() == null
             ? null
