@@ -90,7 +90,8 @@ final class HttpWiring {
             tokens.audience(),
             tokens.type().getType(),
             config.clock(),
-            config.keys().clockSkew());
+            config.keys().clockSkew(),
+            store.tokenBinding().checker());
 
     HttpApi.Routes routes =
         new HttpApi.Routes(
@@ -106,7 +107,7 @@ final class HttpWiring {
                     ? ProviderMetadata.of(url, sessions.refresh().enabled())
                     : ProviderMetadata.off()),
             new HealthRoute(store.database(), store.keys()),
-            new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer),
+            new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer, proofs, tokens),
             new LogoutRoute(
                 store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
             new RefreshRoute(

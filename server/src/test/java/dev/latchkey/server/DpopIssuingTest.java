@@ -263,6 +263,79 @@ class DpopIssuingTest {
     }
   }
 
+  // ---- the hosted page's callback ----------------------------------------------------------
+
+  /**
+   * A page signed in through the hosted login page (its token in an HttpOnly cookie) gets a token
+   * bound to its key from {@code GET /api/session} with a proof; from then on the session answers
+   * only proofs of that key, and its refresh family is bound too.
+   */
+  @Test
+  void theHostedPagesCallbackBindsTheSessionToTheFirstProofsKey() throws Exception {
+    DpopKey key = DpopKey.generate();
+    DpopKey other = DpopKey.generate();
+    try (AuthServer server = start(TestDatabase.H2)) {
+      HostedLoginTest.Form form = HostedLoginTest.open(server, null);
+      HttpResponse<String> signedIn = HostedLoginTest.submit(server, form, EMAIL, PASSWORD, "");
+      assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+      String cookie =
+          "__Host-latchkey=" + SetCookie.named(signedIn, "__Host-latchkey").orElseThrow().value();
+      String refreshToken = refreshToken(signedIn);
+      String sessionUrl = url(server, "/api/session");
+
+      HttpResponse<String> bound =
+          TestHttp.get(
+              sessionUrl,
+              "Cookie",
+              cookie,
+              "DPoP",
+              key.proof("GET", sessionUrl, clock.instant(), null));
+      assertThat(bound.statusCode()).as(bound.body()).isEqualTo(200);
+      assertThat(json(bound).get("tokenType").asText()).isEqualTo("DPoP");
+      String boundToken = json(bound).get("idToken").asText();
+      assertThat(jkt(claims(bound))).isEqualTo(key.thumbprint());
+
+      // the cookie's bearer token no longer reads the session without the key
+      assertRefused(TestHttp.get(sessionUrl, "Cookie", cookie), RejectionReason.DPOP_PROOF_MISSING);
+      assertRefused(
+          TestHttp.get(
+              sessionUrl,
+              "Cookie",
+              cookie,
+              "DPoP",
+              other.proof("GET", sessionUrl, clock.instant(), null)),
+          RejectionReason.DPOP_PROOF_WRONG_KEY);
+      // the bound token with its proof: the same token back
+      HttpResponse<String> again =
+          TestHttp.get(
+              sessionUrl,
+              "Authorization",
+              "DPoP " + boundToken,
+              "DPoP",
+              key.proof("GET", sessionUrl, clock.instant(), null, boundToken));
+      assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+      assertThat(json(again).get("idToken").asText()).isEqualTo(boundToken);
+      HttpResponse<String> asBearer =
+          TestHttp.get(sessionUrl, "Authorization", "Bearer " + boundToken);
+      assertThat(asBearer.statusCode()).isEqualTo(401);
+      assertThat(json(asBearer).get("error").asText()).isEqualTo("invalid_token");
+      assertRefused(
+          TestHttp.get(
+              sessionUrl,
+              "Authorization",
+              "DPoP " + boundToken,
+              "DPoP",
+              other.proof("GET", sessionUrl, clock.instant(), null, boundToken)),
+          RejectionReason.DPOP_PROOF_WRONG_KEY);
+
+      // and the refresh family with it
+      assertRefused(refresh(server, refreshToken), RejectionReason.DPOP_PROOF_MISSING);
+      HttpResponse<String> refreshed = boundRefresh(server, refreshToken, key);
+      assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+      assertThat(jkt(claims(refreshed))).isEqualTo(key.thumbprint());
+    }
+  }
+
   // ---- the server's options -----------------------------------------------------------------
 
   @Test

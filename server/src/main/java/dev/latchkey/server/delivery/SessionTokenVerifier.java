@@ -5,6 +5,8 @@ import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.dpop.DpopProofChecker;
+import dev.latchkey.verifier.dpop.DpopRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,6 +24,8 @@ public final class SessionTokenVerifier {
   /**
    * @param type the {@code typ} this server writes ({@code at+jwt}, or {@code JWT} when configured
    *     so): the only one accepted
+   * @param dpop the checker of the proofs that come with bound tokens (the one the login routes
+   *     use, with the replay store every instance shares)
    */
   public SessionTokenVerifier(
       SigningKeys keys,
@@ -29,7 +33,8 @@ public final class SessionTokenVerifier {
       String audience,
       String type,
       Clock clock,
-      Duration clockSkew) {
+      Duration clockSkew,
+      DpopProofChecker dpop) {
     this.clock = clock;
     this.verifier =
         JwtVerifier.withJwkSetSupplier(keys::publicJwkSet)
@@ -40,6 +45,7 @@ public final class SessionTokenVerifier {
             .requiredClaims("sub", "iat", "exp", "jti", "sid")
             .clock(clock)
             .clockSkew(clockSkew)
+            .dpop(dpop)
             .build();
   }
 
@@ -64,7 +70,17 @@ public final class SessionTokenVerifier {
     }
   }
 
-  /** The token when it is valid now, else empty. */
+  /**
+   * A token sent as {@code Authorization: DPoP} with its proof, when it is valid now, bound, and
+   * the proof is of its key, for this request and this token ({@code ath}).
+   *
+   * @throws TokenRejectedException why not
+   */
+  public VerifiedToken verifyDpop(String token, DpopRequest request) {
+    return verifier.verifyDpop(token, request);
+  }
+
+  /** The token when it is valid now and not bound to a DPoP key, else empty. */
   public Optional<VerifiedToken> verify(String token) {
     if (token == null || token.isEmpty()) {
       return Optional.empty();

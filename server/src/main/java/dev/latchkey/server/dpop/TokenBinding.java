@@ -61,6 +61,11 @@ public final class TokenBinding {
     return Optional.of(checker.check(request, null, null).thumbprint());
   }
 
+  /** The proof checker, for the auth server's own routes that take bound tokens. */
+  public DpopProofChecker checker() {
+    return checker;
+  }
+
   /** Whether the server requires proofs where tokens are handed to the client's script. */
   public boolean required() {
     return mode == DpopMode.REQUIRED;

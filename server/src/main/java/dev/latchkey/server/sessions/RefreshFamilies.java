@@ -114,7 +114,8 @@ final class RefreshFamilies {
         rs.getString(11));
   }
 
-  private static List<String> amr(String stored) {
+  /** The stored {@code amr} column as its values. */
+  static List<String> amr(String stored) {
     return stored == null || stored.isBlank() ? List.of() : List.of(stored.strip().split(" +"));
   }
 }

@@ -123,6 +123,47 @@ public final class Sessions {
             .orElse(false);
   }
 
+  /** A session that is stored and not revoked, with its DPoP binding. */
+  public Optional<LiveSession> live(String sid) {
+    return sid == null
+        ? Optional.empty()
+        : db.queryOne(
+            "SELECT dpop_jkt FROM sessions WHERE sid = ? AND revoked_at IS NULL",
+            rs -> new LiveSession(sid, rs.getString(1)),
+            sid);
+  }
+
+  /**
+   * A new access token of a live session, bound to the DPoP key with thumbprint {@code key}: a
+   * session not bound yet (a hosted-page sign-in, whose token sits in an HttpOnly cookie) is bound
+   * to it from now on, its refresh family too; a session bound to another key gets nothing.
+   */
+  public Optional<IssuedToken> issueBound(String sid, String key, TokenIssuer tokens) {
+    return db.inTransaction(
+        c -> {
+          Optional<String[]> row =
+              Sql.one(
+                  c,
+                  "SELECT user_id, amr, dpop_jkt FROM sessions"
+                      + " WHERE sid = ? AND revoked_at IS NULL FOR UPDATE",
+                  rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)},
+                  sid);
+          if (row.isEmpty() || (row.get()[2] != null && !row.get()[2].equals(key))) {
+            return Optional.empty();
+          }
+          Instant at = clock.instant();
+          Sql.update(
+              c,
+              "UPDATE sessions SET dpop_jkt = ?,"
+                  + " access_expires_at = GREATEST(access_expires_at, ?) WHERE sid = ?",
+              key,
+              tokens.expiryOf(at).toEpochMilli(),
+              sid);
+          return Optional.of(
+              tokens.issue(row.get()[0], sid, at, RefreshFamilies.amr(row.get()[1]), key));
+        });
+  }
+
   /** One session, for admin and tests. */
   public Optional<SessionInfo> find(String sid) {
     return db.queryOne(

@@ -42,16 +42,19 @@ public final class DpopProofs {
     if (!tokensInBody) {
       return Optional.empty();
     }
-    DpopRequest request =
-        new DpopRequest(
-            Collections.list(ctx.req().getHeaders(Dpop.PROOF_HEADER)),
-            ctx.req().getMethod(),
-            URI.create(publicUrl + ctx.path()));
     try {
-      return binding.keyOf(request, binding.required());
+      return binding.keyOf(request(ctx), binding.required());
     } catch (TokenRejectedException e) {
       throw refusal(e.reason());
     }
+  }
+
+  /** What a proof of this request is checked against: its proofs, method and public URL. */
+  public DpopRequest request(Context ctx) {
+    return new DpopRequest(
+        Collections.list(ctx.req().getHeaders(Dpop.PROOF_HEADER)),
+        ctx.req().getMethod(),
+        URI.create(publicUrl + ctx.path()));
   }
 
   /** The refusal of a request whose proof is missing or of another key than its session's. */
@@ -69,7 +72,8 @@ public final class DpopProofs {
     }
   }
 
-  private ApiError refusal(RejectionReason reason) {
+  /** The failure mapping's answer to a refused proof. */
+  public ApiError refusal(RejectionReason reason) {
     return Failures.dpopRefusal(reason, binding.algorithms(), binding.currentNonce());
   }
 }

@@ -64,9 +64,12 @@ public final class LogoutRoute {
   /** What a request proved: that its sender holds a credential, and the session it names. */
   private record Proof(Optional<String> sessionId) {}
 
-  /** The first credential that proves the request, in the order bearer, refresh, session cookie. */
+  /**
+   * The first credential that proves the request, in the order token ({@code Bearer} or {@code
+   * DPoP}), refresh cookie, session cookie.
+   */
   private Optional<Proof> proofOf(Context ctx, boolean refreshPath) {
-    return SessionStatusRoute.bearer(ctx)
+    return SessionStatusRoute.authorization(ctx)
         .flatMap(ownTokens::sessionIdOf)
         .map(sid -> new Proof(Optional.of(sid)))
         .or(() -> refreshPath ? byRefreshCookie(ctx) : Optional.empty())
