@@ -33,12 +33,15 @@ export { latchkeyInterceptor } from './lib/auth.interceptor';
 export {
   EXPIRES_AT_KEY,
   ID_TOKEN_KEY,
+  TOKEN_TYPE_KEY,
   MemoryStorage,
   type LatchkeyStorage,
   type LatchkeyStorageChoice,
 } from './lib/storage';
 export {
   AUTH_ENDPOINT,
+  DPOP_PROOF,
+  sessionEndpointContext,
   XSRF_COOKIE_NAME,
   XSRF_HEADER_NAME,
   authEndpointContext,
@@ -55,5 +58,6 @@ export {
   serverMessage,
   signupErrorMessage,
 } from './lib/http-errors';
+export { DpopProofs, DPOP_HEADER, DPOP_NONCE_HEADER, DPOP_TOKEN_TYPE } from './lib/dpop';
 export { safeReturnUrl } from './lib/urls';
 export { jwtClaims } from './lib/jwt';

@@ -17,14 +17,16 @@ describe('normalizeConfig', () => {
       normalizeConfig({
         authUrl: 'http://localhost:9000/',
         apiOrigins: ['http://localhost:8080', 'https://api.example.com/some/path'],
-        delivery: 'cookie',
+        delivery: 'body',
+        dpop: true,
         signupEnabled: true,
         hostedLoginUrl: 'http://localhost:9000/login',
       }),
     ).toEqual({
       authUrl: 'http://localhost:9000',
       apiOrigins: ['http://localhost:8080', 'https://api.example.com'],
-      delivery: 'cookie',
+      delivery: 'body',
+      dpop: true,
       signupEnabled: true,
       hostedLoginUrl: 'http://localhost:9000/login',
       apiUrl: '',
@@ -40,6 +42,7 @@ describe('normalizeConfig', () => {
         authUrl: 'javascript:alert(1)',
         apiOrigins: ['not a url', 42, 'ftp://x.example'],
         delivery: 'carrier-pigeon',
+        dpop: 'yes',
         signupEnabled: 'yes',
         hostedLoginUrl: '',
       }),
@@ -66,7 +69,12 @@ describe('ConfigService.load', () => {
 
     const req = http.expectOne(CONFIG_URL);
     expect(req.request.headers.has('Authorization')).toBe(false);
-    req.flush({ authUrl: 'http://localhost:9000', delivery: 'cookie', signupEnabled: true });
+    req.flush({
+      authUrl: 'http://localhost:9000',
+      delivery: 'cookie',
+      dpop: true,
+      signupEnabled: true,
+    });
     await loading;
 
     expect(service.value.authUrl).toBe('http://localhost:9000');
@@ -74,6 +82,7 @@ describe('ConfigService.load', () => {
     expect(latchkeyOptions(service.value)).toMatchObject({
       authUrl: 'http://localhost:9000',
       delivery: 'cookie',
+      dpop: true, // the library then ignores it: cookie mode
       homePath: '/lessons',
     });
   });

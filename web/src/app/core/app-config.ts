@@ -11,6 +11,7 @@ import { firstValueFrom, timeout } from 'rxjs';
  *   "authUrl": "http://localhost:9000",
  *   "apiOrigins": ["http://localhost:8080"],
  *   "delivery": "body",
+ *   "dpop": true,
  *   "signupEnabled": true,
  *   "hostedLoginUrl": "http://localhost:9000/login"
  * }
@@ -23,6 +24,8 @@ export interface AppConfig {
   readonly apiOrigins: readonly string[];
   /** 'body': token in localStorage, sent as a Bearer header; 'cookie': HttpOnly cookie + XSRF header. */
   readonly delivery: Delivery;
+  /** Body mode: bind the session to a non-extractable key of this browser (DPoP proofs). */
+  readonly dpop: boolean;
   /** Whether the auth server accepts `POST /api/signup` (shows the sign-up link). */
   readonly signupEnabled: boolean;
   /** The auth server's hosted login page, or null to hide the link. */
@@ -38,6 +41,7 @@ export const DEFAULT_CONFIG: AppConfig = Object.freeze({
   authUrl: '',
   apiOrigins: [],
   delivery: 'body',
+  dpop: false,
   signupEnabled: false,
   hostedLoginUrl: null,
   apiUrl: '',
@@ -78,6 +82,7 @@ export function normalizeConfig(raw: unknown): AppConfig {
     authUrl: baseUrl(r['authUrl'], DEFAULT_CONFIG.authUrl),
     apiOrigins: Object.freeze([...new Set(origins.map((u) => u.origin))]),
     delivery: r['delivery'] === 'cookie' ? 'cookie' : 'body',
+    dpop: r['dpop'] === true,
     signupEnabled: r['signupEnabled'] === true,
     hostedLoginUrl: hosted ? hosted.href : null,
     apiUrl: baseUrl(r['apiUrl'], DEFAULT_CONFIG.apiUrl),
@@ -91,6 +96,7 @@ export function latchkeyOptions(config: AppConfig): LatchkeyOptions {
     authUrl: config.authUrl,
     apiOrigins: config.apiOrigins,
     delivery: config.delivery,
+    dpop: config.dpop,
     refresh: config.refreshEnabled,
     loginPath: '/login',
     homePath: '/lessons',

@@ -51,13 +51,14 @@ export class AccountService {
   /**
    * `POST {authUrl}/api/password {currentPassword, newPassword}` for the logged-in user: every
    * session ends, this one too, and the answer carries a new session (as a login's), which is
-   * stored here. Body mode sends the token as `Authorization: Bearer`; cookie mode sends the
-   * session cookie (the interceptor adds `X-XSRF-TOKEN`) and gets new cookies.
+   * stored here. Body mode sends the token as `Authorization: Bearer` (or `DPoP` with a proof,
+   * for a bound token); cookie mode sends the session cookie (the interceptor adds
+   * `X-XSRF-TOKEN`) and gets new cookies.
    */
   changePassword(currentPassword: string, newPassword: string): Observable<void> {
-    const token = this.config.value.delivery === 'body' ? this.auth.getToken() : null;
+    const authorization = this.auth.getAuthorization();
     const headers =
-      token === null ? undefined : new HttpHeaders({ Authorization: `Bearer ${token}` });
+      authorization === null ? undefined : new HttpHeaders({ Authorization: authorization });
     return this.postFor<LoginResponse>(
       '/api/password',
       { currentPassword, newPassword },

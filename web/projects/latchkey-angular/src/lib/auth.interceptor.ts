@@ -1,15 +1,31 @@
 import { DOCUMENT } from '@angular/common';
 import {
   HttpErrorResponse,
+  HttpEvent,
+  HttpHandlerFn,
+  HttpHeaderResponse,
   HttpInterceptorFn,
+  HttpRequest,
+  HttpResponse,
   HttpStatusCode,
   HttpXsrfTokenExtractor,
 } from '@angular/common/http';
 import { inject } from '@angular/core';
-import { catchError, retry, throwError, timer } from 'rxjs';
+import {
+  Observable,
+  catchError,
+  defer,
+  from,
+  retry,
+  switchMap,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
 
 import { AuthService } from './auth.service';
-import { AUTH_ENDPOINT, XSRF_HEADER_NAME } from './http-context';
+import { DPOP_HEADER, DPOP_TOKEN_TYPE, DpopProofs, isNonceChallenge } from './dpop';
+import { AUTH_ENDPOINT, DPOP_KEY, DPOP_PROOF, XSRF_HEADER_NAME } from './http-context';
 import { retryAfterSeconds } from './http-errors';
 import { LatchkeyConfig } from './options';
 import { requestOrigin } from './urls';
@@ -54,7 +70,10 @@ export function retryDelayMs(error: unknown, method: string): number | null {
  * - A request is "for our API" when it goes to this page's origin (a relative URL) or to
  *   an origin listed in `apiOrigins`. Any other origin — a CDN, a third party, even the
  *   auth server unless it is listed — never sees the token.
- * - Body mode: adds `Authorization: Bearer <id_token>` to API requests.
+ * - Body mode: adds `Authorization: Bearer <id_token>` to API requests; with the `dpop` option
+ *   and a bound token, `Authorization: DPoP <id_token>` and a fresh `DPoP` proof instead. The
+ *   auth server's session calls get a proof too, and a refusal asking for the server's nonce
+ *   (`use_dpop_nonce`) is retried once with it.
  * - Cookie mode: the browser sends the HttpOnly cookie; this sends API and auth-server
  *   requests `withCredentials` and, on unsafe methods, copies the `XSRF-TOKEN` cookie
  *   into `X-XSRF-TOKEN` (Angular's own XSRF interceptor does that for same-origin
@@ -70,7 +89,7 @@ export const latchkeyInterceptor: HttpInterceptorFn = (req, next) => {
   const config = inject(LatchkeyConfig);
   const auth = inject(AuthService);
   const pageHref = inject(DOCUMENT).location?.href ?? '';
-  const { apiOrigins, delivery } = config.value;
+  const { apiOrigins, delivery, dpop } = config.value;
 
   const pageOrigin = requestOrigin('/', pageHref);
   const target = requestOrigin(req.url, pageHref);
@@ -79,9 +98,9 @@ export const latchkeyInterceptor: HttpInterceptorFn = (req, next) => {
   const toAuthServer = target !== null && target === authOrigin;
 
   if (delivery === 'body') {
-    const token = toApi ? auth.getToken() : null;
-    if (token !== null && !req.headers.has('Authorization')) {
-      req = req.clone({ setHeaders: { Authorization: `Bearer ${token}` } });
+    const authorization = toApi ? auth.getAuthorization() : null;
+    if (authorization !== null && !req.headers.has('Authorization')) {
+      req = req.clone({ setHeaders: { Authorization: authorization } });
     }
   } else if (toApi || toAuthServer) {
     const crossOrigin = target !== pageOrigin;
@@ -96,11 +115,19 @@ export const latchkeyInterceptor: HttpInterceptorFn = (req, next) => {
     }
   }
 
+  // proofs go to our own servers only: the API's origins and the auth server
+  const signs =
+    (toApi || toAuthServer) &&
+    !req.headers.has(DPOP_HEADER) &&
+    (dpopToken(req) !== null || (dpop && req.context.get(DPOP_PROOF)));
+  const send = signs
+    ? withProof(req, new URL(req.url, pageHref).href, next, inject(DpopProofs))
+    : next(req);
   if (!toApi || req.context.get(AUTH_ENDPOINT)) {
-    return next(req);
+    return send;
   }
   const method = req.method;
-  return next(req).pipe(
+  return send.pipe(
     retry({
       count: 1,
       delay: (error: unknown) => {
@@ -116,3 +143,56 @@ export const latchkeyInterceptor: HttpInterceptorFn = (req, next) => {
     }),
   );
 };
+
+/** The token of an `Authorization: DPoP <token>` header, or null. */
+function dpopToken(req: HttpRequest<unknown>): string | null {
+  const authorization = req.headers.get('Authorization');
+  const prefix = `${DPOP_TOKEN_TYPE} `;
+  return authorization?.startsWith(prefix) ? authorization.slice(prefix.length) : null;
+}
+
+/**
+ * Sends the request with a fresh proof, made on each subscription (a retried request never
+ * replays a proof); keeps any `DPoP-Nonce` the server answers with, and retries once, with a new
+ * proof carrying it, when the server refused for want of that nonce.
+ */
+function withProof(
+  req: HttpRequest<unknown>,
+  url: string,
+  next: HttpHandlerFn,
+  proofs: DpopProofs,
+): Observable<HttpEvent<unknown>> {
+  const attempt = () =>
+    defer(() =>
+      from(
+        proofs.proof({
+          method: req.method,
+          url,
+          accessToken: dpopToken(req),
+          key: req.context.get(DPOP_KEY),
+        }),
+      ),
+    ).pipe(
+      switchMap((proof) => next(req.clone({ setHeaders: { [DPOP_HEADER]: proof } }))),
+      tap((event) => {
+        if (event instanceof HttpResponse || event instanceof HttpHeaderResponse) {
+          proofs.noteNonce(url, event.headers);
+        }
+      }),
+    );
+  const noteNonce = (error: unknown) =>
+    error instanceof HttpErrorResponse && proofs.noteNonce(url, error.headers);
+  return attempt().pipe(
+    catchError((error: unknown) => {
+      if (!noteNonce(error) || !isNonceChallenge(error)) {
+        return throwError(() => error);
+      }
+      return attempt().pipe(
+        catchError((again: unknown) => {
+          noteNonce(again);
+          return throwError(() => again);
+        }),
+      );
+    }),
+  );
+}

@@ -13,10 +13,16 @@ import {
   throwError,
 } from 'rxjs';
 
-import { JSON_POST_BODY, authEndpointContext } from './http-context';
+import { DPOP_TOKEN_TYPE, DpopProofs } from './dpop';
+import {
+  DPOP_KEY,
+  JSON_POST_BODY,
+  authEndpointContext,
+  sessionEndpointContext,
+} from './http-context';
 import { rolesOf } from './jwt';
 import { LatchkeyConfig } from './options';
-import { EXPIRES_AT_KEY, ID_TOKEN_KEY, LatchkeyStorage } from './storage';
+import { EXPIRES_AT_KEY, ID_TOKEN_KEY, LatchkeyStorage, TOKEN_TYPE_KEY } from './storage';
 
 /** What `POST /api/login` (and `/api/refresh`, `/api/session`) answers. */
 export interface LoginResponse {
@@ -24,6 +30,8 @@ export interface LoginResponse {
   readonly idToken?: string;
   /** Seconds until the session ends. */
   readonly expiresIn: number;
+  /** `DPoP` when the token is bound to this browser's key (the `dpop` option); else `Bearer`. */
+  readonly tokenType?: string;
 }
 
 /** A way to pass the second sign-in step: a code from an authenticator app, or a recovery code. */
@@ -112,6 +120,7 @@ export class AuthService {
   private readonly http = inject(HttpClient);
   private readonly config = inject(LatchkeyConfig);
   private readonly router = inject(Router);
+  private readonly dpop = inject(DpopProofs);
 
   private readonly session = signal<Session | null>(null, {
     equal: (a, b) => a?.expiresAt === b?.expiresAt && a?.token === b?.token,
@@ -148,7 +157,8 @@ export class AuthService {
     this.config.onChange(() => this.configure());
     const onStorage = (event: StorageEvent) => {
       if (event.key === null || event.key === ID_TOKEN_KEY || event.key === EXPIRES_AT_KEY) {
-        this.sync(); // another tab logged in or out
+        this.dpop.reload(); // another tab logged in or out, and may have changed the key
+        this.sync();
       }
     };
     if (typeof window !== 'undefined') {
@@ -176,7 +186,7 @@ export class AuthService {
       .post<LoginResponse | StepAnswer>(
         `${this.config.value.authUrl}/api/login`,
         { email, password },
-        { withCredentials: true, context: authEndpointContext() },
+        { withCredentials: true, context: sessionEndpointContext() },
       )
       .pipe(
         map((response): LoginResult => {
@@ -213,7 +223,7 @@ export class AuthService {
       .post<LoginResponse>(
         `${this.config.value.authUrl}/api/login/mfa`,
         { mfaToken, code: code.replace(/\s+/g, '') },
-        { withCredentials: true, context: authEndpointContext() },
+        { withCredentials: true, context: sessionEndpointContext() },
       )
       .pipe(
         tap({
@@ -239,7 +249,8 @@ export class AuthService {
 
   /**
    * Stores the session from a login answer: `expires_at` = now + `expiresIn` seconds, and in
-   * body mode `id_token`. For custom login flows; `login()` calls it.
+   * body mode `id_token` (and `token_type` when it is `DPoP`). For custom login flows; `login()`
+   * calls it.
    */
   setSession(response: LoginResponse): void {
     const expiresIn = Number(response?.expiresIn);
@@ -256,23 +267,37 @@ export class AuthService {
     } else {
       this.write(ID_TOKEN_KEY, response.idToken as string);
     }
+    if (!cookieMode && response.tokenType === DPOP_TOKEN_TYPE) {
+      this.write(TOKEN_TYPE_KEY, DPOP_TOKEN_TYPE);
+    } else {
+      this.remove(TOKEN_TYPE_KEY);
+    }
     this.write(EXPIRES_AT_KEY, String(expiresAt));
     this.sync();
   }
 
   /**
-   * Ends the session here: removes `id_token` and `expires_at` at once, and tells the auth
-   * server (see {@link serverLogout}), with the token read before it was removed.
+   * Ends the session here: removes `id_token` and `expires_at` at once, deletes the DPoP key,
+   * and tells the auth server (see {@link serverLogout}), with the token read before it was
+   * removed (and, for a bound token, a proof from the key read before it was deleted).
    */
   logout(): void {
     const hadSession = this.session() !== null || this.read(EXPIRES_AT_KEY) !== null;
-    const token = this.read(ID_TOKEN_KEY); // kept for the server call
+    const authorization = this.authorizationOf(this.read(ID_TOKEN_KEY)); // for the server call
+    const bound = authorization?.startsWith(`${DPOP_TOKEN_TYPE} `) === true;
+    let key: Promise<CryptoKeyPair | null> | null = null;
+    if (bound || this.config.value.dpop) {
+      key = bound ? this.dpop.existingKeyPair() : null;
+      void this.dpop.forget().catch(() => undefined);
+    }
     this.remove(ID_TOKEN_KEY);
+    this.remove(TOKEN_TYPE_KEY);
     this.remove(EXPIRES_AT_KEY);
     this.refreshing = null;
     this.sync();
     if (hadSession) {
-      this.serverLogout(token).subscribe({ error: () => undefined }); // gone here either way
+      // gone here either way
+      this.serverLogout(authorization, key).subscribe({ error: () => undefined });
     }
   }
 
@@ -303,7 +328,7 @@ export class AuthService {
       this.refreshing = this.http
         .post<LoginResponse>(`${this.config.value.authUrl}/api/refresh`, JSON_POST_BODY, {
           withCredentials: true,
-          context: authEndpointContext(),
+          context: sessionEndpointContext(),
         })
         .pipe(
           retry({ count: REFRESH_RETRIES, delay: retryAfterUnavailable }),
@@ -326,7 +351,7 @@ export class AuthService {
     return this.http
       .get<LoginResponse>(`${this.config.value.authUrl}/api/session`, {
         withCredentials: true,
-        context: authEndpointContext(),
+        context: sessionEndpointContext(),
       })
       .pipe(tap((response) => this.setSession(response)));
   }
@@ -358,6 +383,15 @@ export class AuthService {
     return this.isCookieMode() || !this.isLoggedIn() ? null : this.read(ID_TOKEN_KEY);
   }
 
+  /**
+   * The `Authorization` value for the session's token in body mode: `DPoP <token>` for a token
+   * bound to this browser's key (the interceptor adds the proof), `Bearer <token>` otherwise;
+   * null in cookie mode or when logged out.
+   */
+  getAuthorization(): string | null {
+    return this.authorizationOf(this.getToken());
+  }
+
   /** Whether the open session has the role (see {@link roles}). */
   hasRole(role: string): boolean {
     return this.roles().includes(role);
@@ -367,32 +401,48 @@ export class AuthService {
    * The one place that decides how a logout reaches the auth server: always, in every mode, so
    * the session ends there (its `sid` is revoked and shows in the revocation feed, its refresh
    * family ends) and every cookie the auth server set (session, XSRF, refresh, hosted login) is
-   * cleared. `token` is the body-mode token as it was before the logout, sent as
-   * `Authorization: Bearer` (the auth server accepts it even expired, after checking its
-   * signature); cookie mode sends the session cookie and the interceptor its `X-XSRF-TOKEN`.
+   * cleared. `authorization` is the body-mode token as it was before the logout, sent as
+   * `Authorization: Bearer` or `DPoP` with a proof from `key` (the auth server accepts it even
+   * expired, after checking its signature); cookie mode sends the session cookie and the
+   * interceptor its `X-XSRF-TOKEN`.
    *
    * Cookie mode with refresh first posts `/api/refresh/logout`: the refresh cookie
    * (`Path=/api/refresh`) reaches only that path, and once the session cookie has expired it is
    * all that names the session. `/api/logout` follows whatever that answered, never before: its
    * answer clears the refresh cookie.
    */
-  private serverLogout(token: string | null): Observable<unknown> {
-    const logout = this.postLogout('/api/logout', token);
+  private serverLogout(
+    authorization: string | null,
+    key: Promise<CryptoKeyPair | null> | null,
+  ): Observable<unknown> {
+    const logout = this.postLogout('/api/logout', authorization, key);
     if (!this.isCookieMode() || !this.config.value.refresh) {
       return logout;
     }
-    return this.postLogout('/api/refresh/logout', null).pipe(
+    return this.postLogout('/api/refresh/logout', null, null).pipe(
       catchError(() => of(null)),
       concatMap(() => logout),
     );
   }
 
-  private postLogout(path: string, token: string | null): Observable<unknown> {
+  private postLogout(
+    path: string,
+    authorization: string | null,
+    key: Promise<CryptoKeyPair | null> | null,
+  ): Observable<unknown> {
     return this.http.post(`${this.config.value.authUrl}${path}`, JSON_POST_BODY, {
       withCredentials: true,
-      context: authEndpointContext(),
-      headers: token !== null ? { Authorization: `Bearer ${token}` } : {},
+      context: authEndpointContext().set(DPOP_KEY, key),
+      headers: authorization !== null ? { Authorization: authorization } : {},
     });
+  }
+
+  private authorizationOf(token: string | null): string | null {
+    if (token === null || this.isCookieMode()) {
+      return null;
+    }
+    const bound = this.read(TOKEN_TYPE_KEY) === DPOP_TOKEN_TYPE;
+    return `${bound ? DPOP_TOKEN_TYPE : 'Bearer'} ${token}`;
   }
 
   private get storage(): LatchkeyStorage {
@@ -407,6 +457,7 @@ export class AuthService {
   private configure(): void {
     if (this.isCookieMode()) {
       this.remove(ID_TOKEN_KEY); // left over from body mode
+      this.remove(TOKEN_TYPE_KEY);
     }
     this.sync();
   }

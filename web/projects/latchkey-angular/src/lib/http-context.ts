@@ -11,6 +11,21 @@ export function authEndpointContext(): HttpContext {
   return new HttpContext().set(AUTH_ENDPOINT, true);
 }
 
+/**
+ * Marks the auth server's calls that open or renew a session (login, second step, refresh,
+ * session): with DPoP on, they carry a proof, so that the session is bound to this browser's key.
+ * (Any request sent with `Authorization: DPoP` carries one anyway.)
+ */
+export const DPOP_PROOF = new HttpContextToken<boolean>(() => false);
+
+/** The key a request's proof is signed with, when not the current one (a logout's). */
+export const DPOP_KEY = new HttpContextToken<Promise<CryptoKeyPair> | null>(() => null);
+
+/** {@link authEndpointContext} for a call that opens or renews a session. */
+export function sessionEndpointContext(): HttpContext {
+  return authEndpointContext().set(DPOP_PROOF, true);
+}
+
 /** Angular's XSRF double-submit names, as the auth server sets them (issue 5). */
 export const XSRF_COOKIE_NAME = 'XSRF-TOKEN';
 export const XSRF_HEADER_NAME = 'X-XSRF-TOKEN';

@@ -29,6 +29,12 @@ export interface LatchkeyOptions {
   readonly refresh?: boolean;
   /** Where `id_token` and `expires_at` are kept. Default: `'local'` (localStorage). */
   readonly storage?: LatchkeyStorageChoice;
+  /**
+   * Body mode: bind the session to a key pair that this browser keeps and cannot export (DPoP,
+   * RFC 9449), so that a token copied out of storage is refused without the key's proofs.
+   * Ignored in cookie mode. Default: `false`.
+   */
+  readonly dpop?: boolean;
   /** The application's login route: guards and ended sessions go there. Default: `'/login'`. */
   readonly loginPath?: string;
   /** Where the hosted-login callback goes once the session is open. Default: `'/'`. */
@@ -42,6 +48,8 @@ export interface LatchkeySettings {
   readonly delivery: Delivery;
   readonly refresh: boolean;
   readonly storage: LatchkeyStorage;
+  /** DPoP on (body mode only). */
+  readonly dpop: boolean;
   readonly loginPath: string;
   readonly homePath: string;
 }
@@ -81,12 +89,14 @@ export function normalizeOptions(options: LatchkeyOptions): LatchkeySettings {
   const origins = Array.isArray(options.apiOrigins)
     ? options.apiOrigins.map(httpUrl).filter((u): u is URL => u !== null)
     : [];
+  const delivery: Delivery = options.delivery === 'cookie' ? 'cookie' : 'body';
   return Object.freeze({
     authUrl: auth ? auth.href.replace(/\/+$/, '') : '',
     apiOrigins: Object.freeze([...new Set(origins.map((u) => u.origin))]),
-    delivery: options.delivery === 'cookie' ? 'cookie' : 'body',
+    delivery,
     refresh: options.refresh === true,
     storage: resolveStorage(options.storage),
+    dpop: options.dpop === true && delivery === 'body',
     loginPath: appPath(options.loginPath, '/login'),
     homePath: appPath(options.homePath, '/'),
   });

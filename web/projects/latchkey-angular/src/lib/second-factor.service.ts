@@ -28,8 +28,8 @@ export type TotpRemovalProof = { readonly code: string } | { readonly password: 
 /**
  * The logged-in user's second factors on the auth server (`docs/second-factors.md`): TOTP
  * enrolment (start, confirm → recovery codes), removal and fresh recovery codes. Body mode sends
- * the token as `Authorization: Bearer`; cookie mode sends the session cookie (the interceptor
- * adds `X-XSRF-TOKEN`). Failures carry `invalid_code` (401), `too_many_attempts` (429),
+ * the token as `Authorization: Bearer` (`DPoP` with a proof, for a bound token); cookie mode
+ * sends the session cookie (the interceptor adds `X-XSRF-TOKEN`). Failures carry `invalid_code` (401), `too_many_attempts` (429),
  * `wrong_password` (403) or a state conflict (409); {@link accountErrorMessage} words them.
  */
 @Injectable({ providedIn: 'root' })
@@ -87,11 +87,11 @@ export class SecondFactorService {
   }
 
   private options() {
-    const settings = this.config.value;
-    const token = settings.delivery === 'body' ? this.auth.getToken() : null;
+    const authorization = this.auth.getAuthorization();
     return {
-      headers: token === null ? undefined : new HttpHeaders({ Authorization: `Bearer ${token}` }),
-      withCredentials: settings.delivery === 'cookie',
+      headers:
+        authorization === null ? undefined : new HttpHeaders({ Authorization: authorization }),
+      withCredentials: this.config.value.delivery === 'cookie',
       context: authEndpointContext(),
     };
   }

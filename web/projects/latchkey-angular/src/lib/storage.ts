@@ -1,5 +1,10 @@
 /** The key under which body mode keeps the session JWT. */
 export const ID_TOKEN_KEY = 'id_token';
+/**
+ * The key under which body mode keeps the token's type when it is not `Bearer`: `DPoP` for a
+ * token bound to this browser's key (sent as `Authorization: DPoP` with a proof).
+ */
+export const TOKEN_TYPE_KEY = 'token_type';
 /** The key under which the session's end is kept (epoch milliseconds, as a string). */
 export const EXPIRES_AT_KEY = 'expires_at';
 

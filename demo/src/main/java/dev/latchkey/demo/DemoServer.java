@@ -213,6 +213,9 @@ public final class DemoServer implements AutoCloseable {
     body.put("authUrl", config.issuer());
     body.put("apiOrigins", apiOrigins);
     body.put("delivery", config.delivery());
+    // body mode binds each session to a key the browser cannot export (DPoP), so a token copied
+    // out of localStorage is refused here without that key's proof
+    body.put("dpop", config.delivery().equals("body"));
     body.put("signupEnabled", config.signupEnabled());
     body.put("hostedLoginUrl", config.issuer() + "/login");
     ctx.header("Cache-Control", "no-store");

@@ -42,7 +42,8 @@ class AccountJourneyBrowserTest {
   private static final String NEW_PASSWORD = "an entirely new passphrase";
 
   @RegisterExtension
-  static final BrowserJourney journey = BrowserJourney.bodyMode().viewport(1100, 720);
+  static final BrowserJourney journey =
+      BrowserJourney.bodyMode().viewport(1100, 720).bearerClient(); // tokens sent from Java
 
   private static final Set<Path> readMails = new HashSet<>();
   private static final HttpClient http = HttpClient.newHttpClient();

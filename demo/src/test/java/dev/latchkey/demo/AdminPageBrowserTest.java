@@ -22,7 +22,8 @@ class AdminPageBrowserTest {
   private static final String PROGRESS_PATH = "/api/admin/progress";
 
   @RegisterExtension
-  static final BrowserJourney journey = BrowserJourney.bodyMode().viewport(1100, 720);
+  static final BrowserJourney journey =
+      BrowserJourney.bodyMode().viewport(1100, 720).bearerClient(); // tokens sent from Java
 
   @Test
   void theAdminFollowsTheLinkToEveryonesProgress(Page page) throws Exception {

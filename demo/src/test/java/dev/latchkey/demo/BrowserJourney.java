@@ -52,6 +52,7 @@ final class BrowserJourney
   private Duration sessionLength = Duration.ofHours(2);
   private UnaryOperator<AuthServerConfig> customise = config -> config;
   private Browser.NewContextOptions contextOptions = new Browser.NewContextOptions();
+  private boolean bearerClient;
   private final List<Prerequisite> prerequisites = new ArrayList<>();
 
   private Path dataDir;
@@ -102,6 +103,15 @@ final class BrowserJourney
     return this;
   }
 
+  /**
+   * Each test's page runs the client with DPoP off ({@link BearerClient}): for a class that sends
+   * the page's token from Java.
+   */
+  BrowserJourney bearerClient() {
+    this.bearerClient = true;
+    return this;
+  }
+
   /** One more thing the class needs, checked like Chromium itself: skipped, or failed in CI. */
   BrowserJourney requires(BooleanSupplier holds, String why) {
     prerequisites.add(new Prerequisite(holds, why));
@@ -132,6 +142,9 @@ final class BrowserJourney
   public void beforeEach(ExtensionContext extension) {
     requests.clear();
     context = browser.newContext(contextOptions);
+    if (bearerClient) {
+      BearerClient.use(context);
+    }
     page = context.newPage();
     page.onRequest(requests::add);
   }

@@ -131,6 +131,7 @@ class DemoServerTest {
     assertThat(response.body())
         .contains("\"authUrl\":\"http://127.0.0.1:9\"")
         .contains("\"apiOrigins\":[\"" + server.baseUrl() + "\"]")
-        .contains("\"delivery\":\"body\"");
+        .contains("\"delivery\":\"body\"")
+        .contains("\"dpop\":true"); // body mode binds sessions to the browser's key
   }
 }

@@ -31,6 +31,8 @@ class HostedLoginBrowserTest {
     assertThat(page).hasURL(Pattern.compile("^" + journey.appUrl() + "/lessons"));
     assertThat(page.getByTestId("lesson-item").first()).isVisible();
     assertThat((String) page.evaluate("() => localStorage.getItem('id_token')")).startsWith("eyJ");
+    // the callback's GET /api/session carried a proof: the session is bound to this browser's key
+    assertThat(page.evaluate("() => localStorage.getItem('token_type')")).isEqualTo("DPoP");
   }
 
   @Test

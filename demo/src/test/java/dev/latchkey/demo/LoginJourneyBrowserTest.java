@@ -51,7 +51,8 @@ class LoginJourneyBrowserTest {
     assertThat(expiresAt).isGreaterThan(System.currentTimeMillis() + 3_600_000L);
 
     Request lessons = journey.requestTo(journey.appUrl() + "/api/lessons");
-    assertThat(lessons.headers().get("authorization")).isEqualTo("Bearer " + token);
+    assertThat(lessons.headers().get("authorization")).isEqualTo("DPoP " + token);
+    assertThat(lessons.headers().get("dpop")).isNotBlank(); // bound: see DpopBrowserTest
     Request login = journey.requestTo(journey.authUrl() + "/api/login");
     assertThat(login.headers()).doesNotContainKey("authorization");
   }
@@ -81,6 +82,7 @@ class LoginJourneyBrowserTest {
 
   @Test
   void afterLogoutACopiedTokenIsRefusedByTheApiWithinTheFeedBound(Page page) throws Exception {
+    BearerClient.use(journey.context()); // an unbound token, usable from Java until revoked
     logIn(RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();
     String copied = (String) storage("id_token"); // what an XSS or a shared computer keeps

@@ -99,6 +99,7 @@ class SecondFactorBrowserTest {
   void enrolThenSignInWithACodeAndOnceWithARecoveryCode() throws Exception {
     try (BrowserContext context =
         browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 900))) {
+      BearerClient.use(context); // the tokens' amr is checked from Java
       Page page = context.newPage();
 
       // a password alone: amr ["pwd"], and the admin API wants more
