@@ -1,0 +1,28 @@
+package dev.latchkey.server.signin;
+
+/**
+ * An assertion offered to sign in: its JSON ({@code PublicKeyCredential.toJSON()}), the pending
+ * sign-in it is the second step of ({@code null} for a passwordless sign-in) with the
+ * browser-binding cookie the request carried, the client address and the device cookie ({@code
+ * null} without) the throttle judges it by, and the thumbprint of the DPoP key the session is to be
+ * bound to ({@code null}: a bearer session).
+ */
+public record PasskeyAttempt(
+    String assertionJson,
+    String mfaToken,
+    String browserBinding,
+    String client,
+    String deviceCookie,
+    String dpopKey) {
+
+  /** A passwordless sign-in, its session bound to the DPoP key {@code dpopKey} (null: bearer). */
+  public static PasskeyAttempt passwordless(
+      String assertionJson, String client, String device, String dpopKey) {
+    return new PasskeyAttempt(assertionJson, null, null, client, device, dpopKey);
+  }
+
+  @Override
+  public String toString() {
+    return "PasskeyAttempt[assertion=***, mfaToken=***, client=" + client + "]";
+  }
+}
