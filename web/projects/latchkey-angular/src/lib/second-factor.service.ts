@@ -1,10 +1,10 @@
-import { HttpClient, HttpHeaders } from '@angular/common/http';
+import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
 import { AuthService } from './auth.service';
-import { authEndpointContext } from './http-context';
 import { LatchkeyConfig } from './options';
+import { signedInRequest } from './signed-in';
 
 /** What the logged-in user has on (`GET /api/mfa`). */
 export interface SecondFactorSummary {
@@ -87,12 +87,6 @@ export class SecondFactorService {
   }
 
   private options() {
-    const settings = this.config.value;
-    const token = settings.delivery === 'body' ? this.auth.getToken() : null;
-    return {
-      headers: token === null ? undefined : new HttpHeaders({ Authorization: `Bearer ${token}` }),
-      withCredentials: settings.delivery === 'cookie',
-      context: authEndpointContext(),
-    };
+    return signedInRequest(this.config, this.auth);
   }
 }
