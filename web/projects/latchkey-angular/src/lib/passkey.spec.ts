@@ -6,6 +6,18 @@ import { AUTH_ENDPOINT } from './http-context';
 import { accountErrorMessage, passkeyErrorMessage } from './http-errors';
 import { Passkey, PasskeyService } from './passkey.service';
 import { ID_TOKEN_KEY } from './storage';
+import {
+  ASSERTION_JSON,
+  CREATION_OPTIONS,
+  REQUEST_OPTIONS,
+  assertion,
+  bytes,
+  hex,
+  installBrowser,
+  removeBrowser,
+  setGlobal,
+  settle,
+} from './testing/fake-authenticator';
 import { AUTH_URL, setCookie, setUpApp } from './testing/test-setup';
 import {
   credentialToJSON,
@@ -15,105 +27,15 @@ import {
   toBase64url,
 } from './webauthn';
 
-/*
- * jsdom has no WebAuthn: each test puts in the browser's part (`PublicKeyCredential`,
- * `navigator.credentials`) an authenticator that records what it was asked and answers with
- * fixed bytes, so these tests see what the library sends the browser and the auth server. The
- * real ceremony, with Chromium's virtual authenticator, is demo's PasskeyBrowserTest.
- */
-
-const bytes = (...values: number[]) => new Uint8Array(values).buffer;
-
-const REQUEST_OPTIONS: PublicKeyCredentialRequestOptionsJSON = {
-  challenge: 'AQID', // 01 02 03
-  rpId: 'localhost',
-  userVerification: 'required',
-};
-
-const CREATION_OPTIONS: PublicKeyCredentialCreationOptionsJSON = {
-  rp: { id: 'localhost', name: 'Latchkey' },
-  user: { id: 'BAUG', name: 'ada@example.com', displayName: 'ada@example.com' }, // 04 05 06
-  challenge: 'BwgJ', // 07 08 09
-  pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
-  excludeCredentials: [{ type: 'public-key', id: 'CgsM' }], // 0a 0b 0c
-  authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
-};
-
-/** An assertion as a browser without `toJSON()` gives it. */
-function assertion() {
-  return {
-    id: 'Y3JlZA',
-    rawId: new TextEncoder().encode('cred').buffer,
-    type: 'public-key',
-    authenticatorAttachment: 'platform',
-    getClientExtensionResults: () => ({}),
-    response: {
-      clientDataJSON: bytes(1),
-      authenticatorData: bytes(2),
-      signature: bytes(0xfb, 0xff), // base64 "+/8=", base64url "-_8"
-      userHandle: bytes(4, 5, 6),
-    },
-  };
-}
-
-const ASSERTION_JSON = {
-  id: 'Y3JlZA',
-  rawId: 'Y3JlZA',
-  type: 'public-key',
-  authenticatorAttachment: 'platform',
-  clientExtensionResults: {},
-  response: { clientDataJSON: 'AQ', authenticatorData: 'Ag', signature: '-_8', userHandle: 'BAUG' },
-};
-
-interface FakeBrowser {
-  calls: { kind: 'get' | 'create'; options: CredentialRequestOptions }[];
-  answer: () => Promise<unknown>;
-}
-
-/** Puts a recording authenticator where the browser's would be. */
-function installBrowser(answer: () => Promise<unknown> = async () => assertion()): FakeBrowser {
-  const browser: FakeBrowser = { calls: [], answer };
-  vi.stubGlobal('PublicKeyCredential', class {});
-  Object.defineProperty(navigator, 'credentials', {
-    configurable: true,
-    value: {
-      get: (options: CredentialRequestOptions) => {
-        browser.calls.push({ kind: 'get', options });
-        return browser.answer();
-      },
-      create: (options: CredentialRequestOptions) => {
-        browser.calls.push({ kind: 'create', options });
-        return browser.answer();
-      },
-    },
-  });
-  return browser;
-}
-
-/** Lets the browser's promise settle (the timers are fake; microtasks are not). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) {
-    await Promise.resolve();
-  }
-}
-
-function hex(buffer: BufferSource | undefined): string {
-  const view = ArrayBuffer.isView(buffer)
-    ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
-    : new Uint8Array(buffer as ArrayBuffer);
-  return Array.from(view, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 function cleanUp(): void {
   TestBed.inject(Router, null)?.dispose();
-  vi.unstubAllGlobals();
-  delete (navigator as { credentials?: unknown }).credentials;
+  removeBrowser();
   localStorage.clear();
   setCookie('XSRF-TOKEN', '');
 }
 
 describe('WebAuthn JSON', () => {
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(removeBrowser);
 
   it('base64url: no padding, - and _ in place of + and /, and back', () => {
     expect(toBase64url(bytes(0xfb, 0xff))).toBe('-_8');
@@ -125,7 +47,7 @@ describe('WebAuthn JSON', () => {
   });
 
   it('without the Level 3 helpers, decodes the options binary fields here', () => {
-    vi.stubGlobal('PublicKeyCredential', class {});
+    setGlobal('PublicKeyCredential', class {});
     const creation = parseCreationOptions(CREATION_OPTIONS);
     expect(hex(creation.challenge)).toBe('070809');
     expect(hex(creation.user.id)).toBe('040506');
@@ -145,7 +67,7 @@ describe('WebAuthn JSON', () => {
 
   it("uses the browser's own helpers where it has them", () => {
     const parsed = { challenge: bytes(42) };
-    vi.stubGlobal(
+    setGlobal(
       'PublicKeyCredential',
       class {
         static parseRequestOptionsFromJSON = () => parsed;
