@@ -85,6 +85,16 @@ final class ServeCommand implements Callable<Integer> {
   String publicUrl;
 
   @Option(
+      names = "--rp-id",
+      description =
+          "The passkeys' relying-party ID (LATCHKEY_RP_ID): the public URL's host or a parent"
+              + " domain of it, e.g. example.com for passkeys that also work on app.example.com."
+              + " Passkeys are registered for it: changing it strands them. Origins allowed in a"
+              + " ceremony: the public URL's and the --cors-origin ones."
+              + " Default: the public URL's host.")
+  String rpId;
+
+  @Option(
       names = "--audience",
       description =
           "The aud claim (LATCHKEY_AUDIENCE); part of the stored key policy."
@@ -234,6 +244,7 @@ final class ServeCommand implements Callable<Integer> {
     AuthServerConfig base =
         new AuthServerConfig(
             new HttpSettings(host, port, corsOrigins, signup, publicUrl)
+                .withRpId(rpId)
                 .withMetricsHost(metricsHost)
                 .withMetricsPort(metricsPort),
             defaults.tokens().withType(tokenType),

@@ -151,8 +151,8 @@ final class UsersCommand {
     @Option(
         names = "--reset",
         description =
-            "Removes every second factor and recovery code of the user and revokes every session"
-                + " of the user.")
+            "Removes every second factor, passkey and recovery code of the user and revokes every"
+                + " session of the user.")
     boolean reset;
 
     @Override
@@ -176,7 +176,9 @@ final class UsersCommand {
               + (done.totpRemoved() ? "TOTP removed" : "no TOTP")
               + ", "
               + done.recoveryCodesRemoved()
-              + " recovery codes removed; revoked "
+              + " recovery codes and "
+              + done.passkeysRemoved()
+              + " passkeys removed; revoked "
               + done.sessionsRevoked()
               + (done.sessionsRevoked() == 1 ? " session" : " sessions"));
       if (done.sessionsRevoked() > 0) {
@@ -185,10 +187,14 @@ final class UsersCommand {
     }
 
     private static String describe(FactorSummary summary) {
-      if (!summary.totp()) {
+      if (!summary.secondStepRequired()) {
         return "no second factor";
       }
-      return "TOTP on, " + summary.recoveryCodesLeft() + " recovery codes left";
+      return (summary.totp() ? "TOTP on, " : "no TOTP, ")
+          + summary.passkeys().size()
+          + " passkeys, "
+          + summary.recoveryCodesLeft()
+          + " recovery codes left";
     }
   }
 

@@ -276,13 +276,14 @@ class OperatorCommandsTest {
       assertThat(run("", "token", "ada@example.com")).as(err.toString()).isZero();
 
       assertThat(run("", "users", "mfa", "ada@example.com")).as(err.toString()).isZero();
-      assertThat(printed()).isEqualTo("ada@example.com: TOTP on, 10 recovery codes left\n");
+      assertThat(printed())
+          .isEqualTo("ada@example.com: TOTP on, 0 passkeys, 10 recovery codes left\n");
 
       assertThat(run("", "users", "mfa", "ada@example.com", "--reset")).as(err.toString()).isZero();
       assertThat(printed())
           .startsWith(
-              "Reset second factors of ada@example.com: TOTP removed, 10 recovery codes removed;"
-                  + " revoked 1 session\n");
+              "Reset second factors of ada@example.com: TOTP removed, 10 recovery codes and 0"
+                  + " passkeys removed; revoked 1 session\n");
       assertThat(factors.summary(id).totp()).isFalse();
       assertThat(scrape(server)).contains("latchkey_revocations_recorded_total 1.0");
 

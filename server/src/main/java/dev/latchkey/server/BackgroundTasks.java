@@ -5,6 +5,7 @@ import dev.latchkey.server.keys.SigningKeys;
 import dev.latchkey.server.oidc.AuthorizationCodes;
 import dev.latchkey.server.oidc.OidcGrants;
 import dev.latchkey.server.oidc.SingleSignOn;
+import dev.latchkey.server.passkeys.Passkeys;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +47,7 @@ final class BackgroundTasks {
             store.revocations().purge();
             store.throttle().purgeExpired();
             store.pendingSignIns().purgeExpired();
+            Passkeys.purgeExpiredChallenges(store.database(), store.config().clock());
             accounts.purgeExpired();
             purgeOidc(store);
           } catch (RuntimeException e) {

@@ -22,6 +22,7 @@ import dev.latchkey.server.http.oidc.EndSessionRoute;
 import dev.latchkey.server.http.oidc.OidcRoutes;
 import dev.latchkey.server.http.oidc.TokenRoute;
 import dev.latchkey.server.http.oidc.UserInfoRoute;
+import dev.latchkey.server.http.passkeys.PasskeyRoutes;
 import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
@@ -36,7 +37,10 @@ import dev.latchkey.server.oidc.OidcLogout;
 import dev.latchkey.server.oidc.OidcTokens;
 import dev.latchkey.server.oidc.ProviderMetadata;
 import dev.latchkey.server.oidc.SingleSignOn;
+import dev.latchkey.server.passkeys.Passkeys;
+import dev.latchkey.server.passkeys.RelyingParty;
 import dev.latchkey.server.sessions.SessionSettings;
+import dev.latchkey.server.signin.PasskeySignIn;
 import dev.latchkey.server.signin.SignIn;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.HashingPool;
@@ -77,6 +81,24 @@ final class HttpWiring {
             metrics,
             store.secondFactors(),
             store.pendingSignIns());
+    Passkeys passkeys =
+        new Passkeys(
+            store.database(),
+            RelyingParty.of(config.http().rpId(), url, config.http().corsOrigins()),
+            config.clock(),
+            store.audit());
+    PasskeySignIn passkeySignIn =
+        new PasskeySignIn(
+            store.throttle(),
+            store.devices(),
+            store.users(),
+            accounts.settings().requireVerifiedEmail(),
+            store.sessions(),
+            tokens,
+            store.audit(),
+            metrics,
+            passkeys,
+            store.pendingSignIns());
     BrowserCookies cookies =
         new BrowserCookies(delivery, sessions.tokenLength(), sessions.refresh(), config.clock());
     SessionAnswer answer = new SessionAnswer(delivery.mode());
@@ -90,9 +112,10 @@ final class HttpWiring {
             config.clock(),
             config.keys().clockSkew());
 
+    SignedInUsers signedInUsers = new SignedInUsers(ownTokens, cookies, store.sessions());
     HttpApi.Routes routes =
         new HttpApi.Routes(
-            new LoginRoute(signIn, clientAddress, cookies, answer, config.clock()),
+            new LoginRoute(signIn, passkeySignIn, clientAddress, cookies, answer, config.clock()),
             new SignupRoute(config.http().signupEnabled(), accounts, hashing, clientAddress),
             new KeyDiscoveryRoutes(
                 store.keys(),
@@ -127,11 +150,8 @@ final class HttpWiring {
                 tokens,
                 answer),
             new SecondFactorRoutes(
-                store.secondFactors(),
-                store.users(),
-                signIn,
-                new SignedInUsers(ownTokens, cookies, store.sessions()),
-                clientAddress),
+                store.secondFactors(), store.users(), signIn, signedInUsers, clientAddress),
+            new PasskeyRoutes(passkeys, store.users(), signedInUsers),
             delivery.hostedLogin()
                 ? new HostedLoginRoutes(
                     signIn, clientAddress, cookies, returningToAuthorize(delivery, url), url)

@@ -10,6 +10,7 @@ import dev.latchkey.server.http.jwks.KeyDiscoveryRoutes;
 import dev.latchkey.server.http.login.LoginRoute;
 import dev.latchkey.server.http.mfa.SecondFactorRoutes;
 import dev.latchkey.server.http.oidc.OidcRoutes;
+import dev.latchkey.server.http.passkeys.PasskeyRoutes;
 import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
@@ -47,6 +48,7 @@ public final class HttpApi {
       RevocationFeedRoute revocations,
       AccountRoutes accounts,
       SecondFactorRoutes secondFactors,
+      PasskeyRoutes passkeys,
       HostedLoginRoutes hostedLogin,
       HostedAccountRoutes hostedAccounts,
       OidcRoutes oidc) {}
@@ -97,7 +99,13 @@ public final class HttpApi {
         .api(POST, "/api/mfa/totp", r.secondFactors()::startTotp)
         .api(DELETE, "/api/mfa/totp", r.secondFactors()::removeTotp)
         .api(POST, "/api/mfa/totp/confirm", r.secondFactors()::confirmTotp)
-        .api(POST, "/api/mfa/recovery-codes", r.secondFactors()::regenerateRecoveryCodes);
+        .api(POST, "/api/mfa/recovery-codes", r.secondFactors()::regenerateRecoveryCodes)
+        .api(POST, "/api/passkeys/registration/options", r.passkeys()::registrationOptions)
+        .api(POST, "/api/passkeys/registration", r.passkeys()::register)
+        .api(GET, "/api/passkeys", r.passkeys()::list)
+        .api(DELETE, "/api/passkeys/{id}", r.passkeys()::remove)
+        .api(POST, "/api/passkeys/login/options", r.login()::passkeyOptions)
+        .api(POST, "/api/passkeys/login", r.login()::passkeyLogin);
     t.plain(GET, KeyDiscoveryRoutes.JWKS_PATH, r.keyDiscovery()::jwks)
         .plain(GET, "/.well-known/openid-configuration", r.keyDiscovery()::discovery)
         .plain(GET, "/health", r.health()::handle)

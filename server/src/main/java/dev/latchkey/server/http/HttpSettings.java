@@ -22,6 +22,9 @@ import java.util.Objects;
  *     {@code GET /metrics} (0 picks a free port), or {@code null} for no metrics server. The public
  *     port never serves {@code /metrics}: request counts, key ages and failure rates are for the
  *     operator, not for whoever can reach the login page
+ * @param rpId the passkeys' relying-party ID (a host name: the public URL's host or a parent domain
+ *     of it), or {@code null} for the public URL's host. Passkeys are registered for it: changing
+ *     it later strands every registered passkey
  */
 public record HttpSettings(
     String host,
@@ -31,7 +34,8 @@ public record HttpSettings(
     String publicUrl,
     SlowClients slowClients,
     String metricsHost,
-    Integer metricsPort) {
+    Integer metricsPort,
+    String rpId) {
 
   public static final int DEFAULT_PORT = 9000;
 
@@ -80,6 +84,7 @@ public record HttpSettings(
         publicUrl,
         SlowClients.defaults(),
         DEFAULT_METRICS_HOST,
+        null,
         null);
   }
 
@@ -90,18 +95,32 @@ public record HttpSettings(
   /** A metrics server on {@code metricsHost} at this port (0: a free one), {@code null}: none. */
   public HttpSettings withMetricsPort(Integer v) {
     return new HttpSettings(
-        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, metricsHost, v);
+        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, metricsHost, v, rpId);
   }
 
   /** The metrics server's bind address ({@code 0.0.0.0} exposes it on every interface). */
   public HttpSettings withMetricsHost(String v) {
     return new HttpSettings(
-        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, v, metricsPort);
+        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, v, metricsPort, rpId);
   }
 
   public HttpSettings withSlowClients(SlowClients v) {
     return new HttpSettings(
-        host, port, corsOrigins, signupEnabled, publicUrl, v, metricsHost, metricsPort);
+        host, port, corsOrigins, signupEnabled, publicUrl, v, metricsHost, metricsPort, rpId);
+  }
+
+  /** The passkeys' relying-party ID ({@code --rp-id}); {@code null}: the public URL's host. */
+  public HttpSettings withRpId(String v) {
+    return new HttpSettings(
+        host,
+        port,
+        corsOrigins,
+        signupEnabled,
+        publicUrl,
+        slowClients,
+        metricsHost,
+        metricsPort,
+        v);
   }
 
   /** Whether a value is an absolute {@code http(s)} URL without query or fragment. */
@@ -120,12 +139,20 @@ public record HttpSettings(
 
   public HttpSettings withAddress(String host, int port) {
     return new HttpSettings(
-        host, port, corsOrigins, signupEnabled, publicUrl, slowClients, metricsHost, metricsPort);
+        host,
+        port,
+        corsOrigins,
+        signupEnabled,
+        publicUrl,
+        slowClients,
+        metricsHost,
+        metricsPort,
+        rpId);
   }
 
   public HttpSettings withPublicUrl(String v) {
     return new HttpSettings(
-        host, port, corsOrigins, signupEnabled, v, slowClients, metricsHost, metricsPort);
+        host, port, corsOrigins, signupEnabled, v, slowClients, metricsHost, metricsPort, rpId);
   }
 
   public HttpSettings withPort(int v) {
@@ -134,12 +161,12 @@ public record HttpSettings(
 
   public HttpSettings withCorsOrigins(List<String> v) {
     return new HttpSettings(
-        host, port, v, signupEnabled, publicUrl, slowClients, metricsHost, metricsPort);
+        host, port, v, signupEnabled, publicUrl, slowClients, metricsHost, metricsPort, rpId);
   }
 
   public HttpSettings withSignupEnabled(boolean v) {
     return new HttpSettings(
-        host, port, corsOrigins, v, publicUrl, slowClients, metricsHost, metricsPort);
+        host, port, corsOrigins, v, publicUrl, slowClients, metricsHost, metricsPort, rpId);
   }
 
   /**

@@ -43,8 +43,9 @@ import java.util.concurrent.TimeUnit;
  * operator command), {@code latchkey_jwks_requests_total}, {@code latchkey_hash_queue_depth},
  * {@code latchkey_hash_wait_seconds}, {@code latchkey_signing_key_age_seconds{state}}, {@code
  * latchkey_mail_sent_total{outcome}}, {@code latchkey_mail_pending}, {@code
- * latchkey_second_steps_total{method,outcome}} (second sign-in steps), and the JVM's. Nothing here
- * carries a user, an address or a token.
+ * latchkey_second_steps_total{method,outcome}} (second sign-in steps, {@code method="passkey"}
+ * among them), {@code latchkey_passkey_sign_ins_total{outcome}} (passwordless), and the JVM's.
+ * Nothing here carries a user, an address or a token.
  */
 public final class ServerMetrics implements SignInEvents {
   /** The sign-in outcomes counted (tag {@code outcome} of {@code latchkey_logins_total}). */
@@ -160,6 +161,16 @@ public final class ServerMetrics implements SignInEvents {
     Counter.builder("latchkey.second.steps")
         .description("Second sign-in steps by method and outcome")
         .tag("method", method)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** A passwordless sign-in with a passkey, by outcome (see SignInEvents). */
+  @Override
+  public void passkeySignIn(String outcome) {
+    Counter.builder("latchkey.passkey.sign.ins")
+        .description("Passwordless sign-ins with a passkey by outcome")
         .tag("outcome", outcome)
         .register(registry)
         .increment();

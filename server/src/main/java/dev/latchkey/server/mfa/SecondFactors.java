@@ -4,6 +4,7 @@ import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SealedSecrets;
+import dev.latchkey.server.passkeys.Passkeys;
 import dev.latchkey.server.sessions.SessionRevocation;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
@@ -59,7 +60,7 @@ public final class SecondFactors {
                 rs -> true,
                 userId)
             .isPresent();
-    return new FactorSummary(totpOn, RecoveryCodeRows.left(c, userId));
+    return new FactorSummary(totpOn, RecoveryCodeRows.left(c, userId), Passkeys.list(c, userId));
   }
 
   // ---- TOTP enrolment --------------------------------------------------------------------
@@ -89,9 +90,9 @@ public final class SecondFactors {
   }
 
   /**
-   * Turns TOTP off (and a pending enrolment away) with its recovery codes, which only stand in for
-   * a factor (when passkeys come as second steps, the codes stay while one remains). The caller has
-   * checked a current code or the password.
+   * Turns TOTP off (and a pending enrolment away) with its recovery codes, which are issued with
+   * TOTP and stand in for it (passkeys stay: a lost passkey is removed from another device or by
+   * the operator). The caller has checked a current code or the password.
    *
    * @return false when the user had no TOTP, pending or on
    */
@@ -148,12 +149,14 @@ public final class SecondFactors {
   // ---- the operator ----------------------------------------------------------------------
 
   /** What {@link #resetByOperator} removed and revoked. */
-  public record Reset(boolean totpRemoved, int recoveryCodesRemoved, int sessionsRevoked) {}
+  public record Reset(
+      boolean totpRemoved, int recoveryCodesRemoved, int passkeysRemoved, int sessionsRevoked) {}
 
   /**
    * The operator's recovery for a user who lost their authenticator ({@code latchkey users mfa
-   * EMAIL --reset}): removes every factor (pending or on) and every recovery code, then revokes
-   * every session of the user, since whoever holds one may be who took the factor over.
+   * EMAIL --reset}): removes every factor (pending or on), every passkey and every recovery code,
+   * then revokes every session of the user, since whoever holds one may be who took the factor
+   * over.
    */
   public Reset resetByOperator(String userId, SessionRevocation sessions) {
     Reset removed =
@@ -161,7 +164,7 @@ public final class SecondFactors {
             c -> {
               int totpRows = Sql.update(c, "DELETE FROM mfa_totp WHERE user_id = ?", userId);
               int codes = Sql.update(c, "DELETE FROM mfa_recovery_codes WHERE user_id = ?", userId);
-              return new Reset(totpRows > 0, codes, 0);
+              return new Reset(totpRows > 0, codes, Passkeys.removeAll(c, userId), 0);
             });
     audit.record(
         AuditEvent.MFA_RESET,
@@ -171,9 +174,12 @@ public final class SecondFactors {
         removed.totpRemoved(),
         "recovery_codes_removed",
         removed.recoveryCodesRemoved(),
+        "passkeys_removed",
+        removed.passkeysRemoved(),
         "by",
         "operator");
     int revoked = sessions.revokeAllForUser(userId, null, "mfa_reset");
-    return new Reset(removed.totpRemoved(), removed.recoveryCodesRemoved(), revoked);
+    return new Reset(
+        removed.totpRemoved(), removed.recoveryCodesRemoved(), removed.passkeysRemoved(), revoked);
   }
 }

@@ -13,8 +13,8 @@ import dev.latchkey.verifier.wire.AuthenticationMethods;
 import java.util.List;
 
 /**
- * The end of every sign-in, with a password alone or with a second step: the session (its tokens
- * saying how, {@code amr}), the audit line and the device cookie.
+ * The end of every sign-in, with a password alone, with a second step or with a passkey: the
+ * session (its tokens saying how, {@code amr}), the audit line and the device cookie.
  */
 final class SessionStart {
   private final Sessions sessions;
@@ -31,7 +31,43 @@ final class SessionStart {
 
   SignedIn start(
       AuthenticatedUser user, String client, boolean deviceCookieShown, SecondFactorMethod method) {
-    SessionTokens session = sessions.start(user, tokens, true, amr(method));
+    return start(
+        user,
+        client,
+        deviceCookieShown,
+        amr(method),
+        "password",
+        method == null ? "none" : method.wireName());
+  }
+
+  /**
+   * A sign-in with a passkey, alone ({@code afterPassword} false) or as the second step: see {@link
+   * #passkeyAmr}.
+   */
+  SignedIn startWithPasskey(
+      AuthenticatedUser user,
+      String client,
+      boolean deviceCookieShown,
+      boolean afterPassword,
+      boolean synced) {
+    String passkey = SecondFactorMethod.PASSKEY.wireName();
+    return start(
+        user,
+        client,
+        deviceCookieShown,
+        passkeyAmr(afterPassword, synced),
+        afterPassword ? "password" : passkey,
+        afterPassword ? passkey : "none");
+  }
+
+  private SignedIn start(
+      AuthenticatedUser user,
+      String client,
+      boolean deviceCookieShown,
+      List<String> amr,
+      String firstFactor,
+      String secondFactor) {
+    SessionTokens session = sessions.start(user, tokens, true, amr);
     audit.record(
         AuditEvent.LOGIN_SUCCEEDED,
         "user_id",
@@ -42,8 +78,10 @@ final class SessionStart {
         client,
         "device_cookie",
         deviceCookieShown,
+        "first_factor",
+        firstFactor,
         "second_factor",
-        method == null ? "none" : method.wireName());
+        secondFactor);
     return new SignedIn(session, devices.issue(user.email()));
   }
 
@@ -55,5 +93,20 @@ final class SessionStart {
             AuthenticationMethods.PASSWORD,
             AuthenticationMethods.ONE_TIME_PASSWORD,
             AuthenticationMethods.MULTI_FACTOR);
+  }
+
+  /**
+   * RFC 8176 values of a passkey sign-in: {@code swk} for a synced passkey (backup eligible: its
+   * private key is copied between devices by a password manager or platform keychain), {@code hwk}
+   * for a device-bound one (the key never leaves the authenticator); {@code mfa} in both cases:
+   * after a password the passkey is the second factor, and alone it was verified by the user (a PIN
+   * or biometric unlocking the key, which a passwordless sign-in requires), so it is a multi-factor
+   * cryptographic authenticator in itself (NIST SP 800-63B).
+   */
+  static List<String> passkeyAmr(boolean afterPassword, boolean synced) {
+    String key = synced ? AuthenticationMethods.SOFTWARE_KEY : AuthenticationMethods.HARDWARE_KEY;
+    return afterPassword
+        ? List.of(AuthenticationMethods.PASSWORD, key, AuthenticationMethods.MULTI_FACTOR)
+        : List.of(key, AuthenticationMethods.MULTI_FACTOR);
   }
 }

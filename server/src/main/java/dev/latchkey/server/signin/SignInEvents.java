@@ -10,11 +10,19 @@ public interface SignInEvents {
   void unavailable();
 
   /**
-   * A second step ended: {@code method} ({@code totp}, {@code recovery_code}, {@code none} when the
-   * pending sign-in was not found) and {@code outcome} ({@code success}, {@code invalid_code},
-   * {@code replayed}, {@code not_enrolled}, {@code throttled}, {@code expired}).
+   * A second step ended: {@code method} ({@code totp}, {@code recovery_code}, {@code passkey},
+   * {@code none} when the pending sign-in was not found) and {@code outcome} ({@code success},
+   * {@code invalid_code}, {@code replayed}, {@code not_enrolled}, {@code refused} (a passkey),
+   * {@code throttled}, {@code expired}).
    */
   default void secondStep(String method, String outcome) {}
+
+  /**
+   * A passwordless sign-in with a passkey ended: {@code success}, {@code refused} (the assertion),
+   * {@code account_refused} (a right assertion for a disabled or unverified account) or {@code
+   * throttled}. A passkey as a second step is a {@link #secondStep} of method {@code passkey}.
+   */
+  default void passkeySignIn(String outcome) {}
 
   /** Tells nothing. */
   SignInEvents NONE =

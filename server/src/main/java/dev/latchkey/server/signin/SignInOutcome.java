@@ -40,6 +40,13 @@ public sealed interface SignInOutcome {
   record InvalidCode() implements Refusal {}
 
   /**
+   * A passkey's assertion was refused (unknown or removed credential, spent or expired challenge,
+   * wrong origin or RP ID, no user verification where it is required, bad signature, a counter that
+   * did not grow): one answer whatever the reason.
+   */
+  record InvalidPasskey() implements Refusal {}
+
+  /**
    * A second step for a pending sign-in that is unknown, expired, completed, ended by wrong codes
    * or started in another browser: the password must be typed again.
    */

@@ -254,8 +254,8 @@ public final class Users {
   private Optional<UserRow> find(String address) {
     return db.queryOne(
         "SELECT id, email, password_hash, disabled, email_verified, EXISTS (SELECT 1 FROM mfa_totp"
-            + " t WHERE t.user_id = users.id AND t.confirmed_at IS NOT NULL) FROM users"
-            + " WHERE email = ?",
+            + " t WHERE t.user_id = users.id AND t.confirmed_at IS NOT NULL) OR EXISTS (SELECT 1"
+            + " FROM passkeys p WHERE p.user_id = users.id) FROM users WHERE email = ?",
         rs ->
             new UserRow(
                 rs.getString(1),

@@ -437,7 +437,7 @@ class SecondFactorsTest {
 
     SecondFactors.Reset reset = factors.resetByOperator(ada, store.sessionRevocation());
 
-    assertThat(reset).isEqualTo(new SecondFactors.Reset(true, 10, 1));
+    assertThat(reset).isEqualTo(new SecondFactors.Reset(true, 10, 0, 1));
     assertThat(factors.summary(ada)).isEqualTo(new FactorSummary(false, 0));
     assertThat(store.sessions().find(adaSession).orElseThrow().revokeReason())
         .isEqualTo("mfa_reset");

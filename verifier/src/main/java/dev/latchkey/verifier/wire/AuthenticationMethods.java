@@ -21,6 +21,12 @@ public final class AuthenticationMethods {
   /** A one-time password (a TOTP code, or a single-use recovery code). */
   public static final String ONE_TIME_PASSWORD = "otp";
 
+  /** Proof of possession of a hardware-secured key (a device-bound passkey). */
+  public static final String HARDWARE_KEY = "hwk";
+
+  /** Proof of possession of a software-secured key (a synced passkey). */
+  public static final String SOFTWARE_KEY = "swk";
+
   /** More than one factor. */
   public static final String MULTI_FACTOR = "mfa";
 

@@ -2,11 +2,13 @@ package dev.latchkey.server.http.exchange;
 
 import dev.latchkey.server.accounts.SignupLimitReached;
 import dev.latchkey.server.mfa.MfaException;
+import dev.latchkey.server.passkeys.PasskeyException;
 import dev.latchkey.server.signin.SignInOutcome;
 import dev.latchkey.server.signin.SignInOutcome.Busy;
 import dev.latchkey.server.signin.SignInOutcome.EmailNotVerified;
 import dev.latchkey.server.signin.SignInOutcome.InvalidCode;
 import dev.latchkey.server.signin.SignInOutcome.InvalidCredentials;
+import dev.latchkey.server.signin.SignInOutcome.InvalidPasskey;
 import dev.latchkey.server.signin.SignInOutcome.Refusal;
 import dev.latchkey.server.signin.SignInOutcome.SignInExpired;
 import dev.latchkey.server.signin.SignInOutcome.Throttled;
@@ -53,6 +55,11 @@ public final class Failures {
   static final ApiError INVALID_CODE =
       new ApiError(401, "invalid_code", "The code is not valid; try the current one.");
 
+  /** A passkey's assertion was refused, whatever the reason (see {@link InvalidPasskey}). */
+  static final ApiError INVALID_PASSKEY =
+      new ApiError(
+          401, "invalid_passkey", "The passkey was not accepted; ask for new options and retry.");
+
   /**
    * The pending sign-in a second step names is unknown, over, or another browser's: the sign-in
    * starts again from the password.
@@ -92,6 +99,8 @@ public final class Failures {
       return busy();
     } else if (refusal instanceof InvalidCode) {
       return INVALID_CODE;
+    } else if (refusal instanceof InvalidPasskey) {
+      return INVALID_PASSKEY;
     } else if (refusal instanceof SignInExpired) {
       return MFA_EXPIRED;
     }
@@ -133,6 +142,8 @@ public final class Failures {
           "unavailable",
           "The service is temporarily unavailable.",
           Map.of("Retry-After", RETRY_AFTER_UNAVAILABLE_SECONDS));
+    } else if (e instanceof PasskeyException passkey) {
+      return new ApiError(passkey.status(), passkey.reason(), passkey.getMessage());
     } else if (e instanceof MfaException mfa) {
       return secondFactorRefusal(mfa);
     } else if (e instanceof UserException user) {

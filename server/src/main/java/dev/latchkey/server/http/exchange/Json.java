@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,6 +68,16 @@ public final class Json {
 
   private static Map<String, String> read(
       Context ctx, Set<String> allowed, int maxLength, boolean allRequired) {
+    return stringFields(readObject(ctx), allowed, maxLength, allRequired);
+  }
+
+  /**
+   * The request body as a JSON object, its fields not yet checked: for bodies that carry a nested
+   * object (a passkey's credential).
+   *
+   * @throws ApiError 415 for another content type, 413 for a body over 64 KiB, 400 otherwise
+   */
+  public static ObjectNode readObject(Context ctx) {
     requireJsonContentType(ctx);
     byte[] body = readLimited(ctx);
     JsonNode root;
@@ -83,6 +94,15 @@ public final class Json {
     if (!root.isObject()) {
       throw ApiError.badRequest("The request body must be a JSON object.");
     }
+    return (ObjectNode) root;
+  }
+
+  /**
+   * The fields of an object read by {@link #readObject}, all among {@code allowed} and strings no
+   * longer than {@code maxLength}; each required when {@code allRequired}.
+   */
+  public static Map<String, String> stringFields(
+      ObjectNode root, Set<String> allowed, int maxLength, boolean allRequired) {
     Map<String, String> fields = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> field : root.properties()) {
       if (!allowed.contains(field.getKey())) {
@@ -103,6 +123,15 @@ public final class Json {
       }
     }
     return fields;
+  }
+
+  /** A JSON value as text (a nested object handed on to a parser of its own). */
+  public static String text(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a JSON value", e);
+    }
   }
 
   /**

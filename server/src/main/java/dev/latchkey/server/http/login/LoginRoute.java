@@ -1,5 +1,8 @@
 package dev.latchkey.server.http.login;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.Async;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
@@ -10,6 +13,8 @@ import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.mfa.SecondFactorMethod;
 import dev.latchkey.server.signin.CodeAttempt;
+import dev.latchkey.server.signin.PasskeyAttempt;
+import dev.latchkey.server.signin.PasskeySignIn;
 import dev.latchkey.server.signin.PasswordAttempt;
 import dev.latchkey.server.signin.PendingSignIn;
 import dev.latchkey.server.signin.SignIn;
@@ -33,8 +38,13 @@ import java.util.Set;
  *       "methods"}} and the second-step cookie instead, no session; or the failure mapping's answer
  *       ({@code 401 invalid_credentials}, also for an unverified account whose password is right,
  *       {@code 429 too_many_attempts}, {@code 503 busy});
- *   <li>{@code POST /api/login/mfa {"mfaToken", "code"}} from the same browser: the session exactly
- *       as a login answers it, or {@code 410 mfa_expired}, {@code 401 invalid_code}, {@code 429}.
+ *   <li>{@code POST /api/login/mfa {"mfaToken", "code"}} or {@code {"mfaToken", "credential"}} (a
+ *       passkey's assertion) from the same browser: the session exactly as a login answers it, or
+ *       {@code 410 mfa_expired}, {@code 401 invalid_code} / {@code invalid_passkey}, {@code 429};
+ *   <li>{@code POST /api/passkeys/login/options} ({@code {}}, or {@code {"mfaToken"}} for a second
+ *       step): {@code PublicKeyCredentialRequestOptionsJSON};
+ *   <li>{@code POST /api/passkeys/login} with the assertion's {@code toJSON()}: the session as a
+ *       login answers it, or {@code 401 invalid_passkey}, {@code 429}.
  * </ul>
  */
 public final class LoginRoute {
@@ -42,6 +52,7 @@ public final class LoginRoute {
   private static final int STEP_FIELD_MAX = 100;
 
   private final SignIn signIn;
+  private final PasskeySignIn passkeys;
   private final RequestAddress clientAddress;
   private final BrowserCookies cookies;
   private final SessionAnswer answer;
@@ -49,11 +60,13 @@ public final class LoginRoute {
 
   public LoginRoute(
       SignIn signIn,
+      PasskeySignIn passkeys,
       RequestAddress clientAddress,
       BrowserCookies cookies,
       SessionAnswer answer,
       Clock clock) {
     this.signIn = signIn;
+    this.passkeys = passkeys;
     this.clientAddress = clientAddress;
     this.cookies = cookies;
     this.answer = answer;
@@ -72,23 +85,75 @@ public final class LoginRoute {
     Async.answer(ctx, signIn.signIn(attempt).thenAccept(outcome -> answer(ctx, outcome)));
   }
 
-  /** {@code POST /api/login/mfa}. */
+  /** {@code POST /api/login/mfa}: a code, or a passkey's assertion ({@code credential}). */
   public void secondStep(Context ctx) {
-    Map<String, String> body =
-        Json.readStringFields(ctx, Set.of("mfaToken", "code"), STEP_FIELD_MAX);
+    ObjectNode body = Json.readObject(ctx);
     Caching.noStore(ctx);
-    SignInOutcome outcome =
-        signIn.completeSecondStep(
-            new CodeAttempt(
-                body.get("mfaToken"),
-                body.get("code"),
-                cookies.secondStepBinding(ctx),
-                clientAddress.of(ctx),
-                cookies.deviceCookie(ctx)));
+    JsonNode credential = body.remove("credential");
+    Map<String, String> fields =
+        Json.stringFields(
+            body,
+            credential == null ? Set.of("mfaToken", "code") : Set.of("mfaToken"),
+            STEP_FIELD_MAX,
+            true);
+    SignInOutcome outcome;
+    if (credential == null) {
+      outcome =
+          signIn.completeSecondStep(
+              new CodeAttempt(
+                  fields.get("mfaToken"),
+                  fields.get("code"),
+                  cookies.secondStepBinding(ctx),
+                  clientAddress.of(ctx),
+                  cookies.deviceCookie(ctx)));
+    } else {
+      outcome =
+          passkeys.secondStep(
+              new PasskeyAttempt(
+                  assertion(credential),
+                  fields.get("mfaToken"),
+                  cookies.secondStepBinding(ctx),
+                  clientAddress.of(ctx),
+                  cookies.deviceCookie(ctx)));
+    }
     if (outcome instanceof SignedIn) {
       cookies.clearSecondStepBinding(ctx);
     }
     answer(ctx, outcome);
+  }
+
+  /** {@code POST /api/passkeys/login/options}: passwordless, or {@code {"mfaToken"}}'s step. */
+  public void passkeyOptions(Context ctx) {
+    Map<String, String> body =
+        Json.readOptionalStringFields(ctx, Set.of("mfaToken"), STEP_FIELD_MAX);
+    Caching.noStore(ctx);
+    if (!body.containsKey("mfaToken")) {
+      Json.write(ctx, 200, passkeys.loginOptions());
+      return;
+    }
+    Map<String, Object> options =
+        passkeys
+            .secondStepOptions(body.get("mfaToken"), cookies.secondStepBinding(ctx))
+            .orElseThrow(() -> Failures.answerFor(new SignInOutcome.SignInExpired()));
+    Json.write(ctx, 200, options);
+  }
+
+  /** {@code POST /api/passkeys/login}: the assertion's {@code toJSON()}. */
+  public void passkeyLogin(Context ctx) {
+    ObjectNode body = Json.readObject(ctx);
+    Caching.noStore(ctx);
+    answer(
+        ctx,
+        passkeys.signIn(
+            PasskeyAttempt.passwordless(
+                assertion(body), clientAddress.of(ctx), cookies.deviceCookie(ctx))));
+  }
+
+  private static String assertion(JsonNode credential) {
+    if (!credential.isObject()) {
+      throw ApiError.badRequest("Field 'credential' must be a PublicKeyCredential's toJSON().");
+    }
+    return Json.text(credential);
   }
 
   private void answer(Context ctx, SignInOutcome outcome) {

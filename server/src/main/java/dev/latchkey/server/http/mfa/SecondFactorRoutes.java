@@ -5,6 +5,7 @@ import dev.latchkey.server.http.exchange.Async;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.Json;
+import dev.latchkey.server.http.exchange.PasskeyList;
 import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.http.exchange.SignedInUsers;
 import dev.latchkey.server.http.exchange.SignedInUsers.SignedInUser;
@@ -29,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * A signed-in user's second factors (bearer token, or session cookie with the XSRF header):
  *
  * <ul>
- *   <li>{@code GET /api/mfa} → {@code {"totp", "passkeys": [], "recoveryCodesLeft"}}
+ *   <li>{@code GET /api/mfa} → {@code {"totp", "passkeys": [...], "recoveryCodesLeft"}}
  *   <li>{@code POST /api/mfa/totp} → {@code {"secret", "otpauthUri"}}, a pending enrolment ({@code
  *       409 totp_already_enabled} while TOTP is on)
  *   <li>{@code POST /api/mfa/totp/confirm {"code"}} → {@code {"recoveryCodes"}}, TOTP on ({@code
@@ -75,7 +76,7 @@ public final class SecondFactorRoutes {
   private static Map<String, Object> summaryOf(FactorSummary summary) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("totp", summary.totp());
-    body.put("passkeys", List.of());
+    body.put("passkeys", PasskeyList.of(summary.passkeys()));
     body.put("recoveryCodesLeft", summary.recoveryCodesLeft());
     return body;
   }
