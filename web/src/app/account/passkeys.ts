@@ -122,7 +122,7 @@ export class PasskeysSection implements OnInit {
       this.fb.group({}),
       '',
       () => this.passkeyService.remove(passkey.id),
-      () => this.load(),
+      (left) => this.passkeys.set(left),
     );
   }
 }

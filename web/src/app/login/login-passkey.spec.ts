@@ -78,11 +78,11 @@ describe('LoginPage, passkeys', () => {
     expect(byTestId(fixture, 'login-password')).toBeNull();
 
     (byTestId(fixture, 'login-step-passkey') as HTMLButtonElement).click();
-    const options = http.expectOne(`${AUTH_URL}/api/login/mfa/passkey/options`);
+    const options = http.expectOne(`${AUTH_URL}/api/passkeys/login/options`);
     expect(options.request.body).toEqual({ mfaToken: 'opaque' });
     options.flush(REQUEST_OPTIONS);
     await settle();
-    http.expectOne(`${AUTH_URL}/api/login/mfa/passkey`).flush({ idToken: 'jwt', expiresIn: 60 });
+    http.expectOne(`${AUTH_URL}/api/login/mfa`).flush({ idToken: 'jwt', expiresIn: 60 });
     await vi.waitFor(() => expect(router.url).toBe('/lessons'));
   });
 

@@ -71,8 +71,10 @@ export interface PendingSecondFactor {
 /** The auth server's passkey sign-in routes (`docs/second-factors.md`). */
 const PASSKEY_LOGIN_OPTIONS = '/api/passkeys/login/options';
 const PASSKEY_LOGIN = '/api/passkeys/login';
-const PASSKEY_STEP_OPTIONS = '/api/login/mfa/passkey/options';
-const PASSKEY_STEP = '/api/login/mfa/passkey';
+/** The same options route, given the pending step's token: a challenge bound to that step. */
+const PASSKEY_STEP_OPTIONS = PASSKEY_LOGIN_OPTIONS;
+/** The same route as a code: `{mfaToken, credential}` in place of `{mfaToken, code}`. */
+const PASSKEY_STEP = '/api/login/mfa';
 
 /** How long the auth server keeps a pending second step, unless it says otherwise. */
 const SECOND_STEP_MS = 5 * 60_000;
@@ -244,11 +246,12 @@ export class AuthService {
 
   /**
    * Finishes a login that asked for a second step with a passkey (when its `methods` include
-   * `passkey`): asks the auth server for a challenge bound to the pending step, lets the browser
-   * sign it with one of the user's passkeys, and posts the assertion; the session opens as after
-   * `login()`. Each subscription runs one ceremony. The browser refusing (the user cancelled, or
-   * could not be verified) fails with its `DOMException` and the step waits on; `401` as a wrong
-   * code; `410 mfa_expired` ends the step.
+   * `passkey`): asks the auth server for a challenge bound to the pending step (`POST
+   * {authUrl}/api/passkeys/login/options {mfaToken}`), lets the browser sign it with one of the
+   * user's passkeys, and posts the assertion (`POST {authUrl}/api/login/mfa {mfaToken,
+   * credential}`); the session opens as after `login()`. Each subscription runs one ceremony. The browser refusing (the user cancelled, or
+   * could not be verified) fails with its `DOMException` and the step waits on; `401
+   * invalid_passkey` counts as a wrong code; `410 mfa_expired` ends the step.
    */
   completeSecondFactorWithPasskey(): Observable<LoginResponse> {
     const mfaToken = this.mfaToken;
@@ -284,7 +287,8 @@ export class AuthService {
    * webauthn"` instead of a dialog, and waits until one is picked: unsubscribe to stop waiting.
    * Each subscription runs one ceremony. The browser refusing fails with its `DOMException`
    * (`NotAllowedError`: cancelled, timed out, or the user could not be verified); the auth
-   * server refusing fails with `401` (an unknown or removed passkey, a spent challenge).
+   * server refusing fails with `401 invalid_passkey` (an unknown or removed passkey, a spent
+   * challenge, a wrong origin, the user not verified).
    */
   loginWithPasskey(mediation: PasskeyMediation = 'optional'): Observable<LoginResponse> {
     return this.authPost<PublicKeyCredentialRequestOptionsJSON>(

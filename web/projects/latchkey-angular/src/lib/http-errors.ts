@@ -174,6 +174,10 @@ const ACCOUNT_MESSAGES: Readonly<Record<string, string>> = {
   totp_already_enabled: 'An authenticator app is already set up.',
   totp_not_enabled: 'No authenticator app is set up.',
   no_pending_enrolment: 'Start the set-up again: it was not started or has been replaced.',
+  passkey_refused: 'The new passkey could not be checked. Please try again.',
+  passkey_exists: 'This passkey is already registered.',
+  too_many_passkeys: 'You have as many passkeys as an account may hold: remove one first.',
+  unknown_passkey: 'That passkey was already removed.',
 };
 
 /**

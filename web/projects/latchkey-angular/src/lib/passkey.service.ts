@@ -15,8 +15,17 @@ export interface Passkey {
   readonly name: string;
   /** When it was added (ISO 8601). */
   readonly createdAt: string;
-  /** When it last signed in (ISO 8601), if the server tells. */
+  /** When it last signed in (ISO 8601), null before its first use. */
   readonly lastUsedAt?: string | null;
+  /** How the browser may reach it (`internal`, `hybrid`, `usb`, ...). */
+  readonly transports?: readonly string[];
+  /** Whether it is synced between devices (backup eligible): tokens say `swk`, else `hwk`. */
+  readonly synced?: boolean;
+}
+
+/** What the list and the removal answer. */
+interface PasskeyList {
+  readonly passkeys: readonly Passkey[];
 }
 
 /**
@@ -32,17 +41,21 @@ export class PasskeyService {
   private readonly config = inject(LatchkeyConfig);
   private readonly auth = inject(AuthService);
 
-  /** `GET {authUrl}/api/passkeys`. */
+  /** `GET {authUrl}/api/passkeys`, oldest first. */
   list(): Observable<readonly Passkey[]> {
-    return this.http.get<Passkey[]>(this.url('/api/passkeys'), this.options());
+    return this.http
+      .get<PasskeyList>(this.url('/api/passkeys'), this.options())
+      .pipe(map((answer) => answer.passkeys));
   }
 
   /**
    * Adds a passkey named `name`: `POST {authUrl}/api/passkeys/registration/options`, the
    * browser's dialog creates the key (its authenticator verifies the user), then `POST
-   * {authUrl}/api/passkeys/registration` with the new credential; emits the stored passkey.
-   * Each subscription runs one ceremony. The browser refusing (cancelled, or a passkey of this
-   * authenticator is already registered: `InvalidStateError`) fails with its `DOMException`.
+   * {authUrl}/api/passkeys/registration` with the new credential's `toJSON()` and `name`; emits
+   * the stored passkey. Each subscription runs one ceremony. The browser refusing (cancelled, or
+   * a passkey of this authenticator is already registered: `InvalidStateError`) fails with its
+   * `DOMException`; the server with `400 passkey_refused`, `409 passkey_exists` or `409
+   * too_many_passkeys`.
    */
   add(name: string): Observable<Passkey> {
     return this.http
@@ -56,18 +69,21 @@ export class PasskeyService {
         switchMap((credential) =>
           this.http.post<Passkey>(
             this.url('/api/passkeys/registration'),
-            { name: name.trim(), credential },
+            { ...credential, name: name.trim() },
             this.options(),
           ),
         ),
       );
   }
 
-  /** `DELETE {authUrl}/api/passkeys/{id}`: it no longer signs in. */
-  remove(id: string): Observable<void> {
+  /**
+   * `DELETE {authUrl}/api/passkeys/{id}`: it no longer signs in (`404 unknown_passkey` if it was
+   * gone); emits the passkeys left.
+   */
+  remove(id: string): Observable<readonly Passkey[]> {
     return this.http
-      .delete<unknown>(this.url(`/api/passkeys/${encodeURIComponent(id)}`), this.options())
-      .pipe(map(() => undefined));
+      .delete<PasskeyList>(this.url(`/api/passkeys/${encodeURIComponent(id)}`), this.options())
+      .pipe(map((answer) => answer.passkeys));
   }
 
   private url(path: string): string {

@@ -224,7 +224,7 @@ describe('signing in with a passkey', () => {
 
       let done = false;
       auth.completeSecondFactorWithPasskey().subscribe(() => (done = true));
-      const options = http.expectOne(`${AUTH_URL}/api/login/mfa/passkey/options`);
+      const options = http.expectOne(`${AUTH_URL}/api/passkeys/login/options`);
       expect(options.request.body).toEqual({ mfaToken: 'opaque-token' });
       expect(options.request.withCredentials).toBe(true); // the step's binding cookie
       options.flush({
@@ -236,7 +236,7 @@ describe('signing in with a passkey', () => {
         hex(new TextEncoder().encode('cred')),
       );
 
-      const finish = http.expectOne(`${AUTH_URL}/api/login/mfa/passkey`);
+      const finish = http.expectOne(`${AUTH_URL}/api/login/mfa`);
       expect(finish.request.withCredentials).toBe(true);
       expect(finish.request.context.get(AUTH_ENDPOINT)).toBe(true);
       expect(finish.request.body).toEqual({ mfaToken: 'opaque-token', credential: ASSERTION_JSON });
@@ -257,17 +257,17 @@ describe('signing in with a passkey', () => {
 
       let error: unknown = null;
       auth.completeSecondFactorWithPasskey().subscribe({ error: (e) => (error = e) });
-      http.expectOne(`${AUTH_URL}/api/login/mfa/passkey/options`).flush(REQUEST_OPTIONS);
+      http.expectOne(`${AUTH_URL}/api/passkeys/login/options`).flush(REQUEST_OPTIONS);
       await settle();
       expect((error as DOMException).name).toBe('NotAllowedError');
       expect(auth.secondFactor()).not.toBeNull();
 
       browser.answer = async () => assertion();
       auth.completeSecondFactorWithPasskey().subscribe({ error: (e) => (error = e) });
-      http.expectOne(`${AUTH_URL}/api/login/mfa/passkey/options`).flush(REQUEST_OPTIONS);
+      http.expectOne(`${AUTH_URL}/api/passkeys/login/options`).flush(REQUEST_OPTIONS);
       await settle();
       http
-        .expectOne(`${AUTH_URL}/api/login/mfa/passkey`)
+        .expectOne(`${AUTH_URL}/api/login/mfa`)
         .flush({ error: 'mfa_expired' }, { status: 410, statusText: 'Gone' });
       expect(passkeyErrorMessage(error)).toContain('enter your password again');
       expect(auth.secondFactor()).toBeNull();
@@ -325,15 +325,13 @@ describe('PasskeyService', () => {
     const register = http.expectOne(`${AUTH_URL}/api/passkeys/registration`);
     expect(register.request.headers.get('Authorization')).toBe('Bearer the.jwt.sig');
     expect(register.request.body).toEqual({
+      id: 'Y3JlZA',
+      rawId: 'Y3JlZA',
+      type: 'public-key',
+      authenticatorAttachment: 'platform',
+      clientExtensionResults: {},
+      response: { clientDataJSON: 'AQ', attestationObject: 'Aw', transports: ['internal'] },
       name: 'Laptop',
-      credential: {
-        id: 'Y3JlZA',
-        rawId: 'Y3JlZA',
-        type: 'public-key',
-        authenticatorAttachment: 'platform',
-        clientExtensionResults: {},
-        response: { clientDataJSON: 'AQ', attestationObject: 'Aw', transports: ['internal'] },
-      },
     });
     const passkey = { id: 'pk1', name: 'Laptop', createdAt: '2026-03-01T10:00:00Z' };
     register.flush(passkey, { status: 201, statusText: 'Created' });
@@ -363,16 +361,16 @@ describe('PasskeyService', () => {
     expect(list.request.method).toBe('GET');
     expect(list.request.withCredentials).toBe(true);
     const one = { id: 'pk/1', name: 'Phone', createdAt: '2026-03-01T10:00:00Z' };
-    list.flush([one]);
+    list.flush({ passkeys: [one] });
     expect(listed).toEqual([one]);
 
-    let removed = false;
-    passkeys.remove('pk/1').subscribe(() => (removed = true));
+    let left: readonly Passkey[] | null = null;
+    passkeys.remove('pk/1').subscribe((l) => (left = l));
     const remove = http.expectOne(`${AUTH_URL}/api/passkeys/pk%2F1`);
     expect(remove.request.method).toBe('DELETE');
     expect(remove.request.headers.get('X-XSRF-TOKEN')).toBe('xsrf-value');
     expect(remove.request.headers.has('Authorization')).toBe(false);
-    remove.flush(null, { status: 204, statusText: 'No Content' });
-    expect(removed).toBe(true);
+    remove.flush({ passkeys: [] });
+    expect(left).toEqual([]);
   });
 });

@@ -3,13 +3,14 @@ import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
 import { AuthService } from './auth.service';
+import type { Passkey } from './passkey.service';
 import { LatchkeyConfig } from './options';
 import { signedInRequest } from './signed-in';
 
 /** What the logged-in user has on (`GET /api/mfa`). */
 export interface SecondFactorSummary {
   readonly totp: boolean;
-  readonly passkeys: readonly unknown[];
+  readonly passkeys: readonly Passkey[];
   readonly recoveryCodesLeft: number;
 }
 
