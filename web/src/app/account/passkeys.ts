@@ -30,7 +30,12 @@ import { FormSubmission } from './form-submission';
           @for (passkey of list; track passkey.id) {
             <li data-testid="passkey-item">
               <span data-testid="passkey-name">{{ passkey.name }}</span>
-              <small>added {{ passkey.createdAt | date: 'medium' }}</small>
+              <small>
+                added {{ passkey.createdAt | date: 'medium' }}
+                @if (passkey.lastUsedAt) {
+                  · last used {{ passkey.lastUsedAt | date: 'medium' }}
+                }
+              </small>
               <button
                 type="button"
                 class="link-button"
