@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
 import com.sun.net.httpserver.HttpServer;
@@ -35,6 +36,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PasskeyBrowserTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PASSWORD = RunningSystem.PASSWORD;
+
+  /** WebAuthn's authenticator data flags: UP (the user was present), UV (and verified). */
+  private static final int USER_PRESENT = 0x01;
+
+  private static final int USER_VERIFIED = 0x04;
 
   @RegisterExtension
   static final BrowserJourney journey = BrowserJourney.bodyMode().viewport(1100, 900);
@@ -111,6 +117,15 @@ class PasskeyBrowserTest {
     assertThat(page.getByTestId("login-error")).containsText("could not be verified");
     assertThat(page).hasURL(Pattern.compile("/login"));
     assertThat(token(page)).isNull();
+
+    // the auth server's own check: a browser asked not to verify (the options altered on the way)
+    // signs without it, and the server, which requires verification without a password, refuses
+    String unverified = assertionOn(page, "discouraged");
+    assertThat(flags(unverified) & USER_VERIFIED).isZero();
+    assertThat(flags(unverified) & USER_PRESENT).isNotZero();
+    HttpResponse<String> refused = postToAuth("/api/passkeys/login", unverified);
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(refused.body()).path("error").asText()).isEqualTo("invalid_passkey");
 
     // the same passkey, verified again, signs in: it was the verification that failed
     authenticator.setUserVerified(true);
@@ -217,13 +232,28 @@ class PasskeyBrowserTest {
    * page asks the authenticator for an assertion and gives its {@code toJSON()} back.
    */
   private static String assertionOn(Page page) throws Exception {
-    String options = postToAuth("/api/passkeys/login/options", "{}").body();
+    return assertionOn(page, null);
+  }
+
+  /** As {@link #assertionOn(Page)}, the options' {@code userVerification} replaced if given. */
+  private static String assertionOn(Page page, String userVerification) throws Exception {
+    ObjectNode options =
+        (ObjectNode) JSON.readTree(postToAuth("/api/passkeys/login/options", "{}").body());
+    if (userVerification != null) {
+      options.put("userVerification", userVerification);
+    }
     return (String)
         page.evaluate(
             "async options => { const c = await navigator.credentials.get({ publicKey:"
                 + " PublicKeyCredential.parseRequestOptionsFromJSON(JSON.parse(options)) });"
                 + " return JSON.stringify(c.toJSON()); }",
-            options);
+            JSON.writeValueAsString(options));
+  }
+
+  /** The flags byte of an assertion's authenticator data (after the 32-byte RP ID hash). */
+  private static int flags(String assertion) throws Exception {
+    String data = JSON.readTree(assertion).path("response").path("authenticatorData").asText();
+    return Base64.getUrlDecoder().decode(data)[32] & 0xff;
   }
 
   /** A fresh user (each test its own, so one test's passkeys do not meet another's). */
