@@ -154,7 +154,12 @@ final class HttpWiring {
             new PasskeyRoutes(passkeys, store.users(), signedInUsers),
             delivery.hostedLogin()
                 ? new HostedLoginRoutes(
-                    signIn, clientAddress, cookies, returningToAuthorize(delivery, url), url)
+                    signIn,
+                    passkeySignIn,
+                    clientAddress,
+                    cookies,
+                    returningToAuthorize(delivery, url),
+                    url)
                 : null,
             delivery.hostedLogin()
                 ? new HostedAccountRoutes(accounts, hashing, cookies, signIn, clientAddress)

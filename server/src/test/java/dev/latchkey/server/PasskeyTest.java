@@ -224,6 +224,60 @@ class PasskeyTest {
     }
   }
 
+  // ---- the hosted page -------------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void theHostedPageSignsInWithAPasskey(TestDatabase db) throws Exception {
+    try (AuthServer server = start(db)) {
+      TestAuthenticator a = new TestAuthenticator(server.publicUrl());
+      register(server, bearer(server), a);
+
+      HostedLoginTest.Form form = HostedLoginTest.open(server, null);
+      String page = form.page().body();
+      assertThat(page)
+          .contains("autocomplete=\"username webauthn\"")
+          .contains("<form id=\"passkey-form\" method=\"post\"")
+          .contains(">Sign in with a passkey</button>")
+          .contains(
+              "<script src=\""
+                  + server.publicUrl()
+                  + "/login/passkey.js\" data-options=\""
+                  + server.publicUrl()
+                  + "/api/passkeys/login/options\"></script>");
+      assertThat(form.page().headers().firstValue("Content-Security-Policy").orElseThrow())
+          .startsWith("default-src 'none'; script-src 'self'; connect-src 'self';")
+          .doesNotContain("unsafe-eval")
+          .doesNotContain("script-src 'unsafe-inline'");
+      HttpResponse<String> script = TestHttp.get(server.baseUrl() + "/login/passkey.js");
+      assertThat(script.statusCode()).isEqualTo(200);
+      assertThat(script.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("text/javascript");
+      assertThat(script.body()).contains("isConditionalMediationAvailable", "passkey-form");
+
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("csrf", form.field());
+      fields.put("return_to", "");
+      fields.put("passkey", body(a.assert_(loginOptions(server))));
+      // without the form's CSRF cookie: refused, and the challenge is left alone
+      assertThat(HostedLoginTest.post(server, null, fields).statusCode()).isEqualTo(403);
+      String cookie = HostedLoginTest.CSRF_COOKIE + "=" + form.cookie();
+      HttpResponse<String> done = HostedLoginTest.post(server, cookie, fields);
+      assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+      String session = SetCookie.named(done, "__Host-latchkey").orElseThrow().value();
+      assertThat(amrOf(server, session)).containsExactly("hwk", "mfa");
+
+      // a replay of the same form: the page again, with the failure mapping's status
+      HttpResponse<String> replayed = HostedLoginTest.post(server, cookie, fields);
+      assertThat(replayed.statusCode()).isEqualTo(401);
+      assertThat(replayed.body()).contains("<form id=\"passkey-form\"");
+    }
+  }
+
+  private static List<String> amrOf(AuthServer server, String token) throws Exception {
+    return TestHttp.verify(server, token, "latchkey-demo").getStringListClaim("amr");
+  }
+
   // ---- the second step -------------------------------------------------------------------
 
   @ParameterizedTest

@@ -10,6 +10,9 @@ public final class LoginPage {
   /** The path of the page and of its form's target. */
   public static final String PATH = "/login";
 
+  /** The path of the page's one script: the passkey sign-in. */
+  public static final String PASSKEY_SCRIPT_PATH = "/login/passkey.js";
+
   private static final String STYLE =
       """
       *{box-sizing:border-box}
@@ -31,16 +34,18 @@ public final class LoginPage {
   private LoginPage() {}
 
   /**
-   * The {@code Content-Security-Policy} of the pages: nothing loads, inline styles only, the form
-   * posts to this server and may be redirected to the allowed origins (browsers apply {@code
-   * form-action} to the redirect after the post too), no framing.
+   * The {@code Content-Security-Policy} of the pages: nothing loads but the passkey script from
+   * this server (which calls only this server), inline styles only, the form posts to this server
+   * and may be redirected to the allowed origins (browsers apply {@code form-action} to the
+   * redirect after the post too), no framing.
    */
   public static String contentSecurityPolicy(Collection<String> redirectOrigins) {
     StringBuilder formAction = new StringBuilder("'self'");
     for (String origin : redirectOrigins) {
       formAction.append(' ').append(origin);
     }
-    return "default-src 'none'; style-src 'unsafe-inline'; form-action "
+    return "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline';"
+        + " form-action "
         + formAction
         + "; frame-ancestors 'none'; base-uri 'none'";
   }
@@ -48,14 +53,15 @@ public final class LoginPage {
   /**
    * The form.
    *
-   * @param action where the form posts: {@link #PATH} below the server's public URL
+   * @param publicUrl the server's public URL: the form posts to {@link #PATH} below it
    * @param email shown again after a failure, may be empty
    * @param returnTo the checked {@code return_to}, or empty for the default target
    * @param csrf the anti-CSRF token that the form posts back
    * @param error a generic message, or {@code null}
    */
   public static String form(
-      String action, String email, String returnTo, String csrf, String error) {
+      String publicUrl, String email, String returnTo, String csrf, String error) {
+    String action = publicUrl + PATH;
     StringBuilder b = new StringBuilder(2048);
     head(b, "Sign in");
     b.append("<main>\n<h1>Sign in</h1>\n");
@@ -66,7 +72,8 @@ public final class LoginPage {
     hidden(b, "csrf", csrf);
     hidden(b, "return_to", returnTo);
     b.append("<label for=\"email\">Email</label>\n")
-        .append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\"")
+        .append("<input id=\"email\" name=\"email\" type=\"email\"")
+        .append(" autocomplete=\"username webauthn\"")
         .append(" required maxlength=\"254\" value=\"")
         .append(Html.escape(email))
         .append('"')
@@ -78,11 +85,31 @@ public final class LoginPage {
         .append(email == null || email.isEmpty() ? "" : " autofocus")
         .append(">\n")
         .append("<button type=\"submit\">Sign in</button>\n")
-        .append("</form>\n")
-        .append("<p><a href=\"")
+        .append("</form>\n");
+    passkeyForm(b, publicUrl, returnTo, csrf);
+    b.append("<p><a href=\"")
         .append(AccountPages.FORGOT_PATH)
         .append("\">Forgot your password?</a></p>\n</main>\n</body>\n</html>\n");
     return b.toString();
+  }
+
+  /**
+   * "Sign in with a passkey": a form the script fills with the assertion and posts like the
+   * password's, its button shown by the script where the browser has WebAuthn.
+   */
+  private static void passkeyForm(StringBuilder b, String publicUrl, String returnTo, String csrf) {
+    b.append("<form id=\"passkey-form\" method=\"post\" action=\"")
+        .append(Html.escape(publicUrl + PATH))
+        .append("\">\n");
+    hidden(b, "csrf", csrf);
+    hidden(b, "return_to", returnTo);
+    hidden(b, "passkey", "");
+    b.append("<button type=\"button\" id=\"passkey\" hidden>Sign in with a passkey</button>\n")
+        .append("</form>\n<script src=\"")
+        .append(Html.escape(publicUrl + PASSKEY_SCRIPT_PATH))
+        .append("\" data-options=\"")
+        .append(Html.escape(publicUrl + "/api/passkeys/login/options"))
+        .append("\"></script>\n");
   }
 
   /**

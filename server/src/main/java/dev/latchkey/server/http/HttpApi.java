@@ -1,6 +1,7 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.server.hosted.AccountPages;
+import dev.latchkey.server.hosted.LoginPage;
 import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.feed.RevocationFeedRoute;
@@ -116,6 +117,7 @@ public final class HttpApi {
       t.plain(GET, "/login", r.hostedLogin()::show)
           .plain(POST, "/login", r.hostedLogin()::submit)
           .plain(GET, "/login/done", r.hostedLogin()::done)
+          .plain(GET, LoginPage.PASSKEY_SCRIPT_PATH, r.hostedLogin()::passkeyScript)
           .plain(GET, AccountPages.FORGOT_PATH, r.hostedAccounts()::showForgot)
           .plain(POST, AccountPages.FORGOT_PATH, r.hostedAccounts()::submitForgot)
           .plain(GET, AccountPages.RESET_PATH, r.hostedAccounts()::showReset)

@@ -9,6 +9,8 @@ import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.signin.CodeAttempt;
+import dev.latchkey.server.signin.PasskeyAttempt;
+import dev.latchkey.server.signin.PasskeySignIn;
 import dev.latchkey.server.signin.PasswordAttempt;
 import dev.latchkey.server.signin.PendingSignIn;
 import dev.latchkey.server.signin.PendingSignIns;
@@ -18,6 +20,9 @@ import dev.latchkey.server.signin.SignInOutcome.SignedIn;
 import dev.latchkey.server.signin.SignInOutcome.StepRequired;
 import dev.latchkey.server.users.PasswordPolicy;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,14 +34,19 @@ import java.util.Map;
  * 303} to the allowed {@code return_to} or the default target. For an account with a second factor
  * the answer is the same page's code step (a hidden {@code mfa_token}, the second-step cookie); its
  * {@code POST /login} with {@code mfa_token} and {@code code} finishes the sign-in as {@code POST
- * /api/login/mfa} does. Every answer is HTML.
+ * /api/login/mfa} does. "Sign in with a passkey" (and the email field's passkey autofill) posts the
+ * assertion in {@code passkey}, judged as {@code POST /api/passkeys/login} does. Every answer is
+ * HTML.
  */
 public final class HostedLoginRoutes {
   private static final String EXPIRED =
       "This sign-in form has expired or was not sent from this page. Please sign in again.";
   private static final int MAX_FIELD = PasswordPolicy.MAX_LENGTH;
+  private static final int MAX_ASSERTION = 16 * 1024;
+  private static final String PASSKEY_SCRIPT = resource("/hosted/passkey.js");
 
   private final SignIn signIn;
+  private final PasskeySignIn passkeys;
   private final RequestAddress clientAddress;
   private final BrowserCookies cookies;
   private final ReturnToPolicy returnTo;
@@ -45,11 +55,13 @@ public final class HostedLoginRoutes {
 
   public HostedLoginRoutes(
       SignIn signIn,
+      PasskeySignIn passkeys,
       RequestAddress clientAddress,
       BrowserCookies cookies,
       ReturnToPolicy returnTo,
       String publicUrl) {
     this.signIn = signIn;
+    this.passkeys = passkeys;
     this.clientAddress = clientAddress;
     this.cookies = cookies;
     this.returnTo = returnTo;
@@ -82,6 +94,10 @@ public final class HostedLoginRoutes {
     Map<String, List<String>> form = ctx.formParamMap();
     if (form.containsKey("mfa_token")) {
       submitCode(ctx, form);
+      return;
+    }
+    if (form.containsKey("passkey")) {
+      submitPasskey(ctx, form);
       return;
     }
     String email = field(form, "email", MAX_FIELD);
@@ -154,6 +170,35 @@ public final class HostedLoginRoutes {
     }
   }
 
+  /**
+   * The passkey's {@code POST /login}: the assertion the page's script put in the form, CSRF as the
+   * password step, then as {@code POST /api/passkeys/login}.
+   */
+  private void submitPasskey(Context ctx, Map<String, List<String>> form) {
+    String assertion = field(form, "passkey", MAX_ASSERTION);
+    String target = returnTo.allowed(field(form, "return_to", Integer.MAX_VALUE)).orElse("");
+    if (!CsrfToken.matches(cookies.hostedLoginCsrf(ctx), field(form, "csrf", 64))) {
+      render(ctx, 403, "", target, EXPIRED);
+      return;
+    }
+    SignInOutcome outcome =
+        passkeys.signIn(
+            PasskeyAttempt.passwordless(
+                assertion, clientAddress.of(ctx), cookies.deviceCookie(ctx)));
+    if (outcome instanceof SignedIn signedIn) {
+      succeed(ctx, signedIn, target);
+    } else {
+      failed(ctx, Failures.answerFor(outcome), "", target);
+    }
+  }
+
+  /** {@code GET /login/passkey.js}: the page's passkey script (see {@link LoginPage}). */
+  public void passkeyScript(Context ctx) {
+    ctx.header("Cache-Control", "public, max-age=3600");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.status(200).contentType("text/javascript; charset=utf-8").result(PASSKEY_SCRIPT);
+  }
+
   private void renderCode(Context ctx, int status, String mfaToken, String target, String error) {
     String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
     cookies.setHostedLoginCsrf(ctx, token);
@@ -178,8 +223,7 @@ public final class HostedLoginRoutes {
   private void render(Context ctx, int status, String email, String target, String error) {
     String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
     cookies.setHostedLoginCsrf(ctx, token);
-    ctx.status(status)
-        .html(LoginPage.form(publicUrl + LoginPage.PATH, email, target, token, error));
+    ctx.status(status).html(LoginPage.form(publicUrl, email, target, token, error));
   }
 
   /** A path on this server as the browser reaches it (through the public URL). */
@@ -191,6 +235,14 @@ public final class HostedLoginRoutes {
     ctx.header("Content-Security-Policy", csp);
     ctx.header("X-Frame-Options", "DENY");
     Caching.noStore(ctx);
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = HostedLoginRoutes.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("missing resource " + name, e);
+    }
   }
 
   /** One value at most, of a bounded length; missing is empty. */
