@@ -114,10 +114,12 @@ public final class LoginPage {
 
   /**
    * The second step of the same form: a code from the authenticator app or a recovery code, posted
-   * to the same address with the pending sign-in's token (its browser-binding cookie goes along).
+   * to the same address with the pending sign-in's token (its browser-binding cookie goes along);
+   * or "Sign in with a passkey", which needs no code.
    */
   public static String secondStep(
-      String action, String mfaToken, String returnTo, String csrf, String error) {
+      String publicUrl, String mfaToken, String returnTo, String csrf, String error) {
+    String action = publicUrl + PATH;
     StringBuilder b = new StringBuilder(2048);
     head(b, "Sign in");
     b.append("<main>\n<h1>Enter your code</h1>\n");
@@ -132,8 +134,10 @@ public final class LoginPage {
         .append("<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\"")
         .append(" autocomplete=\"one-time-code\" required maxlength=\"32\" autofocus>\n")
         .append("<button type=\"submit\">Verify</button>\n")
-        .append("</form>\n")
-        .append("<p><a href=\"")
+        .append("</form>\n");
+    // a passkey signs in on its own (it is both factors): the way on for a user without a code
+    passkeyForm(b, publicUrl, returnTo, csrf);
+    b.append("<p><a href=\"")
         .append(PATH)
         .append("\">Start again</a></p>\n</main>\n</body>\n</html>\n");
     return b.toString();

@@ -98,6 +98,7 @@ public final class PasskeySignIn {
             reservation -> {
               PasskeyCheck check = passkeys.check(assertion, null, null);
               if (!(check instanceof PasskeyCheck.Passed passed)
+                  || owner.isEmpty()
                   || owner.get().disabled()
                   || (requireVerifiedEmail && !owner.get().emailVerified())) {
                 events.passkeySignIn(

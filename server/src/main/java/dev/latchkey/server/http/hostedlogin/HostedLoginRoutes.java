@@ -202,8 +202,7 @@ public final class HostedLoginRoutes {
   private void renderCode(Context ctx, int status, String mfaToken, String target, String error) {
     String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
     cookies.setHostedLoginCsrf(ctx, token);
-    ctx.status(status)
-        .html(LoginPage.secondStep(publicUrl + LoginPage.PATH, mfaToken, target, token, error));
+    ctx.status(status).html(LoginPage.secondStep(publicUrl, mfaToken, target, token, error));
   }
 
   private void succeed(Context ctx, SignedIn login, String target) {
