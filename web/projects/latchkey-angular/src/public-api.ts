@@ -22,6 +22,13 @@ export {
   type SessionEndReason,
 } from './lib/auth.service';
 export { AccountService } from './lib/account.service';
+export { PasskeyService, type Passkey } from './lib/passkey.service';
+export {
+  conditionalMediationAvailable,
+  passkeysSupported,
+  type PasskeyCredentialJSON,
+  type PasskeyMediation,
+} from './lib/webauthn';
 export {
   SecondFactorService,
   type SecondFactorSummary,
@@ -53,6 +60,7 @@ export {
   accountErrorMessage,
   isEmailNotVerified,
   loginErrorMessage,
+  passkeyErrorMessage,
   retryAfterSeconds,
   serverErrorCode,
   serverMessage,

@@ -3,15 +3,16 @@ import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angula
 import { AccountService } from '@latchkey/angular';
 
 import { FormSubmission } from './form-submission';
+import { PasskeysSection } from './passkeys';
 import { TwoStepSection } from './two-step';
 
 /**
  * `/account` (logged in): change the password (other sessions end; this one continues), and
- * two-step sign-in with an authenticator app.
+ * two-step sign-in with an authenticator app, and passkeys.
  */
 @Component({
   selector: 'app-account',
-  imports: [ReactiveFormsModule, TwoStepSection],
+  imports: [ReactiveFormsModule, TwoStepSection, PasskeysSection],
   template: `
     <section class="card" aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
@@ -54,6 +55,7 @@ import { TwoStepSection } from './two-step';
         </button>
       </form>
       <app-two-step />
+      <app-passkeys />
     </section>
   `,
 })

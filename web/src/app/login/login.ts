@@ -5,10 +5,15 @@ import {
   AccountService,
   AuthService,
   isEmailNotVerified,
+  LoginResponse,
+  SecondFactorMethod,
   isSecondFactorRequired,
   loginErrorMessage,
+  passkeyErrorMessage,
+  passkeysSupported,
   safeReturnUrl,
 } from '@latchkey/angular';
+import { Observable } from 'rxjs';
 
 import { ConfigService } from '../core/app-config';
 
@@ -46,6 +51,8 @@ export class LoginPage {
   });
   /** The second step the login waits for (a code), or null while the password is asked. */
   protected readonly secondFactor = this.auth.secondFactor;
+  /** Whether this browser can sign in with a passkey (the button shows only then). */
+  protected readonly passkeys = passkeysSupported();
   protected readonly pending = signal(false);
   protected readonly error = signal<string | null>(null);
   /** Set when the login was refused with `email_not_verified`: the address to resend to. */
@@ -120,6 +127,41 @@ export class LoginPage {
         this.pending.set(false);
         this.codeForm.reset();
         this.error.set(loginErrorMessage(err));
+      },
+    });
+  }
+
+  /** Whether the pending step takes a typed code (TOTP or recovery code). */
+  protected codeAccepted(methods: readonly SecondFactorMethod[]): boolean {
+    return methods.includes('totp') || methods.includes('recovery_code');
+  }
+
+  /** Passwordless: the browser's passkey dialog, then `POST /api/passkeys/login`. */
+  protected signInWithPasskey(): void {
+    this.error.set(null);
+    this.unverifiedEmail.set(null);
+    this.withPasskey(() => this.auth.loginWithPasskey());
+  }
+
+  /** The second step with a passkey in place of a code. */
+  protected completeWithPasskey(): void {
+    this.error.set(null);
+    this.withPasskey(() => this.auth.completeSecondFactorWithPasskey());
+  }
+
+  private withPasskey(ceremony: () => Observable<LoginResponse>): void {
+    if (this.pending()) {
+      return;
+    }
+    this.pending.set(true);
+    ceremony().subscribe({
+      next: () => {
+        this.pending.set(false);
+        this.signedIn();
+      },
+      error: (err: unknown) => {
+        this.pending.set(false);
+        this.error.set(passkeyErrorMessage(err));
       },
     });
   }

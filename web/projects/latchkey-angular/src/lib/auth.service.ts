@@ -9,6 +9,7 @@ import {
   of,
   retry,
   shareReplay,
+  switchMap,
   tap,
   throwError,
 } from 'rxjs';
@@ -23,6 +24,7 @@ import {
 import { rolesOf } from './jwt';
 import { LatchkeyConfig } from './options';
 import { EXPIRES_AT_KEY, ID_TOKEN_KEY, LatchkeyStorage, TOKEN_TYPE_KEY } from './storage';
+import { PasskeyCredentialJSON, PasskeyMediation, getPasskey } from './webauthn';
 
 /** What `POST /api/login` (and `/api/refresh`, `/api/session`) answers. */
 export interface LoginResponse {
@@ -34,8 +36,11 @@ export interface LoginResponse {
   readonly tokenType?: string;
 }
 
-/** A way to pass the second sign-in step: a code from an authenticator app, or a recovery code. */
-export type SecondFactorMethod = 'totp' | 'recovery_code';
+/**
+ * A way to pass the second sign-in step: a code from an authenticator app, a recovery code, or
+ * a passkey.
+ */
+export type SecondFactorMethod = 'totp' | 'recovery_code' | 'passkey';
 
 /**
  * What `login()` emits when the password was right but the account has a second factor: no
@@ -70,6 +75,14 @@ export interface PendingSecondFactor {
   readonly methods: readonly SecondFactorMethod[];
   readonly expiresAt: number;
 }
+
+/** The auth server's passkey sign-in routes (`docs/second-factors.md`). */
+const PASSKEY_LOGIN_OPTIONS = '/api/passkeys/login/options';
+const PASSKEY_LOGIN = '/api/passkeys/login';
+/** The same options route, given the pending step's token: a challenge bound to that step. */
+const PASSKEY_STEP_OPTIONS = PASSKEY_LOGIN_OPTIONS;
+/** The same route as a code: `{mfaToken, credential}` in place of `{mfaToken, code}`. */
+const PASSKEY_STEP = '/api/login/mfa';
 
 /** How long the auth server keeps a pending second step, unless it says otherwise. */
 const SECOND_STEP_MS = 5 * 60_000;
@@ -239,6 +252,79 @@ export class AuthService {
         }),
         shareReplay({ bufferSize: 1, refCount: false }),
       );
+  }
+
+  /**
+   * Finishes a login that asked for a second step with a passkey (when its `methods` include
+   * `passkey`): asks the auth server for a challenge bound to the pending step (`POST
+   * {authUrl}/api/passkeys/login/options {mfaToken}`), lets the browser sign it with one of the
+   * user's passkeys, and posts the assertion (`POST {authUrl}/api/login/mfa {mfaToken,
+   * credential}`); the session opens as after `login()`. Each subscription runs one ceremony. The browser refusing (the user cancelled, or
+   * could not be verified) fails with its `DOMException` and the step waits on; `401
+   * invalid_passkey` counts as a wrong code; `410 mfa_expired` ends the step.
+   */
+  completeSecondFactorWithPasskey(): Observable<LoginResponse> {
+    const mfaToken = this.mfaToken;
+    if (mfaToken === null) {
+      return throwError(() => new Error('No second sign-in step is pending: log in first'));
+    }
+    return this.authPost<PublicKeyCredentialRequestOptionsJSON>(PASSKEY_STEP_OPTIONS, {
+      mfaToken,
+    }).pipe(
+      switchMap((options) => getPasskey(options)),
+      switchMap((credential) =>
+        this.authPost<LoginResponse>(PASSKEY_STEP, { mfaToken, credential }),
+      ),
+      tap({
+        next: (response) => {
+          this.clearSecondFactor();
+          this.setSession(response);
+        },
+        error: (error: unknown) => {
+          if (error instanceof HttpErrorResponse && error.status === 410) {
+            this.clearSecondFactor();
+          }
+        },
+      }),
+    );
+  }
+
+  /**
+   * Signs in with a passkey alone, no password (`POST {authUrl}/api/passkeys/login/options`,
+   * then the browser's passkey dialog, then `POST {authUrl}/api/passkeys/login` with the
+   * assertion): the session opens as after `login()`. With `mediation: 'conditional'` the
+   * browser offers the passkeys in the autofill of an input with `autocomplete="username
+   * webauthn"` instead of a dialog, and waits until one is picked: unsubscribe to stop waiting.
+   * Each subscription runs one ceremony. The browser refusing fails with its `DOMException`
+   * (`NotAllowedError`: cancelled, timed out, or the user could not be verified); the auth
+   * server refusing fails with `401 invalid_passkey` (an unknown or removed passkey, a spent
+   * challenge, a wrong origin, the user not verified).
+   */
+  loginWithPasskey(mediation: PasskeyMediation = 'optional'): Observable<LoginResponse> {
+    return this.authPost<PublicKeyCredentialRequestOptionsJSON>(
+      PASSKEY_LOGIN_OPTIONS,
+      JSON_POST_BODY,
+    ).pipe(
+      switchMap((options) => getPasskey(options, mediation)),
+      switchMap((assertion: PasskeyCredentialJSON) =>
+        this.authPost<LoginResponse>(PASSKEY_LOGIN, assertion),
+      ),
+      tap((response) => {
+        this.clearSecondFactor();
+        this.setSession(response);
+      }),
+    );
+  }
+
+  /**
+   * A POST to the auth server's sign-in routes: with credentials (device and binding cookies) and,
+   * with `dpop`, a proof (a passkey sign-in binds its session as a password one does).
+   */
+  private authPost<T>(path: string, body: object): Observable<T> {
+    return this.http.post<T>(`${this.config.value.authUrl}${path}`, body, {
+      withCredentials: true,
+      context: sessionEndpointContext(),
+    });
   }
 
   /** Forgets a pending second step (the user went back to the password). */

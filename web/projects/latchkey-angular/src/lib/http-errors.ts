@@ -95,6 +95,58 @@ export function loginErrorMessage(error: unknown): string {
   return `Login failed (HTTP ${error.status}). Please try again.`;
 }
 
+/**
+ * What the browser's refusal of a passkey ceremony means, or null when the error is not one: a
+ * `DOMException` from `navigator.credentials` (WebAuthn gives few reasons, on purpose).
+ */
+function passkeyCeremonyMessage(error: unknown): string | null {
+  if (typeof DOMException === 'undefined' || !(error instanceof DOMException)) {
+    return null;
+  }
+  switch (error.name) {
+    case 'NotAllowedError':
+      return 'The passkey was not used: it was cancelled, timed out, or you could not be verified.';
+    case 'InvalidStateError':
+      return 'This device already holds a passkey for your account.';
+    case 'NotSupportedError':
+      return 'This browser cannot use passkeys.';
+    case 'AbortError':
+      return 'The passkey request was stopped.';
+    case 'SecurityError':
+      return 'Passkeys cannot be used from this address.';
+    default:
+      return 'The passkey did not work. Please try again.';
+  }
+}
+
+/**
+ * What the login page shows when signing in with a passkey fails (without a password, or as the
+ * second step): the browser's refusal, or the auth server's (an unknown or removed passkey, a
+ * spent challenge, the step expired).
+ */
+export function passkeyErrorMessage(error: unknown): string {
+  const ceremony = passkeyCeremonyMessage(error);
+  if (ceremony !== null) {
+    return ceremony;
+  }
+  if (!(error instanceof HttpErrorResponse)) {
+    return 'Signing in with a passkey failed. Please try again.';
+  }
+  if (serverErrorCode(error) === 'mfa_expired') {
+    return SECOND_STEP_EXPIRED_MESSAGE;
+  }
+  if (error.status === 401 || error.status === 400) {
+    return 'That passkey was not accepted. Use another one, or your password.';
+  }
+  if (error.status === 429) {
+    return tooManyAttempts(error);
+  }
+  if (error.status === 0 || error.status >= 500) {
+    return SERVER_UNAVAILABLE;
+  }
+  return `Signing in with a passkey failed (HTTP ${error.status}). Please try again.`;
+}
+
 /** What the sign-up page shows when a sign-up fails. */
 export function signupErrorMessage(error: unknown): string {
   if (!(error instanceof HttpErrorResponse)) {
@@ -122,14 +174,22 @@ const ACCOUNT_MESSAGES: Readonly<Record<string, string>> = {
   totp_already_enabled: 'An authenticator app is already set up.',
   totp_not_enabled: 'No authenticator app is set up.',
   no_pending_enrolment: 'Start the set-up again: it was not started or has been replaced.',
+  passkey_refused: 'The new passkey could not be checked. Please try again.',
+  passkey_exists: 'This passkey is already registered.',
+  too_many_passkeys: 'You have as many passkeys as an account may hold: remove one first.',
+  unknown_passkey: 'That passkey was already removed.',
 };
 
 /**
- * What an account page (confirm email, forgot or reset password, change password) shows when
- * its request fails: the link's problem, a wrong current password, or the server's reason (a
- * weak password).
+ * What an account page (confirm email, forgot or reset password, change password, second
+ * factors and passkeys) shows when its request fails: the link's problem, a wrong current
+ * password, the browser's refusal to create a passkey, or the server's reason (a weak password).
  */
 export function accountErrorMessage(error: unknown): string {
+  const ceremony = passkeyCeremonyMessage(error);
+  if (ceremony !== null) {
+    return ceremony;
+  }
   if (!(error instanceof HttpErrorResponse)) {
     return 'That did not work. Please try again.';
   }

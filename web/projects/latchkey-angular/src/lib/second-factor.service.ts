@@ -1,15 +1,16 @@
-import { HttpClient, HttpHeaders } from '@angular/common/http';
+import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
 
 import { AuthService } from './auth.service';
-import { authEndpointContext } from './http-context';
+import type { Passkey } from './passkey.service';
 import { LatchkeyConfig } from './options';
+import { signedInRequest } from './signed-in';
 
 /** What the logged-in user has on (`GET /api/mfa`). */
 export interface SecondFactorSummary {
   readonly totp: boolean;
-  readonly passkeys: readonly unknown[];
+  readonly passkeys: readonly Passkey[];
   readonly recoveryCodesLeft: number;
 }
 
@@ -87,12 +88,6 @@ export class SecondFactorService {
   }
 
   private options() {
-    const authorization = this.auth.getAuthorization();
-    return {
-      headers:
-        authorization === null ? undefined : new HttpHeaders({ Authorization: authorization }),
-      withCredentials: this.config.value.delivery === 'cookie',
-      context: authEndpointContext(),
-    };
+    return signedInRequest(this.config, this.auth);
   }
 }
