@@ -17,9 +17,9 @@ import java.util.Set;
 /**
  * The token endpoint's grants, for a client already authenticated (or identified, when public):
  * {@code authorization_code} (the code redeemed once, a session started as any sign-in starts one,
- * recorded as this client's, an ID token beside it; a code presented again revokes that session)
- * and {@code refresh_token} (the sessions' rotation and reuse detection, for the client the session
- * was issued to only).
+ * its tokens carrying the sign-in's {@code amr}, recorded as this client's, an ID token beside it;
+ * a code presented again revokes that session) and {@code refresh_token} (the sessions' rotation
+ * and reuse detection, for the client the session was issued to only).
  */
 public final class OidcTokens {
   private static final String INVALID_GRANT = "invalid_grant";
@@ -87,7 +87,8 @@ public final class OidcTokens {
             new AuthenticatedUser(
                 account.get().id(), account.get().email(), account.get().emailVerified(), false),
             tokens,
-            scopes.contains(Scopes.OFFLINE_ACCESS));
+            scopes.contains(Scopes.OFFLINE_ACCESS),
+            request.amr());
     codes.issued(redeemed.codeHash(), session.sid());
     OidcGrant grant =
         new OidcGrant(
@@ -96,7 +97,8 @@ public final class OidcTokens {
             account.get().id(),
             request.ssoIdHash(),
             scopes,
-            request.authTime());
+            request.authTime(),
+            request.amr());
     grants.record(grant);
     return issued(session, account.get(), grant, request.nonce());
   }

@@ -216,7 +216,8 @@ public final class AuthorizeRoute {
                 signedIn.session().idHash(),
                 String.join(" ", scopes),
                 request.getNonce() == null ? null : request.getNonce().getValue(),
-                signedIn.session().authTime()));
+                signedIn.session().authTime(),
+                signedIn.session().amr()));
     URI answer =
         new AuthenticationSuccessResponse(
                 redirect,
