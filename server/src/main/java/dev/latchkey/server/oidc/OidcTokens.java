@@ -70,7 +70,9 @@ public final class OidcTokens {
       audit.record(
           AuditEvent.OIDC_CODE_REUSED, "client_id", clientId, "revoked_sid", reused.issuedSid());
       return new TokenOutcome.Refused(
-          INVALID_GRANT, "The authorization code was used before; what it issued is revoked.");
+          INVALID_GRANT,
+          "The authorization code was used before; what it issued is revoked.",
+          true);
     }
     if (redemption instanceof CodeRedemption.Refused refused) {
       return new TokenOutcome.Refused(INVALID_GRANT, refused.description());

@@ -25,6 +25,7 @@ import dev.latchkey.server.oidc.BrowserAuthentication.Requirement;
 import dev.latchkey.server.oidc.CodeRequest;
 import dev.latchkey.server.oidc.OidcClient;
 import dev.latchkey.server.oidc.OidcClients;
+import dev.latchkey.server.oidc.OidcEvents;
 import dev.latchkey.server.oidc.ProviderMetadata;
 import dev.latchkey.server.oidc.Scopes;
 import io.javalin.http.Context;
@@ -61,6 +62,7 @@ public final class AuthorizeRoute {
   private final Issuer issuer;
   private final String publicUrl;
   private final Clock clock;
+  private final OidcEvents events;
 
   public AuthorizeRoute(
       OidcClients clients,
@@ -69,7 +71,8 @@ public final class AuthorizeRoute {
       BrowserCookies cookies,
       String issuer,
       String publicUrl,
-      Clock clock) {
+      Clock clock,
+      OidcEvents events) {
     this.clients = clients;
     this.browsers = browsers;
     this.codes = codes;
@@ -77,6 +80,7 @@ public final class AuthorizeRoute {
     this.issuer = new Issuer(issuer);
     this.publicUrl = publicUrl;
     this.clock = clock;
+    this.events = events;
   }
 
   public void handle(Context ctx) {
@@ -92,11 +96,13 @@ public final class AuthorizeRoute {
     String clientId = params.get("client_id");
     Optional<OidcClient> client = clients.find(clientId);
     if (client.isEmpty()) {
+      events.authorization(OidcEvents.UNKNOWN_CLIENT);
       OidcPages.error(ctx, 400, "invalid_client", "This application is not registered here.");
       return;
     }
     String redirectUri = params.get("redirect_uri");
     if (redirectUri == null || !client.get().redirectsTo(redirectUri)) {
+      events.authorization(OidcEvents.REDIRECT_URI_MISMATCH);
       OidcPages.error(
           ctx,
           400,
@@ -128,6 +134,7 @@ public final class AuthorizeRoute {
       invalid = unsupported(request);
     }
     if (invalid.isPresent()) {
+      events.authorization(OidcEvents.REFUSED);
       redirectError(ctx, redirect, invalid.get(), state);
       return;
     }
@@ -195,8 +202,10 @@ public final class AuthorizeRoute {
                 new Requirement(since, maxAge));
     if (current.isEmpty()) {
       if (promptNone) {
+        events.authorization(OidcEvents.LOGIN_REQUIRED);
         redirectError(ctx, redirect, OIDCError.LOGIN_REQUIRED, request.getState());
       } else {
+        events.authorization(OidcEvents.LOGIN_PAGE);
         toLoginPage(ctx, params, request.getLoginHint());
       }
       return;
@@ -218,6 +227,7 @@ public final class AuthorizeRoute {
                 request.getNonce() == null ? null : request.getNonce().getValue(),
                 signedIn.session().authTime(),
                 signedIn.session().amr()));
+    events.authorization(OidcEvents.CODE);
     URI answer =
         new AuthenticationSuccessResponse(
                 redirect,

@@ -22,6 +22,7 @@ import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.oidc.OidcClient;
 import dev.latchkey.server.oidc.OidcClients;
+import dev.latchkey.server.oidc.OidcEvents;
 import dev.latchkey.server.oidc.OidcTokens;
 import dev.latchkey.server.oidc.ProviderMetadata;
 import dev.latchkey.server.oidc.TokenOutcome;
@@ -41,10 +42,12 @@ public final class TokenRoute {
   private final OidcClients clients;
   private final OidcTokens tokens;
   private final URI endpoint;
+  private final OidcEvents events;
 
-  public TokenRoute(OidcClients clients, OidcTokens tokens, String publicUrl) {
+  public TokenRoute(OidcClients clients, OidcTokens tokens, String publicUrl, OidcEvents events) {
     this.clients = clients;
     this.tokens = tokens;
+    this.events = events;
     this.endpoint = URI.create(publicUrl + ProviderMetadata.TOKEN_PATH);
   }
 
@@ -66,6 +69,7 @@ public final class TokenRoute {
     } catch (ParseException e) {
       ErrorObject error =
           e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
+      events.token("other", error.getCode());
       if (OAuth2Error.INVALID_CLIENT.getCode().equals(error.getCode())) {
         invalidClient(ctx, error.getDescription());
       } else {
@@ -73,12 +77,14 @@ public final class TokenRoute {
       }
       return;
     }
+    AuthorizationGrant grant = request.getAuthorizationGrant();
+    String grantType = grant.getType().getValue();
     Optional<String> clientId = authenticatedClient(request);
     if (clientId.isEmpty()) {
+      events.token(grantType, OAuth2Error.INVALID_CLIENT.getCode());
       invalidClient(ctx, "Client authentication failed.");
       return;
     }
-    AuthorizationGrant grant = request.getAuthorizationGrant();
     TokenOutcome outcome;
     if (grant instanceof AuthorizationCodeGrant code) {
       outcome =
@@ -94,6 +100,11 @@ public final class TokenRoute {
           new TokenOutcome.Refused(
               OAuth2Error.UNSUPPORTED_GRANT_TYPE.getCode(),
               "Only authorization_code and refresh_token.");
+    }
+    if (outcome instanceof TokenOutcome.Refused refused) {
+      events.token(grantType, refused.codeReused() ? OidcEvents.CODE_REUSED : refused.error());
+    } else {
+      events.token(grantType, OidcEvents.ISSUED);
     }
     answer(ctx, outcome);
   }
