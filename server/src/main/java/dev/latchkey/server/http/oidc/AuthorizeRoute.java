@@ -120,6 +120,9 @@ public final class AuthorizeRoute {
                 name ->
                     OAuth2Error.INVALID_REQUEST.setDescription(
                         "Parameter " + name + " is repeated."));
+    if (invalid.isEmpty()) {
+      invalid = requestObject(params);
+    }
     AuthenticationRequest request = null;
     if (invalid.isEmpty()) {
       try {
@@ -128,6 +131,9 @@ public final class AuthorizeRoute {
         invalid =
             Optional.of(
                 e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST);
+      } catch (IllegalArgumentException e) { // the SDK refused its own description of the error
+        invalid =
+            Optional.of(OAuth2Error.INVALID_REQUEST.setDescription("The request is malformed."));
       }
     }
     if (invalid.isEmpty()) {
@@ -139,6 +145,17 @@ public final class AuthorizeRoute {
       return;
     }
     authenticate(ctx, params, client.get(), redirectUri, request);
+  }
+
+  /** Request objects, refused before they are read (the SDK would parse the JWT). */
+  private static Optional<ErrorObject> requestObject(ProtocolParams params) {
+    if (params.get("request") != null) {
+      return Optional.of(OAuth2Error.REQUEST_NOT_SUPPORTED);
+    }
+    if (params.get("request_uri") != null) {
+      return Optional.of(OAuth2Error.REQUEST_URI_NOT_SUPPORTED);
+    }
+    return Optional.empty();
   }
 
   /** What this provider does not do, as the client is told it. */
@@ -158,12 +175,6 @@ public final class AuthorizeRoute {
       return Optional.of(
           OAuth2Error.INVALID_REQUEST.setDescription(
               "Only code_challenge_method=S256; plain is refused."));
-    }
-    if (r.getRequestObject() != null) {
-      return Optional.of(OAuth2Error.REQUEST_NOT_SUPPORTED);
-    }
-    if (r.getRequestURI() != null) {
-      return Optional.of(OAuth2Error.REQUEST_URI_NOT_SUPPORTED);
     }
     Prompt prompt = r.getPrompt();
     if (prompt != null) {

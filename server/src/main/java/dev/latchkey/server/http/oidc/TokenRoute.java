@@ -66,9 +66,15 @@ public final class TokenRoute {
     TokenRequest request;
     try {
       request = TokenRequest.parse(http);
-    } catch (ParseException e) {
+    } catch (ParseException | IllegalArgumentException e) {
+      // IllegalArgumentException: the SDK refused its own description of what it could not read
       ErrorObject error =
-          e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
+          e instanceof ParseException p && p.getErrorObject() != null
+              ? p.getErrorObject()
+              : OAuth2Error.INVALID_REQUEST.setDescription("The request is malformed.");
+      if (http.getBody() != null && http.getBody().contains("client_assertion")) {
+        error = OAuth2Error.INVALID_CLIENT; // assertions (JWT client authentication): unsupported
+      }
       events.token("other", error.getCode());
       if (OAuth2Error.INVALID_CLIENT.getCode().equals(error.getCode())) {
         invalidClient(ctx, error.getDescription());
