@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,7 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Issue 23: a client's tokens say how the user signed in, as first-party sessions do: {@code amr}
  * (RFC 8176) on the access token and the ID token, from the hosted page's sign-in through the
  * single-sign-on session to a second client, and on after a refresh; {@code auth_time} is the
- * sign-in's, not the code's or the refresh's.
+ * sign-in's, not the code's or the refresh's. And a client's {@code login_hint} fills in the email
+ * of the login page, escaped.
  */
 class OidcSignInMethodsTest {
   @RegisterExtension final ClockedServers servers = new ClockedServers();
@@ -150,6 +152,27 @@ class OidcSignInMethodsTest {
       assertThat(accessAmr(server, json(refreshed))).containsExactly("pwd", "otp", "mfa");
       assertThat(idClaims(json(refreshed)).getStringListClaim("amr"))
           .containsExactly("pwd", "otp", "mfa");
+    }
+  }
+
+  @Test
+  void aLoginHintFillsInTheEmailOfTheLoginPage() {
+    try (AuthServer server = start(TestDatabase.H2)) {
+      OidcBrowser browser = new OidcBrowser(server);
+      Map<String, String> hinted = OidcBrowser.request(SPA, SPA_REDIRECT, Pkce.fresh());
+      hinted.put("login_hint", EMAIL);
+      HttpResponse<String> toLogin = browser.get(browser.authorizeUrl(hinted));
+      String login = toLogin.headers().firstValue("Location").orElseThrow();
+      assertThat(login).startsWith(server.baseUrl() + "/login?");
+      assertThat(browser.get(login).body())
+          .contains("name=\"email\" type=\"email\"", "value=\"" + EMAIL + "\"");
+
+      hinted.put("login_hint", "\"><script>alert(1)</script>");
+      String hostile =
+          browser.get(browser.authorizeUrl(hinted)).headers().firstValue("Location").orElseThrow();
+      assertThat(browser.get(hostile).body())
+          .doesNotContain("<script>")
+          .contains("value=\"&quot;&gt;&lt;script&gt;");
     }
   }
 
