@@ -282,6 +282,33 @@ class OidcRejectionsTest {
     }
   }
 
+  @Test
+  void aRemovedClientsCodesAndRefreshTokensStopWorkingAtOnce() {
+    try (AuthServer server = start()) {
+      OidcBrowser browser = new OidcBrowser(server);
+      Pkce pkce = Pkce.fresh();
+      URI back =
+          browser.authorize(
+              browser.authorizeUrl(OidcBrowser.request(SPA, SPA_REDIRECT, pkce)), EMAIL, PASSWORD);
+      JsonNode tokens =
+          json(OidcProviderTest.redeem(server, SPA, query(back).get("code"), SPA_REDIRECT, pkce));
+      Map<String, String> pendingCode = codeForm(browser, SPA, SPA_REDIRECT);
+
+      assertThat(server.store().oidcClients().remove(SPA)).isTrue();
+      assertError(OidcProviderTest.token(server, pendingCode, null), 401, "invalid_client");
+      assertError(
+          OidcProviderTest.token(
+              server,
+              OidcProviderTest.refreshForm(SPA, tokens.get("refresh_token").asText()),
+              null),
+          401,
+          "invalid_client");
+      HttpResponse<String> authorize = browser.get(browser.authorizeUrl(spaRequest(r -> {})));
+      assertThat(authorize.statusCode()).isEqualTo(400);
+      assertThat(authorize.headers().firstValue("Location")).isEmpty();
+    }
+  }
+
   /** A token request redeeming a fresh code of the browser's single-sign-on session. */
   private static Map<String, String> codeForm(
       OidcBrowser browser, String clientId, String redirectUri) {
