@@ -7,6 +7,8 @@ export {
   LatchkeyConfig,
   LATCHKEY_OPTIONS,
   normalizeOptions,
+  type CodeFlowOptions,
+  type CodeFlowSettings,
   type Delivery,
   type LatchkeyOptions,
   type LatchkeySettings,
@@ -35,7 +37,14 @@ export {
   type TotpEnrolment,
   type TotpRemovalProof,
 } from './lib/second-factor.service';
-export { authGuard, roleGuard, hostedLoginCallbackGuard } from './lib/guards';
+export {
+  authGuard,
+  roleGuard,
+  hostedLoginCallbackGuard,
+  codeFlowCallbackGuard,
+} from './lib/guards';
+export { CodeFlowService } from './lib/code-flow.service';
+export { LATCHKEY_NAVIGATE, OIDC_ID_TOKEN_KEY, REFRESH_TOKEN_KEY } from './lib/code-flow';
 export { latchkeyInterceptor } from './lib/auth.interceptor';
 export {
   EXPIRES_AT_KEY,

@@ -21,6 +21,7 @@ import {
   authEndpointContext,
   sessionEndpointContext,
 } from './http-context';
+import { REFRESH_TOKEN_KEY, tokenRequest } from './code-flow';
 import { rolesOf } from './jwt';
 import { LatchkeyConfig } from './options';
 import { EXPIRES_AT_KEY, ID_TOKEN_KEY, LatchkeyStorage, TOKEN_TYPE_KEY } from './storage';
@@ -379,6 +380,7 @@ export class AuthService {
     this.remove(ID_TOKEN_KEY);
     this.remove(TOKEN_TYPE_KEY);
     this.remove(EXPIRES_AT_KEY);
+    this.remove(REFRESH_TOKEN_KEY); // the code flow's
     this.refreshing = null;
     this.sync();
     if (hadSession) {
@@ -407,25 +409,39 @@ export class AuthService {
    * Renews the session with the refresh cookie (`POST {authUrl}/api/refresh`); concurrent
    * callers share one request. A `503` (another request was renewing the same session at that
    * moment, or the auth server is briefly unavailable) is tried again after its `Retry-After`,
-   * up to twice: it is not the end of the session.
+   * up to twice: it is not the end of the session. With the code flow, the refresh token goes to
+   * `POST {authUrl}/token` instead (and its successor is kept).
    */
   refresh(): Observable<LoginResponse> {
     if (this.refreshing === null) {
-      this.refreshing = this.http
-        .post<LoginResponse>(`${this.config.value.authUrl}/api/refresh`, JSON_POST_BODY, {
-          withCredentials: true,
-          context: sessionEndpointContext(),
-        })
-        .pipe(
-          retry({ count: REFRESH_RETRIES, delay: retryAfterUnavailable }),
-          tap({
-            next: (response) => this.setSession(response),
-            finalize: () => (this.refreshing = null),
-          }),
-          shareReplay({ bufferSize: 1, refCount: false }),
-        );
+      this.refreshing = this.refreshRequest().pipe(
+        retry({ count: REFRESH_RETRIES, delay: retryAfterUnavailable }),
+        tap({
+          next: (response) => this.setSession(response),
+          finalize: () => (this.refreshing = null),
+        }),
+        shareReplay({ bufferSize: 1, refCount: false }),
+      );
     }
     return this.refreshing;
+  }
+
+  private refreshRequest(): Observable<LoginResponse> {
+    const { authUrl, codeFlow } = this.config.value;
+    if (codeFlow === null) {
+      return this.http.post<LoginResponse>(`${authUrl}/api/refresh`, JSON_POST_BODY, {
+        withCredentials: true,
+        context: sessionEndpointContext(),
+      });
+    }
+    const refreshToken = this.read(REFRESH_TOKEN_KEY);
+    if (refreshToken === null) {
+      return throwError(() => new Error('No refresh token: sign in with offline_access'));
+    }
+    return tokenRequest(this.http, authUrl, codeFlow, this.storage, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    }).pipe(map((answer) => ({ idToken: answer.access_token, expiresIn: answer.expires_in })));
   }
 
   /**

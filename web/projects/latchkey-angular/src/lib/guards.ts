@@ -1,8 +1,9 @@
 import { inject } from '@angular/core';
-import { CanActivateFn, Router, UrlTree } from '@angular/router';
+import { CanActivateFn, Router, RouterStateSnapshot, UrlTree } from '@angular/router';
 import { Observable, catchError, map, of } from 'rxjs';
 
 import { AuthService } from './auth.service';
+import { CodeFlowService } from './code-flow.service';
 import { LatchkeyConfig } from './options';
 
 /** The login route with the page to come back to, clearing a stored session that ran out. */
@@ -46,6 +47,32 @@ export function roleGuard(...roles: string[]): CanActivateFn {
     );
   };
 }
+
+/**
+ * The route the auth server's `/authorize` answers to with the code flow (`codeFlow.redirectPath`):
+ * redeems the code (see `CodeFlowService.complete`), then goes where the sign-in started, or to
+ * the login route with `?reason=code_flow` when the answer is refused.
+ *
+ * ```ts
+ * { path: 'auth/code', canActivate: [codeFlowCallbackGuard], children: [] }
+ * ```
+ */
+export const codeFlowCallbackGuard: CanActivateFn = (
+  _route,
+  state: RouterStateSnapshot,
+): Observable<UrlTree> => {
+  const router = inject(Router);
+  const { loginPath } = inject(LatchkeyConfig).value;
+  const query = state.url.includes('?') ? state.url.slice(state.url.indexOf('?') + 1) : '';
+  return inject(CodeFlowService)
+    .complete(new URLSearchParams(query))
+    .pipe(
+      map((returnUrl) => router.parseUrl(returnUrl)),
+      catchError(() =>
+        of(router.createUrlTree([loginPath], { queryParams: { reason: 'code_flow' } })),
+      ),
+    );
+};
 
 /**
  * The route the auth server's hosted login page sends the browser back to (its `return_to`):

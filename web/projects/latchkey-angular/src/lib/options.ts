@@ -39,6 +39,32 @@ export interface LatchkeyOptions {
   readonly loginPath?: string;
   /** Where the hosted-login callback goes once the session is open. Default: `'/'`. */
   readonly homePath?: string;
+  /**
+   * Sign in with the OpenID Connect authorization code flow and PKCE (the auth server's
+   * `/authorize` and `/token`) instead of posting the password to `/api/login`: the access token
+   * is the session token, refreshed at `/token`. Body mode only. Default: off.
+   */
+  readonly codeFlow?: CodeFlowOptions;
+}
+
+/** The client this application is at the auth server (`latchkey clients add ID --public`). */
+export interface CodeFlowOptions {
+  /** The registered client id. */
+  readonly clientId: string;
+  /** The route that receives the answer (`codeFlowCallbackGuard`). Default: `'/auth/code'`. */
+  readonly redirectPath?: string;
+  /** Where the auth server's logout sends the browser back. Default: `'/'`. */
+  readonly postLogoutPath?: string;
+  /** Default: `'openid email offline_access'` (a refresh token with `refresh: true`). */
+  readonly scope?: string;
+}
+
+/** The code flow's settings once checked. */
+export interface CodeFlowSettings {
+  readonly clientId: string;
+  readonly redirectPath: string;
+  readonly postLogoutPath: string;
+  readonly scope: string;
 }
 
 /** The options once checked, with every default filled in. */
@@ -52,6 +78,8 @@ export interface LatchkeySettings {
   readonly dpop: boolean;
   readonly loginPath: string;
   readonly homePath: string;
+  /** Null: the password is posted to `/api/login`. */
+  readonly codeFlow: CodeFlowSettings | null;
 }
 
 /** The options given to `provideLatchkey()` as a value (not as a loader). */
@@ -73,6 +101,28 @@ function appPath(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//')
     ? value
     : fallback;
+}
+
+function codeFlowSettings(options: LatchkeyOptions): CodeFlowSettings | null {
+  const flow = options.codeFlow;
+  if (flow === undefined || flow === null) {
+    return null;
+  }
+  if (typeof flow.clientId !== 'string' || flow.clientId.trim() === '') {
+    throw new Error('Latchkey: codeFlow.clientId is required');
+  }
+  if (options.delivery === 'cookie') {
+    throw new Error("Latchkey: codeFlow needs delivery 'body' (the token comes from /token)");
+  }
+  return Object.freeze({
+    clientId: flow.clientId.trim(),
+    redirectPath: appPath(flow.redirectPath, '/auth/code'),
+    postLogoutPath: appPath(flow.postLogoutPath, '/'),
+    scope:
+      typeof flow.scope === 'string' && flow.scope.split(' ').includes('openid')
+        ? flow.scope
+        : 'openid email offline_access',
+  });
 }
 
 /**
@@ -99,6 +149,7 @@ export function normalizeOptions(options: LatchkeyOptions): LatchkeySettings {
     dpop: options.dpop === true && delivery === 'body',
     loginPath: appPath(options.loginPath, '/login'),
     homePath: appPath(options.homePath, '/'),
+    codeFlow: codeFlowSettings(options),
   });
 }
 

@@ -34,7 +34,9 @@ class DeployFilesDocTest {
           "LATCHKEY_JWKS_URI", // interop/node/server.mjs
           "LATCHKEY_REVOCATIONS_URI", // interop/node/server.mjs
           "LATCHKEY_REVOCATION_POLL_MS", // interop/node/server.mjs
-          "LATCHKEY_OPTIONS"); // @latchkey/angular's injection token, not a variable
+          "LATCHKEY_CHROMIUM", // the browser tests' Chromium (demo's Chromium fixture)
+          "LATCHKEY_OPTIONS", // @latchkey/angular's injection token, not a variable
+          "LATCHKEY_NAVIGATE"); // @latchkey/angular's injection token, not a variable
 
   @Test
   void theGuidesShowTheDeployFilesAsTheyAre() throws IOException {

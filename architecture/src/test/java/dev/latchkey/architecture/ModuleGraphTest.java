@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleGraphTest {
   private static final Pattern ARTIFACT =
-      Pattern.compile("<artifactId>(latchkey-[a-z-]+)</artifactId>");
+      Pattern.compile("<artifactId>(latchkey-[a-z0-9-]+)</artifactId>");
   private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
   private static final Pattern DEPENDENCY =
       Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);

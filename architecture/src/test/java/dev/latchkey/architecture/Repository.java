@@ -11,7 +11,15 @@ final class Repository {
   /** The modules whose main classes the rules read (the others hold tests or scripts only). */
   static final List<String> CODE_MODULES =
       List.of(
-          "testing", "verifier", "server", "demo", "spring", "samples/spring-boot", "cli", "bench");
+          "testing",
+          "verifier",
+          "server",
+          "demo",
+          "spring",
+          "samples/spring-boot",
+          "samples/spring-oauth2-login",
+          "cli",
+          "bench");
 
   private static JavaClasses mainClasses;
 

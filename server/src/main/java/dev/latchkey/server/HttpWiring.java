@@ -28,11 +28,13 @@ import dev.latchkey.server.http.session.LogoutRoute;
 import dev.latchkey.server.http.session.RefreshRoute;
 import dev.latchkey.server.http.session.SessionStatusRoute;
 import dev.latchkey.server.http.signup.SignupRoute;
+import dev.latchkey.server.metrics.OidcMetrics;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.oidc.AuthorizationCodes;
 import dev.latchkey.server.oidc.BrowserAuthentication;
 import dev.latchkey.server.oidc.IdTokens;
 import dev.latchkey.server.oidc.OidcClients;
+import dev.latchkey.server.oidc.OidcEvents;
 import dev.latchkey.server.oidc.OidcGrants;
 import dev.latchkey.server.oidc.OidcLogout;
 import dev.latchkey.server.oidc.OidcTokens;
@@ -169,7 +171,9 @@ final class HttpWiring {
             delivery.hostedLogin()
                 ? new HostedAccountRoutes(accounts, hashing, cookies, signIn, clientAddress)
                 : null,
-            delivery.hostedLogin() ? oidc(config, store, tokens, cookies, ownTokens, url) : null);
+            delivery.hostedLogin()
+                ? oidc(config, store, tokens, cookies, ownTokens, url, metrics)
+                : null);
     return new HttpApi(config.http(), routes, metrics);
   }
 
@@ -188,7 +192,9 @@ final class HttpWiring {
       TokenIssuer tokens,
       BrowserCookies cookies,
       SessionTokenVerifier ownTokens,
-      String url) {
+      String url,
+      ServerMetrics metrics) {
+    OidcEvents events = new OidcMetrics(metrics.registry());
     SessionSettings sessions = config.sessions();
     Clock clock = config.clock();
     SingleSignOn singleSignOn = SingleSignOn.forSessions(store.database(), sessions, clock);
@@ -204,7 +210,8 @@ final class HttpWiring {
             cookies,
             tokens.issuer(),
             url,
-            clock),
+            clock,
+            events),
         new TokenRoute(
             clients,
             new OidcTokens(
@@ -218,7 +225,8 @@ final class HttpWiring {
                 store.users(),
                 store.audit()),
             new DpopProofs(store.tokenBinding(), url, true),
-            url),
+            url,
+            events),
         new UserInfoRoute(ownTokens, store.sessions(), grants, store.users()),
         new EndSessionRoute(
             idTokens,

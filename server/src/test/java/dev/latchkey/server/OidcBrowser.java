@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -83,6 +84,14 @@ final class OidcBrowser {
    * credentials when it is shown) until the answer leaves the auth server: that redirect.
    */
   URI authorize(String authorizeUrl, String email, String password) {
+    return authorize(authorizeUrl, email, password, null);
+  }
+
+  /**
+   * As {@link #authorize(String, String, String)}, answering the second step (the code form the
+   * hosted page shows after the password of a user with a second factor) with {@code code}.
+   */
+  URI authorize(String authorizeUrl, String email, String password, Supplier<String> code) {
     HttpResponse<String> r = get(authorizeUrl);
     for (int hops = 0; hops < 6; hops++) {
       String location = r.headers().firstValue("Location").orElse(null);
@@ -103,6 +112,15 @@ final class OidcBrowser {
         fields.put("return_to", unescape(HostedLoginTest.hidden(page.body(), "return_to")));
         fields.put("csrf", HostedLoginTest.hidden(page.body(), "csrf"));
         r = postForm(server.baseUrl() + "/login", fields);
+        if (r.statusCode() == 200 && r.body().contains("name=\"mfa_token\"")) {
+          assertThat(code).as("a second step was asked for").isNotNull();
+          Map<String, String> step = new LinkedHashMap<>();
+          step.put("csrf", HostedLoginTest.hidden(r.body(), "csrf"));
+          step.put("return_to", unescape(HostedLoginTest.hidden(r.body(), "return_to")));
+          step.put("mfa_token", HostedLoginTest.hidden(r.body(), "mfa_token"));
+          step.put("code", code.get());
+          r = postForm(server.baseUrl() + "/login", step);
+        }
       } else {
         r = get(location);
       }

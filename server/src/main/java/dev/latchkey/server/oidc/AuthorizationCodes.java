@@ -3,6 +3,7 @@ package dev.latchkey.server.oidc;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import dev.latchkey.server.sessions.AmrColumn;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
 import java.sql.Connection;
@@ -34,8 +35,8 @@ public final class AuthorizationCodes {
     String code = Hashes.randomValue();
     db.update(
         "INSERT INTO oidc_codes (code_hash, client_id, redirect_uri, code_challenge, user_id,"
-            + " sso_id_hash, scope, nonce, auth_time, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?)",
+            + " sso_id_hash, scope, nonce, auth_time, expires_at, amr) VALUES (?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?)",
         Hashes.sha256(code),
         r.clientId(),
         r.redirectUri(),
@@ -45,7 +46,8 @@ public final class AuthorizationCodes {
         r.scope(),
         r.nonce(),
         r.authTime().toEpochMilli(),
-        clock.millis() + LIFETIME.toMillis());
+        clock.millis() + LIFETIME.toMillis(),
+        AmrColumn.write(r.amr()));
     return code;
   }
 
@@ -65,7 +67,7 @@ public final class AuthorizationCodes {
         Sql.one(
             c,
             "SELECT client_id, redirect_uri, code_challenge, user_id, sso_id_hash, scope, nonce,"
-                + " auth_time, expires_at, used_at, issued_sid FROM oidc_codes"
+                + " auth_time, expires_at, used_at, issued_sid, amr FROM oidc_codes"
                 + " WHERE code_hash = ? FOR UPDATE",
             rs -> {
               long used = rs.getLong(10);
@@ -79,7 +81,8 @@ public final class AuthorizationCodes {
                       rs.getString(5),
                       rs.getString(6),
                       rs.getString(7),
-                      Instant.ofEpochMilli(rs.getLong(8))),
+                      Instant.ofEpochMilli(rs.getLong(8)),
+                      AmrColumn.read(rs.getString(12))),
                   rs.getLong(9),
                   wasUsed && used > 0,
                   rs.getString(11));

@@ -87,7 +87,8 @@ public final class BrowserAuthentication {
       return Optional.empty();
     }
     SessionInfo session = hosted.get();
-    String cookie = singleSignOn.start(session.userId(), session.sid(), session.createdAt());
+    String cookie =
+        singleSignOn.start(session.userId(), session.sid(), session.createdAt(), session.amr());
     return singleSignOn.find(cookie).map(s -> new Current(s, cookie));
   }
 

@@ -1,11 +1,12 @@
 package dev.latchkey.server.oidc;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What an authorization code stands for, fixed at {@code /authorize}: the client and redirect URI
  * it is bound to, the PKCE challenge ({@code S256}), who signed in, when and in which
- * single-sign-on session, the scopes granted and the client's nonce.
+ * single-sign-on session and how ({@code amr}), the scopes granted and the client's nonce.
  */
 public record CodeRequest(
     String clientId,
@@ -15,4 +16,10 @@ public record CodeRequest(
     String ssoIdHash,
     String scope,
     String nonce,
-    Instant authTime) {}
+    Instant authTime,
+    List<String> amr) {
+
+  public CodeRequest {
+    amr = List.copyOf(amr);
+  }
+}

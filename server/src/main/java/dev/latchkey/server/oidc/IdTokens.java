@@ -30,8 +30,9 @@ import java.util.UUID;
 /**
  * Signs ID tokens with the active signing key: header {@code typ: JWT} (never the session token's
  * {@code at+jwt}, so no verifier of session tokens accepts one), claims {@code iss sub aud=client
- * azp iat exp auth_time sid at_hash}, the client's {@code nonce} when it sent one, and {@code email
- * email_verified} with the {@code email} scope.
+ * azp iat exp auth_time sid at_hash}, {@code amr} (how the user signed in) when the sign-in said,
+ * the client's {@code nonce} when it sent one, and {@code email email_verified} with the {@code
+ * email} scope.
  */
 public final class IdTokens {
   private final SigningKeys keys;
@@ -96,6 +97,9 @@ public final class IdTokens {
                 "at_hash",
                 AccessTokenHash.compute(new BearerAccessToken(s.accessToken()), key.algorithm())
                     .getValue());
+    if (!grant.amr().isEmpty()) {
+      claims.claim("amr", grant.amr());
+    }
     if (s.nonce() != null) {
       claims.claim("nonce", s.nonce());
     }

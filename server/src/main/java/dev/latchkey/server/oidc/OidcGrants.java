@@ -1,5 +1,6 @@
 package dev.latchkey.server.oidc;
 
+import dev.latchkey.server.sessions.AmrColumn;
 import dev.latchkey.server.store.Database;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,14 +23,15 @@ public final class OidcGrants {
   public void record(OidcGrant grant) {
     db.update(
         "INSERT INTO oidc_grants (sid, client_id, user_id, sso_id_hash, scope, auth_time,"
-            + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            + " created_at, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         grant.sid(),
         grant.clientId(),
         grant.userId(),
         grant.ssoIdHash(),
         grant.scope(),
         grant.authTime().toEpochMilli(),
-        clock.millis());
+        clock.millis(),
+        AmrColumn.write(grant.amr()));
   }
 
   public Optional<OidcGrant> find(String sid) {
@@ -37,7 +39,7 @@ public final class OidcGrants {
       return Optional.empty();
     }
     return db.queryOne(
-        "SELECT sid, client_id, user_id, sso_id_hash, scope, auth_time FROM oidc_grants"
+        "SELECT sid, client_id, user_id, sso_id_hash, scope, auth_time, amr FROM oidc_grants"
             + " WHERE sid = ?",
         rs ->
             new OidcGrant(
@@ -46,7 +48,8 @@ public final class OidcGrants {
                 rs.getString(3),
                 rs.getString(4),
                 Scopes.parse(rs.getString(5)),
-                Instant.ofEpochMilli(rs.getLong(6))),
+                Instant.ofEpochMilli(rs.getLong(6)),
+                AmrColumn.read(rs.getString(7))),
         sid);
   }
 

@@ -12,18 +12,17 @@ import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.Account;
 import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.server.users.Users;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The token endpoint's grants, for a client already authenticated (or identified, when public):
  * {@code authorization_code} (the code redeemed once, a session started as any sign-in starts one,
- * recorded as this client's, an ID token beside it; a code presented again revokes that session)
- * and {@code refresh_token} (the sessions' rotation and reuse detection, for the client the session
- * was issued to only). A request with a valid DPoP proof gets tokens bound to its key (RFC 9449
- * §5), and its session's refresh family with them: a refresh of a bound family needs a proof of
- * that key ({@code invalid_dpop_proof} otherwise).
+ * its tokens carrying the sign-in's {@code amr}, recorded as this client's, an ID token beside it;
+ * a code presented again revokes that session) and {@code refresh_token} (the sessions' rotation
+ * and reuse detection, for the client the session was issued to only). A request with a valid DPoP
+ * proof gets tokens bound to its key (RFC 9449 §5), and its session's refresh family with them: a
+ * refresh of a bound family needs a proof of that key ({@code invalid_dpop_proof} otherwise).
  */
 public final class OidcTokens {
   private static final String INVALID_GRANT = "invalid_grant";
@@ -78,7 +77,9 @@ public final class OidcTokens {
       audit.record(
           AuditEvent.OIDC_CODE_REUSED, "client_id", clientId, "revoked_sid", reused.issuedSid());
       return new TokenOutcome.Refused(
-          INVALID_GRANT, "The authorization code was used before; what it issued is revoked.");
+          INVALID_GRANT,
+          "The authorization code was used before; what it issued is revoked.",
+          true);
     }
     if (redemption instanceof CodeRedemption.Refused refused) {
       return new TokenOutcome.Refused(INVALID_GRANT, refused.description());
@@ -96,7 +97,7 @@ public final class OidcTokens {
                 account.get().id(), account.get().email(), account.get().emailVerified(), false),
             tokens,
             scopes.contains(Scopes.OFFLINE_ACCESS),
-            List.of(),
+            request.amr(),
             dpopKey);
     codes.issued(redeemed.codeHash(), session.sid());
     OidcGrant grant =
@@ -106,7 +107,8 @@ public final class OidcTokens {
             account.get().id(),
             request.ssoIdHash(),
             scopes,
-            request.authTime());
+            request.authTime(),
+            request.amr());
     grants.record(grant);
     return issued(session, account.get(), grant, request.nonce());
   }

@@ -24,7 +24,7 @@ public final class ProviderMetadata {
 
   /** The claims of ID tokens and {@code /userinfo}. */
   public static final List<String> CLAIMS =
-      List.of("auth_time", "nonce", "azp", "at_hash", "email", "email_verified");
+      List.of("auth_time", "amr", "nonce", "azp", "at_hash", "email", "email_verified");
 
   private ProviderMetadata() {}
 

@@ -1,5 +1,6 @@
 package dev.latchkey.server.oidc;
 
+import dev.latchkey.server.sessions.AmrColumn;
 import dev.latchkey.server.sessions.SessionSettings;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.Sql;
@@ -19,8 +20,14 @@ import java.util.Optional;
 public final class SingleSignOn {
   private static final int MAX_COOKIE = 64;
 
-  /** A live single-sign-on session. */
-  public record SsoSession(String idHash, String userId, String sid, Instant authTime) {}
+  /** A live single-sign-on session: whose, from which hosted session, when and how signed in. */
+  public record SsoSession(
+      String idHash, String userId, String sid, Instant authTime, List<String> amr) {
+
+    public SsoSession {
+      amr = List.copyOf(amr);
+    }
+  }
 
   private final Database db;
   private final Duration lifetime;
@@ -52,21 +59,22 @@ public final class SingleSignOn {
   }
 
   /**
-   * Starts one for a user who signed in at {@code authTime} in the hosted page's session {@code
-   * sid}; returns the cookie value.
+   * Starts one for a user who signed in at {@code authTime} with {@code amr} in the hosted page's
+   * session {@code sid}; returns the cookie value.
    */
-  public String start(String userId, String sid, Instant authTime) {
+  public String start(String userId, String sid, Instant authTime, List<String> amr) {
     String value = Hashes.randomValue();
     long now = clock.millis();
     db.update(
-        "INSERT INTO oidc_sso_sessions (id_hash, user_id, sid, auth_time, created_at, expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO oidc_sso_sessions (id_hash, user_id, sid, auth_time, created_at, expires_at,"
+            + " amr) VALUES (?, ?, ?, ?, ?, ?, ?)",
         Hashes.sha256(value),
         userId,
         sid,
         authTime.toEpochMilli(),
         now,
-        authTime.toEpochMilli() + lifetime.toMillis());
+        authTime.toEpochMilli() + lifetime.toMillis(),
+        AmrColumn.write(amr));
     return value;
   }
 
@@ -76,14 +84,15 @@ public final class SingleSignOn {
       return Optional.empty();
     }
     return db.queryOne(
-        "SELECT id_hash, user_id, sid, auth_time FROM oidc_sso_sessions"
+        "SELECT id_hash, user_id, sid, auth_time, amr FROM oidc_sso_sessions"
             + " WHERE id_hash = ? AND ended_at IS NULL AND expires_at > ?",
         rs ->
             new SsoSession(
                 rs.getString(1),
                 rs.getString(2),
                 rs.getString(3),
-                Instant.ofEpochMilli(rs.getLong(4))),
+                Instant.ofEpochMilli(rs.getLong(4)),
+                AmrColumn.read(rs.getString(5))),
         Hashes.sha256(cookieValue),
         clock.millis());
   }

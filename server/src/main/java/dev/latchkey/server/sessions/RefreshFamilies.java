@@ -4,7 +4,6 @@ import dev.latchkey.server.store.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -110,12 +109,7 @@ final class RefreshFamilies {
         rs.getLong(7),
         rs.getLong(8),
         rs.getBoolean(10),
-        amr(rs.getString(9)),
+        AmrColumn.read(rs.getString(9)),
         rs.getString(11));
-  }
-
-  /** The stored {@code amr} column as its values. */
-  static List<String> amr(String stored) {
-    return stored == null || stored.isBlank() ? List.of() : List.of(stored.strip().split(" +"));
   }
 }

@@ -93,7 +93,7 @@ public final class Sessions {
         access.expiresAt().toEpochMilli(),
         refreshToken == null ? null : RefreshTokenChain.hash(refreshToken),
         refreshToken == null ? null : now,
-        amr.isEmpty() ? null : String.join(" ", amr),
+        AmrColumn.write(amr),
         jkt);
     return new SessionTokens(
         access, refreshToken, refreshToken == null ? null : Instant.ofEpochMilli(absolute));
@@ -160,7 +160,7 @@ public final class Sessions {
               tokens.expiryOf(at).toEpochMilli(),
               sid);
           return Optional.of(
-              tokens.issue(row.get()[0], sid, at, RefreshFamilies.amr(row.get()[1]), key));
+              tokens.issue(row.get()[0], sid, at, AmrColumn.read(row.get()[1]), key));
         });
   }
 
@@ -168,7 +168,7 @@ public final class Sessions {
   public Optional<SessionInfo> find(String sid) {
     return db.queryOne(
         "SELECT sid, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at,"
-            + " access_expires_at, revoked_at, revoke_reason FROM sessions WHERE sid = ?",
+            + " access_expires_at, revoked_at, revoke_reason, amr FROM sessions WHERE sid = ?",
         rs ->
             new SessionInfo(
                 rs.getString("sid"),
@@ -179,7 +179,8 @@ public final class Sessions {
                 Sql.instant(rs, "absolute_expires_at"),
                 Sql.instant(rs, "access_expires_at"),
                 Sql.instant(rs, "revoked_at"),
-                rs.getString("revoke_reason")),
+                rs.getString("revoke_reason"),
+                AmrColumn.read(rs.getString("amr"))),
         sid);
   }
 

@@ -69,12 +69,19 @@ public final class HostedLoginRoutes {
     this.publicUrl = publicUrl;
   }
 
-  /** {@code GET /login}: the form, with a CSRF token in a cookie and a hidden field. */
+  /**
+   * {@code GET /login}: the form, with a CSRF token in a cookie and a hidden field; the email
+   * filled in from {@code login_hint} (an OpenID client's, passed on by {@code /authorize}).
+   */
   public void show(Context ctx) {
     pageHeaders(ctx);
     String target = returnTo.allowed(ctx.queryParam("return_to")).orElse("");
-    render(ctx, 200, "", target, null);
+    String hint = ctx.queryParam("login_hint");
+    String email = hint == null || hint.length() > MAX_EMAIL ? "" : hint.strip();
+    render(ctx, 200, email, target, null);
   }
+
+  private static final int MAX_EMAIL = 254;
 
   /** {@code GET /login/done}: the default target when no application is configured. */
   public void done(Context ctx) {

@@ -25,6 +25,7 @@ import dev.latchkey.server.oidc.BrowserAuthentication.Requirement;
 import dev.latchkey.server.oidc.CodeRequest;
 import dev.latchkey.server.oidc.OidcClient;
 import dev.latchkey.server.oidc.OidcClients;
+import dev.latchkey.server.oidc.OidcEvents;
 import dev.latchkey.server.oidc.ProviderMetadata;
 import dev.latchkey.server.oidc.Scopes;
 import io.javalin.http.Context;
@@ -61,6 +62,7 @@ public final class AuthorizeRoute {
   private final Issuer issuer;
   private final String publicUrl;
   private final Clock clock;
+  private final OidcEvents events;
 
   public AuthorizeRoute(
       OidcClients clients,
@@ -69,7 +71,8 @@ public final class AuthorizeRoute {
       BrowserCookies cookies,
       String issuer,
       String publicUrl,
-      Clock clock) {
+      Clock clock,
+      OidcEvents events) {
     this.clients = clients;
     this.browsers = browsers;
     this.codes = codes;
@@ -77,6 +80,7 @@ public final class AuthorizeRoute {
     this.issuer = new Issuer(issuer);
     this.publicUrl = publicUrl;
     this.clock = clock;
+    this.events = events;
   }
 
   public void handle(Context ctx) {
@@ -92,11 +96,13 @@ public final class AuthorizeRoute {
     String clientId = params.get("client_id");
     Optional<OidcClient> client = clients.find(clientId);
     if (client.isEmpty()) {
+      events.authorization(OidcEvents.UNKNOWN_CLIENT);
       OidcPages.error(ctx, 400, "invalid_client", "This application is not registered here.");
       return;
     }
     String redirectUri = params.get("redirect_uri");
     if (redirectUri == null || !client.get().redirectsTo(redirectUri)) {
+      events.authorization(OidcEvents.REDIRECT_URI_MISMATCH);
       OidcPages.error(
           ctx,
           400,
@@ -114,6 +120,9 @@ public final class AuthorizeRoute {
                 name ->
                     OAuth2Error.INVALID_REQUEST.setDescription(
                         "Parameter " + name + " is repeated."));
+    if (invalid.isEmpty()) {
+      invalid = requestObject(params);
+    }
     AuthenticationRequest request = null;
     if (invalid.isEmpty()) {
       try {
@@ -122,16 +131,31 @@ public final class AuthorizeRoute {
         invalid =
             Optional.of(
                 e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST);
+      } catch (IllegalArgumentException e) { // the SDK refused its own description of the error
+        invalid =
+            Optional.of(OAuth2Error.INVALID_REQUEST.setDescription("The request is malformed."));
       }
     }
     if (invalid.isEmpty()) {
       invalid = unsupported(request);
     }
     if (invalid.isPresent()) {
+      events.authorization(OidcEvents.REFUSED);
       redirectError(ctx, redirect, invalid.get(), state);
       return;
     }
     authenticate(ctx, params, client.get(), redirectUri, request);
+  }
+
+  /** Request objects, refused before they are read (the SDK would parse the JWT). */
+  private static Optional<ErrorObject> requestObject(ProtocolParams params) {
+    if (params.get("request") != null) {
+      return Optional.of(OAuth2Error.REQUEST_NOT_SUPPORTED);
+    }
+    if (params.get("request_uri") != null) {
+      return Optional.of(OAuth2Error.REQUEST_URI_NOT_SUPPORTED);
+    }
+    return Optional.empty();
   }
 
   /** What this provider does not do, as the client is told it. */
@@ -151,12 +175,6 @@ public final class AuthorizeRoute {
       return Optional.of(
           OAuth2Error.INVALID_REQUEST.setDescription(
               "Only code_challenge_method=S256; plain is refused."));
-    }
-    if (r.getRequestObject() != null) {
-      return Optional.of(OAuth2Error.REQUEST_NOT_SUPPORTED);
-    }
-    if (r.getRequestURI() != null) {
-      return Optional.of(OAuth2Error.REQUEST_URI_NOT_SUPPORTED);
     }
     Prompt prompt = r.getPrompt();
     if (prompt != null) {
@@ -195,8 +213,10 @@ public final class AuthorizeRoute {
                 new Requirement(since, maxAge));
     if (current.isEmpty()) {
       if (promptNone) {
+        events.authorization(OidcEvents.LOGIN_REQUIRED);
         redirectError(ctx, redirect, OIDCError.LOGIN_REQUIRED, request.getState());
       } else {
+        events.authorization(OidcEvents.LOGIN_PAGE);
         toLoginPage(ctx, params, request.getLoginHint());
       }
       return;
@@ -216,7 +236,9 @@ public final class AuthorizeRoute {
                 signedIn.session().idHash(),
                 String.join(" ", scopes),
                 request.getNonce() == null ? null : request.getNonce().getValue(),
-                signedIn.session().authTime()));
+                signedIn.session().authTime(),
+                signedIn.session().amr()));
+    events.authorization(OidcEvents.CODE);
     URI answer =
         new AuthenticationSuccessResponse(
                 redirect,

@@ -26,6 +26,7 @@ import dev.latchkey.server.http.exchange.DpopProofs;
 import dev.latchkey.server.http.exchange.Json;
 import dev.latchkey.server.oidc.OidcClient;
 import dev.latchkey.server.oidc.OidcClients;
+import dev.latchkey.server.oidc.OidcEvents;
 import dev.latchkey.server.oidc.OidcTokens;
 import dev.latchkey.server.oidc.ProviderMetadata;
 import dev.latchkey.server.oidc.TokenOutcome;
@@ -49,11 +50,18 @@ public final class TokenRoute {
   private final OidcTokens tokens;
   private final DpopProofs proofs;
   private final URI endpoint;
+  private final OidcEvents events;
 
-  public TokenRoute(OidcClients clients, OidcTokens tokens, DpopProofs proofs, String publicUrl) {
+  public TokenRoute(
+      OidcClients clients,
+      OidcTokens tokens,
+      DpopProofs proofs,
+      String publicUrl,
+      OidcEvents events) {
     this.clients = clients;
     this.tokens = tokens;
     this.proofs = proofs;
+    this.events = events;
     this.endpoint = URI.create(publicUrl + ProviderMetadata.TOKEN_PATH);
   }
 
@@ -72,9 +80,16 @@ public final class TokenRoute {
     TokenRequest request;
     try {
       request = TokenRequest.parse(http);
-    } catch (ParseException e) {
+    } catch (ParseException | IllegalArgumentException e) {
+      // IllegalArgumentException: the SDK refused its own description of what it could not read
       ErrorObject error =
-          e.getErrorObject() != null ? e.getErrorObject() : OAuth2Error.INVALID_REQUEST;
+          e instanceof ParseException p && p.getErrorObject() != null
+              ? p.getErrorObject()
+              : OAuth2Error.INVALID_REQUEST.setDescription("The request is malformed.");
+      if (http.getBody() != null && http.getBody().contains("client_assertion")) {
+        error = OAuth2Error.INVALID_CLIENT; // assertions (JWT client authentication): unsupported
+      }
+      events.token("other", error.getCode());
       if (OAuth2Error.INVALID_CLIENT.getCode().equals(error.getCode())) {
         invalidClient(ctx, error.getDescription());
       } else {
@@ -82,8 +97,11 @@ public final class TokenRoute {
       }
       return;
     }
+    AuthorizationGrant grant = request.getAuthorizationGrant();
+    String grantType = grant.getType().getValue();
     Optional<String> clientId = authenticatedClient(request);
     if (clientId.isEmpty()) {
+      events.token(grantType, OAuth2Error.INVALID_CLIENT.getCode());
       invalidClient(ctx, "Client authentication failed.");
       return;
     }
@@ -93,10 +111,10 @@ public final class TokenRoute {
       dpopKey = proofs.keyOf(ctx).orElse(null);
     } catch (ApiError refused) {
       refused.headers().forEach(ctx::header);
+      events.token(grantType, refused.error());
       error(ctx, new ErrorObject(refused.error(), refused.getMessage(), refused.status()));
       return;
     }
-    AuthorizationGrant grant = request.getAuthorizationGrant();
     TokenOutcome outcome;
     if (grant instanceof AuthorizationCodeGrant code) {
       outcome =
@@ -113,6 +131,11 @@ public final class TokenRoute {
           new TokenOutcome.Refused(
               OAuth2Error.UNSUPPORTED_GRANT_TYPE.getCode(),
               "Only authorization_code and refresh_token.");
+    }
+    if (outcome instanceof TokenOutcome.Refused refused) {
+      events.token(grantType, refused.codeReused() ? OidcEvents.CODE_REUSED : refused.error());
+    } else {
+      events.token(grantType, OidcEvents.ISSUED);
     }
     answer(ctx, outcome);
   }
