@@ -9,6 +9,7 @@ import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.DpopProofs;
+import dev.latchkey.server.http.exchange.PresentedTokens;
 import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.http.exchange.SignedInUsers;
@@ -92,6 +93,9 @@ final class HttpWiring {
             config.clock(),
             config.keys().clockSkew(),
             store.tokenBinding().checker());
+    PresentedTokens presented = new PresentedTokens(ownTokens, proofs);
+    SignedInUsers signedInUsers =
+        new SignedInUsers(presented, ownTokens, cookies, store.sessions());
 
     HttpApi.Routes routes =
         new HttpApi.Routes(
@@ -107,7 +111,8 @@ final class HttpWiring {
                     ? ProviderMetadata.of(url, sessions.refresh().enabled())
                     : ProviderMetadata.off()),
             new HealthRoute(store.database(), store.keys()),
-            new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer, proofs, tokens),
+            new SessionStatusRoute(
+                cookies, ownTokens, presented, store.sessions(), answer, proofs, tokens),
             new LogoutRoute(
                 store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
             new RefreshRoute(
@@ -125,17 +130,13 @@ final class HttpWiring {
                 hashing,
                 signIn,
                 store.sessions(),
-                ownTokens,
+                signedInUsers,
                 cookies,
                 clientAddress,
                 tokens,
                 answer),
             new SecondFactorRoutes(
-                store.secondFactors(),
-                store.users(),
-                signIn,
-                new SignedInUsers(ownTokens, cookies, store.sessions()),
-                clientAddress),
+                store.secondFactors(), store.users(), signIn, signedInUsers, clientAddress),
             delivery.hostedLogin()
                 ? new HostedLoginRoutes(
                     signIn, clientAddress, cookies, returningToAuthorize(delivery, url), url)
@@ -169,6 +170,7 @@ final class HttpWiring {
     OidcGrants grants = new OidcGrants(store.database(), clock);
     IdTokens idTokens = new IdTokens(store.keys(), tokens.issuer(), sessions.tokenLength(), clock);
     OidcClients clients = store.oidcClients();
+    DpopProofs proofs = new DpopProofs(store.tokenBinding(), url, true);
     return new OidcRoutes(
         new AuthorizeRoute(
             clients,
@@ -191,9 +193,10 @@ final class HttpWiring {
                 idTokens,
                 store.users(),
                 store.audit()),
-            new DpopProofs(store.tokenBinding(), url, true),
+            proofs,
             url),
-        new UserInfoRoute(ownTokens, store.sessions(), grants, store.users()),
+        new UserInfoRoute(
+            new PresentedTokens(ownTokens, proofs), store.sessions(), grants, store.users()),
         new EndSessionRoute(
             idTokens,
             clients,
