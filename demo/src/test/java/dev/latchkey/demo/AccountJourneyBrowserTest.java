@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.AriaRole;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
@@ -42,8 +43,7 @@ class AccountJourneyBrowserTest {
   private static final String NEW_PASSWORD = "an entirely new passphrase";
 
   @RegisterExtension
-  static final BrowserJourney journey =
-      BrowserJourney.bodyMode().viewport(1100, 720).bearerClient(); // tokens sent from Java
+  static final BrowserJourney journey = BrowserJourney.bodyMode().viewport(1100, 720);
 
   private static final Set<Path> readMails = new HashSet<>();
   private static final HttpClient http = HttpClient.newHttpClient();
@@ -113,6 +113,7 @@ class AccountJourneyBrowserTest {
 
   @Test
   void forgotPasswordMailNewPasswordAndTheOldSessionIsRefused(Page page) throws Exception {
+    BearerClient.use(journey.context()); // the page's token is sent from Java below
     String email = "forgetful@example.com";
     journey.auth().store().users().add(email, "the password I forgot".toCharArray());
     logIn(page, email, "the password I forgot");
@@ -161,8 +162,15 @@ class AccountJourneyBrowserTest {
 
     page.getByTestId("account-current").fill("my first passphrase");
     page.getByTestId("account-new").fill(NEW_PASSWORD);
-    page.getByTestId("account-submit").click();
+    Response changed =
+        page.waitForResponse("**/api/password", () -> page.getByTestId("account-submit").click());
     assertThat(page.getByTestId("account-done")).isVisible();
+    // the session is bound to this browser's key (dpop on): the change carried its token as DPoP
+    // with a proof, and the new session it started is bound to the same key
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.request().headers().get("authorization")).startsWith("DPoP ");
+    assertThat(changed.request().headers().get("dpop")).isNotBlank();
+    assertThat(page.evaluate("() => localStorage.getItem('token_type')")).isEqualTo("DPoP");
 
     // this session continues
     page.navigate(journey.appUrl() + "/lessons");

@@ -22,8 +22,7 @@ class AdminPageBrowserTest {
   private static final String PROGRESS_PATH = "/api/admin/progress";
 
   @RegisterExtension
-  static final BrowserJourney journey =
-      BrowserJourney.bodyMode().viewport(1100, 720).bearerClient(); // tokens sent from Java
+  static final BrowserJourney journey = BrowserJourney.bodyMode().viewport(1100, 720);
 
   @Test
   void theAdminFollowsTheLinkToEveryonesProgress(Page page) throws Exception {
@@ -43,6 +42,7 @@ class AdminPageBrowserTest {
 
   @Test
   void theStudentSeesNoLinkAndTheGuardRefusesTheAdminAddress(Page page) throws Exception {
+    BearerClient.use(journey.context()); // the page's token is sent from Java below
     journey.logIn(page, RunningSystem.EMAIL, RunningSystem.PASSWORD);
     assertThat(page.getByTestId("lessons-list")).isVisible();
     assertThat(page.getByTestId("nav-account")).isVisible();

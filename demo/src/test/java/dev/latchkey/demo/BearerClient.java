@@ -17,6 +17,11 @@ final class BearerClient {
     context.route("**/config.json", BearerClient::withDpopOff);
   }
 
+  /** The pages of this context load the demo's own {@code /config.json} again: DPoP on. */
+  static void stop(BrowserContext context) {
+    context.unroute("**/config.json");
+  }
+
   private static void withDpopOff(Route route) {
     String body = route.fetch().text();
     if (!body.contains("\"dpop\":true")) {

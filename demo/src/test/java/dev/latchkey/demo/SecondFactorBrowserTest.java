@@ -9,6 +9,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Request;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.delivery.DeliveryMode;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -99,7 +101,7 @@ class SecondFactorBrowserTest {
   void enrolThenSignInWithACodeAndOnceWithARecoveryCode() throws Exception {
     try (BrowserContext context =
         browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 900))) {
-      BearerClient.use(context); // the tokens' amr is checked from Java
+      BearerClient.use(context); // the page's tokens are sent to the admin API from Java
       Page page = context.newPage();
 
       // a password alone: amr ["pwd"], and the admin API wants more
@@ -112,8 +114,19 @@ class SecondFactorBrowserTest {
       assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow())
           .contains("error=\"insufficient_user_authentication\"");
       assertThat(refused.body()).contains("\"error\":\"insufficient_user_authentication\"");
+      page.getByTestId("nav-logout").click();
 
-      // enrol on the Account page
+      // enrol on the Account page in a session bound to this browser's key (the demo's dpop on):
+      // the page's own calls carry the token as DPoP with a proof
+      BearerClient.stop(context);
+      List<Request> toAuth = new CopyOnWriteArrayList<>();
+      page.onRequest(
+          r -> {
+            if (r.url().startsWith(auth.baseUrl() + "/api/mfa")) toAuth.add(r);
+          });
+      logIn(page);
+      assertThat(page).hasURL(Pattern.compile("/lessons$"));
+      assertThat(page.evaluate("() => localStorage.getItem('token_type')")).isEqualTo("DPoP");
       page.getByTestId("nav-account").click();
       assertThat(page.getByTestId("totp-status")).containsText("Off");
       page.getByTestId("totp-start").click();
@@ -141,9 +154,20 @@ class SecondFactorBrowserTest {
       assertThat(page.getByTestId("recovery-codes")).hasCount(0);
       assertThat(page.getByTestId("totp-status")).containsText("On");
       assertThat(page.getByTestId("recovery-codes-left")).hasText("10");
+      assertThat(toAuth)
+          .extracting(Request::url)
+          .contains(auth.baseUrl() + "/api/mfa/totp", auth.baseUrl() + "/api/mfa/totp/confirm");
+      assertThat(toAuth)
+          .filteredOn(r -> !"OPTIONS".equals(r.method()))
+          .allSatisfy(
+              r -> {
+                assertThat(r.headers().get("authorization")).startsWith("DPoP ");
+                assertThat(r.headers().get("dpop")).isNotBlank();
+              });
 
       // sign out, sign in with the password and a code (of the next step: this one is spent)
       page.getByTestId("nav-logout").click();
+      BearerClient.use(context); // the page's tokens are sent to the admin API from Java
       logIn(page);
       assertThat(page.getByTestId("login-code")).isVisible();
       assertThat(page.getByTestId("login-code")).hasAttribute("autocomplete", "one-time-code");

@@ -9,6 +9,7 @@ import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.http.accounts.AccountRoutes;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.DpopProofs;
+import dev.latchkey.server.http.exchange.PresentedTokens;
 import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.http.exchange.SessionAnswer;
 import dev.latchkey.server.http.exchange.SignedInUsers;
@@ -116,8 +117,9 @@ final class HttpWiring {
             config.clock(),
             config.keys().clockSkew(),
             store.tokenBinding().checker());
-
-    SignedInUsers signedInUsers = new SignedInUsers(ownTokens, cookies, store.sessions());
+    PresentedTokens presented = new PresentedTokens(ownTokens, proofs);
+    SignedInUsers signedInUsers =
+        new SignedInUsers(presented, ownTokens, cookies, store.sessions());
     HttpApi.Routes routes =
         new HttpApi.Routes(
             new LoginRoute(
@@ -133,7 +135,8 @@ final class HttpWiring {
                     ? ProviderMetadata.of(url, sessions.refresh().enabled())
                     : ProviderMetadata.off()),
             new HealthRoute(store.database(), store.keys()),
-            new SessionStatusRoute(cookies, ownTokens, store.sessions(), answer, proofs, tokens),
+            new SessionStatusRoute(
+                cookies, ownTokens, presented, store.sessions(), answer, proofs, tokens),
             new LogoutRoute(
                 store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
             new RefreshRoute(
@@ -151,7 +154,7 @@ final class HttpWiring {
                 hashing,
                 signIn,
                 store.sessions(),
-                ownTokens,
+                signedInUsers,
                 cookies,
                 clientAddress,
                 tokens,
@@ -201,6 +204,7 @@ final class HttpWiring {
     OidcGrants grants = new OidcGrants(store.database(), clock);
     IdTokens idTokens = new IdTokens(store.keys(), tokens.issuer(), sessions.tokenLength(), clock);
     OidcClients clients = store.oidcClients();
+    DpopProofs proofs = new DpopProofs(store.tokenBinding(), url, true);
     return new OidcRoutes(
         new AuthorizeRoute(
             clients,
@@ -224,10 +228,11 @@ final class HttpWiring {
                 idTokens,
                 store.users(),
                 store.audit()),
-            new DpopProofs(store.tokenBinding(), url, true),
+            proofs,
             url,
             events),
-        new UserInfoRoute(ownTokens, store.sessions(), grants, store.users()),
+        new UserInfoRoute(
+            new PresentedTokens(ownTokens, proofs), store.sessions(), grants, store.users()),
         new EndSessionRoute(
             idTokens,
             clients,

@@ -357,14 +357,20 @@ class DpopIssuingTest {
           TestHttp.get(sessionUrl, "Authorization", "Bearer " + boundToken);
       assertThat(asBearer.statusCode()).isEqualTo(401);
       assertThat(json(asBearer).get("error").asText()).isEqualTo("invalid_token");
-      assertRefused(
+      // read back, the token is checked as an application server checks it: 401 (RFC 9449 §7.1)
+      HttpResponse<String> otherKey =
           TestHttp.get(
               sessionUrl,
               "Authorization",
               "DPoP " + boundToken,
               "DPoP",
-              other.proof("GET", sessionUrl, clock.instant(), null, boundToken)),
-          RejectionReason.DPOP_PROOF_WRONG_KEY);
+              other.proof("GET", sessionUrl, clock.instant(), null, boundToken));
+      assertThat(otherKey.statusCode()).as(otherKey.body()).isEqualTo(401);
+      assertThat(json(otherKey).get("message").asText())
+          .isEqualTo(RejectionReason.DPOP_PROOF_WRONG_KEY.message());
+      assertThat(otherKey.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .startsWith("DPoP ")
+          .contains("error=\"invalid_dpop_proof\"");
 
       // and the refresh family with it
       assertRefused(refresh(server, refreshToken), RejectionReason.DPOP_PROOF_MISSING);

@@ -125,4 +125,55 @@ class OidcDpopTest {
       assertThat(json(r).get("token_type").asText()).isEqualTo("Bearer");
     }
   }
+
+  private static HttpResponse<String> userInfo(AuthServer server, String... headers) {
+    return TestHttp.get(server.publicUrl() + "/userinfo", headers);
+  }
+
+  /**
+   * {@code /userinfo} takes a bound access token as {@code Authorization: DPoP} with a proof of its
+   * key (RFC 9449 §7); as {@code Bearer}, without a proof, with another key's or a spent proof it
+   * is {@code 401} with a {@code DPoP} challenge and the OAuth error body.
+   */
+  @Test
+  void userInfoTakesABoundAccessTokenWithAProofOfItsKeyOnly() {
+    DpopKey key = DpopKey.generate();
+    DpopKey other = DpopKey.generate();
+    try (AuthServer server = start()) {
+      HttpResponse<String> r =
+          token(server, codeRequest(server, Pkce.fresh()), "DPoP", proof(server, key));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      String access = json(r).get("access_token").asText();
+      String url = server.publicUrl() + "/userinfo";
+      String proof = key.proof("GET", url, clock.instant(), null, access);
+
+      HttpResponse<String> claims =
+          userInfo(server, "Authorization", "DPoP " + access, "DPoP", proof);
+      assertThat(claims.statusCode()).as(claims.body()).isEqualTo(200);
+      assertThat(json(claims).get("sub").asText()).isNotBlank();
+
+      assertUserInfoRefused(
+          userInfo(server, "Authorization", "DPoP " + access, "DPoP", proof), "invalid_dpop_proof");
+      assertUserInfoRefused(
+          userInfo(
+              server,
+              "Authorization",
+              "DPoP " + access,
+              "DPoP",
+              other.proof("GET", url, clock.instant(), null, access)),
+          "invalid_dpop_proof");
+      assertUserInfoRefused(
+          userInfo(server, "Authorization", "DPoP " + access), "invalid_dpop_proof");
+      assertUserInfoRefused(userInfo(server, "Authorization", "Bearer " + access), "invalid_token");
+    }
+  }
+
+  private static void assertUserInfoRefused(HttpResponse<String> r, String error) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+    assertThat(json(r).get("error").asText()).isEqualTo(error);
+    assertThat(json(r).get("error_description").asText()).isNotBlank();
+    assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("DPoP ")
+        .contains("error=\"" + error + "\"");
+  }
 }

@@ -92,6 +92,16 @@ public final class SessionTokenVerifier {
     }
   }
 
+  /**
+   * A token sent as {@code Authorization: Bearer} (or in a cookie), when it is valid now and not
+   * bound to a DPoP key.
+   *
+   * @throws TokenRejectedException why not ({@code DPOP_REQUIRED} for a bound token)
+   */
+  public VerifiedToken verifyBearer(String token) {
+    return verifier.verify(token);
+  }
+
   /** Whole seconds until the token expires, never negative. */
   public long secondsLeft(VerifiedToken token) {
     long left = token.expiresAt().getEpochSecond() - clock.instant().getEpochSecond();

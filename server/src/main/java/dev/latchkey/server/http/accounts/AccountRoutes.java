@@ -1,7 +1,6 @@
 package dev.latchkey.server.http.accounts;
 
 import dev.latchkey.server.accounts.Accounts;
-import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.http.exchange.Async;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
@@ -81,7 +80,7 @@ public final class AccountRoutes {
       HashingPool hashing,
       SignIn signIn,
       Sessions sessions,
-      SessionTokenVerifier ownTokens,
+      SignedInUsers signedInUsers,
       BrowserCookies cookies,
       RequestAddress clientAddress,
       TokenIssuer tokens,
@@ -91,7 +90,7 @@ public final class AccountRoutes {
     this.signIn = signIn;
     this.sessions = sessions;
     this.cookies = cookies;
-    this.signedInUsers = new SignedInUsers(ownTokens, cookies, sessions);
+    this.signedInUsers = signedInUsers;
     this.clientAddress = clientAddress;
     this.tokens = tokens;
     this.answer = answer;
@@ -176,7 +175,8 @@ public final class AccountRoutes {
               // the old session was revoked with the others: the browser that asked goes on in
               // a new one, so that a stolen copy of the old tokens ends here; it was signed in as
               // the asking session was (amr), the password having just been proved again
-              started.set(sessions.start(checked, tokens, true, user.amr()));
+              // (and bound to the asking session's key, whose proof came with the request)
+              started.set(sessions.start(checked, tokens, true, user.amr(), user.dpopKey()));
             });
     Async.answer(
         ctx,
@@ -192,6 +192,7 @@ public final class AccountRoutes {
                   answer.write(
                       ctx,
                       session.access().token(),
+                      session.access().bound(),
                       session.access().expiresIn(),
                       PASSWORD_CHANGED);
                 }));

@@ -76,4 +76,9 @@ public final class DpopProofs {
   public ApiError refusal(RejectionReason reason) {
     return Failures.dpopRefusal(reason, binding.algorithms(), binding.currentNonce());
   }
+
+  /** The failure mapping's answer to a presented token refused for DPoP ({@code 401}). */
+  public ApiError tokenRefusal(RejectionReason reason) {
+    return Failures.dpopTokenRefusal(reason, binding.algorithms(), binding.currentNonce());
+  }
 }

@@ -141,6 +141,21 @@ public final class Failures {
    */
   public static ApiError dpopRefusal(
       RejectionReason reason, Set<JWSAlgorithm> algorithms, Optional<String> nonce) {
+    return dpopRefusal(400, reason, algorithms, nonce);
+  }
+
+  /**
+   * A presented token refused for DPoP where it is used (RFC 9449 §7.1): {@code 401}, else as
+   * {@link #dpopRefusal(RejectionReason, Set, Optional)}; {@code invalid_token} for a bound token
+   * sent as {@code Bearer} or an unbound one sent as {@code DPoP}.
+   */
+  public static ApiError dpopTokenRefusal(
+      RejectionReason reason, Set<JWSAlgorithm> algorithms, Optional<String> nonce) {
+    return dpopRefusal(401, reason, algorithms, nonce);
+  }
+
+  private static ApiError dpopRefusal(
+      int status, RejectionReason reason, Set<JWSAlgorithm> algorithms, Optional<String> nonce) {
     if (reason.retryable()) {
       return new ApiError(
           503,
@@ -156,7 +171,7 @@ public final class Failures {
     if (reason == RejectionReason.DPOP_NONCE_REQUIRED) {
       nonce.ifPresent(n -> headers.put(Dpop.NONCE_HEADER, n));
     }
-    return new ApiError(400, reason.challengeError(), reason.message(), headers);
+    return new ApiError(status, reason.challengeError(), reason.message(), headers);
   }
 
   /** Every failure becomes an answer; only unexpected ones are logged, never with secrets. */

@@ -1,9 +1,11 @@
 package dev.latchkey.server.http.oidc;
 
 import com.nimbusds.oauth2.sdk.token.BearerTokenError;
-import dev.latchkey.server.delivery.SessionTokenVerifier;
+import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.Caching;
 import dev.latchkey.server.http.exchange.Json;
+import dev.latchkey.server.http.exchange.PresentedTokens;
+import dev.latchkey.server.http.exchange.PresentedTokens.PresentedToken;
 import dev.latchkey.server.oidc.OidcGrant;
 import dev.latchkey.server.oidc.OidcGrants;
 import dev.latchkey.server.oidc.Scopes;
@@ -11,26 +13,27 @@ import dev.latchkey.server.sessions.Sessions;
 import dev.latchkey.server.users.Account;
 import dev.latchkey.server.users.Users;
 import dev.latchkey.verifier.VerifiedToken;
-import dev.latchkey.verifier.wire.BearerToken;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET/POST /userinfo} with a bearer access token issued through the token endpoint: {@code
- * sub}, and {@code email email_verified} with the {@code email} scope. The token must be valid and
- * its session not revoked; errors as RFC 6750 §3.
+ * {@code GET/POST /userinfo} with an access token issued through the token endpoint, read by {@link
+ * PresentedTokens} ({@code Bearer}, or {@code DPoP} with a proof of its key for a bound one):
+ * {@code sub}, and {@code email email_verified} with the {@code email} scope. The token must be
+ * valid and its session not revoked; errors as RFC 6750 §3 (RFC 9449 §7.1 for DPoP: {@code 401}
+ * with a {@code DPoP} challenge).
  */
 public final class UserInfoRoute {
-  private final SessionTokenVerifier ownTokens;
+  private final PresentedTokens presented;
   private final Sessions sessions;
   private final OidcGrants grants;
   private final Users users;
 
   public UserInfoRoute(
-      SessionTokenVerifier ownTokens, Sessions sessions, OidcGrants grants, Users users) {
-    this.ownTokens = ownTokens;
+      PresentedTokens presented, Sessions sessions, OidcGrants grants, Users users) {
+    this.presented = presented;
     this.sessions = sessions;
     this.grants = grants;
     this.users = users;
@@ -38,14 +41,25 @@ public final class UserInfoRoute {
 
   public void handle(Context ctx) {
     Caching.noStore(ctx);
-    Optional<String> token = Optional.ofNullable(BearerToken.parse(ctx.header("Authorization")));
+    Optional<PresentedToken> token;
+    try {
+      token = presented.read(ctx);
+    } catch (ApiError refused) {
+      refused.headers().forEach(ctx::header);
+      Json.write(
+          ctx,
+          refused.status(),
+          Map.of("error", refused.error(), "error_description", refused.getMessage()));
+      return;
+    }
     if (token.isEmpty()) {
       refuse(ctx, BearerTokenError.MISSING_TOKEN);
       return;
     }
     Optional<VerifiedToken> verified =
-        ownTokens
-            .verify(token.get())
+        token
+            .get()
+            .verified()
             .filter(
                 t -> sessions.find(t.sessionId()).filter(s -> s.revokedAt() == null).isPresent());
     if (verified.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.latchkey.server.http.session;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.PresentedTokens;
 import dev.latchkey.server.http.exchange.ScriptedRequests;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.sessions.SessionRevocation;
@@ -69,7 +70,7 @@ public final class LogoutRoute {
    * DPoP}), refresh cookie, session cookie.
    */
   private Optional<Proof> proofOf(Context ctx, boolean refreshPath) {
-    return SessionStatusRoute.authorization(ctx)
+    return PresentedTokens.authorization(ctx)
         .flatMap(ownTokens::sessionIdOf)
         .map(sid -> new Proof(Optional.of(sid)))
         .or(() -> refreshPath ? byRefreshCookie(ctx) : Optional.empty())
