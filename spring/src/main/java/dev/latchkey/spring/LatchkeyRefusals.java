@@ -4,6 +4,7 @@ import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RefusalHeaders;
 import dev.latchkey.verifier.RejectionReason;
 import dev.latchkey.verifier.TokenRejectedException;
+import dev.latchkey.verifier.wire.AuthenticationMethods;
 import dev.latchkey.verifier.wire.ErrorResponse;
 import dev.latchkey.verifier.wire.Roles;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -24,7 +26,10 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * {@code WWW-Authenticate: Bearer realm="…"} and {@code missing_token}; a refused token, 401 with
  * {@code error="invalid_token"} and the reason code (503 with {@code Retry-After} for {@code
  * keys_unavailable}); a valid token without the authority a rule asks for, 403 with {@code
- * error="insufficient_scope"}. Every refusal has {@code Cache-Control: no-store}.
+ * error="insufficient_scope"}; one without the second factor {@link
+ * LatchkeyAuthorization#secondFactor()} asks for, 403 with {@code
+ * error="insufficient_user_authentication"} (RFC 9470). Every refusal has {@code Cache-Control:
+ * no-store}.
  */
 public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessDeniedHandler {
   private static final Logger LOG = LoggerFactory.getLogger("dev.latchkey.verifier.auth");
@@ -74,6 +79,11 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
   public void handle(
       HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
+    if (e instanceof AuthorizationDeniedException denied
+        && denied.getAuthorizationResult() instanceof LatchkeyAuthorization.SecondFactorRequired) {
+      refuseSingleFactor(request, response);
+      return;
+    }
     LOG.info("{} refused: {}", request.getMethod(), Roles.INSUFFICIENT_SCOPE);
     write(
         response,
@@ -82,6 +92,27 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
             ErrorResponse.WWW_AUTHENTICATE,
             ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE)),
         ErrorResponse.body(Roles.INSUFFICIENT_SCOPE, Roles.INSUFFICIENT_SCOPE_MESSAGE));
+  }
+
+  /**
+   * A valid token that does not say the user passed a second factor: 403 with {@code
+   * error="insufficient_user_authentication"} (RFC 9470), in a {@code DPoP} challenge for a token
+   * sent with the DPoP scheme, as the verifier's adapters answer it.
+   */
+  private void refuseSingleFactor(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    LOG.info(
+        "{} refused: {}",
+        request.getMethod(),
+        AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION);
+    write(
+        response,
+        403,
+        RefusalHeaders.secondFactorRequired(
+            verifier, realm, request.getAttribute(DpopFilter.VERIFIED) != null),
+        ErrorResponse.body(
+            AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION,
+            AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION_MESSAGE));
   }
 
   /** The verifier's reason behind a refusal, or null when no token was judged. */

@@ -1,5 +1,6 @@
 package dev.latchkey.verifier;
 
+import dev.latchkey.verifier.wire.AuthenticationMethods;
 import dev.latchkey.verifier.wire.Dpop;
 import dev.latchkey.verifier.wire.ErrorResponse;
 import java.util.LinkedHashMap;
@@ -48,11 +49,28 @@ public final class RefusalHeaders {
     return h;
   }
 
-  /**
-   * The headers of a 403 for a token that lacks what the route requires (a role, a second factor).
-   */
+  /** The headers of a 403 for a token that lacks the role the route requires. */
   public static Map<String, String> insufficient(String challenge) {
     return challenge(challenge);
+  }
+
+  /**
+   * The headers of a 403 for a valid token that does not say the user passed a second factor (RFC
+   * 9470): {@code error="insufficient_user_authentication"} in a {@code DPoP} challenge (with
+   * {@code algs}) when the request used the DPoP scheme or DPoP is required, else in the {@code
+   * Bearer} one.
+   */
+  public static Map<String, String> secondFactorRequired(
+      JwtVerifier verifier, String realm, boolean dpopPresented) {
+    if (!(dpopPresented || verifier.requiresDpop())) {
+      return challenge(AuthenticationMethods.challenge(realm));
+    }
+    return challenge(
+        Dpop.challenge(
+            realm,
+            AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION,
+            AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION_MESSAGE,
+            verifier.dpop().algorithms()));
   }
 
   private static Map<String, String> challenge(String value) {

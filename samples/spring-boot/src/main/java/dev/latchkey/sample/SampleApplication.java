@@ -1,20 +1,28 @@
 package dev.latchkey.sample;
 
+import static org.springframework.security.authorization.AuthorityAuthorizationManager.hasRole;
+
+import dev.latchkey.spring.LatchkeyAuthorization;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * The lessons API secured by the Latchkey starter alone: the starter checks the tokens and answers
- * refusals; this class only states which routes need what.
+ * refusals; this class only states which routes need what. With {@code
+ * sample.admin-requires-mfa=true} the admin routes also need a token whose {@code amr} says the
+ * admin passed a second factor (as the demo's {@code --admin-requires-mfa}).
  */
 @SpringBootApplication
 public class SampleApplication {
@@ -24,7 +32,13 @@ public class SampleApplication {
   }
 
   @Bean
-  SecurityFilterChain api(HttpSecurity http) throws Exception {
+  SecurityFilterChain api(
+      HttpSecurity http, @Value("${sample.admin-requires-mfa:false}") boolean adminRequiresMfa)
+      throws Exception {
+    AuthorizationManager<RequestAuthorizationContext> admin =
+        adminRequiresMfa
+            ? AuthorizationManagers.allOf(hasRole("admin"), LatchkeyAuthorization.secondFactor())
+            : hasRole("admin");
     return http.cors(Customizer.withDefaults())
         .authorizeHttpRequests(
             rules ->
@@ -32,7 +46,7 @@ public class SampleApplication {
                     .requestMatchers("/api/status")
                     .permitAll()
                     .requestMatchers("/api/admin/**")
-                    .hasRole("admin")
+                    .access(admin)
                     .anyRequest()
                     .authenticated())
         .build();

@@ -89,6 +89,23 @@ public final class AuthServerFixture implements AutoCloseable {
     return server.store().issueToken(email);
   }
 
+  /**
+   * A token for a user who signed in with {@code amr} (RFC 8176 values, e.g. {@code ["pwd", "otp",
+   * "mfa"]}; none: no claim), with the user's roles, signed by the server's issuer.
+   */
+  public IssuedToken issue(String email, java.util.List<String> amr) {
+    return issue(email, amr, null);
+  }
+
+  /**
+   * As {@link #issue(String, java.util.List)}, bound to the DPoP key with thumbprint {@code jkt}.
+   */
+  public IssuedToken issue(String email, java.util.List<String> amr, String jkt) {
+    String subject = server.store().users().findEnabled(email).orElseThrow().id();
+    server.store().keys().ensureActiveKey();
+    return server.store().tokens().issue(subject, TokenIssuer.newSessionId(), amr, jkt);
+  }
+
   /** Revokes the session of a token, as a logout does. */
   public void revoke(IssuedToken token) {
     server.store().sessionRevocation().revoke(token.sid());

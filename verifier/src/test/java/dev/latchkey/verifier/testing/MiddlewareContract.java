@@ -227,6 +227,44 @@ public abstract class MiddlewareContract {
   }
 
   @Test
+  void aDpopBoundTokenWithoutASecondFactorGets403InADpopChallenge() throws Exception {
+    java.util.function.Function<java.util.List<String>, String> bound =
+        amr ->
+            Tokens.rs256(
+                key,
+                clock,
+                c -> c.claim("amr", amr).claim("cnf", Map.of("jkt", Proofs.thumbprint(client))));
+    String password = bound.apply(java.util.List.of("pwd"));
+    String mfa = bound.apply(java.util.List.of("hwk", "mfa"));
+    URI url = base.resolve("/mfa");
+
+    HttpResponse<String> r =
+        send(
+            "GET",
+            "/mfa",
+            "Authorization",
+            "DPoP " + password,
+            "DPoP",
+            Proofs.proof(client, "GET", url, password, clock));
+    HttpResponse<String> ok =
+        send(
+            "GET",
+            "/mfa",
+            "Authorization",
+            "DPoP " + mfa,
+            "DPoP",
+            Proofs.proof(client, "GET", url, mfa, clock));
+
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("DPoP ")
+        .contains("error=\"insufficient_user_authentication\"")
+        .contains("algs=\"");
+    assertThat(json(r)).containsEntry("error", "insufficient_user_authentication");
+    assertThat(ok.statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void unprotectedRoutesNeedNoToken() throws Exception {
     assertThat(send("GET", "/public").statusCode()).isEqualTo(200);
   }

@@ -194,7 +194,7 @@ public final class AuthPolicy {
     LOG.info("{} refused: {}", method, AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION);
     return Outcome.refuse(
         403,
-        RefusalHeaders.insufficient(AuthenticationMethods.challenge(realm)),
+        RefusalHeaders.secondFactorRequired(verifier, realm, t.boundKeyThumbprint().isPresent()),
         ErrorResponse.body(
             AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION,
             AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION_MESSAGE),
