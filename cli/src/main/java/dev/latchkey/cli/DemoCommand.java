@@ -59,6 +59,17 @@ final class DemoCommand implements Callable<Integer> {
               + " start when not given.")
   String demoPassword;
 
+  @Option(
+      names = "--code-flow",
+      defaultValue = "false",
+      description =
+          "The web client signs in with the OpenID Connect code flow and PKCE, as the public"
+              + " client "
+              + DemoClient.CLIENT_ID
+              + " (registered on start), through the hosted login page; body delivery only"
+              + " (LATCHKEY_CODE_FLOW). Default: ${DEFAULT-VALUE}.")
+  boolean codeFlow;
+
   @Mixin AppServerOptions appServer;
 
   @Mixin LogFormatOption logFormat;
@@ -85,7 +96,10 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.forServer(logFormat.format, auditLog.path);
-    DemoConfig appConfig = appServer.config();
+    DemoConfig appConfig =
+        codeFlow
+            ? appServer.config().withCodeFlowClientId(DemoClient.CLIENT_ID)
+            : appServer.config();
     AuthServerConfig defaults = AuthServerConfig.defaults();
     AuthServerConfig authConfig =
         forDemo(defaults, appConfig, authPort)
@@ -103,6 +117,9 @@ final class DemoCommand implements Callable<Integer> {
       DemoUser.Credentials credentials =
           DemoUser.STUDENT.ensure(auth.store().users(), dataDir, demoPassword);
       DemoUser.Credentials admin = DemoUser.ADMIN.ensure(auth.store().users(), dataDir, null);
+      if (codeFlow) {
+        DemoClient.ensure(auth.store().oidcClients(), "http://localhost:" + appConfig.port());
+      }
       System.out.printf(
           "%n  Latchkey demo is running%n%n"
               + "  Open the app:     %s%n"
