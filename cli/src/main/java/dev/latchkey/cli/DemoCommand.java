@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The whole system on embedded defaults: auth server, demo application server, demo user. */
 @Command(
@@ -72,6 +75,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin AppServerOptions appServer;
 
+  @Spec CommandSpec spec;
+
   @Mixin LogFormatOption logFormat;
 
   @Mixin AuditLogOption auditLog;
@@ -95,6 +100,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (codeFlow && !appServer.delivery.equals("body")) {
+      // the access token comes from /token in the answer's body: there is no cookie to set
+      throw new ParameterException(spec.commandLine(), "--code-flow needs --delivery body");
+    }
     Logging.forServer(logFormat.format, auditLog.path);
     DemoConfig appConfig =
         codeFlow
