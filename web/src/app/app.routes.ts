@@ -1,6 +1,11 @@
 import { Routes } from '@angular/router';
 
-import { authGuard, hostedLoginCallbackGuard, roleGuard } from '@latchkey/angular';
+import {
+  authGuard,
+  codeFlowCallbackGuard,
+  hostedLoginCallbackGuard,
+  roleGuard,
+} from '@latchkey/angular';
 
 import { AccountPage } from './account/account';
 import { ForgotPasswordPage } from './account/forgot-password';
@@ -23,6 +28,14 @@ export const routes: Routes = [
     path: 'auth/callback',
     title: 'Logging in · Latchkey',
     canActivate: [hostedLoginCallbackGuard],
+    children: [],
+  },
+  {
+    // where the auth server's /authorize answers in code-flow mode (`latchkey demo --code-flow`);
+    // without it the guard finds no pending sign-in and shows the login page
+    path: 'auth/code',
+    title: 'Signing in · Latchkey',
+    canActivate: [codeFlowCallbackGuard],
     children: [],
   },
   {

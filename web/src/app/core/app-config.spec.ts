@@ -31,7 +31,28 @@ describe('normalizeConfig', () => {
       hostedLoginUrl: 'http://localhost:9000/login',
       apiUrl: '',
       refreshEnabled: false,
+      codeFlowClientId: null,
     });
+  });
+
+  it('reads the code flow of `latchkey demo --code-flow`, and gives it to the library', () => {
+    const config = normalizeConfig({
+      authUrl: 'http://localhost:9000',
+      delivery: 'body',
+      codeFlow: { clientId: ' latchkey-demo ' },
+    });
+    expect(config.codeFlowClientId).toBe('latchkey-demo');
+    expect(latchkeyOptions(config).codeFlow).toEqual({ clientId: 'latchkey-demo' });
+    // ConfigService.set() normalizes a normalized configuration again
+    expect(normalizeConfig({ ...config }).codeFlowClientId).toBe('latchkey-demo');
+  });
+
+  it('leaves the code flow off without a usable client id', () => {
+    for (const codeFlow of [undefined, null, {}, { clientId: '' }, { clientId: 42 }, '  ']) {
+      const config = normalizeConfig({ authUrl: 'http://localhost:9000', codeFlow });
+      expect(config.codeFlowClientId).toBeNull();
+      expect(latchkeyOptions(config).codeFlow).toBeUndefined();
+    }
   });
 
   it('falls back to the defaults for missing or malformed fields', () => {

@@ -13,7 +13,8 @@ import { firstValueFrom, timeout } from 'rxjs';
  *   "delivery": "body",
  *   "dpop": true,
  *   "signupEnabled": true,
- *   "hostedLoginUrl": "http://localhost:9000/login"
+ *   "hostedLoginUrl": "http://localhost:9000/login",
+ *   "codeFlow": { "clientId": "latchkey-demo" }
  * }
  * ```
  */
@@ -34,6 +35,8 @@ export interface AppConfig {
   readonly apiUrl: string;
   /** Whether to renew the session with `POST {authUrl}/api/refresh` shortly before it expires. */
   readonly refreshEnabled: boolean;
+  /** Sign in with the OpenID Connect code flow as this public client, or null for the login form. */
+  readonly codeFlowClientId: string | null;
 }
 
 /** Used for every field that /config.json does not give (or gives in a wrong shape). */
@@ -46,6 +49,7 @@ export const DEFAULT_CONFIG: AppConfig = Object.freeze({
   hostedLoginUrl: null,
   apiUrl: '',
   refreshEnabled: false,
+  codeFlowClientId: null,
 });
 
 export const CONFIG_URL = '/config.json';
@@ -68,6 +72,15 @@ function baseUrl(value: unknown, fallback: string): string {
   return url ? url.href.replace(/\/+$/, '') : fallback;
 }
 
+/** `codeFlow: {clientId}` of /config.json (or an already normalized client id). */
+function codeFlowClientId(value: unknown): string | null {
+  const id =
+    value !== null && typeof value === 'object'
+      ? (value as Record<string, unknown>)['clientId']
+      : value;
+  return typeof id === 'string' && id.trim() !== '' ? id.trim() : null;
+}
+
 /** Turns whatever /config.json held into a complete, well-formed configuration. */
 export function normalizeConfig(raw: unknown): AppConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -87,6 +100,7 @@ export function normalizeConfig(raw: unknown): AppConfig {
     hostedLoginUrl: hosted ? hosted.href : null,
     apiUrl: baseUrl(r['apiUrl'], DEFAULT_CONFIG.apiUrl),
     refreshEnabled: r['refreshEnabled'] === true,
+    codeFlowClientId: codeFlowClientId(r['codeFlow'] ?? r['codeFlowClientId']),
   });
 }
 
@@ -100,6 +114,9 @@ export function latchkeyOptions(config: AppConfig): LatchkeyOptions {
     refresh: config.refreshEnabled,
     loginPath: '/login',
     homePath: '/lessons',
+    ...(config.codeFlowClientId === null
+      ? {}
+      : { codeFlow: { clientId: config.codeFlowClientId } }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { LATCHKEY_NAVIGATE } from '@latchkey/angular';
 
 import { AUTH_URL, setUpApp } from '../testing/test-setup';
 import { LoginPage } from './login';
@@ -177,5 +178,46 @@ describe('LoginPage', () => {
     expect(link.href).toBe(
       `${AUTH_URL}/login?return_to=${encodeURIComponent(`${location.origin}/auth/callback`)}`,
     );
+  });
+
+  describe('in code-flow mode (`latchkey demo --code-flow`)', () => {
+    function setUpCodeFlow() {
+      const navigate = vi.fn<(url: string) => void>();
+      setUpApp(
+        { codeFlowClientId: 'latchkey-demo' },
+        [
+          { path: 'login', component: LoginPage },
+          { path: 'lessons', children: [] },
+        ],
+        [{ provide: LATCHKEY_NAVIGATE, useValue: navigate }],
+      );
+      const fixture = TestBed.createComponent(LoginPage);
+      fixture.componentRef.setInput('returnUrl', '/admin');
+      return { fixture, navigate };
+    }
+
+    afterEach(() => sessionStorage.clear());
+
+    it('asks for no password: its button goes to the auth server to sign in', async () => {
+      const { fixture, navigate } = setUpCodeFlow();
+      await fixture.whenStable();
+      expect(byTestId(fixture, 'login-password')).toBeNull();
+      expect(byTestId(fixture, 'hosted-login')).toBeNull();
+
+      (byTestId(fixture, 'login-code-flow') as HTMLButtonElement).click();
+      await vi.waitFor(() => expect(navigate).toHaveBeenCalledTimes(1));
+      const url = new URL(navigate.mock.calls[0][0]);
+      expect(`${url.origin}${url.pathname}`).toBe(`${AUTH_URL}/authorize`);
+      expect(url.searchParams.get('client_id')).toBe('latchkey-demo');
+      expect(url.searchParams.get('redirect_uri')).toBe(`${location.origin}/auth/code`);
+      expect(JSON.parse(sessionStorage.getItem('latchkey_code_flow')!).returnUrl).toBe('/admin');
+    });
+
+    it('says why when a sign-in came back refused', async () => {
+      const { fixture } = setUpCodeFlow();
+      fixture.componentRef.setInput('reason', 'code_flow');
+      await fixture.whenStable();
+      expect(byTestId(fixture, 'session-message')?.textContent).toContain('did not complete');
+    });
   });
 });

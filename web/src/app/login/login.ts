@@ -4,6 +4,7 @@ import { Router, RouterLink } from '@angular/router';
 import {
   AccountService,
   AuthService,
+  CodeFlowService,
   isEmailNotVerified,
   LoginResponse,
   SecondFactorMethod,
@@ -24,6 +25,7 @@ export const SESSION_MESSAGES: Readonly<Record<string, string>> = {
   'signed-up':
     'Your account has been created. Confirm your email with the link we sent, then log in.',
   hosted: 'The login did not complete. Please try again.',
+  code_flow: 'The sign-in did not complete. Please try again.',
 };
 
 @Component({
@@ -35,6 +37,7 @@ export class LoginPage {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   private readonly accounts = inject(AccountService);
+  private readonly codeFlow = inject(CodeFlowService);
   protected readonly config = inject(ConfigService).config;
 
   /** `?reason=` (bound from the query string). */
@@ -102,6 +105,15 @@ export class LoginPage {
           this.unverifiedEmail.set(email.trim());
         }
       },
+    });
+  }
+
+  /** Code-flow mode: off to the auth server's `/authorize` (its hosted page), back on /auth/code. */
+  protected signInWithCodeFlow(): void {
+    this.pending.set(true);
+    this.codeFlow.signIn(safeReturnUrl(this.returnUrl(), '/lessons')).catch((err: unknown) => {
+      this.pending.set(false);
+      this.error.set(err instanceof Error ? err.message : 'The sign-in could not start.');
     });
   }
 

@@ -1,4 +1,4 @@
-import { inject } from '@angular/core';
+import { Provider, inject } from '@angular/core';
 import { Routes, provideRouter, withComponentInputBinding } from '@angular/router';
 import { AuthService, provideLatchkey } from '@latchkey/angular';
 
@@ -29,9 +29,14 @@ export const DEMO_CONFIG: Partial<AppConfig> = {
  * Configures TestBed like app.config.ts (Latchkey, router), with the HTTP testing backend and
  * the given runtime configuration in place of /config.json.
  */
-export function setUpApp(config: Partial<AppConfig> = DEMO_CONFIG, routes: Routes = []) {
+export function setUpApp(
+  config: Partial<AppConfig> = DEMO_CONFIG,
+  routes: Routes = [],
+  providers: Provider[] = [],
+) {
   return configureTestBed(
     [
+      ...providers,
       provideRouter(routes, withComponentInputBinding()),
       provideLatchkey(() => {
         const service = inject(ConfigService);

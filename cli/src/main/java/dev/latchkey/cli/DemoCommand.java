@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The whole system on embedded defaults: auth server, demo application server, demo user. */
 @Command(
@@ -59,7 +62,20 @@ final class DemoCommand implements Callable<Integer> {
               + " start when not given.")
   String demoPassword;
 
+  @Option(
+      names = "--code-flow",
+      defaultValue = "false",
+      description =
+          "The web client signs in with the OpenID Connect code flow and PKCE, as the public"
+              + " client "
+              + DemoClient.CLIENT_ID
+              + " (registered on start), through the hosted login page; body delivery only"
+              + " (LATCHKEY_CODE_FLOW). Default: ${DEFAULT-VALUE}.")
+  boolean codeFlow;
+
   @Mixin AppServerOptions appServer;
+
+  @Spec CommandSpec spec;
 
   @Mixin LogFormatOption logFormat;
 
@@ -84,8 +100,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (codeFlow && !appServer.delivery.equals("body")) {
+      // the access token comes from /token in the answer's body: there is no cookie to set
+      throw new ParameterException(spec.commandLine(), "--code-flow needs --delivery body");
+    }
     Logging.forServer(logFormat.format, auditLog.path);
-    DemoConfig appConfig = appServer.config();
+    DemoConfig appConfig =
+        codeFlow
+            ? appServer.config().withCodeFlowClientId(DemoClient.CLIENT_ID)
+            : appServer.config();
     AuthServerConfig defaults = AuthServerConfig.defaults();
     AuthServerConfig authConfig =
         forDemo(defaults, appConfig, authPort)
@@ -103,6 +126,9 @@ final class DemoCommand implements Callable<Integer> {
       DemoUser.Credentials credentials =
           DemoUser.STUDENT.ensure(auth.store().users(), dataDir, demoPassword);
       DemoUser.Credentials admin = DemoUser.ADMIN.ensure(auth.store().users(), dataDir, null);
+      if (codeFlow) {
+        DemoClient.ensure(auth.store().oidcClients(), "http://localhost:" + appConfig.port());
+      }
       System.out.printf(
           "%n  Latchkey demo is running%n%n"
               + "  Open the app:     %s%n"

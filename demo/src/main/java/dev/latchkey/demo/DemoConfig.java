@@ -31,6 +31,9 @@ import java.util.function.Consumer;
  *     the demo admin can sign in with the printed password alone
  * @param host the address the server listens on: {@code localhost} by default; {@code 0.0.0.0} (or
  *     an internal interface's address) for a reverse proxy on another machine
+ * @param codeFlowClientId the client id the Angular client signs in as with the OpenID Connect code
+ *     flow (registered at the auth server as a public client), or null for the library's own login;
+ *     body delivery only
  */
 public record DemoConfig(
     int port,
@@ -45,7 +48,8 @@ public record DemoConfig(
     Integer metricsPort,
     SlowClients slowClients,
     boolean adminRequiresSecondFactor,
-    String host) {
+    String host,
+    String codeFlowClientId) {
 
   public static final String DEFAULT_HOST = "localhost";
   public static final int DEFAULT_PORT = 8080;
@@ -61,6 +65,9 @@ public record DemoConfig(
     extraApiOrigins = List.copyOf(extraApiOrigins);
     Objects.requireNonNull(slowClients, "slowClients");
     Objects.requireNonNull(host, "host");
+    if (codeFlowClientId != null && !delivery.equals("body")) {
+      throw new IllegalArgumentException("the code flow needs delivery 'body'");
+    }
   }
 
   public static DemoConfig defaults() {
@@ -77,7 +84,8 @@ public record DemoConfig(
         null,
         SlowClients.defaults(),
         false,
-        DEFAULT_HOST);
+        DEFAULT_HOST,
+        null);
   }
 
   public DemoConfig withPort(int v) {
@@ -128,6 +136,10 @@ public record DemoConfig(
     return with(d -> d.host = v);
   }
 
+  public DemoConfig withCodeFlowClientId(String v) {
+    return with(d -> d.codeFlowClientId = v);
+  }
+
   private DemoConfig with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -149,6 +161,7 @@ public record DemoConfig(
     SlowClients slowClients;
     boolean adminRequiresSecondFactor;
     String host;
+    String codeFlowClientId;
 
     Draft(DemoConfig c) {
       port = c.port;
@@ -164,6 +177,7 @@ public record DemoConfig(
       slowClients = c.slowClients;
       adminRequiresSecondFactor = c.adminRequiresSecondFactor;
       host = c.host;
+      codeFlowClientId = c.codeFlowClientId;
     }
 
     DemoConfig build() {
@@ -180,7 +194,8 @@ public record DemoConfig(
           metricsPort,
           slowClients,
           adminRequiresSecondFactor,
-          host);
+          host,
+          codeFlowClientId);
     }
   }
 

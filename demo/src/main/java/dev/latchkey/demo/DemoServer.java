@@ -214,8 +214,13 @@ public final class DemoServer implements AutoCloseable {
     body.put("apiOrigins", apiOrigins);
     body.put("delivery", config.delivery());
     // body mode binds each session to a key the browser cannot export (DPoP), so a token copied
-    // out of localStorage is refused here without that key's proof
-    body.put("dpop", config.delivery().equals("body"));
+    // out of localStorage is refused here without that key's proof; the code flow's access token
+    // comes from /token, which the client calls without a proof
+    boolean codeFlow = config.codeFlowClientId() != null;
+    body.put("dpop", config.delivery().equals("body") && !codeFlow);
+    if (codeFlow) {
+      body.put("codeFlow", Map.of("clientId", config.codeFlowClientId()));
+    }
     body.put("signupEnabled", config.signupEnabled());
     body.put("hostedLoginUrl", config.issuer() + "/login");
     ctx.header("Cache-Control", "no-store");

@@ -53,6 +53,7 @@ final class BrowserJourney
   private UnaryOperator<AuthServerConfig> customise = config -> config;
   private Browser.NewContextOptions contextOptions = new Browser.NewContextOptions();
   private boolean bearerClient;
+  private String codeFlowClientId;
   private final List<Prerequisite> prerequisites = new ArrayList<>();
 
   private Path dataDir;
@@ -112,6 +113,12 @@ final class BrowserJourney
     return this;
   }
 
+  /** The client signs in with the code flow as this public client ({@code demo --code-flow}). */
+  BrowserJourney codeFlow(String clientId) {
+    this.codeFlowClientId = clientId;
+    return this;
+  }
+
   /** One more thing the class needs, checked like Chromium itself: skipped, or failed in CI. */
   BrowserJourney requires(BooleanSupplier holds, String why) {
     prerequisites.add(new Prerequisite(holds, why));
@@ -124,7 +131,7 @@ final class BrowserJourney
     prerequisites.forEach(p -> Chromium.require(p.holds().getAsBoolean(), p.why()));
     dataDir = Files.createTempDirectory("latchkey-browser-");
     if (withSystem) {
-      system = RunningSystem.start(dataDir, sessionLength, delivery, customise);
+      system = RunningSystem.start(dataDir, sessionLength, delivery, customise, codeFlowClientId);
     }
     playwright = Chromium.playwright();
     browser = Chromium.launch(playwright);

@@ -1,6 +1,7 @@
 package dev.latchkey.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -132,6 +133,34 @@ class DemoServerTest {
         .contains("\"authUrl\":\"http://127.0.0.1:9\"")
         .contains("\"apiOrigins\":[\"" + server.baseUrl() + "\"]")
         .contains("\"delivery\":\"body\"")
-        .contains("\"dpop\":true"); // body mode binds sessions to the browser's key
+        .contains("\"dpop\":true") // body mode binds sessions to the browser's key
+        .doesNotContain("codeFlow");
+  }
+
+  @Test
+  void inCodeFlowModeTheClientConfigNamesTheClientAndTurnsDpopOff() throws Exception {
+    try (DemoServer codeFlow =
+        DemoServer.start(
+            DemoConfig.defaults()
+                .withPort(0)
+                .withAuthUrl(URI.create("http://127.0.0.1:9"))
+                .withCodeFlowClientId("latchkey-demo"))) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(codeFlow.baseUrl() + "/config.json")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.body())
+          .contains("\"codeFlow\":{\"clientId\":\"latchkey-demo\"}")
+          .contains("\"dpop\":false"); // /token is called without a proof
+    }
+  }
+
+  @Test
+  void theCodeFlowNeedsBodyDelivery() {
+    assertThatThrownBy(
+            () ->
+                DemoConfig.defaults().withDelivery("cookie").withCodeFlowClientId("latchkey-demo"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delivery 'body'");
   }
 }

@@ -56,6 +56,19 @@ final class RunningSystem implements AutoCloseable {
       Duration sessionLength,
       String delivery,
       UnaryOperator<AuthServerConfig> customise) {
+    return start(dataDir, sessionLength, delivery, customise, null);
+  }
+
+  /**
+   * With {@code codeFlowClientId}, the client signs in with the code flow as that public client,
+   * registered as {@code latchkey demo --code-flow} registers it (DemoClient, in the cli module).
+   */
+  static RunningSystem start(
+      Path dataDir,
+      Duration sessionLength,
+      String delivery,
+      UnaryOperator<AuthServerConfig> customise,
+      String codeFlowClientId) {
     int appPort = FreePort.find();
     String appUrl = "http://localhost:" + appPort;
     // As `latchkey demo` configures it (DemoCommand.forDemo, in the cli module).
@@ -87,6 +100,11 @@ final class RunningSystem implements AutoCloseable {
     try {
       auth.store().users().add(EMAIL, PASSWORD.toCharArray());
       auth.store().users().add(ADMIN_EMAIL, PASSWORD.toCharArray(), List.of("admin"));
+      if (codeFlowClientId != null) {
+        auth.store()
+            .oidcClients()
+            .add(codeFlowClientId, List.of(appUrl + "/auth/code"), null, List.of(appUrl + "/"));
+      }
       DemoServer app =
           DemoServer.start(
               DemoConfig.defaults()
@@ -94,7 +112,8 @@ final class RunningSystem implements AutoCloseable {
                   .withAuthUrl(URI.create(auth.baseUrl()))
                   .withDelivery(delivery)
                   .withSignupEnabled(true)
-                  .withRevocationPollInterval(REVOCATION.pollInterval()));
+                  .withRevocationPollInterval(REVOCATION.pollInterval())
+                  .withCodeFlowClientId(codeFlowClientId));
       return new RunningSystem(auth, app);
     } catch (RuntimeException e) {
       auth.close();

@@ -1,0 +1,95 @@
+package dev.latchkey.demo;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Request;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 23: the demo as {@code latchkey demo --code-flow} runs it. The Angular library's {@code
+ * codeFlow} signs in through the auth server's {@code /authorize} and hosted login page with PKCE,
+ * redeems the code at {@code /token}, and the demo API accepts the access token; the sign-out ends
+ * the session (the API refuses its token) and the single-sign-on session (the password is asked
+ * again).
+ */
+class CodeFlowBrowserTest {
+
+  private static final String CLIENT_ID = "latchkey-demo";
+
+  @RegisterExtension
+  static final BrowserJourney journey = BrowserJourney.bodyMode().codeFlow(CLIENT_ID);
+
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void signsInWithTheCodeFlowAndSignsOutEverywhere(Page page) throws Exception {
+    page.navigate(journey.appUrl() + "/login");
+    assertThat(page.getByTestId("login-password")).hasCount(0); // no password typed in the app
+    page.getByTestId("login-code-flow").click();
+    assertThat(page).hasURL(Pattern.compile("^" + journey.authUrl() + "/login\\?"));
+    page.locator("input[name=email]").fill(RunningSystem.EMAIL);
+    page.locator("input[name=password]").fill(RunningSystem.PASSWORD);
+    page.locator("form button[type=submit], form input[type=submit]").first().click();
+
+    assertThat(page).hasURL(Pattern.compile("^" + journey.appUrl() + "/lessons$"));
+    assertThat(page.getByTestId("lesson-item").first()).isVisible();
+    String authorize = authorizeUrl();
+    assertThat(authorize)
+        .contains("client_id=" + CLIENT_ID)
+        .contains("code_challenge_method=S256")
+        .contains("redirect_uri=" + encoded(journey.appUrl() + "/auth/code"));
+    String token = (String) page.evaluate("() => localStorage.getItem('id_token')");
+    assertThat(token).startsWith("eyJ");
+    assertThat((String) page.evaluate("() => localStorage.getItem('oidc_id_token')"))
+        .startsWith("eyJ");
+    assertThat(lessonsStatus(token)).isEqualTo(200);
+
+    page.reload();
+    assertThat(page).hasURL(Pattern.compile("/lessons$"));
+    assertThat(page.getByTestId("lesson-item").first()).isVisible();
+
+    page.getByTestId("nav-logout").click();
+    long since = System.nanoTime();
+    // through the auth server's /logout, back to the app's root, which needs a session
+    assertThat(page).hasURL(Pattern.compile("^" + journey.appUrl() + "/login"));
+    assertThat(page.getByTestId("login-code-flow")).isVisible();
+    assertThat((String) page.evaluate("() => localStorage.getItem('id_token')")).isNull();
+    RunningSystem.REVOCATION.awaitStatus(since, 401, () -> lessonsStatus(token), status -> status);
+
+    // the single-sign-on session went with the sign-out: the auth server asks for the password
+    page.getByTestId("login-code-flow").click();
+    assertThat(page).hasURL(Pattern.compile("^" + journey.authUrl() + "/login\\?"));
+    assertThat(page.locator("input[name=password]")).isVisible();
+  }
+
+  /** The first request the page sent to the auth server's /authorize. */
+  private static String authorizeUrl() {
+    return journey.requests().stream()
+        .map(Request::url)
+        .filter(url -> url.startsWith(journey.authUrl() + "/authorize?"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no request to /authorize"));
+  }
+
+  private static String encoded(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static int lessonsStatus(String token) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(journey.appUrl() + "/api/lessons"))
+            .header("Authorization", "Bearer " + token)
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+}
