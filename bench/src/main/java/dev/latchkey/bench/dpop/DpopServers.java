@@ -1,0 +1,153 @@
+package dev.latchkey.bench.dpop;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.bench.TempDirs;
+import dev.latchkey.bench.load.LessonsServers;
+import dev.latchkey.demo.DemoConfig;
+import dev.latchkey.demo.DemoServer;
+import dev.latchkey.server.AuthServer;
+import dev.latchkey.server.tokens.TokenIssuer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Everything {@code bench/load/dpop-load.sh} drives, in one JVM on loopback (only one server is
+ * loaded at a time, so the JVM's CPU time during a block is that server's):
+ *
+ * <ul>
+ *   <li>a real {@link AuthServer} on a temporary H2 folder with one user;
+ *   <li>the real {@link DemoServer} (what {@code latchkey app} runs: verifier defaults, DPoP
+ *       accepted, keys and revocation feed from the auth server);
+ *   <li>{@link SpringDpopServer}, Spring Security's own DPoP resource server on the same JWKS;
+ *   <li>a client EC P-256 key; a session token bound to it ({@code cnf.jkt}, signed by the auth
+ *       server's active key as the auth server signs a DPoP login's token) and an unbound token
+ *       from a real {@code POST /api/login}.
+ * </ul>
+ *
+ * <p>It writes {@code DEMO_URL}, {@code SPRING_URL}, {@code BEARER_TOKEN}, {@code BOUND_TOKEN} and
+ * {@code CLIENT_JWK} (the client's private JWK, for the load generator's proofs) to {@code
+ * --env-file}, then runs until SIGTERM or {@code --max-seconds}.
+ */
+public final class DpopServers implements AutoCloseable {
+  private final Path dataDir = TempDirs.create("latchkey-bench-dpop");
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final AuthServer auth;
+  private final DemoServer demo;
+  private final ConfigurableApplicationContext spring;
+  private final ECKey client;
+  private final String bearerToken;
+  private final String boundToken;
+
+  private DpopServers() throws Exception {
+    try {
+      auth = LessonsServers.startAuthServer(dataDir);
+      started.add(auth);
+      demo =
+          DemoServer.start(
+              DemoConfig.defaults().withPort(0).withAuthUrl(URI.create(auth.baseUrl())));
+      started.add(demo);
+      spring =
+          SpringDpopServer.start(
+              auth.baseUrl() + "/.well-known/jwks.json",
+              auth.issuer(),
+              DemoConfig.DEFAULT_AUDIENCE);
+      started.add(spring::close);
+      client = new ECKeyGenerator(Curve.P_256).generate();
+      bearerToken = LessonsServers.login(auth);
+      boundToken = bound(client.computeThumbprint().toString());
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** A session token like the auth server's, plus {@code cnf.jkt}, signed by its active key. */
+  private String bound(String jkt) throws JOSEException {
+    var active = auth.store().keys().active();
+    String subject = auth.store().users().findEnabled(LessonsServers.EMAIL).orElseThrow().id();
+    Instant now = Instant.now();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(auth.issuer())
+            .subject(subject)
+            .audience(DemoConfig.DEFAULT_AUDIENCE)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(Duration.ofHours(2))))
+            .jwtID(UUID.randomUUID().toString())
+            .claim("sid", TokenIssuer.newSessionId())
+            .claim("cnf", Map.of("jkt", jkt))
+            .build();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(active.algorithm())
+                .keyID(active.kid())
+                .type(TokenIssuer.TYPE)
+                .build(),
+            claims);
+    jwt.sign(active.signer());
+    return jwt.serialize();
+  }
+
+  private String env() {
+    return "DEMO_URL='"
+        + demo.baseUrl()
+        + "'\nSPRING_URL='http://127.0.0.1:"
+        + SpringDpopServer.port(spring)
+        + "'\nBEARER_TOKEN='"
+        + bearerToken
+        + "'\nBOUND_TOKEN='"
+        + boundToken
+        + "'\nCLIENT_JWK='"
+        + client.toJSONString()
+        + "'\n";
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        // closing the rest matters more
+      }
+    }
+    TempDirs.delete(dataDir);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path envFile = null;
+    long maxSeconds = 1800;
+    String usage = "use --env-file FILE [--max-seconds N]";
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--env-file" -> envFile = Path.of(args[i + 1]);
+        case "--max-seconds" -> maxSeconds = Long.parseLong(args[i + 1]);
+        default -> throw new IllegalArgumentException(usage);
+      }
+    }
+    if (envFile == null) {
+      throw new IllegalArgumentException(usage);
+    }
+    DpopServers s = new DpopServers();
+    Path env = envFile;
+    LessonsServers.serveUntilStopped(
+        s,
+        () -> LessonsServers.writeAtomically(env, s.env()),
+        () -> "demo verifier: " + s.demo.metrics(),
+        maxSeconds);
+  }
+}
