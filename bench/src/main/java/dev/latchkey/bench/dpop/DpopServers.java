@@ -102,18 +102,25 @@ public final class DpopServers implements AutoCloseable {
     return jwt.serialize();
   }
 
-  private String env() {
-    return "DEMO_URL='"
-        + demo.baseUrl()
-        + "'\nSPRING_URL='http://127.0.0.1:"
-        + SpringDpopServer.port(spring)
-        + "'\nBEARER_TOKEN='"
-        + bearerToken
-        + "'\nBOUND_TOKEN='"
-        + boundToken
-        + "'\nCLIENT_JWK='"
-        + client.toJSONString()
-        + "'\n";
+  /** What the load generator needs: the servers' URLs, the two tokens and the client's key. */
+  Map<String, String> env() {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("DEMO_URL", demo.baseUrl());
+    env.put("SPRING_URL", "http://127.0.0.1:" + SpringDpopServer.port(spring));
+    env.put("BEARER_TOKEN", bearerToken);
+    env.put("BOUND_TOKEN", boundToken);
+    env.put("CLIENT_JWK", client.toJSONString());
+    return env;
+  }
+
+  private String envFile() {
+    StringBuilder b = new StringBuilder();
+    env().forEach((k, v) -> b.append(k).append("='").append(v).append("'\n"));
+    return b.toString();
+  }
+
+  static DpopServers start() throws Exception {
+    return new DpopServers();
   }
 
   @Override
@@ -142,11 +149,11 @@ public final class DpopServers implements AutoCloseable {
     if (envFile == null) {
       throw new IllegalArgumentException(usage);
     }
-    DpopServers s = new DpopServers();
+    DpopServers s = start();
     Path env = envFile;
     LessonsServers.serveUntilStopped(
         s,
-        () -> LessonsServers.writeAtomically(env, s.env()),
+        () -> LessonsServers.writeAtomically(env, s.envFile()),
         () -> "demo verifier: " + s.demo.metrics(),
         maxSeconds);
   }
