@@ -67,7 +67,7 @@ done
 
 java -cp "$cp" dev.latchkey.bench.dpop.DpopLoad --env-file "$work/env" --server-pid "$server_pid" \
   --connections "$CONNECTIONS" --warmup "$WARMUP" --blocks "$BLOCKS" --block "$BLOCK" \
-  --clk-tck "$(getconf CLK_TCK)"
+  --clk-tck "$(getconf CLK_TCK)" || { grep -h "refused" "$work/servers.log" | head -5 >&2; exit 1; }
 stop_server "$server_pid"
 server_pid=""
 grep -h "demo verifier" "$work/servers.log" || true

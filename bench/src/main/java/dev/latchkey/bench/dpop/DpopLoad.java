@@ -15,15 +15,18 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The DPoP load generator of {@code bench/load/dpop-load.sh}: closed-loop clients on {@code
- * --connections} persistent connections ({@link HttpConnection}), each request with a proof made
- * for it at that moment ({@link ProofMaker}: own {@code jti}, current {@code iat}; wrk's Lua cannot
- * sign ES256). The same generator drives every variant, and makes a proof for every request in each
- * of them (the Bearer variant makes it and does not send it), so its own cost per request is the
- * same everywhere:
+ * --connections} persistent connections ({@link HttpConnection}); every DPoP request carries its
+ * own proof ({@link ProofMaker}: own {@code jti}, ES256, which wrk's Lua cannot sign). The proofs
+ * of a measured block are made just before it, all with that second's {@code iat}, and each is sent
+ * once within the block (at most its length, 5 s, after it was made; the servers accept ±60 s):
+ * made during the block, on the same 2 cores, the client's signing would take CPU from the server
+ * being measured, and the Bearer variant would not pay it. So during a block the generator only
+ * writes requests and reads answers, in every variant alike:
  *
  * <ul>
  *   <li>{@code demo-dpop}: the demo's {@code GET /api/lessons}, {@code Authorization: DPoP} with
@@ -38,26 +41,38 @@ import java.util.concurrent.atomic.AtomicReference;
  * answer other than 200 stops the run with its body.
  */
 public final class DpopLoad {
-  record Variant(String name, URI url, String scheme, String token, boolean sendsProof) {}
+  record Variant(String name, URI url, String scheme, List<String> tokens, boolean sendsProof) {}
 
-  record Block(double requestsPerSecond, double serverCpuMicros, double clientCpuMicros) {}
+  record Block(
+      double requestsPerSecond, double serverCpuMicros, double clientCpuMicros, double seconds) {}
+
+  /** At most this many proofs made for one block (≈ 600 characters each). */
+  private static final int MAX_PROOFS = 200_000;
+
+  private final Map<String, Double> lastRate = new HashMap<>();
 
   private final Map<String, Variant> variants = new HashMap<>();
-  private final ECKey client;
+  private final List<ECKey> clients = new ArrayList<>();
   private final int connections;
   private final long serverPid;
   private final long clockTicks;
 
   private DpopLoad(Map<String, String> env, int connections, long serverPid, long clockTicks)
       throws Exception {
-    this.client = ECKey.parse(env.get("CLIENT_JWK"));
+    int count = Integer.parseInt(env.get("CLIENTS"));
+    List<String> bound = new ArrayList<>();
+    List<String> bearer = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      clients.add(ECKey.parse(env.get("CLIENT_JWK_" + i)));
+      bound.add(env.get("BOUND_TOKEN_" + i));
+      bearer.add(env.get("BEARER_TOKEN_" + i));
+    }
     this.connections = connections;
     this.serverPid = serverPid;
     this.clockTicks = clockTicks;
-    String bound = env.get("BOUND_TOKEN");
     URI demo = URI.create(env.get("DEMO_URL") + "/api/lessons");
     add(new Variant("demo-dpop", demo, "DPoP", bound, true));
-    add(new Variant("demo-bearer", demo, "Bearer", env.get("BEARER_TOKEN"), false));
+    add(new Variant("demo-bearer", demo, "Bearer", bearer, false));
     add(
         new Variant(
             "spring-dpop",
@@ -67,14 +82,57 @@ public final class DpopLoad {
             true));
   }
 
+  static DpopLoad of(Map<String, String> env, int connections, long serverPid, long clockTicks)
+      throws Exception {
+    return new DpopLoad(env, connections, serverPid, clockTicks);
+  }
+
+  Variant variant(String name) {
+    return variants.get(name);
+  }
+
   private void add(Variant v) {
     variants.put(v.name(), v);
   }
 
-  /** One block of {@code seconds} on {@code v}; fails on any answer but 200. */
-  Block run(Variant v, double seconds) throws Exception {
+  /**
+   * Proofs for {@code count} requests of {@code v}, made now (before a block, on every core), all
+   * with the current second as {@code iat}, each sent once within the block that follows: well
+   * inside the servers' ±60 s window.
+   */
+  String[] proofsFor(Variant v, int count) throws Exception {
+    String[] proofs = new String[count];
+    int threads = Runtime.getRuntime().availableProcessors();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> parts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int first = t;
+      parts.add(
+          pool.submit(
+              () -> {
+                ProofMaker[] makers = makers(v);
+                for (int i = first; i < count; i += threads) {
+                  proofs[i] = makers[i % makers.length].next();
+                }
+              }));
+    }
+    for (Future<?> f : parts) {
+      f.get();
+    }
+    pool.shutdown();
+    return proofs;
+  }
+
+  /**
+   * One block of {@code seconds} on {@code v}, or until {@code proofs} are used up (then shorter:
+   * the rate is requests ÷ the time they took). {@code proofs} null: a DPoP variant makes each
+   * proof as it sends it (warm-up only); ignored for the Bearer variant. Fails on any answer but
+   * 200.
+   */
+  Block run(Variant v, double seconds, String[] proofs) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(connections);
     AtomicReference<String> failure = new AtomicReference<>();
+    AtomicInteger next = new AtomicInteger();
     long serverBefore = serverTicks();
     long clientBefore = clientCpuNanos();
     long start = System.nanoTime();
@@ -84,17 +142,27 @@ public final class DpopLoad {
       counts.add(
           pool.submit(
               () -> {
-                ProofMaker proofs = new ProofMaker(client, "GET", v.url().toString(), v.token());
-                String authorization = "Authorization: " + v.scheme() + " " + v.token() + "\r\n";
+                ProofMaker[] makers = v.sendsProof() && proofs == null ? makers(v) : null;
+                String[] authorizations =
+                    v.tokens().stream()
+                        .map(t -> "Authorization: " + v.scheme() + " " + t + "\r\n")
+                        .toArray(String[]::new);
                 long n = 0;
                 try (HttpConnection http = new HttpConnection(v.url())) {
                   while (System.nanoTime() < deadline && failure.get() == null) {
-                    String proof = proofs.next();
-                    int status =
-                        http.get(
-                            v.sendsProof()
-                                ? authorization + "DPoP: " + proof + "\r\n"
-                                : authorization);
+                    // request i: client i mod clients, its token, and (pooled) proof i, made for it
+                    int i = next.getAndIncrement();
+                    int client = i % authorizations.length;
+                    String headers = authorizations[client];
+                    if (makers != null) {
+                      headers += "DPoP: " + makers[client].next() + "\r\n";
+                    } else if (v.sendsProof()) {
+                      if (i >= proofs.length) {
+                        break;
+                      }
+                      headers += "DPoP: " + proofs[i] + "\r\n";
+                    }
+                    int status = http.get(headers);
                     if (status != 200) {
                       failure.compareAndSet(null, v.name() + ": " + status + " " + http.lastBody);
                       break;
@@ -118,8 +186,33 @@ public final class DpopLoad {
     if (failure.get() != null) {
       throw new IllegalStateException("a non-200 answer, the run is void: " + failure.get());
     }
-    return new Block(
-        total / elapsed, serverTicks * 1e6 / clockTicks / total, clientNanos / 1e3 / total);
+    Block b =
+        new Block(
+            total / elapsed,
+            serverTicks * 1e6 / clockTicks / total,
+            clientNanos / 1e3 / total,
+            elapsed);
+    lastRate.put(v.name(), b.requestsPerSecond());
+    return b;
+  }
+
+  /** A block with its proofs made beforehand, enough for 1.5 × the last rate seen on {@code v}. */
+  Block measure(Variant v, double seconds) throws Exception {
+    String[] proofs = null;
+    if (v.sendsProof()) {
+      double rate = lastRate.getOrDefault(v.name(), 1000.0);
+      proofs = proofsFor(v, (int) Math.min(MAX_PROOFS, Math.ceil(rate * seconds * 1.5) + 200));
+    }
+    return run(v, seconds, proofs);
+  }
+
+  /** A proof maker per client, for this variant's URL and each client's token. */
+  private ProofMaker[] makers(Variant v) {
+    ProofMaker[] makers = new ProofMaker[clients.size()];
+    for (int i = 0; i < makers.length; i++) {
+      makers[i] = new ProofMaker(clients.get(i), "GET", v.url().toString(), v.tokens().get(i));
+    }
+    return makers;
   }
 
   private long serverTicks() throws IOException {
@@ -147,16 +240,18 @@ public final class DpopLoad {
     Variant va = variants.get(a);
     Variant vb = variants.get(b);
     System.out.printf("== %s vs %s%n", a, b);
-    run(va, warmup);
-    run(vb, warmup);
+    for (Variant side : List.of(va, vb)) {
+      run(side, warmup / 2, null); // proofs made as sent: a first estimate of the rate
+      measure(side, warmup / 2); // then as measured, proofs made beforehand
+    }
     double[] rps = new double[blocks];
     double[] cpu = new double[blocks];
     double[][] sides = new double[4][blocks];
     for (int p = 0; p < blocks; p++) {
       boolean aFirst = p % 2 == 0;
-      Block first = run(aFirst ? va : vb, block);
+      Block first = measure(aFirst ? va : vb, block);
       String load1 = loadAverage();
-      Block second = run(aFirst ? vb : va, block);
+      Block second = measure(aFirst ? vb : va, block);
       String load2 = loadAverage();
       Block ba = aFirst ? first : second;
       Block bb = aFirst ? second : first;

@@ -33,14 +33,16 @@ import org.springframework.context.ConfigurableApplicationContext;
  *   <li>the real {@link DemoServer} (what {@code latchkey app} runs: verifier defaults, DPoP
  *       accepted, keys and revocation feed from the auth server);
  *   <li>{@link SpringDpopServer}, Spring Security's own DPoP resource server on the same JWKS;
- *   <li>a client EC P-256 key; a session token bound to it ({@code cnf.jkt}, signed by the auth
- *       server's active key as the auth server signs a DPoP login's token) and an unbound token
- *       from a real {@code POST /api/login}.
+ *   <li>{@code --clients N} (default 64) clients, each an EC P-256 key, a session token bound to it
+ *       ({@code cnf.jkt}, signed by the auth server's active key as the auth server signs a DPoP
+ *       login's token) and an unbound session token (the first from a real {@code POST /api/login},
+ *       the others from the auth server's {@link TokenIssuer}). Several clients, as a server has:
+ *       Spring Security's replay cache refuses more than 1 000 proofs of one key within its window.
  * </ul>
  *
- * <p>It writes {@code DEMO_URL}, {@code SPRING_URL}, {@code BEARER_TOKEN}, {@code BOUND_TOKEN} and
- * {@code CLIENT_JWK} (the client's private JWK, for the load generator's proofs) to {@code
- * --env-file}, then runs until SIGTERM or {@code --max-seconds}.
+ * <p>It writes {@code DEMO_URL}, {@code SPRING_URL}, {@code CLIENTS} and per client {@code
+ * BEARER_TOKEN_i}, {@code BOUND_TOKEN_i}, {@code CLIENT_JWK_i} (its private JWK, for the load
+ * generator's proofs) to {@code --env-file}, then runs until SIGTERM or {@code --max-seconds}.
  */
 public final class DpopServers implements AutoCloseable {
   private final Path dataDir = TempDirs.create("latchkey-bench-dpop");
@@ -48,11 +50,11 @@ public final class DpopServers implements AutoCloseable {
   private final AuthServer auth;
   private final DemoServer demo;
   private final ConfigurableApplicationContext spring;
-  private final ECKey client;
-  private final String bearerToken;
-  private final String boundToken;
+  private final List<ECKey> clients = new ArrayList<>();
+  private final List<String> bearerTokens = new ArrayList<>();
+  private final List<String> boundTokens = new ArrayList<>();
 
-  private DpopServers() throws Exception {
+  private DpopServers(int clientCount) throws Exception {
     try {
       auth = LessonsServers.startAuthServer(dataDir);
       started.add(auth);
@@ -66,9 +68,17 @@ public final class DpopServers implements AutoCloseable {
               auth.issuer(),
               DemoConfig.DEFAULT_AUDIENCE);
       started.add(spring::close);
-      client = new ECKeyGenerator(Curve.P_256).generate();
-      bearerToken = LessonsServers.login(auth);
-      boundToken = bound(client.computeThumbprint().toString());
+      String subject = auth.store().users().findEnabled(LessonsServers.EMAIL).orElseThrow().id();
+      TokenIssuer issuer = auth.store().tokens(auth.issuer());
+      bearerTokens.add(LessonsServers.login(auth));
+      for (int i = 0; i < clientCount; i++) {
+        ECKey client = new ECKeyGenerator(Curve.P_256).generate();
+        clients.add(client);
+        boundTokens.add(bound(client.computeThumbprint().toString()));
+        if (i > 0) {
+          bearerTokens.add(issuer.issue(subject, TokenIssuer.newSessionId()).token());
+        }
+      }
     } catch (Exception e) {
       close();
       throw e;
@@ -107,9 +117,12 @@ public final class DpopServers implements AutoCloseable {
     Map<String, String> env = new java.util.LinkedHashMap<>();
     env.put("DEMO_URL", demo.baseUrl());
     env.put("SPRING_URL", "http://127.0.0.1:" + SpringDpopServer.port(spring));
-    env.put("BEARER_TOKEN", bearerToken);
-    env.put("BOUND_TOKEN", boundToken);
-    env.put("CLIENT_JWK", client.toJSONString());
+    env.put("CLIENTS", Integer.toString(clients.size()));
+    for (int i = 0; i < clients.size(); i++) {
+      env.put("BEARER_TOKEN_" + i, bearerTokens.get(i));
+      env.put("BOUND_TOKEN_" + i, boundTokens.get(i));
+      env.put("CLIENT_JWK_" + i, clients.get(i).toJSONString());
+    }
     return env;
   }
 
@@ -119,8 +132,8 @@ public final class DpopServers implements AutoCloseable {
     return b.toString();
   }
 
-  static DpopServers start() throws Exception {
-    return new DpopServers();
+  static DpopServers start(int clients) throws Exception {
+    return new DpopServers(clients);
   }
 
   @Override
@@ -138,18 +151,20 @@ public final class DpopServers implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     Path envFile = null;
     long maxSeconds = 1800;
-    String usage = "use --env-file FILE [--max-seconds N]";
+    int clients = 64;
+    String usage = "use --env-file FILE [--clients N] [--max-seconds N]";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--env-file" -> envFile = Path.of(args[i + 1]);
         case "--max-seconds" -> maxSeconds = Long.parseLong(args[i + 1]);
+        case "--clients" -> clients = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException(usage);
       }
     }
     if (envFile == null) {
       throw new IllegalArgumentException(usage);
     }
-    DpopServers s = start();
+    DpopServers s = start(clients);
     Path env = envFile;
     LessonsServers.serveUntilStopped(
         s,

@@ -25,6 +25,8 @@ final class HttpConnection implements AutoCloseable {
   private InputStream in;
   private OutputStream out;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+
+  /** The head and body of the last answer other than 200, for the error message. */
   String lastBody = "";
 
   /** For {@code GET url}, the request line and Host header, to which each call adds its own. */
@@ -57,7 +59,11 @@ final class HttpConnection implements AutoCloseable {
     long length = -1;
     boolean chunked = false;
     boolean close = false;
+    StringBuilder heads = new StringBuilder(status);
     for (String h = readLine(); !h.isEmpty(); h = readLine()) {
+      if (code != 200) {
+        heads.append('\n').append(h);
+      }
       String lower = h.toLowerCase(java.util.Locale.ROOT);
       if (lower.startsWith("content-length:")) {
         length = Long.parseLong(lower.substring(15).trim());
@@ -82,7 +88,7 @@ final class HttpConnection implements AutoCloseable {
       read(length, body);
     }
     if (body != null) {
-      lastBody = body.toString(StandardCharsets.UTF_8);
+      lastBody = heads + "\n\n" + body.toString(StandardCharsets.UTF_8);
     }
     if (close) {
       close();

@@ -6,8 +6,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -54,6 +56,20 @@ public class SpringDpopServer {
         .oauth2ResourceServer(
             rs -> rs.jwt(Customizer.withDefaults()).dPoP(Customizer.withDefaults()))
         .build();
+  }
+
+  /**
+   * Says why a request was refused (Spring answers a bare 401); only refusals reach it, so it costs
+   * nothing on the measured path, and the load stops at the first refusal anyway.
+   */
+  @Bean
+  ApplicationListener<AbstractAuthenticationFailureEvent> refusals() {
+    return e ->
+        System.err.println(
+            "spring refused: "
+                + e.getException().getClass().getSimpleName()
+                + ": "
+                + e.getException().getMessage());
   }
 
   @RestController

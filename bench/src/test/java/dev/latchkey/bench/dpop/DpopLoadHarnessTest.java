@@ -1,6 +1,7 @@
 package dev.latchkey.bench.dpop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -20,10 +21,11 @@ import org.junit.jupiter.api.Test;
 class DpopLoadHarnessTest {
   private static DpopServers servers;
   private static Map<String, String> env;
+  private static String lastRefusal;
 
   @BeforeAll
   static void start() throws Exception {
-    servers = DpopServers.start();
+    servers = DpopServers.start(3);
     env = servers.env();
   }
 
@@ -39,19 +41,21 @@ class DpopLoadHarnessTest {
   private static int get(URI url, String scheme, String token, String proof) throws Exception {
     try (HttpConnection http = new HttpConnection(url)) {
       String headers = "Authorization: " + scheme + " " + token + "\r\n";
-      return http.get(proof == null ? headers : headers + "DPoP: " + proof + "\r\n");
+      int status = http.get(proof == null ? headers : headers + "DPoP: " + proof + "\r\n");
+      lastRefusal = http.lastBody;
+      return status;
     }
   }
 
   private static ProofMaker proofs(ECKey key, URI url) throws Exception {
-    return new ProofMaker(key, "GET", url.toString(), env.get("BOUND_TOKEN"));
+    return new ProofMaker(key, "GET", url.toString(), env.get("BOUND_TOKEN_1"));
   }
 
   @Test
   void bothServersAcceptTheBoundTokenWithEachFreshProofAndRefuseItOtherwise() throws Exception {
-    ECKey client = ECKey.parse(env.get("CLIENT_JWK"));
+    ECKey client = ECKey.parse(env.get("CLIENT_JWK_1"));
     ECKey other = new ECKeyGenerator(Curve.P_256).generate();
-    String bound = env.get("BOUND_TOKEN");
+    String bound = env.get("BOUND_TOKEN_1");
     for (String base : new String[] {"DEMO_URL", "SPRING_URL"}) {
       URI url = lessons(base);
       ProofMaker proofs = proofs(client, url);
@@ -60,6 +64,9 @@ class DpopLoadHarnessTest {
       assertThat(get(url, "DPoP", bound, proofs.next())).as(base + ", next proof").isEqualTo(200);
       assertThat(get(url, "DPoP", bound, proof)).as(base + ", replayed proof").isEqualTo(401);
       assertThat(get(url, "DPoP", bound, null)).as(base + ", no proof").isEqualTo(401);
+      assertThat(get(url, "DPoP", env.get("BOUND_TOKEN_2"), proofs.next()))
+          .as(base + ", another client's token")
+          .isEqualTo(401);
       assertThat(get(url, "DPoP", bound, proofs(other, url).next()))
           .as(base + ", another key's proof")
           .isEqualTo(401);
@@ -67,10 +74,27 @@ class DpopLoadHarnessTest {
   }
 
   @Test
+  void proofsMadeBeforeABlockAreAcceptedOnceEachByBothServers() throws Exception {
+    DpopLoad load = DpopLoad.of(env, 4, ProcessHandle.current().pid(), 100);
+    for (String name : new String[] {"demo-dpop", "spring-dpop"}) {
+      DpopLoad.Variant v = load.variant(name);
+      String[] proofs = load.proofsFor(v, 40);
+      DpopLoad.Block b = load.run(v, 30, proofs);
+      assertThat(b.requestsPerSecond() * b.seconds()).as(name).isCloseTo(40, within(0.01));
+      assertThat(get(v.url(), "DPoP", v.tokens().get(0), proofs[0]))
+          .as(name + ", replayed")
+          .isEqualTo(401);
+    }
+  }
+
+  @Test
   void theBearerVariantsTokenOpensTheDemosRouteAsBearer() throws Exception {
     URI url = lessons("DEMO_URL");
-    assertThat(get(url, "Bearer", env.get("BEARER_TOKEN"), null)).isEqualTo(200);
-    assertThat(get(url, "Bearer", env.get("BOUND_TOKEN"), null))
+    for (int i = 0; i < 3; i++) {
+      int status = get(url, "Bearer", env.get("BEARER_TOKEN_" + i), null);
+      assertThat(status).as("token %d: %s", i, lastRefusal).isEqualTo(200);
+    }
+    assertThat(get(url, "Bearer", env.get("BOUND_TOKEN_0"), null))
         .as("bound as Bearer")
         .isEqualTo(401);
   }
