@@ -3,6 +3,7 @@ package dev.latchkey.demo;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RevocationSettings;
 import dev.latchkey.verifier.VerifierMetrics;
+import dev.latchkey.verifier.dpop.DpopProofChecker;
 import dev.latchkey.verifier.javalin.JsonErrors;
 import dev.latchkey.verifier.javalin.JwtAuth;
 import io.javalin.Javalin;
@@ -44,6 +45,16 @@ public final class DemoServer implements AutoCloseable {
    */
   static final int HEADER_CACHE_SIZE = Integer.getInteger("latchkey.jetty.headerCacheSize", 512);
 
+  /**
+   * The DPoP replay cache's bound: the verifier's default (100 000 proofs, each held 120 s, so at
+   * most ≈ 830 DPoP requests a second sustained; beyond, {@code 503 dpop_replay_cache_full}). The
+   * system property {@code latchkey.dpop.replayCacheSize} overrides it, for the DPoP load benchmark
+   * (bench/load/dpop-load.sh), which runs faster than that.
+   */
+  static final int DPOP_REPLAY_CACHE_SIZE =
+      Integer.getInteger(
+          "latchkey.dpop.replayCacheSize", DpopProofChecker.DEFAULT_REPLAY_CACHE_SIZE);
+
   private final DemoConfig config;
   private final Progress progress = new Progress();
   private final JwtVerifier verifier;
@@ -59,6 +70,7 @@ public final class DemoServer implements AutoCloseable {
             .audience(config.audience())
             .revocationFeed(revocationFeed(config))
             .verifiedTokenCache(config.verifiedTokenCache())
+            .dpop(DpopProofChecker.builder().replayCacheSize(DPOP_REPLAY_CACHE_SIZE).build())
             .build();
     this.meters = new VerifierMeters(verifier);
     JwtAuth auth =

@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  * folder on the way out.
  */
 public final class LessonsServers implements AutoCloseable {
-  static final String EMAIL = "load@example.com";
+  public static final String EMAIL = "load@example.com";
   private static final String PASSWORD = "correct horse battery staple";
 
   public final Path dataDir;
@@ -147,7 +147,7 @@ public final class LessonsServers implements AutoCloseable {
   }
 
   /** A real auth server on loopback with its data in {@code dataDir}, and one user. */
-  static AuthServer startAuthServer(Path dataDir) {
+  public static AuthServer startAuthServer(Path dataDir) {
     AuthServer a =
         AuthServer.start(
             AuthServerConfig.defaults()
@@ -165,7 +165,7 @@ public final class LessonsServers implements AutoCloseable {
   }
 
   /** The session token of a real {@code POST /api/login} as the user. */
-  static String login(AuthServer auth) throws IOException, InterruptedException {
+  public static String login(AuthServer auth) throws IOException, InterruptedException {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
@@ -283,7 +283,7 @@ public final class LessonsServers implements AutoCloseable {
   }
 
   /** Writes {@code content} to {@code file} in one rename, so a reader never sees half of it. */
-  static void writeAtomically(Path file, String content) {
+  public static void writeAtomically(Path file, String content) {
     try {
       Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "env", ".tmp");
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
