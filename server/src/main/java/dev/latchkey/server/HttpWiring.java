@@ -138,7 +138,12 @@ final class HttpWiring {
             new SessionStatusRoute(
                 cookies, ownTokens, presented, store.sessions(), answer, proofs, tokens),
             new LogoutRoute(
-                store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
+                store.sessions(),
+                store.sessionRevocation(),
+                cookies,
+                ownTokens,
+                presented,
+                metrics),
             new RefreshRoute(
                 sessions.refresh().enabled(),
                 store.refreshProtocol(),
