@@ -138,7 +138,12 @@ final class HttpWiring {
             new SessionStatusRoute(
                 cookies, ownTokens, presented, store.sessions(), answer, proofs, tokens),
             new LogoutRoute(
-                store.sessions(), store.sessionRevocation(), cookies, ownTokens, metrics),
+                store.sessions(),
+                store.sessionRevocation(),
+                cookies,
+                ownTokens,
+                presented,
+                metrics),
             new RefreshRoute(
                 sessions.refresh().enabled(),
                 store.refreshProtocol(),
@@ -204,6 +209,10 @@ final class HttpWiring {
     OidcGrants grants = new OidcGrants(store.database(), clock);
     IdTokens idTokens = new IdTokens(store.keys(), tokens.issuer(), sessions.tokenLength(), clock);
     OidcClients clients = store.oidcClients();
+    // Not the session routes' DpopProofs: theirs binds what it issues (and offers nonces) only when
+    // the delivery hands the token to script (body or both; HttpOnly cookie tokens are never
+    // bound), while /token answers its client in the body whatever the delivery, so this one binds
+    // in cookie mode too.
     DpopProofs proofs = new DpopProofs(store.tokenBinding(), url, true);
     return new OidcRoutes(
         new AuthorizeRoute(

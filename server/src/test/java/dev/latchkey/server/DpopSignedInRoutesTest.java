@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.sessions.RefreshSettings;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.RejectionReason;
 import java.net.URI;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * sends its token as {@code Authorization: DPoP} with a proof of its key, checked as everywhere
  * else (the token's {@code ath}, this method and URL, not seen before, the server's nonce); a bound
  * token without a valid proof is {@code 401} with a {@code DPoP} challenge and changes nothing.
+ * Logout too: a copied bound token cannot end its owner's session.
  */
 class DpopSignedInRoutesTest {
   private static final String EMAIL = "ada@example.com";
@@ -132,6 +134,42 @@ class DpopSignedInRoutesTest {
   private static String jkt(String token) throws Exception {
     Map<String, Object> cnf = SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("cnf");
     return cnf == null ? null : (String) cnf.get("jkt");
+  }
+
+  private AuthServer startWithRefresh(TestDatabase db) {
+    return start(db, c -> c.withSessions(c.sessions().withRefresh(RefreshSettings.on())));
+  }
+
+  /** The refresh cookie an answer sets. */
+  private static String refreshCookie(HttpResponse<String> r) {
+    String name = RefreshSettings.on().cookieName() + "=";
+    return r.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith(name))
+        .map(c -> c.substring(0, c.indexOf(';')))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** {@code POST /api/refresh} as the bound session sends it: its cookie and a proof of its key. */
+  private HttpResponse<String> boundRefresh(AuthServer server, DpopKey key, String cookie) {
+    return TestHttp.postJson(
+        server.baseUrl() + "/api/refresh",
+        "{}",
+        "Cookie",
+        cookie,
+        "DPoP",
+        key.proof("POST", server.publicUrl() + "/api/refresh", clock.instant(), null));
+  }
+
+  /** {@code POST /api/logout} as the Angular library sends it, with these headers. */
+  private static HttpResponse<String> logout(AuthServer server, String... headers) {
+    return call(server, "POST", "/api/logout", "{}", headers);
+  }
+
+  /** The session is alive: read back with a proof of its key ({@code GET /api/session}). */
+  private void assertAlive(AuthServer server, DpopKey key, String token) {
+    HttpResponse<String> r = asBound(server, key, token, "GET", "/api/session", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
   private static boolean totpOn(HttpResponse<String> mfa) {
@@ -287,6 +325,130 @@ class DpopSignedInRoutesTest {
     }
   }
 
+  // ---- logout --------------------------------------------------------------------------------
+
+  /**
+   * A bound token ends its session only as {@code DPoP} with a fresh proof of its key: every other
+   * way is {@code 401} with a {@code DPoP} challenge, and the session and its refresh family go on.
+   */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void aCopiedBoundTokenCannotLogItsOwnerOutAndTheOwnerCan(TestDatabase db) throws Exception {
+    DpopKey key = DpopKey.generate();
+    DpopKey thief = DpopKey.generate();
+    try (AuthServer server = startWithRefresh(db)) {
+      HttpResponse<String> login =
+          TestHttp.postJson(
+              server.baseUrl() + "/api/login",
+              TestHttp.credentials(EMAIL, PASSWORD),
+              "DPoP",
+              key.proof("POST", server.publicUrl() + "/api/login", clock.instant(), null));
+      String token = json(login).get("idToken").asText();
+      String dpop = "DPoP " + token;
+
+      assertRefused(
+          logout(server, "Authorization", "Bearer " + token), RejectionReason.DPOP_REQUIRED);
+      assertRefused(logout(server, "Authorization", dpop), RejectionReason.DPOP_PROOF_MISSING);
+      assertRefused(
+          logout(
+              server,
+              "Authorization",
+              dpop,
+              "DPoP",
+              proof(server, thief, "POST", "/api/logout", token)),
+          RejectionReason.DPOP_PROOF_WRONG_KEY);
+      assertRefused(
+          logout(
+              server,
+              "Authorization",
+              dpop,
+              "DPoP",
+              proof(server, key, "POST", "/api/refresh/logout", token)),
+          RejectionReason.DPOP_PROOF_WRONG_URL);
+      HttpResponse<String> onTheRefreshPath =
+          call(server, "POST", "/api/refresh/logout", "{}", "Authorization", "Bearer " + token);
+      assertRefused(onTheRefreshPath, RejectionReason.DPOP_REQUIRED);
+      assertThat(
+              logout(server, "Authorization", "Bearer " + token).headers().allValues("Set-Cookie"))
+          .as("a refused logout clears no cookie")
+          .isEmpty();
+
+      assertAlive(server, key, token);
+      HttpResponse<String> refreshed = boundRefresh(server, key, refreshCookie(login));
+      assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+      String fresh = json(refreshed).get("idToken").asText();
+
+      String logoutProof = proof(server, key, "POST", "/api/logout", fresh);
+      HttpResponse<String> ended =
+          logout(server, "Authorization", "DPoP " + fresh, "DPoP", logoutProof);
+      assertThat(ended.statusCode()).as(ended.body()).isEqualTo(204);
+      assertThat(asBound(server, key, fresh, "GET", "/api/session", null).statusCode())
+          .isEqualTo(401);
+      assertThat(boundRefresh(server, key, refreshCookie(refreshed)).statusCode()).isEqualTo(401);
+      assertRefused(
+          logout(server, "Authorization", "DPoP " + fresh, "DPoP", logoutProof),
+          RejectionReason.DPOP_PROOF_REPLAYED);
+    }
+  }
+
+  /** An expired bound token still ends its session with its proof, and still not without one. */
+  @Test
+  void anExpiredBoundTokenEndsItsSessionOnlyWithAProofOfItsKey() throws Exception {
+    DpopKey key = DpopKey.generate();
+    try (AuthServer server = startWithRefresh(TestDatabase.H2)) {
+      HttpResponse<String> login =
+          TestHttp.postJson(
+              server.baseUrl() + "/api/login",
+              TestHttp.credentials(EMAIL, PASSWORD),
+              "DPoP",
+              key.proof("POST", server.publicUrl() + "/api/login", clock.instant(), null));
+      String token = json(login).get("idToken").asText();
+      clock.advance(Duration.ofSeconds(json(login).get("expiresIn").asLong()).plusMinutes(5));
+
+      assertRefused(
+          logout(server, "Authorization", "Bearer " + token), RejectionReason.DPOP_REQUIRED);
+      assertRefused(
+          logout(server, "Authorization", "DPoP " + token), RejectionReason.DPOP_PROOF_MISSING);
+      HttpResponse<String> refreshed = boundRefresh(server, key, refreshCookie(login));
+      assertThat(refreshed.statusCode()).as("the family goes on").isEqualTo(200);
+
+      HttpResponse<String> ended =
+          logout(
+              server,
+              "Authorization",
+              "DPoP " + token,
+              "DPoP",
+              proof(server, key, "POST", "/api/logout", token));
+      assertThat(ended.statusCode()).as(ended.body()).isEqualTo(204);
+      assertThat(boundRefresh(server, key, refreshCookie(refreshed)).statusCode()).isEqualTo(401);
+    }
+  }
+
+  /** A bearer session logs out as before; an unbound token sent as DPoP is refused. */
+  @Test
+  void anUnboundTokenLogsOutAsBearerAndIsRefusedAsDpop() {
+    DpopKey key = DpopKey.generate();
+    try (AuthServer server = start(TestDatabase.H2)) {
+      String token = TestHttp.idToken(TestHttp.login(server, EMAIL, PASSWORD));
+
+      assertRefused(
+          logout(
+              server,
+              "Authorization",
+              "DPoP " + token,
+              "DPoP",
+              proof(server, key, "POST", "/api/logout", token)),
+          RejectionReason.DPOP_TOKEN_NOT_BOUND);
+      assertThat(totpOn(call(server, "GET", "/api/mfa", null, "Authorization", "Bearer " + token)))
+          .isFalse();
+      assertThat(logout(server, "Authorization", "Bearer " + token).statusCode()).isEqualTo(204);
+      assertThat(
+              call(server, "GET", "/api/mfa", null, "Authorization", "Bearer " + token)
+                  .statusCode())
+          .isEqualTo(401);
+    }
+  }
+
   /** The replay store is the database: a proof spent at one instance is a replay at another. */
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
@@ -342,6 +504,25 @@ class DpopSignedInRoutesTest {
               key.proof("GET", mfaUrl, clock.instant(), nonce, token));
       assertThat(totpOn(retried)).isFalse();
       assertThat(retried.headers().firstValue("DPoP-Nonce")).contains(nonce);
+
+      HttpResponse<String> logoutWithoutNonce =
+          logout(
+              server,
+              "Authorization",
+              "DPoP " + token,
+              "DPoP",
+              proof(server, key, "POST", "/api/logout", token));
+      assertRefused(logoutWithoutNonce, RejectionReason.DPOP_NONCE_REQUIRED);
+      assertThat(logoutWithoutNonce.headers().firstValue("DPoP-Nonce")).contains(nonce);
+      String logoutUrl = server.publicUrl() + "/api/logout";
+      HttpResponse<String> loggedOut =
+          logout(
+              server,
+              "Authorization",
+              "DPoP " + token,
+              "DPoP",
+              key.proof("POST", logoutUrl, clock.instant(), nonce, token));
+      assertThat(loggedOut.statusCode()).as(loggedOut.body()).isEqualTo(204);
     }
   }
 }

@@ -28,8 +28,9 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * keys_unavailable}); a valid token without the authority a rule asks for, 403 with {@code
  * error="insufficient_scope"}; one without the second factor {@link
  * LatchkeyAuthorization#secondFactor()} asks for, 403 with {@code
- * error="insufficient_user_authentication"} (RFC 9470). Every refusal has {@code Cache-Control:
- * no-store}.
+ * error="insufficient_user_authentication"} (RFC 9470). A token sent with the DPoP scheme is
+ * challenged with {@code DPoP …, algs="…"} instead of {@code Bearer} (RFC 9449 §7.1), 403s too.
+ * Every refusal has {@code Cache-Control: no-store}.
  */
 public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessDeniedHandler {
   private static final Logger LOG = LoggerFactory.getLogger("dev.latchkey.verifier.auth");
@@ -88,10 +89,13 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
     write(
         response,
         403,
-        Map.of(
-            ErrorResponse.WWW_AUTHENTICATE,
-            ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE)),
+        RefusalHeaders.insufficientScope(verifier, realm, sentWithDpop(request)),
         ErrorResponse.body(Roles.INSUFFICIENT_SCOPE, Roles.INSUFFICIENT_SCOPE_MESSAGE));
+  }
+
+  /** Whether the request's token came with the DPoP scheme and its proof ({@link DpopFilter}). */
+  private static boolean sentWithDpop(HttpServletRequest request) {
+    return request.getAttribute(DpopFilter.VERIFIED) != null;
   }
 
   /**
@@ -108,8 +112,7 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
     write(
         response,
         403,
-        RefusalHeaders.secondFactorRequired(
-            verifier, realm, request.getAttribute(DpopFilter.VERIFIED) != null),
+        RefusalHeaders.secondFactorRequired(verifier, realm, sentWithDpop(request)),
         ErrorResponse.body(
             AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION,
             AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION_MESSAGE));

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -141,6 +142,58 @@ class DpopStarterTest {
           .contains("algs=\"ES256 RS256 PS256\"");
       assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
       assertThat(JSONObjectUtils.parse(r.body())).as(c.getKey()).containsEntry("error", c.getKey());
+    }
+  }
+
+  /**
+   * RFC 9449 §7.1: the 403 of a missing role challenges with the scheme the token came with, for a
+   * rule of {@code authorizeHttpRequests} and for {@code @PreAuthorize} alike.
+   */
+  @Test
+  void aBoundTokenWithoutTheRoleGets403InADpopChallengeAndABearerOneStaysBearer() throws Exception {
+    String jkt = CLIENT.computeThumbprint().toString();
+    String student = auth.issue(AuthServerFixture.STUDENT, List.of("pwd"), jkt).token();
+    String admin = auth.issue(AuthServerFixture.ADMIN, List.of("pwd"), jkt).token();
+    String bearerStudent = auth.issue(AuthServerFixture.STUDENT).token();
+    for (String path : List.of("/api/rules/admin", "/api/admin/progress")) {
+      URI url = URI.create("http://127.0.0.1:" + port + path);
+      AppClient app = new AppClient(port);
+
+      HttpResponse<String> bound =
+          app.send(
+              "GET",
+              path,
+              "Authorization",
+              "DPoP " + student,
+              "DPoP",
+              proof(CLIENT, "GET", url, student, Instant.now()));
+      HttpResponse<String> bearer =
+          app.send("GET", path, "Authorization", "Bearer " + bearerStudent);
+      HttpResponse<String> allowed =
+          app.send(
+              "GET",
+              path,
+              "Authorization",
+              "DPoP " + admin,
+              "DPoP",
+              proof(CLIENT, "GET", url, admin, Instant.now()));
+
+      assertThat(bound.statusCode()).as(path).isEqualTo(403);
+      assertThat(bound.headers().allValues("WWW-Authenticate"))
+          .as(path)
+          .containsExactly(
+              "DPoP realm=\"latchkey\", error=\"insufficient_scope\","
+                  + " error_description=\"The token lacks a required role\","
+                  + " algs=\"ES256 RS256 PS256\"");
+      assertThat(bound.headers().firstValue("Cache-Control")).hasValue("no-store");
+      assertThat(JSONObjectUtils.parse(bound.body())).containsEntry("error", "insufficient_scope");
+      assertThat(bearer.statusCode()).as(path).isEqualTo(403);
+      assertThat(bearer.headers().allValues("WWW-Authenticate"))
+          .as(path)
+          .containsExactly(
+              "Bearer realm=\"latchkey\", error=\"insufficient_scope\","
+                  + " error_description=\"The token lacks a required role\"");
+      assertThat(allowed.statusCode()).as(path).isEqualTo(200);
     }
   }
 

@@ -217,6 +217,22 @@ public final class JwtVerifier implements AutoCloseable {
     return contained(() -> verified(token, claimsIgnoringExpiry));
   }
 
+  /**
+   * As {@link #verifyIgnoringExpiry}, and the token's DPoP binding checked as {@link #verify} and
+   * {@link #verifyDpop} check it: {@code dpopRequest} null is the {@code Bearer} presentation (a
+   * bound token is {@code dpop_required}), else the {@code DPoP} one, whose proof must pass {@link
+   * DpopProofChecker#check} for this token and its key (the proof is spent). For acting on a token
+   * that may have expired, such as ending its session at logout, where a copied bound token must be
+   * of no use without its key.
+   *
+   * @throws TokenRejectedException with the reason; never any other exception for any input
+   */
+  public VerifiedToken verifyPresentedIgnoringExpiry(String token, DpopRequest dpopRequest) {
+    VerifiedToken t = verifyIgnoringExpiry(token);
+    checkBinding(t, token, dpopRequest);
+    return t;
+  }
+
   private static VerifiedToken contained(Supplier<VerifiedToken> verification) {
     try {
       return verification.get();

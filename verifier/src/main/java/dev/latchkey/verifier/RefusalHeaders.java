@@ -3,6 +3,7 @@ package dev.latchkey.verifier;
 import dev.latchkey.verifier.wire.AuthenticationMethods;
 import dev.latchkey.verifier.wire.Dpop;
 import dev.latchkey.verifier.wire.ErrorResponse;
+import dev.latchkey.verifier.wire.Roles;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -49,9 +50,21 @@ public final class RefusalHeaders {
     return h;
   }
 
-  /** The headers of a 403 for a token that lacks the role the route requires. */
-  public static Map<String, String> insufficient(String challenge) {
-    return challenge(challenge);
+  /**
+   * The headers of a 403 for a valid token that lacks the role the route requires: {@code
+   * error="insufficient_scope"} (RFC 6750 §3.1) in a {@code DPoP} challenge (with {@code algs})
+   * when the request used the DPoP scheme or DPoP is required (RFC 9449 §7.1), else in the {@code
+   * Bearer} one.
+   */
+  public static Map<String, String> insufficientScope(
+      JwtVerifier verifier, String realm, boolean dpopPresented) {
+    return forbidden(
+        verifier,
+        realm,
+        dpopPresented,
+        ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE),
+        Roles.INSUFFICIENT_SCOPE,
+        Roles.INSUFFICIENT_SCOPE_MESSAGE);
   }
 
   /**
@@ -62,15 +75,31 @@ public final class RefusalHeaders {
    */
   public static Map<String, String> secondFactorRequired(
       JwtVerifier verifier, String realm, boolean dpopPresented) {
+    return forbidden(
+        verifier,
+        realm,
+        dpopPresented,
+        AuthenticationMethods.challenge(realm),
+        AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION,
+        AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION_MESSAGE);
+  }
+
+  /**
+   * A 403's challenge: the scheme the token was presented with (a DPoP-bound token is only ever
+   * accepted with the DPoP scheme, so its refusal challenges with {@code DPoP}), the same {@code
+   * error} and description in either.
+   */
+  private static Map<String, String> forbidden(
+      JwtVerifier verifier,
+      String realm,
+      boolean dpopPresented,
+      String bearerChallenge,
+      String error,
+      String description) {
     if (!(dpopPresented || verifier.requiresDpop())) {
-      return challenge(AuthenticationMethods.challenge(realm));
+      return challenge(bearerChallenge);
     }
-    return challenge(
-        Dpop.challenge(
-            realm,
-            AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION,
-            AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION_MESSAGE,
-            verifier.dpop().algorithms()));
+    return challenge(Dpop.challenge(realm, error, description, verifier.dpop().algorithms()));
   }
 
   private static Map<String, String> challenge(String value) {

@@ -50,15 +50,11 @@ public final class SessionTokenVerifier {
   }
 
   /**
-   * The {@code sid} of a token this server signed (signature by a published key, {@code typ},
-   * {@code iss}, {@code aud}), even when it has expired: logging out with it still ends its
-   * session, and with refresh sessions that session outlives its access tokens.
+   * The token when this server signed it (signature by a published key, {@code typ}, {@code iss},
+   * {@code aud}), even when it has expired: logging out with it still ends its session, and with
+   * refresh sessions that session outlives its access tokens. Its DPoP binding is not checked: for
+   * a token the request cannot have copied (the HttpOnly session cookie, never bound).
    */
-  public Optional<String> sessionIdOf(String token) {
-    return verifyIgnoringExpiry(token).map(VerifiedToken::sessionId);
-  }
-
-  /** The token when this server signed it (as {@link #sessionIdOf}), even when it has expired. */
   public Optional<VerifiedToken> verifyIgnoringExpiry(String token) {
     if (token == null || token.isEmpty()) {
       return Optional.empty();
@@ -68,6 +64,17 @@ public final class SessionTokenVerifier {
     } catch (TokenRejectedException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * A token as {@link #verifyIgnoringExpiry} (even when it has expired), presented as {@code
+   * Authorization: Bearer} ({@code dpopRequest} null: not bound) or as {@code DPoP} with a proof of
+   * its key for this request: what ends a session at logout.
+   *
+   * @throws TokenRejectedException why not
+   */
+  public VerifiedToken verifyPresentedIgnoringExpiry(String token, DpopRequest dpopRequest) {
+    return verifier.verifyPresentedIgnoringExpiry(token, dpopRequest);
   }
 
   /**

@@ -22,12 +22,12 @@ class RefreshPolicyTest {
   private final String presented = RefreshTokenChain.first();
 
   private static RefreshFamily family(long idleExpiresAt, long absoluteExpiresAt, String current) {
-    return new RefreshFamily(
+    return TestRefreshFamilies.family(
         "sid-1", "user-1", idleExpiresAt, absoluteExpiresAt, null, current, LONG_AGO, LONG_AGO);
   }
 
   private static RefreshFamily rotatedAt(String current, long rotatedAt, long lastUsedAt) {
-    return new RefreshFamily(
+    return TestRefreshFamilies.family(
         "sid-1", "user-1", NOW + IDLE, NOW + IDLE, null, current, rotatedAt, lastUsedAt);
   }
 
@@ -92,7 +92,8 @@ class RefreshPolicyTest {
   @Test
   void aSpentTokenOfARevokedOrEndedSessionIsRefused() {
     RefreshFamily revoked =
-        new RefreshFamily("sid-1", "user-1", NOW + IDLE, NOW + IDLE, NOW, null, LONG_AGO, LONG_AGO);
+        TestRefreshFamilies.family(
+            "sid-1", "user-1", NOW + IDLE, NOW + IDLE, NOW, null, LONG_AGO, LONG_AGO);
     RefreshFamily ended = family(NOW - 1, NOW + IDLE, RefreshTokenChain.hash(presented));
 
     assertThat(spent(revoked, NOW))
@@ -135,10 +136,10 @@ class RefreshPolicyTest {
   void nothingRefreshesForADisabledUser() {
     String hash = RefreshTokenChain.hash(presented);
     RefreshFamily disabled =
-        new RefreshFamily(
+        TestRefreshFamilies.family(
             "sid-1", "user-1", NOW + IDLE, NOW + IDLE, null, hash, LONG_AGO, LONG_AGO, true);
     RefreshFamily disabledOn =
-        new RefreshFamily(
+        TestRefreshFamilies.family(
             "sid-1",
             "user-1",
             NOW + IDLE,

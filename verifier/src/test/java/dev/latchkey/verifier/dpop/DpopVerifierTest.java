@@ -79,6 +79,44 @@ class DpopVerifierTest {
     }
   }
 
+  /** What ends a session at logout: an expired token still names it, its binding still holds. */
+  @Test
+  void verifyPresentedIgnoringExpiryChecksTheBindingOfAnExpiredToken() {
+    try (JwtVerifier v = verifier(checker().build(), false)) {
+      String bound = Proofs.boundToken(issuer, clock, client);
+      String unbound = Tokens.rs256(issuer, clock);
+      clock.advance(Duration.ofHours(2));
+      String spent = Proofs.proof(client, "GET", URL, bound, clock);
+
+      assertThat(reasonOf(() -> v.verifyDpop(bound, request(spent))))
+          .isEqualTo(RejectionReason.EXPIRED);
+      assertThat(v.verifyPresentedIgnoringExpiry(bound, request(spent)).subject())
+          .isEqualTo("user-42");
+      assertThat(reasonOf(() -> v.verifyPresentedIgnoringExpiry(bound, request(spent))))
+          .isEqualTo(RejectionReason.DPOP_PROOF_REPLAYED);
+      assertThat(reasonOf(() -> v.verifyPresentedIgnoringExpiry(bound, null)))
+          .isEqualTo(RejectionReason.DPOP_REQUIRED);
+      assertThat(reasonOf(() -> v.verifyPresentedIgnoringExpiry(bound, request(null))))
+          .isEqualTo(RejectionReason.DPOP_PROOF_MISSING);
+      ECKey mallory = Proofs.clientKey("mallory");
+      assertThat(
+              reasonOf(
+                  () ->
+                      v.verifyPresentedIgnoringExpiry(
+                          bound, request(Proofs.proof(mallory, "GET", URL, bound, clock)))))
+          .isEqualTo(RejectionReason.DPOP_PROOF_WRONG_KEY);
+      assertThat(v.verifyPresentedIgnoringExpiry(unbound, null).subject()).isEqualTo("user-42");
+      assertThat(
+              reasonOf(
+                  () ->
+                      v.verifyPresentedIgnoringExpiry(
+                          unbound, request(Proofs.proof(client, "GET", URL, unbound, clock)))))
+          .isEqualTo(RejectionReason.DPOP_TOKEN_NOT_BOUND);
+      assertThat(reasonOf(() -> v.verifyPresentedIgnoringExpiry("x.y.z", null)))
+          .isEqualTo(RejectionReason.MALFORMED);
+    }
+  }
+
   @Test
   void withNoncesAProofNeedsTheCurrentOneAndInstancesSharingTheSecretAgree() {
     byte[] secret = new byte[32];

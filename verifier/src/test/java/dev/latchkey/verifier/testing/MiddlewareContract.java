@@ -265,6 +265,48 @@ public abstract class MiddlewareContract {
   }
 
   @Test
+  void aDpopBoundTokenWithoutTheRoleGets403InADpopChallenge() throws Exception {
+    java.util.function.Function<java.util.List<String>, String> bound =
+        roles ->
+            Tokens.rs256(
+                key,
+                clock,
+                c ->
+                    c.claim("roles", roles).claim("cnf", Map.of("jkt", Proofs.thumbprint(client))));
+    String student = bound.apply(java.util.List.of("student"));
+    String admin = bound.apply(java.util.List.of("admin"));
+    URI url = base.resolve("/admin");
+
+    HttpResponse<String> r =
+        send(
+            "GET",
+            "/admin",
+            "Authorization",
+            "DPoP " + student,
+            "DPoP",
+            Proofs.proof(client, "GET", url, student, clock));
+    HttpResponse<String> ok =
+        send(
+            "GET",
+            "/admin",
+            "Authorization",
+            "DPoP " + admin,
+            "DPoP",
+            Proofs.proof(client, "GET", url, admin, clock));
+
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.headers().allValues("WWW-Authenticate"))
+        .containsExactly(
+            "DPoP realm=\"latchkey\", error=\"insufficient_scope\","
+                + " error_description=\"The token lacks a required role\","
+                + " algs=\"ES256 RS256 PS256\"");
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(json(r)).containsEntry("error", "insufficient_scope");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(json(ok)).containsEntry("sub", "user-42");
+  }
+
+  @Test
   void unprotectedRoutesNeedNoToken() throws Exception {
     assertThat(send("GET", "/public").statusCode()).isEqualTo(200);
   }

@@ -3,16 +3,19 @@ package dev.latchkey.server.http.exchange;
 import dev.latchkey.server.delivery.SessionTokenVerifier;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
+import dev.latchkey.verifier.dpop.DpopRequest;
 import dev.latchkey.verifier.wire.BearerToken;
 import dev.latchkey.verifier.wire.Dpop;
 import io.javalin.http.Context;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
  * How the auth server reads a session token a request presents in {@code Authorization}, on every
  * route that takes one ({@code GET /api/session}, logout, the account and second-factor routes,
- * {@code /userinfo}): the one place that decides between the schemes.
+ * {@code /userinfo}): the one place that decides between the schemes. Logout checks the same, but
+ * for the token's times ({@link #sessionToEnd}).
  *
  * <ul>
  *   <li>{@code DPoP <token>} with a {@code DPoP} proof: checked as an application server checks it
@@ -53,32 +56,47 @@ public final class PresentedTokens {
    *     ({@code 503} when the shared replay store cannot take the proof now)
    */
   public Optional<PresentedToken> read(Context ctx) {
+    return presented(
+        ctx,
+        (token, dpop) ->
+            dpop == null ? ownTokens.verifyBearer(token) : ownTokens.verifyDpop(token, dpop));
+  }
+
+  /**
+   * The session a logout's {@code Authorization} token names: checked as {@link #read} checks it
+   * but for its times, since an expired token still ends its session. A bound token ends it only as
+   * {@code DPoP} with a proof of its key, so a copied one cannot log its owner out. Empty without a
+   * token of either scheme, or for one this server did not sign.
+   *
+   * @throws ApiError as {@link #read}
+   */
+  public Optional<String> sessionToEnd(Context ctx) {
+    return presented(ctx, ownTokens::verifyPresentedIgnoringExpiry)
+        .flatMap(PresentedToken::verified)
+        .map(VerifiedToken::sessionId);
+  }
+
+  /**
+   * The one reading of the schemes: {@code DPoP <token>} is verified with the request's proof (and
+   * offered the current nonce), {@code Bearer <token>} without one ({@code null}).
+   */
+  private Optional<PresentedToken> presented(
+      Context ctx, BiFunction<String, DpopRequest, VerifiedToken> verification) {
     String header = ctx.header(BearerToken.HEADER);
     String dpopToken = Dpop.parse(header);
     if (dpopToken != null) {
       proofs.offerNonce(ctx);
+      DpopRequest request = proofs.request(ctx);
       return Optional.of(
           new PresentedToken(
-              dpopToken,
-              checked(() -> ownTokens.verifyDpop(dpopToken, proofs.request(ctx))),
-              true));
+              dpopToken, checked(() -> verification.apply(dpopToken, request)), true));
     }
     String bearer = BearerToken.parse(header);
     if (bearer == null) {
       return Optional.empty();
     }
     return Optional.of(
-        new PresentedToken(bearer, checked(() -> ownTokens.verifyBearer(bearer)), false));
-  }
-
-  /**
-   * The token of the {@code Authorization} header, either scheme, unchecked: what names a session
-   * to log out (its proof is not needed to end it).
-   */
-  public static Optional<String> authorization(Context ctx) {
-    String header = ctx.header(BearerToken.HEADER);
-    return Optional.ofNullable(BearerToken.parse(header))
-        .or(() -> Optional.ofNullable(Dpop.parse(header)));
+        new PresentedToken(bearer, checked(() -> verification.apply(bearer, null)), false));
   }
 
   private Optional<VerifiedToken> checked(Supplier<VerifiedToken> verification) {

@@ -15,16 +15,19 @@ import java.util.Optional;
  * {@code POST /api/logout} and {@code POST /api/refresh/logout}: revokes the session named by the
  * request, which also ends its refresh family, and clears the cookies. A request a cross-site form
  * could send is refused first ({@link ScriptedRequests}). Cookies are cleared only when the request
- * proved itself: a bearer token this server signed, the session cookie with its XSRF header, or (on
- * {@code /api/refresh/logout}, the only path a browser sends it to) the refresh cookie. Otherwise
- * {@code 204} with nothing revoked or cleared: idempotent, and a missing, malformed, foreign or
- * expired credential simply revokes nothing.
+ * proved itself: a token this server signed (a DPoP-bound one only as {@code DPoP} with a proof of
+ * its key, else {@code 401} with a {@code DPoP} challenge and nothing ended), the session cookie
+ * with its XSRF header, or (on {@code /api/refresh/logout}, the only path a browser sends it to)
+ * the refresh cookie. Otherwise {@code 204} with nothing revoked or cleared: idempotent, and a
+ * missing, malformed or foreign credential simply revokes nothing; an expired token still ends its
+ * session.
  */
 public final class LogoutRoute {
   private final Sessions sessions;
   private final SessionRevocation revocation;
   private final BrowserCookies cookies;
   private final SessionTokenVerifier ownTokens;
+  private final PresentedTokens presented;
   private final ServerMetrics metrics;
 
   public LogoutRoute(
@@ -32,15 +35,17 @@ public final class LogoutRoute {
       SessionRevocation revocation,
       BrowserCookies cookies,
       SessionTokenVerifier ownTokens,
+      PresentedTokens presented,
       ServerMetrics metrics) {
     this.metrics = metrics;
     this.sessions = sessions;
     this.revocation = revocation;
     this.cookies = cookies;
     this.ownTokens = ownTokens;
+    this.presented = presented;
   }
 
-  /** {@code POST /api/logout}: by bearer token, else by session cookie and XSRF header. */
+  /** {@code POST /api/logout}: by token, else by session cookie and XSRF header. */
   public void handle(Context ctx) {
     end(ctx, false);
   }
@@ -66,12 +71,13 @@ public final class LogoutRoute {
   private record Proof(Optional<String> sessionId) {}
 
   /**
-   * The first credential that proves the request, in the order token ({@code Bearer} or {@code
-   * DPoP}), refresh cookie, session cookie.
+   * The first credential that proves the request, in the order token ({@code Bearer}, or {@code
+   * DPoP} with a proof of its key: a bound token otherwise is refused, 401, and ends nothing),
+   * refresh cookie, session cookie.
    */
   private Optional<Proof> proofOf(Context ctx, boolean refreshPath) {
-    return PresentedTokens.authorization(ctx)
-        .flatMap(ownTokens::sessionIdOf)
+    return presented
+        .sessionToEnd(ctx)
         .map(sid -> new Proof(Optional.of(sid)))
         .or(() -> refreshPath ? byRefreshCookie(ctx) : Optional.empty())
         .or(() -> bySessionCookie(ctx));

@@ -162,9 +162,9 @@ public final class AuthPolicy {
 
   /**
    * Refuses an authenticated request whose token holds none of {@code anyOf}: 403 with {@code
-   * WWW-Authenticate: Bearer …, error="insufficient_scope"} and the JSON body. Refusals and
-   * anonymous outcomes (CORS preflight) pass unchanged; so does every token when {@code anyOf} is
-   * empty.
+   * WWW-Authenticate: Bearer …, error="insufficient_scope"} ({@code DPoP …, algs="…"} for a token
+   * sent with the DPoP scheme) and the JSON body. Refusals and anonymous outcomes (CORS preflight)
+   * pass unchanged; so does every token when {@code anyOf} is empty.
    */
   public Outcome authorize(Outcome authenticated, String method, Set<String> anyOf) {
     VerifiedToken t = authenticated.token();
@@ -174,8 +174,7 @@ public final class AuthPolicy {
     LOG.info("{} refused: {}", method, Roles.INSUFFICIENT_SCOPE);
     return Outcome.refuse(
         403,
-        RefusalHeaders.insufficient(
-            ErrorResponse.insufficientScopeChallenge(realm, Roles.INSUFFICIENT_SCOPE_MESSAGE)),
+        RefusalHeaders.insufficientScope(verifier, realm, sentWithDpop(t)),
         ErrorResponse.body(Roles.INSUFFICIENT_SCOPE, Roles.INSUFFICIENT_SCOPE_MESSAGE),
         null);
   }
@@ -183,8 +182,8 @@ public final class AuthPolicy {
   /**
    * Refuses an authenticated request whose token does not say the user passed a second factor (no
    * {@code mfa} in its {@code amr} claim, RFC 8176): 403 with {@code WWW-Authenticate: Bearer …,
-   * error="insufficient_user_authentication"} (RFC 9470) and the JSON body. Refusals and anonymous
-   * outcomes pass unchanged.
+   * error="insufficient_user_authentication"} (RFC 9470; {@code DPoP …} for a token sent with the
+   * DPoP scheme) and the JSON body. Refusals and anonymous outcomes pass unchanged.
    */
   public Outcome requireSecondFactor(Outcome authenticated, String method) {
     VerifiedToken t = authenticated.token();
@@ -194,11 +193,19 @@ public final class AuthPolicy {
     LOG.info("{} refused: {}", method, AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION);
     return Outcome.refuse(
         403,
-        RefusalHeaders.secondFactorRequired(verifier, realm, t.boundKeyThumbprint().isPresent()),
+        RefusalHeaders.secondFactorRequired(verifier, realm, sentWithDpop(t)),
         ErrorResponse.body(
             AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION,
             AuthenticationMethods.INSUFFICIENT_USER_AUTHENTICATION_MESSAGE),
         null);
+  }
+
+  /**
+   * Whether an accepted token came with the DPoP scheme: exactly when it is bound, since a bound
+   * token is refused as {@code Bearer} and an unbound one as {@code DPoP}.
+   */
+  private static boolean sentWithDpop(VerifiedToken accepted) {
+    return accepted.boundKeyThumbprint().isPresent();
   }
 
   /**
