@@ -16,6 +16,7 @@ import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.keys.KeySettings;
 import dev.latchkey.server.store.StoreSettings;
+import dev.latchkey.server.tokens.SessionXsrf;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.tokens.TokenSettings;
 import dev.latchkey.server.users.Argon2Params;
@@ -29,11 +30,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.text.ParseException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -131,23 +132,34 @@ final class LatchkeyFixture implements AutoCloseable {
 
   /** Signed by the server's active key, for another audience. */
   String wrongAudienceToken() {
-    return issuer(issuer(), "another-app", Duration.ofHours(1), Clock.systemUTC());
+    return issuer(issuer(), "another-app", Duration.ofHours(1), Instant.now());
   }
 
   /** Signed by the server's active key, with another issuer. */
   String wrongIssuerToken() {
-    return issuer("https://impostor.example", AUDIENCE, Duration.ofHours(1), Clock.systemUTC());
+    return issuer("https://impostor.example", AUDIENCE, Duration.ofHours(1), Instant.now());
   }
 
   /** Signed by the server's active key, issued 1 h ago for 5 minutes: expired 55 minutes ago. */
   String expiredToken() {
-    Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), Clock.systemUTC().getZone());
-    return issuer(issuer(), AUDIENCE, Duration.ofMinutes(5), past);
+    return issuer(
+        issuer(), AUDIENCE, Duration.ofMinutes(5), Instant.now().minus(Duration.ofHours(1)));
   }
 
-  private String issuer(String iss, String aud, Duration length, Clock clock) {
-    TokenIssuer tokens = new TokenIssuer(server.store().keys().snapshot(), iss, aud, length, clock);
-    return tokens.issue(userId, TokenIssuer.newSessionId()).token();
+  /**
+   * A token of the user's issued at {@code at} by an issuer of its own: no roles, no {@code amr}.
+   */
+  private String issuer(String iss, String aud, Duration length, Instant at) {
+    TokenIssuer tokens =
+        new TokenIssuer(
+            server.store().keys().snapshot(),
+            iss,
+            aud,
+            length,
+            TokenIssuer.TYPE,
+            subject -> List.of(),
+            SessionXsrf.randomKey());
+    return tokens.issue(userId, TokenIssuer.newSessionId(), at, List.of(), null).token();
   }
 
   /** A good token whose payload was changed afterwards (another {@code sub}), same signature. */

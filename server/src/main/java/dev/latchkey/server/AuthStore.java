@@ -270,7 +270,6 @@ public final class AuthStore implements AutoCloseable {
         issuer,
         config.tokens().audience(),
         config.sessions().tokenLength(),
-        config.clock(),
         new JOSEObjectType(config.tokens().type()),
         users.roles()::of,
         xsrf);

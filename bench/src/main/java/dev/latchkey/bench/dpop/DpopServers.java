@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.bench.BenchTokens;
 import dev.latchkey.bench.TempDirs;
 import dev.latchkey.bench.load.LessonsServers;
 import dev.latchkey.demo.DemoConfig;
@@ -76,7 +77,7 @@ public final class DpopServers implements AutoCloseable {
         clients.add(client);
         boundTokens.add(bound(client.computeThumbprint().toString()));
         if (i > 0) {
-          bearerTokens.add(issuer.issue(subject, TokenIssuer.newSessionId()).token());
+          bearerTokens.add(BenchTokens.bearer(issuer, subject).token());
         }
       }
     } catch (Exception e) {

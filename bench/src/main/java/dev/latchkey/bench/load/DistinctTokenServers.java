@@ -1,5 +1,6 @@
 package dev.latchkey.bench.load;
 
+import dev.latchkey.bench.BenchTokens;
 import dev.latchkey.bench.TempDirs;
 import dev.latchkey.demo.DemoConfig;
 import dev.latchkey.demo.DemoServer;
@@ -71,7 +72,7 @@ public final class DistinctTokenServers implements AutoCloseable {
     String others =
         IntStream.range(1, count)
             .parallel()
-            .mapToObj(i -> issuer.issue(subject, TokenIssuer.newSessionId()).token())
+            .mapToObj(i -> BenchTokens.bearer(issuer, subject).token())
             .collect(Collectors.joining("\n"));
     Files.writeString(
         file, count == 1 ? first + "\n" : first + "\n" + others + "\n", StandardCharsets.US_ASCII);

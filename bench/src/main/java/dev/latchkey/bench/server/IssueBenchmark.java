@@ -10,6 +10,8 @@ import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.AuthenticatedUser;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,11 +31,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *       the signing input of a token our issuer made: the floor.
  *   <li>{@link #issuerSigner}: the active key's Nimbus signer (what {@link TokenIssuer} calls) on
  *       the same header and signing input.
- *   <li>{@link #tokenIssuerIssue}: {@link TokenIssuer#issue(String, String)}: active key lookup,
- *       claims, header, signature, serialisation.
+ *   <li>{@link #tokenIssuerIssue}: {@link TokenIssuer#issue}: active key lookup, claims, header,
+ *       signature, serialisation.
  *   <li>{@link #loginMinusHash}: what a login does besides the password hash: the user lookup on H2
  *       ({@code Users.findEnabled}, the same query {@code authenticate} runs), a new session id and
- *       {@link TokenIssuer#issue(AuthenticatedUser)}.
+ *       {@link TokenIssuer#issue}.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -75,7 +77,7 @@ public class IssueBenchmark {
   /** A whole token from {@link TokenIssuer}, in an existing session. */
   @Benchmark
   public IssuedToken tokenIssuerIssue() {
-    return f.issuer.issue(f.userId, "bench-session");
+    return f.issuer.issue(f.userId, "bench-session", Instant.now(), List.of(), null);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.latchkey.bench.server;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.bench.BenchTokens;
 import dev.latchkey.bench.TempDirs;
 import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.AuthStore;
@@ -60,7 +61,7 @@ public final class IssuerFixture implements AutoCloseable {
       userId = store.users().add(EMAIL, "correct horse battery staple".toCharArray());
       issuer = store.tokens(ISSUER);
       activeKey = store.keys().active();
-      sample = issuer.issue(userId, TokenIssuer.newSessionId());
+      sample = BenchTokens.bearer(issuer, userId);
       SignedJWT parsed = SignedJWT.parse(sample.token());
       header = parsed.getHeader();
       signingInput = parsed.getSigningInput();

@@ -1,5 +1,6 @@
 package dev.latchkey.bench.soak;
 
+import dev.latchkey.bench.BenchTokens;
 import dev.latchkey.bench.TempDirs;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.AuthServerConfig;
@@ -81,7 +82,7 @@ public final class AuthChild {
       String tokens =
           IntStream.range(0, count)
               .parallel()
-              .mapToObj(i -> issuer.issue(subject, TokenIssuer.newSessionId()).token())
+              .mapToObj(i -> BenchTokens.bearer(issuer, subject).token())
               .collect(Collectors.joining("\n", "", "\n"));
       Files.writeString(Path.of(o.get("--tokens-file")), tokens, StandardCharsets.US_ASCII);
     } catch (RuntimeException e) {

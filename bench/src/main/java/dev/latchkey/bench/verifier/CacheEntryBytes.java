@@ -1,6 +1,7 @@
 package dev.latchkey.bench.verifier;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.latchkey.bench.BenchTokens;
 import dev.latchkey.bench.TempDirs;
 import dev.latchkey.bench.load.LessonsServers;
 import dev.latchkey.server.AuthServer;
@@ -44,7 +45,7 @@ public final class CacheEntryBytes {
       List<String> tokens =
           IntStream.range(0, count)
               .parallel()
-              .mapToObj(i -> issuer.issue(subject, TokenIssuer.newSessionId()).token())
+              .mapToObj(i -> BenchTokens.bearer(issuer, subject).token())
               .toList();
       JWKSet keys = JWKSet.parse(fetch(auth.baseUrl() + "/.well-known/jwks.json"));
       double tokenChars = tokens.stream().mapToInt(String::length).average().orElse(0);

@@ -71,7 +71,7 @@ public final class Sessions {
       List<String> amr,
       String jkt) {
     String sid = TokenIssuer.newSessionId();
-    IssuedToken access = tokens.issue(user.id(), sid, amr, jkt);
+    IssuedToken access = tokens.issue(user.id(), sid, clock.instant(), amr, jkt);
     long now = clock.millis();
     boolean refreshing = withRefresh && refresh.enabled();
     if (refreshing) {

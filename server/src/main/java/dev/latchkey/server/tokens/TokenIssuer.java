@@ -7,13 +7,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.ActiveKey;
 import dev.latchkey.server.keys.KeySnapshot;
-import dev.latchkey.server.users.AuthenticatedUser;
 import dev.latchkey.verifier.wire.AuthenticationMethods;
 import dev.latchkey.verifier.wire.Roles;
 import dev.latchkey.verifier.wire.TokenType;
 import dev.latchkey.verifier.wire.Xsrf;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -41,24 +39,9 @@ public final class TokenIssuer {
   private final String issuer;
   private final String audience;
   private final Duration sessionLength;
-  private final Clock clock;
   private final JOSEObjectType type;
   private final Function<String, List<String>> rolesOf;
   private final SessionXsrf xsrf;
-
-  /** Tokens of type {@code at+jwt} without roles, with XSRF values under a random key. */
-  public TokenIssuer(
-      KeySnapshot keys, String issuer, String audience, Duration sessionLength, Clock clock) {
-    this(
-        keys,
-        issuer,
-        audience,
-        sessionLength,
-        clock,
-        TYPE,
-        subject -> List.of(),
-        SessionXsrf.randomKey());
-  }
 
   /**
    * @param type the {@code typ} header
@@ -70,7 +53,6 @@ public final class TokenIssuer {
       String issuer,
       String audience,
       Duration sessionLength,
-      Clock clock,
       JOSEObjectType type,
       Function<String, List<String>> rolesOf,
       SessionXsrf xsrf) {
@@ -78,7 +60,6 @@ public final class TokenIssuer {
     this.issuer = issuer;
     this.audience = audience;
     this.sessionLength = sessionLength;
-    this.clock = clock;
     this.type = type;
     this.rolesOf = rolesOf;
     this.xsrf = xsrf;
@@ -97,32 +78,6 @@ public final class TokenIssuer {
     return audience;
   }
 
-  /** Signs a token for a user whose password was checked, in a new session. */
-  public IssuedToken issue(AuthenticatedUser user) {
-    return issue(user.id(), newSessionId());
-  }
-
-  /** Signs a token for a subject in a given session, without {@code amr}. */
-  public IssuedToken issue(String subject, String sessionId) {
-    return issue(subject, sessionId, clock.instant(), List.of());
-  }
-
-  /**
-   * Signs a token for a subject in a given session that was signed in with {@code amr} (RFC 8176
-   * values; none: no claim).
-   */
-  public IssuedToken issue(String subject, String sessionId, List<String> amr) {
-    return issue(subject, sessionId, clock.instant(), amr);
-  }
-
-  /**
-   * Signs a token for a subject in a given session that was signed in with {@code amr}, bound to
-   * the DPoP key with thumbprint {@code jkt} (null: a bearer token).
-   */
-  public IssuedToken issue(String subject, String sessionId, List<String> amr, String jkt) {
-    return issue(subject, sessionId, clock.instant(), amr, jkt);
-  }
-
   /**
    * The {@code exp} of a token issued at {@code at}: known before it is signed, so that a session
    * can record it first.
@@ -132,24 +87,11 @@ public final class TokenIssuer {
   }
 
   /**
-   * Signs a token for a subject in a given session, issued at {@code at} (see {@link #expiryOf}),
-   * without {@code amr}.
-   */
-  public IssuedToken issue(String subject, String sessionId, Instant at) {
-    return issue(subject, sessionId, at, List.of());
-  }
-
-  /**
-   * Signs a token for a subject in a given session, issued at {@code at} (see {@link #expiryOf}),
-   * whose user signed in with {@code amr} (RFC 8176 values; none: no claim).
-   */
-  public IssuedToken issue(String subject, String sessionId, Instant at, List<String> amr) {
-    return issue(subject, sessionId, at, amr, null);
-  }
-
-  /**
-   * Signs a token as {@link #issue(String, String, Instant, List)} does, bound to the DPoP key with
-   * thumbprint {@code jkt} ({@code cnf.jkt}; null: a bearer token).
+   * Signs a token for a subject in a given session, issued at {@code at} (see {@link #expiryOf}).
+   *
+   * @param amr how the session's user signed in (RFC 8176 values; none: no claim)
+   * @param jkt the thumbprint of the DPoP key the token is bound to ({@code cnf.jkt}; null: a
+   *     bearer token)
    */
   public IssuedToken issue(
       String subject, String sessionId, Instant at, List<String> amr, String jkt) {

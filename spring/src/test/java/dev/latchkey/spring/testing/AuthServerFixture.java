@@ -13,6 +13,7 @@ import dev.latchkey.server.AuthServerConfig;
 import dev.latchkey.server.http.HttpSettings;
 import dev.latchkey.server.store.StoreSettings;
 import dev.latchkey.server.tokens.IssuedToken;
+import dev.latchkey.server.tokens.SessionXsrf;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.server.users.Argon2Params;
 import dev.latchkey.server.users.HashingSettings;
@@ -21,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -103,7 +103,8 @@ public final class AuthServerFixture implements AutoCloseable {
   public IssuedToken issue(String email, java.util.List<String> amr, String jkt) {
     String subject = server.store().users().findEnabled(email).orElseThrow().id();
     server.store().keys().ensureActiveKey();
-    return server.store().tokens().issue(subject, TokenIssuer.newSessionId(), amr, jkt);
+    Instant now = server.store().config().clock().instant();
+    return server.store().tokens().issue(subject, TokenIssuer.newSessionId(), now, amr, jkt);
   }
 
   /** Revokes the session of a token, as a logout does. */
@@ -113,15 +114,23 @@ public final class AuthServerFixture implements AutoCloseable {
 
   /** Signed by the server's active key, issued 1 h ago for 5 minutes. */
   public String expired() {
-    Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), Clock.systemUTC().getZone());
     TokenIssuer old =
         new TokenIssuer(
             server.store().keys().snapshot(),
             issuer(),
             "latchkey-demo",
             Duration.ofMinutes(5),
-            past);
-    return old.issue(UUID.randomUUID().toString(), TokenIssuer.newSessionId()).token();
+            TokenIssuer.TYPE,
+            subject -> java.util.List.of(),
+            SessionXsrf.randomKey());
+    Instant past = Instant.now().minus(Duration.ofHours(1));
+    return old.issue(
+            UUID.randomUUID().toString(),
+            TokenIssuer.newSessionId(),
+            past,
+            java.util.List.of(),
+            null)
+        .token();
   }
 
   /**
