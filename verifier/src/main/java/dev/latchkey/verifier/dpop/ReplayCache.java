@@ -29,8 +29,8 @@ import java.util.function.LongSupplier;
  */
 final class ReplayCache implements DpopReplayStore {
   /**
-   * At most 2^29 entries: the index, a power of two at least twice that, is then the largest int
-   * array (2^30 slots) there can be; 2^29 entries would take about 17 GB.
+   * At most 2^29 entries: the index, a power of two at least twice that, is then 2^30 slots, the
+   * largest power of two an array can have; 2^29 entries would take about 17 GB.
    */
   static final int MAX_ENTRIES = 1 << 29;
 
