@@ -331,10 +331,14 @@ public final class DpopProofChecker {
       return this;
     }
 
-    /** At most this many proofs remembered at once (per instance). */
+    /** At most this many proofs remembered at once (per instance): 1 to 2^29. */
     public Builder replayCacheSize(int maxEntries) {
-      if (maxEntries < 1) {
-        throw new IllegalArgumentException("the replay cache needs at least one entry");
+      if (maxEntries < 1 || maxEntries > ReplayCache.MAX_ENTRIES) {
+        throw new IllegalArgumentException(
+            "the replay cache holds 1 to "
+                + ReplayCache.MAX_ENTRIES
+                + " entries, not "
+                + maxEntries);
       }
       this.replayCacheSize = maxEntries;
       return this;
