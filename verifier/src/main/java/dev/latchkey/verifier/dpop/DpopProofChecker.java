@@ -144,7 +144,6 @@ public final class DpopProofChecker {
     if (proofs.size() > 1 || proof == null || proof.length() > MAX_PROOF_LENGTH) {
       throw refuse(RejectionReason.DPOP_PROOF_MALFORMED);
     }
-    checkAlgorithmName(proof);
     SignedJWT jwt = parse(proof);
     if (!algorithms.contains(jwt.getHeader().getAlgorithm())) {
       throw refuse(RejectionReason.DPOP_PROOF_DISALLOWED_ALGORITHM);
@@ -205,33 +204,34 @@ public final class DpopProofChecker {
   }
 
   /**
-   * {@code none} and HMAC are refused as disallowed before Nimbus parses the header (it refuses
-   * {@code none} as "not a JWS", which would read as malformed).
+   * The proof as a signed JWT. One Nimbus does not parse is malformed, unless its {@code alg} is
+   * not allowed: {@code none} (which Nimbus refuses as "not a JWS") and HMAC are refused as
+   * disallowed, as they are when parsed.
    */
-  private void checkAlgorithmName(String proof) {
-    int dot = proof.indexOf('.');
-    if (dot <= 0) {
-      throw refuse(RejectionReason.DPOP_PROOF_MALFORMED);
-    }
-    Map<String, Object> header;
-    try {
-      header = JSONObjectUtils.parse(new Base64URL(proof.substring(0, dot)).decodeToString());
-    } catch (ParseException e) {
-      throw refuse(RejectionReason.DPOP_PROOF_MALFORMED);
-    }
-    if (!(header.get("alg") instanceof String alg)) {
-      throw refuse(RejectionReason.DPOP_PROOF_MALFORMED);
-    }
-    if (algorithms.stream().noneMatch(a -> a.getName().equals(alg))) {
-      throw refuse(RejectionReason.DPOP_PROOF_DISALLOWED_ALGORITHM);
-    }
-  }
-
-  private static SignedJWT parse(String proof) {
+  private SignedJWT parse(String proof) {
     try {
       return SignedJWT.parse(proof);
     } catch (ParseException e) {
+      if (!algorithmNameAllowed(proof)) {
+        throw refuse(RejectionReason.DPOP_PROOF_DISALLOWED_ALGORITHM);
+      }
       throw refuse(RejectionReason.DPOP_PROOF_MALFORMED);
+    }
+  }
+
+  /** Whether the header's {@code alg} is an allowed name; true when it cannot be read. */
+  private boolean algorithmNameAllowed(String proof) {
+    int dot = proof.indexOf('.');
+    if (dot <= 0) {
+      return true;
+    }
+    try {
+      Map<String, Object> header =
+          JSONObjectUtils.parse(new Base64URL(proof.substring(0, dot)).decodeToString());
+      return !(header.get("alg") instanceof String alg)
+          || algorithms.stream().anyMatch(a -> a.getName().equals(alg));
+    } catch (ParseException e) {
+      return true;
     }
   }
 
