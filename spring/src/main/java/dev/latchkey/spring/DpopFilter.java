@@ -1,6 +1,7 @@
 package dev.latchkey.spring;
 
 import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.RefusalHeaders;
 import dev.latchkey.verifier.TokenRejectedException;
 import dev.latchkey.verifier.VerifiedToken;
 import dev.latchkey.verifier.dpop.DpopRequest;
@@ -25,9 +26,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * {@code Authorization: DPoP <token>} with its {@code DPoP} proof, checked by the Latchkey verifier
  * (the same rules as the Javalin and Servlet adapters): a refusal is answered at once in Latchkey's
- * shape; an accepted request continues as an already verified bearer request, which {@link
- * LatchkeyJwtDecoder} turns into the principal without verifying again (the proof's {@code jti} is
- * spent). Spring Security's own DPoP filter then has nothing to do.
+ * shape; with server nonces on, every answer carries {@code DPoP-Nonce}; an accepted request
+ * continues as an already verified bearer request, which {@link LatchkeyJwtDecoder} turns into the
+ * principal without verifying again (the proof's {@code jti} is spent). Spring Security's own DPoP
+ * filter then has nothing to do.
  */
 final class DpopFilter extends OncePerRequestFilter {
   /** The request attribute holding the token this filter verified with its proof. */
@@ -71,6 +73,7 @@ final class DpopFilter extends OncePerRequestFilter {
       refusals.refuse(request, response, e.reason(), true);
       return;
     }
+    RefusalHeaders.dpopNonce(verifier, true).forEach(response::setHeader);
     request.setAttribute(VERIFIED, new Verified(token, verified));
     SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
     SecurityContext context = contexts.createEmptyContext();

@@ -94,6 +94,7 @@ class DpopStarterTest {
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(JSONObjectUtils.parse(first.body())).containsEntry("sub", "dpop-user");
+    assertThat(first.headers().firstValue("DPoP-Nonce")).as("nonces are off").isEmpty();
     assertThat(second.statusCode()).isEqualTo(200);
     assertThat(cachedWithoutProof.statusCode()).isEqualTo(401);
     assertThat(JSONObjectUtils.parse(cachedWithoutProof.body()))
@@ -141,6 +142,7 @@ class DpopStarterTest {
           .startsWith("DPoP ")
           .contains("algs=\"ES256 RS256 PS256\"");
       assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+      assertThat(r.headers().firstValue("DPoP-Nonce")).as(c.getKey()).isEmpty();
       assertThat(JSONObjectUtils.parse(r.body())).as(c.getKey()).containsEntry("error", c.getKey());
     }
   }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The headers of a refusal, the same from every adapter (Javalin, Servlet) and the Spring starter:
  * the {@code WWW-Authenticate} challenge (Bearer or DPoP), {@code Cache-Control}, and {@code
- * Retry-After} for a token that could not be judged.
+ * Retry-After} for a token that could not be judged; and the {@code DPoP-Nonce} of every answer,
+ * refusal or not, to a request sent with the DPoP scheme ({@link #dpopNonce}).
  */
 public final class RefusalHeaders {
   private RefusalHeaders() {}
@@ -28,26 +29,41 @@ public final class RefusalHeaders {
 
   /**
    * The headers of a refusal: 503 with {@code Retry-After} for a token not judged; else 401 with a
-   * {@code DPoP} challenge ({@code error} as {@link RejectionReason#challengeError}, {@code algs},
-   * and {@code DPoP-Nonce} when a nonce is needed) when the request used the DPoP scheme, the
-   * refusal concerns DPoP or DPoP is required; otherwise the RFC 6750 {@code Bearer} challenge.
-   * Shared with the Spring starter, so every adapter answers alike.
+   * {@code DPoP} challenge ({@code error} as {@link RejectionReason#challengeError}, {@code algs})
+   * when the request used the DPoP scheme, the refusal concerns DPoP or DPoP is required; otherwise
+   * the RFC 6750 {@code Bearer} challenge. With server nonces on, a refusal of a request sent with
+   * the DPoP scheme (and every {@code use_dpop_nonce}) carries {@code DPoP-Nonce}. Shared with the
+   * Spring starter, so every adapter answers alike.
    */
   public static Map<String, String> refused(
       JwtVerifier verifier, String realm, RejectionReason r, boolean dpopPresented) {
+    Map<String, String> h;
     if (r.httpStatus() != 401) {
-      return Map.of("Cache-Control", "no-store", "Retry-After", "" + r.retryAfterSeconds());
+      h = new LinkedHashMap<>();
+      h.put("Cache-Control", "no-store");
+      h.put("Retry-After", "" + r.retryAfterSeconds());
+    } else if (!(dpopPresented || r.dpop() || verifier.requiresDpop())) {
+      h = challenge(ErrorResponse.invalidTokenChallenge(realm, r.message()));
+    } else {
+      h =
+          challenge(
+              Dpop.challenge(realm, r.challengeError(), r.message(), verifier.dpop().algorithms()));
     }
-    if (!(dpopPresented || r.dpop() || verifier.requiresDpop())) {
-      return challenge(ErrorResponse.invalidTokenChallenge(realm, r.message()));
-    }
-    Map<String, String> h =
-        challenge(
-            Dpop.challenge(realm, r.challengeError(), r.message(), verifier.dpop().algorithms()));
-    if (r == RejectionReason.DPOP_NONCE_REQUIRED) {
-      verifier.dpop().currentNonce().ifPresent(n -> h.put(Dpop.NONCE_HEADER, n));
-    }
+    h.putAll(dpopNonce(verifier, dpopPresented || r == RejectionReason.DPOP_NONCE_REQUIRED));
     return h;
+  }
+
+  /**
+   * The header every answer to a request sent with the DPoP scheme carries when server nonces are
+   * on, accepted or refused: {@code DPoP-Nonce} with the current nonce (RFC 9449 §8.2), so a client
+   * moves to a new period's nonce before its old one is refused. Empty without nonces, and for a
+   * request sent otherwise.
+   */
+  public static Map<String, String> dpopNonce(JwtVerifier verifier, boolean dpopPresented) {
+    if (!dpopPresented) {
+      return Map.of();
+    }
+    return verifier.dpop().currentNonce().map(n -> Map.of(Dpop.NONCE_HEADER, n)).orElseGet(Map::of);
   }
 
   /**
@@ -99,7 +115,10 @@ public final class RefusalHeaders {
     if (!(dpopPresented || verifier.requiresDpop())) {
       return challenge(bearerChallenge);
     }
-    return challenge(Dpop.challenge(realm, error, description, verifier.dpop().algorithms()));
+    Map<String, String> h =
+        challenge(Dpop.challenge(realm, error, description, verifier.dpop().algorithms()));
+    h.putAll(dpopNonce(verifier, dpopPresented));
+    return h;
   }
 
   private static Map<String, String> challenge(String value) {

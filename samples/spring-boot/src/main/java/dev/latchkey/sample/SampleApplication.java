@@ -53,8 +53,9 @@ public class SampleApplication {
   }
 
   /**
-   * The Angular client's origins may call the API with a bearer token (CORS); {@code cors()} above
-   * finds this bean by its name.
+   * The Angular client's origins may call the API with a bearer or DPoP-bound token (CORS), and
+   * read the {@code WWW-Authenticate} and {@code DPoP-Nonce} of the answers (the client keeps a
+   * server's nonce from any answer); {@code cors()} above finds this bean by its name.
    */
   @Bean
   CorsConfigurationSource corsConfigurationSource(
@@ -62,7 +63,8 @@ public class SampleApplication {
     CorsConfiguration cors = new CorsConfiguration();
     cors.setAllowedOrigins(origins);
     cors.setAllowedMethods(List.of("GET", "PUT", "DELETE"));
-    cors.setAllowedHeaders(List.of("Authorization", "Content-Type"));
+    cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "DPoP"));
+    cors.setExposedHeaders(List.of("WWW-Authenticate", "DPoP-Nonce"));
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/api/**", cors);
     return source;

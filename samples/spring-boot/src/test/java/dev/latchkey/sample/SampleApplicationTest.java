@@ -77,11 +77,19 @@ class SampleApplicationTest {
             "Access-Control-Request-Method",
             "GET",
             "Access-Control-Request-Headers",
-            "authorization");
+            "authorization,dpop");
+    HttpResponse<String> refused =
+        send("GET", "/api/lessons", "Origin", "http://localhost:8080", "Authorization", "DPoP x");
 
     assertThat(preflight.statusCode()).isEqualTo(200);
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
         .hasValue("http://localhost:8080");
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
+        .containsIgnoringCase("dpop");
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
+        .as("the page reads the challenge and the server's DPoP nonce")
+        .contains("WWW-Authenticate", "DPoP-Nonce");
     assertThat(
             send(
                     "OPTIONS",

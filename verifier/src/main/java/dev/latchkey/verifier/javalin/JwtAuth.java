@@ -122,6 +122,9 @@ public final class JwtAuth {
   }
 
   private static void apply(Context ctx, Outcome o) {
+    for (Map.Entry<String, String> h : o.headers().entrySet()) {
+      ctx.header(h.getKey(), h.getValue());
+    }
     if (o.proceed()) {
       if (o.token() != null) {
         ctx.attribute(ATTRIBUTE, o.token());
@@ -129,9 +132,6 @@ public final class JwtAuth {
       return;
     }
     ctx.status(o.status());
-    for (Map.Entry<String, String> h : o.headers().entrySet()) {
-      ctx.header(h.getKey(), h.getValue());
-    }
     ctx.contentType("application/json");
     ctx.result(o.body());
     ctx.skipRemainingHandlers();

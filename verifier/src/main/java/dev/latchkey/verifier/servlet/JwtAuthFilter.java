@@ -134,6 +134,9 @@ public final class JwtAuthFilter implements Filter {
     if (secondFactor) {
       o = policy.requireSecondFactor(o, request.getMethod());
     }
+    for (Map.Entry<String, String> h : o.headers().entrySet()) {
+      response.setHeader(h.getKey(), h.getValue());
+    }
     if (o.proceed()) {
       if (o.token() != null) {
         request.setAttribute(ATTRIBUTE, o.token());
@@ -142,9 +145,6 @@ public final class JwtAuthFilter implements Filter {
       return;
     }
     response.setStatus(o.status());
-    for (Map.Entry<String, String> h : o.headers().entrySet()) {
-      response.setHeader(h.getKey(), h.getValue());
-    }
     byte[] body = o.body().getBytes(StandardCharsets.UTF_8);
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");

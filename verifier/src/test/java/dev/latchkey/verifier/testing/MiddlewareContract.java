@@ -8,6 +8,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.JwtVerifier;
+import dev.latchkey.verifier.dpop.DpopNonces;
+import dev.latchkey.verifier.wire.Dpop;
 import dev.latchkey.verifier.wire.Xsrf;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
 public abstract class MiddlewareContract {
   protected static final String COOKIE = "__Host-latchkey";
   protected static final URI PUBLIC_BASE = URI.create("https://lessons.example.com");
+  private static final Duration NONCE_PERIOD = Duration.ofMinutes(5);
   protected final MutableClock clock = MutableClock.standard();
   protected final RSAKey key = Keys.rsa("k1");
   private final HttpClient http =
@@ -424,7 +427,101 @@ public abstract class MiddlewareContract {
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(json(first)).containsEntry("sub", "user-42");
+    assertThat(first.headers().firstValue(Dpop.NONCE_HEADER)).as("nonces are off").isEmpty();
     assertThat(again.statusCode()).as("a fresh proof with the cached token").isEqualTo(200);
+  }
+
+  /** Stops the server and starts it again with a verifier requiring server nonces. */
+  private void restartWithNonces() throws Exception {
+    stop();
+    verifier.close();
+    verifier =
+        JwtVerifier.withJwkSet(new JWKSet(key.toPublicJWK()))
+            .issuer(Tokens.ISSUER)
+            .audience(Tokens.AUDIENCE)
+            .clock(clock)
+            .dpop(Proofs.checker(clock).nonces(DpopNonces.random(NONCE_PERIOD, clock)).build())
+            .build();
+    base = start(verifier);
+  }
+
+  private String currentNonce() {
+    return verifier.dpop().currentNonce().orElseThrow();
+  }
+
+  private String proofWithNonce(String path, String token, String nonce) {
+    return Proofs.proof(client, "GET", base.resolve(path), token, clock.instant(), nonce);
+  }
+
+  @Test
+  void withNoncesEveryAnswerToADpopRequestCarriesTheCurrentNonce() throws Exception {
+    restartWithNonces();
+    String token = Proofs.boundToken(key, clock, client);
+    String student =
+        Tokens.rs256(
+            key,
+            clock,
+            c ->
+                c.claim("roles", java.util.List.of("student"))
+                    .claim("cnf", Map.of("jkt", Proofs.thumbprint(client))));
+    String first = currentNonce();
+
+    HttpResponse<String> withoutNonce =
+        sendDpop(token, proofWithNonce("/api/lessons", token, null));
+    HttpResponse<String> accepted = sendDpop(token, proofWithNonce("/api/lessons", token, first));
+    HttpResponse<String> otherKey =
+        sendDpop(
+            token,
+            Proofs.proof(
+                Proofs.clientKey("mallory"), "GET", lessons(), token, clock.instant(), first));
+    HttpResponse<String> noRole =
+        send(
+            "GET",
+            "/admin",
+            "Authorization",
+            "DPoP " + student,
+            "DPoP",
+            proofWithNonce("/admin", student, first));
+    clock.advance(NONCE_PERIOD);
+    String second = currentNonce();
+    HttpResponse<String> afterTheTurn =
+        sendDpop(token, proofWithNonce("/api/lessons", token, first));
+
+    assertThat(withoutNonce.statusCode()).isEqualTo(401);
+    assertThat(json(withoutNonce)).containsEntry("error", "use_dpop_nonce");
+    assertThat(withoutNonce.headers().allValues(Dpop.NONCE_HEADER)).containsExactly(first);
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    assertThat(accepted.headers().allValues(Dpop.NONCE_HEADER)).containsExactly(first);
+    assertThat(otherKey.statusCode()).isEqualTo(401);
+    assertThat(json(otherKey)).containsEntry("error", "dpop_proof_wrong_key");
+    assertThat(otherKey.headers().allValues(Dpop.NONCE_HEADER)).containsExactly(first);
+    assertThat(noRole.statusCode()).isEqualTo(403);
+    assertThat(noRole.headers().allValues(Dpop.NONCE_HEADER)).containsExactly(first);
+    assertThat(second).isNotEqualTo(first);
+    assertThat(afterTheTurn.statusCode())
+        .as("the previous period's nonce is still accepted")
+        .isEqualTo(200);
+    assertThat(afterTheTurn.headers().allValues(Dpop.NONCE_HEADER)).containsExactly(second);
+  }
+
+  @Test
+  void withNoncesBearerRequestsGetNoNonce() throws Exception {
+    restartWithNonces();
+    String bound = Proofs.boundToken(key, clock, client);
+
+    HttpResponse<String> accepted =
+        send("GET", "/api/lessons", "Authorization", "Bearer " + valid());
+    HttpResponse<String> boundAsBearer =
+        send("GET", "/api/lessons", "Authorization", "Bearer " + bound);
+    HttpResponse<String> noToken = send("GET", "/api/lessons");
+
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    assertThat(boundAsBearer.statusCode()).isEqualTo(401);
+    assertThat(json(boundAsBearer)).containsEntry("error", "dpop_required");
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    for (HttpResponse<String> r : java.util.List.of(accepted, boundAsBearer, noToken)) {
+      assertThat(r.headers().firstValue(Dpop.NONCE_HEADER)).as(r.toString()).isEmpty();
+    }
   }
 
   @Test
@@ -520,6 +617,7 @@ public abstract class MiddlewareContract {
           .contains("algs=\"")
           .contains("ES256");
       assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+      assertThat(r.headers().firstValue(Dpop.NONCE_HEADER)).as(c.getKey()).isEmpty();
       assertThat(json(r)).as(c.getKey()).containsEntry("error", c.getKey()).containsKey("message");
     }
   }

@@ -93,7 +93,8 @@ public final class AuthPolicy {
   /**
    * Decides a request. With {@code required}, a request without a token is refused (401, no {@code
    * error} attribute); otherwise it proceeds anonymously. A token that is present but invalid is
-   * always refused.
+   * always refused. With server nonces on, every outcome of a request sent with the DPoP scheme
+   * carries {@code DPoP-Nonce} in its headers.
    */
   public Outcome authenticate(RequestView request, boolean required) {
     String method = String.valueOf(request.method()).toUpperCase(Locale.ROOT);
@@ -157,7 +158,7 @@ public final class AuthPolicy {
           ErrorResponse.body(Xsrf.MISMATCH_ERROR, Xsrf.mismatchMessage(xsrfCookie, xsrfHeader)),
           null);
     }
-    return Outcome.accepted(verified);
+    return Outcome.accepted(verified, RefusalHeaders.dpopNonce(verifier, dpop));
   }
 
   /**

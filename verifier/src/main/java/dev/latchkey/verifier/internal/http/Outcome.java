@@ -5,13 +5,14 @@ import dev.latchkey.verifier.VerifiedToken;
 import java.util.Map;
 
 /**
- * What an adapter does with a request: continue (with or without a token) or answer with {@code
- * status}, {@code headers} and a JSON {@code body}.
+ * What an adapter does with a request: continue (with or without a token, setting {@code headers}
+ * on the answer) or answer with {@code status}, {@code headers} and a JSON {@code body}.
  *
  * @param token the verified token, or null
  * @param proceed true when the request continues to the handler
  * @param status the status to answer with when not proceeding
- * @param headers headers to set when not proceeding
+ * @param headers headers to set on the answer: a refusal's, or an accepted DPoP request's {@code
+ *     DPoP-Nonce}
  * @param body the JSON body when not proceeding
  * @param reason the rejection reason, or null (no token, XSRF failure, accepted)
  */
@@ -25,7 +26,12 @@ public record Outcome(
 
   /** Continue with this verified token. */
   public static Outcome accepted(VerifiedToken token) {
-    return new Outcome(token, true, 200, Map.of(), null, null);
+    return accepted(token, Map.of());
+  }
+
+  /** Continue with this verified token, setting {@code headers} on the answer. */
+  static Outcome accepted(VerifiedToken token, Map<String, String> headers) {
+    return new Outcome(token, true, 200, headers, null, null);
   }
 
   static Outcome anonymous() {
