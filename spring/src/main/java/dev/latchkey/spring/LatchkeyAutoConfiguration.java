@@ -2,6 +2,10 @@ package dev.latchkey.spring;
 
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.RevocationSettings;
+import dev.latchkey.verifier.dpop.DpopProofChecker;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -23,9 +27,10 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * Makes a Spring Boot servlet application a Latchkey application server once {@code
  * latchkey.issuer-uri} is set: a {@link JwtVerifier} found by issuer discovery (with the revocation
- * feed), a {@link JwtDecoder} backed by it, {@link LatchkeyHttpSecurity} on every {@code
- * HttpSecurity}, method security ({@code @PreAuthorize}), and, when the application declares no
- * {@code SecurityFilterChain}, one that requires a valid token on every request.
+ * feed and, when {@code latchkey.dpop.nonces.enabled}, DPoP server nonces), a {@link JwtDecoder}
+ * backed by it, {@link LatchkeyHttpSecurity} on every {@code HttpSecurity}, method security
+ * ({@code @PreAuthorize}), and, when the application declares no {@code SecurityFilterChain}, one
+ * that requires a valid token on every request.
  */
 @AutoConfiguration(
     before = {
@@ -37,6 +42,7 @@ import org.springframework.security.web.SecurityFilterChain;
 @ConditionalOnProperty(prefix = "latchkey", name = "issuer-uri")
 @EnableConfigurationProperties(LatchkeyProperties.class)
 public class LatchkeyAutoConfiguration {
+  private static final Logger LOG = LoggerFactory.getLogger(LatchkeyAutoConfiguration.class);
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
@@ -47,6 +53,15 @@ public class LatchkeyAutoConfiguration {
             .allowedTypes(p.tokenType());
     if (p.dpop().required()) {
       builder.requireDpop();
+    }
+    if (p.dpop().nonces().enabled()) {
+      builder.dpop(
+          DpopProofChecker.builder().nonces(p.dpop().nonces().toNonces(Clock.systemUTC())).build());
+      if (p.dpop().nonces().secret() == null) {
+        LOG.info(
+            "DPoP nonces of this instance only (no latchkey.dpop.nonces.secret): several instances"
+                + " need sticky routing or the same secret");
+      }
     }
     if (p.revocationFeed().enabled()) {
       builder.revocationFeed(

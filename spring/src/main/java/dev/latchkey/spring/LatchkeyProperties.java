@@ -1,7 +1,10 @@
 package dev.latchkey.spring;
 
+import dev.latchkey.verifier.dpop.DpopNonces;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -45,8 +48,79 @@ public record LatchkeyProperties(
    * @param publicBaseUrl The URL clients address this application at (e.g. https://api.example.com
    *     behind a proxy): a proof's htu must be it followed by the request path. By default, the URL
    *     the application server received.
+   * @param nonces Server nonces (RFC 9449 §8): proofs must carry the nonce this application sends
+   *     in DPoP-Nonce, which shortens how long a stolen proof can be used.
    */
-  public record Dpop(@DefaultValue("false") boolean required, URI publicBaseUrl) {}
+  public record Dpop(
+      @DefaultValue("false") boolean required, URI publicBaseUrl, @DefaultValue Nonces nonces) {}
+
+  /**
+   * DPoP server nonces.
+   *
+   * @param enabled Whether proofs must carry a current server nonce (use_dpop_nonce with DPoP-Nonce
+   *     otherwise).
+   * @param secret The secret the nonces are derived from, base64 or base64url of at least 32 random
+   *     bytes (e.g. openssl rand -base64 32): every instance given the same secret issues and
+   *     accepts the same nonces. Without it each instance has its own, so several instances need
+   *     sticky routing.
+   * @param period How long a nonce is current; the previous period's nonce is still accepted.
+   */
+  public record Nonces(
+      @DefaultValue("false") boolean enabled, String secret, @DefaultValue("5m") Duration period) {
+
+    private static final String PREFIX = "latchkey.dpop.nonces.";
+    private static final int MIN_SECRET_BYTES = 32;
+
+    /**
+     * The nonces these settings describe.
+     *
+     * @throws IllegalStateException naming the property, for a secret that is not base64 or
+     *     base64url of at least 32 bytes or a period under one second
+     */
+    DpopNonces toNonces(Clock clock) {
+      if (period.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalStateException(
+            PREFIX + "period must be at least one second (it is " + period + ")");
+      }
+      return secret == null
+          ? DpopNonces.random(period, clock)
+          : DpopNonces.withSecret(decodedSecret(), period, clock);
+    }
+
+    private byte[] decodedSecret() {
+      String text = secret.strip();
+      boolean url = text.indexOf('-') >= 0 || text.indexOf('_') >= 0;
+      byte[] bytes;
+      try {
+        bytes = (url ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(
+            PREFIX + "secret is neither base64 nor base64url: " + e.getMessage());
+      }
+      if (bytes.length < MIN_SECRET_BYTES) {
+        throw new IllegalStateException(
+            PREFIX
+                + "secret must decode to at least "
+                + MIN_SECRET_BYTES
+                + " bytes (it decodes to "
+                + bytes.length
+                + "); make one with: openssl rand -base64 32");
+      }
+      return bytes;
+    }
+
+    /** Without the secret, which would otherwise show in logs and diagnostics. */
+    @Override
+    public String toString() {
+      return "Nonces[enabled="
+          + enabled
+          + ", secret="
+          + (secret == null ? "(none)" : "(hidden)")
+          + ", period="
+          + period
+          + "]";
+    }
+  }
 
   /** Where tokens are read from. */
   public enum Delivery {

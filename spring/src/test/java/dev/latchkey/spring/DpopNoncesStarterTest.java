@@ -2,25 +2,16 @@ package dev.latchkey.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory;
-import com.nimbusds.oauth2.sdk.id.JWTID;
-import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
-import com.nimbusds.openid.connect.sdk.Nonce;
 import dev.latchkey.spring.testing.AppClient;
 import dev.latchkey.spring.testing.AuthServerFixture;
+import dev.latchkey.spring.testing.DpopClient;
 import dev.latchkey.testing.MutableClock;
 import dev.latchkey.verifier.JwtVerifier;
 import dev.latchkey.verifier.dpop.DpopNonces;
 import dev.latchkey.verifier.dpop.DpopProofChecker;
 import dev.latchkey.verifier.wire.Dpop;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Date;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -35,9 +26,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Server nonces through the starter, over HTTP (the application declares its own {@link
- * JwtVerifier} with {@link DpopNonces}): every answer to a request sent with the DPoP scheme,
- * accepted or refused, carries the current {@code DPoP-Nonce}, the next period's once the clock
- * turns; Bearer requests get none.
+ * JwtVerifier} with {@link DpopNonces}, on a clock the test turns; {@link DpopNonceSettingsTest}
+ * turns them on by the {@code latchkey.dpop.nonces.*} settings): every answer to a request sent
+ * with the DPoP scheme, accepted or refused, carries the current {@code DPoP-Nonce}, the next
+ * period's once the clock turns; Bearer requests get none.
  */
 @SpringBootTest(
     classes = StarterTestApp.class,
@@ -47,7 +39,7 @@ class DpopNoncesStarterTest {
   private static final Duration PERIOD = Duration.ofMinutes(5);
   private static final MutableClock NONCE_CLOCK = MutableClock.startingNow();
   private static AuthServerFixture auth;
-  private static final ECKey CLIENT = ec();
+  private static final DpopClient CLIENT = new DpopClient();
 
   @LocalServerPort int port;
   @Autowired JwtVerifier verifier;
@@ -76,27 +68,8 @@ class DpopNoncesStarterTest {
     auth.close();
   }
 
-  private static ECKey ec() {
-    try {
-      return new ECKeyGenerator(Curve.P_256).generate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private HttpResponse<String> dpop(String path, String token, String nonce) throws Exception {
-    URI url = URI.create("http://127.0.0.1:" + port + path);
-    String proof =
-        new DefaultDPoPProofFactory(CLIENT, JWSAlgorithm.ES256)
-            .createDPoPJWT(
-                new JWTID(),
-                "GET",
-                url,
-                new Date(),
-                new DPoPAccessToken(token),
-                nonce == null ? null : new Nonce(nonce))
-            .serialize();
-    return new AppClient(port).send("GET", path, "Authorization", "DPoP " + token, "DPoP", proof);
+    return CLIENT.get(port, path, token, nonce);
   }
 
   private String currentNonce() {
@@ -105,7 +78,7 @@ class DpopNoncesStarterTest {
 
   @Test
   void everyAnswerToADpopRequestCarriesTheCurrentNonceAndTheNextOneAfterTheTurn() throws Exception {
-    String jkt = CLIENT.computeThumbprint().toString();
+    String jkt = CLIENT.thumbprint();
     String token = auth.bound(jkt);
     String student = auth.issue(AuthServerFixture.STUDENT, List.of("pwd"), jkt).token();
     String first = currentNonce();
