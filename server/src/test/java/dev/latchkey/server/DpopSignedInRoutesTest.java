@@ -60,6 +60,11 @@ class DpopSignedInRoutesTest {
 
   /** A bound session's token: a login with a proof of {@code key}. */
   private String boundLogin(AuthServer server, DpopKey key) throws Exception {
+    return json(boundLoginAnswer(server, key)).get("idToken").asText();
+  }
+
+  /** A login with a proof of {@code key}: 200 with a DPoP-bound token (and its refresh cookie). */
+  private HttpResponse<String> boundLoginAnswer(AuthServer server, DpopKey key) throws Exception {
     HttpResponse<String> r =
         TestHttp.postJson(
             server.baseUrl() + "/api/login",
@@ -68,7 +73,7 @@ class DpopSignedInRoutesTest {
             key.proof("POST", server.publicUrl() + "/api/login", clock.instant(), null));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(json(r).get("tokenType").asText()).isEqualTo("DPoP");
-    return json(r).get("idToken").asText();
+    return r;
   }
 
   /** A proof of {@code key} for {@code method path} with this token's hash ({@code ath}). */
@@ -337,12 +342,7 @@ class DpopSignedInRoutesTest {
     DpopKey key = DpopKey.generate();
     DpopKey thief = DpopKey.generate();
     try (AuthServer server = startWithRefresh(db)) {
-      HttpResponse<String> login =
-          TestHttp.postJson(
-              server.baseUrl() + "/api/login",
-              TestHttp.credentials(EMAIL, PASSWORD),
-              "DPoP",
-              key.proof("POST", server.publicUrl() + "/api/login", clock.instant(), null));
+      HttpResponse<String> login = boundLoginAnswer(server, key);
       String token = json(login).get("idToken").asText();
       String dpop = "DPoP " + token;
 
@@ -396,12 +396,7 @@ class DpopSignedInRoutesTest {
   void anExpiredBoundTokenEndsItsSessionOnlyWithAProofOfItsKey() throws Exception {
     DpopKey key = DpopKey.generate();
     try (AuthServer server = startWithRefresh(TestDatabase.H2)) {
-      HttpResponse<String> login =
-          TestHttp.postJson(
-              server.baseUrl() + "/api/login",
-              TestHttp.credentials(EMAIL, PASSWORD),
-              "DPoP",
-              key.proof("POST", server.publicUrl() + "/api/login", clock.instant(), null));
+      HttpResponse<String> login = boundLoginAnswer(server, key);
       String token = json(login).get("idToken").asText();
       clock.advance(Duration.ofSeconds(json(login).get("expiresIn").asLong()).plusMinutes(5));
 

@@ -69,7 +69,6 @@ public record LatchkeyProperties(
       @DefaultValue("false") boolean enabled, String secret, @DefaultValue("5m") Duration period) {
 
     private static final String PREFIX = "latchkey.dpop.nonces.";
-    private static final int MIN_SECRET_BYTES = 32;
 
     /**
      * The nonces these settings describe.
@@ -97,11 +96,11 @@ public record LatchkeyProperties(
         throw new IllegalStateException(
             PREFIX + "secret is neither base64 nor base64url: " + e.getMessage());
       }
-      if (bytes.length < MIN_SECRET_BYTES) {
+      if (bytes.length < DpopNonces.MIN_SECRET_BYTES) {
         throw new IllegalStateException(
             PREFIX
                 + "secret must decode to at least "
-                + MIN_SECRET_BYTES
+                + DpopNonces.MIN_SECRET_BYTES
                 + " bytes (it decodes to "
                 + bytes.length
                 + "); make one with: openssl rand -base64 32");

@@ -7,8 +7,6 @@ import dev.latchkey.bench.load.LessonsServers;
 import dev.latchkey.server.AuthServer;
 import dev.latchkey.server.tokens.TokenIssuer;
 import dev.latchkey.verifier.JwtVerifier;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +30,6 @@ import java.util.stream.IntStream;
  * </pre>
  */
 public final class CacheEntryBytes {
-  private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
   private CacheEntryBytes() {}
 
@@ -50,15 +47,15 @@ public final class CacheEntryBytes {
       JWKSet keys = JWKSet.parse(fetch(auth.baseUrl() + "/.well-known/jwks.json"));
       double tokenChars = tokens.stream().mapToInt(String::length).average().orElse(0);
 
-      long before = usedAfterGc();
+      long before = HeapUse.usedAfterGc();
       JwtVerifier off = verifier(keys, auth.issuer(), false);
-      long withOff = usedAfterGc();
+      long withOff = HeapUse.usedAfterGc();
       JwtVerifier on = verifier(keys, auth.issuer(), true);
-      long empty = usedAfterGc();
+      long empty = HeapUse.usedAfterGc();
       for (int round = 0; round < 2; round++) {
         tokens.forEach(on::verify);
       }
-      long full = usedAfterGc();
+      long full = HeapUse.usedAfterGc();
       long hits = on.metrics().cacheHits();
       tokens.forEach(on::verify);
       long hitsAfter = on.metrics().cacheHits() - hits;
@@ -96,16 +93,6 @@ public final class CacheEntryBytes {
         .audience(dev.latchkey.demo.DemoConfig.DEFAULT_AUDIENCE)
         .verifiedTokenCache(cache)
         .build();
-  }
-
-  private static long usedAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(100);
-      used = Math.min(used, MEMORY.getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 
   private static String fetch(String url) throws Exception {

@@ -3,7 +3,6 @@ package dev.latchkey.bench.verifier;
 import dev.latchkey.verifier.dpop.DpopReplayStore;
 import dev.latchkey.verifier.dpop.DpopReplayStore.Use;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.lang.reflect.Constructor;
@@ -38,7 +37,6 @@ import java.util.function.LongSupplier;
  * </pre>
  */
 public final class ReplayCacheBytes {
-  private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final long LIFETIME = 120_000_000_000L;
   private static final String THUMBPRINT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
@@ -85,15 +83,15 @@ public final class ReplayCacheBytes {
     AtomicLong ticker = new AtomicLong();
     // A first one, dropped: loads the classes and what they use once a JVM (SecureRandom, SHA-256).
     factory.create(n, LIFETIME, ticker::get).use(id(n + 1), IGNORED);
-    long start = usedAfterGc();
+    long start = HeapUse.usedAfterGc();
     DpopReplayStore cache = factory.create(n, LIFETIME, ticker::get);
-    long empty = usedAfterGc();
+    long empty = HeapUse.usedAfterGc();
     for (int i = 0; i < n; i++) {
       expect(cache.use(id(i), IGNORED), Use.FIRST);
     }
     expect(cache.use(id(0), IGNORED), Use.REPLAYED);
     expect(cache.use(id(n), IGNORED), Use.FULL);
-    long full = usedAfterGc();
+    long full = HeapUse.usedAfterGc();
     Reference.reachabilityFence(cache);
     System.out.println(name);
     System.out.printf(
@@ -171,16 +169,6 @@ public final class ReplayCacheBytes {
     byte[] jti =
         ByteBuffer.allocate(16).putLong(random.nextLong()).putLong(random.nextLong()).array();
     return THUMBPRINT + ' ' + BASE64URL.encodeToString(jti);
-  }
-
-  private static long usedAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(100);
-      used = Math.min(used, MEMORY.getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 
   /** The verifier's replay cache until it kept digests (commit 3d4667a), as it was. */

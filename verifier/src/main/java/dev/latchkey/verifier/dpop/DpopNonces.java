@@ -18,15 +18,21 @@ import javax.crypto.spec.SecretKeySpec;
  * client that just received a nonce is not refused at the turn of a period).
  */
 public final class DpopNonces {
-  private static final int MIN_SECRET_BYTES = 32;
+  /** The shortest secret taken: 256 bits, the HMAC's own strength. */
+  public static final int MIN_SECRET_BYTES = 32;
+
+  /** A period's nonce and the previous one's, computed once per period, not per request. */
+  private record Nonces(long period, String current, String previous) {}
 
   private final SecretKeySpec key;
   private final long periodSeconds;
   private final Clock clock;
+  private volatile Nonces known;
 
   private DpopNonces(byte[] secret, Duration period, Clock clock) {
     if (secret.length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException("the nonce secret needs at least 32 bytes");
+      throw new IllegalArgumentException(
+          "the nonce secret needs at least " + MIN_SECRET_BYTES + " bytes");
     }
     if (period.toSeconds() < 1) {
       throw new IllegalArgumentException("the nonce period must be at least one second");
@@ -53,7 +59,7 @@ public final class DpopNonces {
 
   /** The nonce to send in {@code DPoP-Nonce} now. */
   public String current() {
-    return nonceOf(period());
+    return nonces().current();
   }
 
   /** Whether {@code nonce} is the current period's or the previous one's. */
@@ -61,8 +67,18 @@ public final class DpopNonces {
     if (nonce == null) {
       return false;
     }
+    Nonces now = nonces();
+    return same(nonce, now.current()) || same(nonce, now.previous());
+  }
+
+  private Nonces nonces() {
     long p = period();
-    return same(nonce, nonceOf(p)) || same(nonce, nonceOf(p - 1));
+    Nonces n = known;
+    if (n == null || n.period() != p) {
+      n = new Nonces(p, nonceOf(p), nonceOf(p - 1));
+      known = n;
+    }
+    return n;
   }
 
   private long period() {
