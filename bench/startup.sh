@@ -89,7 +89,7 @@ serve_opts=()
 javalin_opts=()
 if [ "$LAUNCHER" = 1 ]; then
   rm -f "$root/cli/target/latchkey.jsa"
-  echo "first server run of ./latchkey (makes its archive): $(start serve) ms"
+  echo "first server run of ./latchkey (its training run records the archive first): $(start serve) ms"
   ls -la "$root/cli/target/latchkey.jsa" | awk '{ print "  " $9 ": " $5 " bytes" }'
   start javalin >/dev/null
 elif [ "$CDS" = 1 ]; then

@@ -98,6 +98,21 @@ final class DemoCommand implements Callable<Integer> {
                 .withDefaultReturnTo(appUrl + "/"));
   }
 
+  /** The demo's auth server on the embedded store in {@code dataDir}. */
+  static AuthServerConfig embeddedAuthConfig(
+      DemoConfig app, int authPort, Path dataDir, Duration sessionLength) {
+    AuthServerConfig defaults = AuthServerConfig.defaults();
+    return forDemo(defaults, app, authPort)
+        .withStore(StoreSettings.embedded(dataDir))
+        .withSessions(defaults.sessions().withSessionLength(sessionLength))
+        .withAccounts(
+            defaults
+                .accounts()
+                .withMail(defaults.accounts().mail().withMailDir(dataDir.resolve("mail")))
+                // the demo app's pages /verify-email and /reset-password
+                .withPagesUrl("http://localhost:" + app.port()));
+  }
+
   @Override
   public Integer call() throws Exception {
     if (codeFlow && !appServer.delivery.equals("body")) {
@@ -109,19 +124,9 @@ final class DemoCommand implements Callable<Integer> {
         codeFlow
             ? appServer.config().withCodeFlowClientId(DemoClient.CLIENT_ID)
             : appServer.config();
-    AuthServerConfig defaults = AuthServerConfig.defaults();
-    AuthServerConfig authConfig =
-        forDemo(defaults, appConfig, authPort)
-            .withStore(StoreSettings.embedded(dataDir))
-            .withSessions(defaults.sessions().withSessionLength(sessionLength))
-            .withAccounts(
-                defaults
-                    .accounts()
-                    .withMail(defaults.accounts().mail().withMailDir(dataDir.resolve("mail")))
-                    // the demo app's pages /verify-email and /reset-password
-                    .withPagesUrl("http://localhost:" + appConfig.port()));
     try (Shutdown shutdown = new Shutdown();
-        AuthServer auth = AuthServer.start(authConfig);
+        AuthServer auth =
+            AuthServer.start(embeddedAuthConfig(appConfig, authPort, dataDir, sessionLength));
         DemoServer app = DemoServer.start(appConfig.withAuthUrl(URI.create(auth.baseUrl())))) {
       DemoUser.Credentials credentials =
           DemoUser.STUDENT.ensure(auth.store().users(), dataDir, demoPassword);

@@ -22,6 +22,7 @@ public final class Latchkey implements Runnable {
           KeysCommand.class,
           TokenCommand.class,
           SessionsCommand.class,
+          ClassArchiveTrainingCommand.class, // hidden: the launcher's, not an operator's
           CommandLine.HelpCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -78,8 +78,8 @@ final class CliReference {
   private static void collect(CommandSpec command, List<CommandSpec> into) {
     into.add(command);
     for (CommandLine sub : command.subcommands().values()) {
-      // the map lists a command's aliases too
-      if (!into.contains(sub.getCommandSpec())) {
+      // the map lists a command's aliases too; a hidden command is not an operator's
+      if (!into.contains(sub.getCommandSpec()) && !sub.getCommandSpec().usageMessage().hidden()) {
         collect(sub.getCommandSpec(), into);
       }
     }
@@ -98,6 +98,7 @@ final class CliReference {
               ", ",
               command.subcommands().values().stream()
                   .map(c -> c.getCommandSpec())
+                  .filter(c -> !c.usageMessage().hidden())
                   .distinct()
                   .map(c -> "[`" + c.name() + "`](#" + c.qualifiedName().replace(' ', '-') + ")")
                   .toList()));

@@ -68,13 +68,27 @@ class CommandLineTest {
         .containsOnlyKeys("serve");
     assertThat(Latchkey.commandLine("users", "list").getSubcommands()).containsOnlyKeys("users");
     List<String> every =
-        List.of("demo", "serve", "app", "users", "clients", "keys", "token", "sessions", "help");
+        List.of(
+            "demo",
+            "serve",
+            "app",
+            "users",
+            "clients",
+            "keys",
+            "token",
+            "sessions",
+            ClassArchiveTrainingCommand.NAME,
+            "help");
     for (String[] args :
         new String[][] {{}, {"help", "serve"}, {"--version"}, {"srve"}, {"SERVE"}}) {
       assertThat(Latchkey.commandLine(args).getSubcommands().keySet())
           .as(String.join(" ", args))
           .containsExactlyElementsOf(every);
     }
+    // the launcher's, not an operator's
+    assertThat(Latchkey.commandLine().getUsageMessage())
+        .contains("sessions")
+        .doesNotContain(ClassArchiveTrainingCommand.NAME);
   }
 
   @Test

@@ -130,6 +130,33 @@ class StandaloneJarIT {
   }
 
   /**
+   * The launcher's training run (./latchkey) starts and stops the demo and exits 0, leaving a
+   * class-data sharing archive that a later start maps ({@code -Xshare:on} refuses to start
+   * otherwise), over a data folder of its own that it removes.
+   */
+  @Test
+  void theClassArchiveTrainingRunLeavesAnArchiveALaterStartMaps() throws Exception {
+    Path archive = folder.resolve("latchkey.jsa");
+    Path temporary = Files.createDirectory(folder.resolve("tmp"));
+    Result training =
+        run(
+            List.of(
+                "-XX:ArchiveClassesAtExit=" + archive,
+                "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off",
+                "-Djava.io.tmpdir=" + temporary),
+            "",
+            ClassArchiveTrainingCommand.NAME);
+    assertThat(training.exit).as(training.out + training.err).isZero();
+    assertThat(archive).isNotEmptyFile();
+    assertThat(temporary).isEmptyDirectory();
+
+    Result mapped = run(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"), "", "--version");
+    assertThat(mapped.exit).as(mapped.err).isZero();
+    assertThat(mapped.out).startsWith("latchkey ");
+  }
+
+  /**
    * The Angular build is inside unless the build skipped npm ({@code -Dskip.npm}); without it the
    * demo application server does not start.
    */
@@ -146,8 +173,13 @@ class StandaloneJarIT {
   private record Result(int exit, String out, String err) {}
 
   private ProcessBuilder command(String... args) {
+    return command(List.of(), args);
+  }
+
+  private ProcessBuilder command(List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.getFileName().toString());
     command.addAll(List.of(args));
@@ -157,7 +189,11 @@ class StandaloneJarIT {
   }
 
   private Result run(String stdin, String... args) throws Exception {
-    Process process = command(args).start();
+    return run(List.of(), stdin, args);
+  }
+
+  private Result run(List<String> jvmOptions, String stdin, String... args) throws Exception {
+    Process process = command(jvmOptions, args).start();
     process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
     process.getOutputStream().close();
     var out = readAsync(process.getInputStream());
