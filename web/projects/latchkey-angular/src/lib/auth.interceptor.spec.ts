@@ -158,6 +158,15 @@ describe('authInterceptor', () => {
       expect(retryDelayMs(answer('6', 401), 'GET')).toBeNull();
     });
 
+    it("reads the wait from the body's retryAfter when CORS hides Retry-After", () => {
+      const hidden = new HttpErrorResponse({
+        status: 503,
+        error: { error: 'keys_unavailable', retryAfter: 6 },
+        headers: new HttpHeaders(),
+      });
+      expect(retryDelayMs(hidden, 'POST')).toBe(6_000);
+    });
+
     it('ignores a 401 from another origin', () => {
       const { client, http, auth } = loggedInBodyMode();
       client.get('https://other.example/x').subscribe({ error: () => undefined });

@@ -3,7 +3,7 @@ import { HttpErrorResponse } from '@angular/common/http';
 export const SERVER_UNAVAILABLE = 'The server is unavailable right now. Please try again later.';
 
 /**
- * Seconds to wait, from a 429's `Retry-After` header (seconds or an HTTP date) or, when a
+ * Seconds to wait, from a 429's or 503's `Retry-After` header (seconds or an HTTP date) or, when a
  * cross-origin answer does not expose that header, a `retryAfter` field in its JSON body.
  */
 export function retryAfterSeconds(error: HttpErrorResponse, now = Date.now()): number | null {

@@ -69,11 +69,7 @@ public final class LatchkeyRefusals implements AuthenticationEntryPoint, AccessD
       HttpServletRequest request, HttpServletResponse response, RejectionReason r, boolean dpop)
       throws IOException {
     LOG.info("{} refused: {}", request.getMethod(), r.code());
-    write(
-        response,
-        r.httpStatus(),
-        RefusalHeaders.refused(verifier, realm, r, dpop),
-        ErrorResponse.body(r.code(), r.message()));
+    write(response, r.httpStatus(), RefusalHeaders.refused(verifier, realm, r, dpop), r.body());
   }
 
   @Override

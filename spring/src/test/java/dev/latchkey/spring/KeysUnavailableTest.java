@@ -67,6 +67,6 @@ class KeysUnavailableTest {
 
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
-    assertThat(r.body()).contains("\"error\":\"keys_unavailable\"");
+    assertThat(r.body()).contains("\"error\":\"keys_unavailable\"").contains("\"retryAfter\":30");
   }
 }

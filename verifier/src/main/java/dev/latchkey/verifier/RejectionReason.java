@@ -1,5 +1,7 @@
 package dev.latchkey.verifier;
 
+import dev.latchkey.verifier.wire.ErrorResponse;
+
 /**
  * Why a token was refused. Each reason has a stable wire code (sent as the {@code error} member of
  * the JSON body and logged) and a fixed human message (sent as {@code error_description}); neither
@@ -138,6 +140,16 @@ public enum RejectionReason {
    */
   public int retryAfterSeconds() {
     return this == KEY_REFETCH_LIMITED || this == DPOP_REPLAY_CACHE_FULL ? 6 : 30;
+  }
+
+  /**
+   * The JSON body of this refusal ({@link ErrorResponse}): {@code error} and {@code message}, and
+   * for a token not judged (503) {@code retryAfter} as well.
+   */
+  public String body() {
+    return retryable()
+        ? ErrorResponse.retryBody(code, message, retryAfterSeconds())
+        : ErrorResponse.body(code, message);
   }
 
   /** The reason with the given wire code. */

@@ -54,8 +54,9 @@ public class SampleApplication {
 
   /**
    * The Angular client's origins may call the API with a bearer or DPoP-bound token (CORS), and
-   * read the {@code WWW-Authenticate} and {@code DPoP-Nonce} of the answers (the client keeps a
-   * server's nonce from any answer); {@code cors()} above finds this bean by its name.
+   * read the {@code WWW-Authenticate}, {@code DPoP-Nonce} and {@code Retry-After} of the answers
+   * (the client keeps a server's nonce from any answer, and retries a 503 once after its wait);
+   * {@code cors()} above finds this bean by its name.
    */
   @Bean
   CorsConfigurationSource corsConfigurationSource(
@@ -64,7 +65,7 @@ public class SampleApplication {
     cors.setAllowedOrigins(origins);
     cors.setAllowedMethods(List.of("GET", "PUT", "DELETE"));
     cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "DPoP"));
-    cors.setExposedHeaders(List.of("WWW-Authenticate", "DPoP-Nonce"));
+    cors.setExposedHeaders(List.of("WWW-Authenticate", "DPoP-Nonce", "Retry-After"));
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/api/**", cors);
     return source;

@@ -88,8 +88,8 @@ class SampleApplicationTest {
         .containsIgnoringCase("dpop");
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
-        .as("the page reads the challenge and the server's DPoP nonce")
-        .contains("WWW-Authenticate", "DPoP-Nonce");
+        .as("the page reads the challenge, the server's DPoP nonce and a 503's wait")
+        .contains("WWW-Authenticate", "DPoP-Nonce", "Retry-After");
     assertThat(
             send(
                     "OPTIONS",

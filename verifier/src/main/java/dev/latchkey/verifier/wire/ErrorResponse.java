@@ -34,6 +34,19 @@ public final class ErrorResponse {
   }
 
   /**
+   * The JSON body of a refusal to try again later: {@code error}, {@code message}, then {@code
+   * retryAfter}, the seconds of its {@code Retry-After} header, which a page on another origin can
+   * read only when CORS exposes the header (the auth server's 429 answers alike).
+   */
+  public static String retryBody(String error, String message, int retryAfterSeconds) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", error);
+    body.put("message", message);
+    body.put("retryAfter", retryAfterSeconds);
+    return JSONObjectUtils.toJSONString(body);
+  }
+
+  /**
    * The challenge for a request that carried no token: {@code Bearer realm="<realm>"}, without
    * {@code error} (RFC 6750 §3.1).
    */

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,7 +131,11 @@ public abstract class MiddlewareContract {
           .as(c.getKey())
           .startsWith("Bearer realm=\"latchkey\", error=\"invalid_token\", error_description=\"");
       Map<String, Object> body = json(r);
-      assertThat(body).as(c.getKey()).containsEntry("error", c.getKey()).containsKey("message");
+      assertThat(body)
+          .as(c.getKey())
+          .containsEntry("error", c.getKey())
+          .containsKey("message")
+          .doesNotContainKey("retryAfter");
       assertThat(r.body()).doesNotContain(c.getValue());
     }
   }
@@ -432,6 +437,31 @@ public abstract class MiddlewareContract {
   }
 
   /** Stops the server and starts it again with a verifier requiring server nonces. */
+  @Test
+  void aTokenThatCannotBeJudgedGets503WithRetryAfterInTheHeaderAndTheBody() throws Exception {
+    stop();
+    verifier.close();
+    AtomicReference<JWKSet> keys = new AtomicReference<>(new JWKSet(key.toPublicJWK()));
+    verifier =
+        JwtVerifier.withJwkSetSupplier(keys::get)
+            .issuer(Tokens.ISSUER)
+            .audience(Tokens.AUDIENCE)
+            .clock(clock)
+            .build();
+    base = start(verifier);
+    keys.set(null); // the application's key source fails from now on
+
+    HttpResponse<String> r = send("GET", "/api/lessons", "Authorization", "Bearer " + valid());
+
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+    assertThat(json(r))
+        .containsEntry("error", "keys_unavailable")
+        .as("a page on another origin reads the wait here when CORS hides Retry-After")
+        .containsEntry("retryAfter", 30L);
+  }
+
   private void restartWithNonces() throws Exception {
     stop();
     verifier.close();

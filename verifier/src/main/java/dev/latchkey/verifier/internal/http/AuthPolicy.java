@@ -140,10 +140,7 @@ public final class AuthPolicy {
       RejectionReason r = e.reason();
       LOG.info("{} refused: {}", method, r.code());
       return Outcome.refuse(
-          r.httpStatus(),
-          RefusalHeaders.refused(verifier, realm, r, dpop),
-          ErrorResponse.body(r.code(), r.message()),
-          r);
+          r.httpStatus(), RefusalHeaders.refused(verifier, realm, r, dpop), r.body(), r);
     }
     if (fromCookie
         && Xsrf.isRequiredFor(method)
