@@ -145,6 +145,18 @@ final class OidcBrowser {
         .replace("&amp;", "&");
   }
 
+  /** The hidden fields of the page's form, in order, as the browser would post them. */
+  static Map<String, String> hiddenFields(String html) {
+    Matcher m =
+        Pattern.compile("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\">")
+            .matcher(html);
+    Map<String, String> fields = new LinkedHashMap<>();
+    while (m.find()) {
+      fields.put(unescape(m.group(1)), unescape(m.group(2)));
+    }
+    return fields;
+  }
+
   boolean has(String cookie) {
     return cookies.containsKey(cookie);
   }

@@ -479,10 +479,108 @@ class OidcProviderTest {
       HttpResponse<String> badHint =
           browser.get(server.baseUrl() + "/logout?id_token_hint=" + "e30.e30.sig");
       assertThat(badHint.statusCode()).isEqualTo(400);
-      HttpResponse<String> plain = browser.get(server.baseUrl() + "/logout");
-      assertThat(plain.statusCode()).isEqualTo(200);
-      assertThat(plain.body()).contains("signed out");
+      HttpResponse<String> signedOutAlready =
+          new OidcBrowser(server).get(server.baseUrl() + "/logout");
+      assertThat(signedOutAlready.statusCode()).isEqualTo(200);
+      assertThat(signedOutAlready.body()).contains("signed out");
     }
+  }
+
+  @Test
+  void aLogoutWithoutAnIdTokenAsksTheUserAndEndsNothingUntilTheyPostTheirAnswer() {
+    try (AuthServer server = start(TestDatabase.H2)) {
+      OidcBrowser browser = new OidcBrowser(server);
+      String sid = sidOf(signInSpa(server, browser));
+
+      // a link to /logout (any page can navigate there): asked, nothing ended
+      HttpResponse<String> asked = browser.get(server.baseUrl() + "/logout");
+      assertThat(asked.statusCode()).isEqualTo(200);
+      assertThat(asked.body()).contains("Sign out?").contains("action=\"logout\"");
+      assertThat(asked.headers().firstValue("Content-Security-Policy").orElseThrow())
+          .contains("form-action 'self';")
+          .contains("frame-ancestors 'none'");
+      assertThat(browser.has("__Host-latchkey-sso")).isTrue();
+      assertThat(revoked(server, sid)).isFalse();
+
+      Map<String, String> answer = OidcBrowser.hiddenFields(asked.body());
+      assertThat(answer).containsKeys("csrf", "confirm").doesNotContainKey("id_token_hint");
+      HttpResponse<String> done = browser.postForm(server.baseUrl() + "/logout", answer);
+      assertThat(done.statusCode()).isEqualTo(200);
+      assertThat(done.body()).contains("signed out");
+      assertThat(browser.has("__Host-latchkey-sso")).isFalse();
+      assertThat(revoked(server, sid)).isTrue();
+    }
+  }
+
+  @Test
+  void anIdTokenOfAnotherBrowsersSessionEndsItOnlyWhenThisBrowsersUserSaysSo() {
+    try (AuthServer server = start(TestDatabase.H2)) {
+      String elsewhere = signInSpa(server, new OidcBrowser(server)).get("id_token").asText();
+      String sid = sidOf(elsewhere);
+      Map<String, String> request =
+          Map.of(
+              "id_token_hint",
+              elsewhere,
+              "post_logout_redirect_uri",
+              SPA_AFTER_LOGOUT,
+              "state",
+              "bye-state");
+      OidcBrowser signedIn = new OidcBrowser(server);
+      signInSpa(server, signedIn); // its own single-sign-on session, not the hint's
+      OidcBrowser fresh = new OidcBrowser(server); // no session at all
+
+      for (OidcBrowser browser : List.of(signedIn, fresh)) {
+        HttpResponse<String> asked =
+            browser.get(server.baseUrl() + "/logout?" + OidcBrowser.form(request));
+        assertThat(asked.statusCode()).isEqualTo(200);
+        assertThat(asked.body()).contains("Sign out?");
+        assertThat(asked.headers().firstValue("Location")).isEmpty();
+        assertThat(asked.headers().firstValue("Content-Security-Policy").orElseThrow())
+            .contains("form-action 'self' https://spa.example.com;");
+        assertThat(revoked(server, sid)).isFalse();
+      }
+
+      HttpResponse<String> asked =
+          fresh.get(server.baseUrl() + "/logout?" + OidcBrowser.form(request));
+      Map<String, String> answer = new LinkedHashMap<>(OidcBrowser.hiddenFields(asked.body()));
+      assertThat(answer).containsAllEntriesOf(request);
+      // the answer without the page's anti-CSRF token (a cross-site form): refused, asked again
+      for (String csrf : List.of("", "A".repeat(43))) {
+        answer.put("csrf", csrf);
+        HttpResponse<String> forged = fresh.postForm(server.baseUrl() + "/logout", answer);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("Sign out?");
+        assertThat(revoked(server, sid)).isFalse();
+      }
+      // the confirmation as a GET (a link cannot answer for the user)
+      answer.put("csrf", OidcBrowser.hiddenFields(asked.body()).get("csrf"));
+      HttpResponse<String> linked =
+          fresh.get(server.baseUrl() + "/logout?" + OidcBrowser.form(answer));
+      assertThat(linked.statusCode()).isEqualTo(200);
+      assertThat(revoked(server, sid)).isFalse();
+
+      HttpResponse<String> confirmed = fresh.postForm(server.baseUrl() + "/logout", answer);
+      assertThat(confirmed.statusCode()).isEqualTo(302);
+      assertThat(confirmed.headers().firstValue("Location"))
+          .contains(SPA_AFTER_LOGOUT + "?state=bye-state");
+      assertThat(revoked(server, sid)).isTrue();
+    }
+  }
+
+  private static String sidOf(JsonNode tokens) {
+    return sidOf(tokens.get("id_token").asText());
+  }
+
+  private static String sidOf(String idToken) {
+    try {
+      return SignedJWT.parse(idToken).getJWTClaimsSet().getStringClaim("sid");
+    } catch (java.text.ParseException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static boolean revoked(AuthServer server, String sid) {
+    return server.store().sessions().find(sid).orElseThrow().revokedAt() != null;
   }
 
   record Code(String code, Pkce pkce) {}

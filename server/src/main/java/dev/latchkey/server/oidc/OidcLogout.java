@@ -4,6 +4,7 @@ import dev.latchkey.server.audit.Audit;
 import dev.latchkey.server.audit.AuditEvent;
 import dev.latchkey.server.sessions.SessionRevocation;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +21,24 @@ public final class OidcLogout {
     this.singleSignOn = singleSignOn;
     this.revocation = revocation;
     this.audit = audit;
+  }
+
+  /**
+   * Whether a logout request may end sessions without asking the user: when the browser's
+   * single-sign-on session stands for the session the {@code id_token_hint} names, or when there is
+   * neither (nothing to end). Otherwise the user is asked (RP-Initiated Logout 1.0 §2: the provider
+   * must ask when no ID token is given, or one not of the browser's current session), so neither a
+   * link to {@code /logout} nor a copied ID token signs anyone out unasked.
+   *
+   * @param ssoCookie the single-sign-on cookie's value, or {@code null}
+   * @param hintSid the {@code sid} of the {@code id_token_hint}, or {@code null}
+   */
+  public boolean endsWithoutAsking(String ssoCookie, String hintSid) {
+    Optional<SingleSignOn.SsoSession> sso = singleSignOn.find(ssoCookie);
+    if (hintSid == null) {
+      return sso.isEmpty();
+    }
+    return sso.isPresent() && singleSignOn.standsFor(sso.get(), hintSid);
   }
 
   /**

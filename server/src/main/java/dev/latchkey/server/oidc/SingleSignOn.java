@@ -98,6 +98,20 @@ public final class SingleSignOn {
   }
 
   /**
+   * Whether {@code sid} is one of the sessions {@code sso} stands for: its hosted page's, or one
+   * issued to a client through it.
+   */
+  public boolean standsFor(SsoSession sso, String sid) {
+    return sid.equals(sso.sid())
+        || db.queryOne(
+                "SELECT 1 FROM oidc_grants WHERE sso_id_hash = ? AND sid = ?",
+                rs -> true,
+                sso.idHash(),
+                sid)
+            .isPresent();
+  }
+
+  /**
    * Ends a single-sign-on session: returns the sessions it stood for (the hosted page's and every
    * one issued to a client through it), for the caller to revoke.
    */

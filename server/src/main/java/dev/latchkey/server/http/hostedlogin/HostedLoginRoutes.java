@@ -6,6 +6,7 @@ import dev.latchkey.server.http.exchange.ApiError;
 import dev.latchkey.server.http.exchange.Async;
 import dev.latchkey.server.http.exchange.BrowserCookies;
 import dev.latchkey.server.http.exchange.Caching;
+import dev.latchkey.server.http.exchange.CsrfToken;
 import dev.latchkey.server.http.exchange.Failures;
 import dev.latchkey.server.http.exchange.RequestAddress;
 import dev.latchkey.server.signin.CodeAttempt;

@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 import com.nimbusds.openid.connect.sdk.LogoutRequest;
 import dev.latchkey.server.http.exchange.BrowserCookies;
+import dev.latchkey.server.http.exchange.CsrfToken;
 import dev.latchkey.server.oidc.IdTokens;
 import dev.latchkey.server.oidc.OidcClient;
 import dev.latchkey.server.oidc.OidcClients;
@@ -19,9 +20,19 @@ import java.util.Optional;
 /**
  * {@code GET/POST /logout}: OpenID Connect RP-Initiated Logout 1.0. Ends the single-sign-on session
  * and revokes its sessions; then back to the client's {@code post_logout_redirect_uri} (with its
- * {@code state}) when the client registered exactly that URI, else a page saying so.
+ * {@code state}) when the client registered exactly that URI, else a page saying so. When the
+ * browser's own session does not stand for the request ({@link OidcLogout#endsWithoutAsking}), the
+ * user is asked first, and only their posted answer, with the hosted pages' anti-CSRF token, ends
+ * anything.
  */
 public final class EndSessionRoute {
+  /** The logout request's parameters that the question posts back. */
+  private static final List<String> CARRIED =
+      List.of("id_token_hint", "client_id", "post_logout_redirect_uri", "state");
+
+  private static final String CONFIRM = "confirm";
+  private static final String CSRF = "csrf";
+
   private final IdTokens idTokens;
   private final OidcClients clients;
   private final OidcLogout logout;
@@ -82,7 +93,15 @@ public final class EndSessionRoute {
     }
     String hintSid =
         hint.map(h -> h.getClaim("sid") instanceof String sid ? sid : null).orElse(null);
-    logout.end(cookies.singleSignOn(ctx), hintSid, clientId);
+    String ssoCookie = cookies.singleSignOn(ctx);
+    if (!logout.endsWithoutAsking(ssoCookie, hintSid)) {
+      boolean answered = ctx.method().name().equals("POST") && read.get().get(CONFIRM) != null;
+      if (!answered || !CsrfToken.matches(cookies.hostedLoginCsrf(ctx), read.get().get(CSRF))) {
+        ask(ctx, answered ? 403 : 200, read.get(), returnTo);
+        return;
+      }
+    }
+    logout.end(ssoCookie, hintSid, clientId);
     cookies.clearSingleSignOn(ctx);
     cookies.clearOnLogout(ctx);
     if (returnTo == null) {
@@ -98,5 +117,19 @@ public final class EndSessionRoute {
     }
     ctx.header("Cache-Control", "no-store");
     ctx.status(302).header("Location", location);
+  }
+
+  private void ask(Context ctx, int status, ProtocolParams params, String returnTo) {
+    String csrf = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
+    cookies.setHostedLoginCsrf(ctx, csrf);
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String name : CARRIED) {
+      if (params.get(name) != null) {
+        fields.put(name, params.get(name));
+      }
+    }
+    fields.put(CSRF, csrf);
+    fields.put(CONFIRM, "yes");
+    OidcPages.confirmLogout(ctx, status, fields, returnTo);
   }
 }

@@ -1,24 +1,23 @@
-package dev.latchkey.server.http.hostedlogin;
+package dev.latchkey.server.http.exchange;
 
-import dev.latchkey.server.http.exchange.BrowserCookies;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Double-submit protection of the hosted login form: a random token (256 bits) in a cookie (see
- * {@link BrowserCookies#setHostedLoginCsrf}) and the same token in a hidden form field; a post
- * whose field does not equal the cookie is refused.
+ * Double-submit protection of the hosted pages' forms (login, account, logout confirmation): a
+ * random token (256 bits) in a cookie (see {@link BrowserCookies#setHostedLoginCsrf}) and the same
+ * token in a hidden form field; a post whose field does not equal the cookie is refused.
  */
-final class CsrfToken {
+public final class CsrfToken {
   private CsrfToken() {}
 
   /** The token to use: the cookie's when it looks like one of ours, else a fresh one. */
-  static String reuseOrCreate(String cookieValue) {
+  public static String reuseOrCreate(String cookieValue) {
     return wellFormed(cookieValue) ? cookieValue : BrowserCookies.randomToken();
   }
 
   /** Whether the posted field equals the cookie (both present and well formed). */
-  static boolean matches(String cookieValue, String fieldValue) {
+  public static boolean matches(String cookieValue, String fieldValue) {
     if (!wellFormed(cookieValue) || !wellFormed(fieldValue)) {
       return false;
     }
