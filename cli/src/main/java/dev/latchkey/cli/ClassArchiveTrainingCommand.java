@@ -75,8 +75,7 @@ final class ClassArchiveTrainingCommand implements Callable<Integer> {
           200,
           http,
           request(app.baseUrl() + "/api/lessons").header("Authorization", "Bearer " + token));
-      // the client's page, its status not asserted: a build without the client (-Dskip.npm) has
-      // none
+      // the client's page, whatever it answers (a -Dskip.npm build has none)
       http.send(request(app.baseUrl() + "/").build(), HttpResponse.BodyHandlers.discarding());
     }
   }

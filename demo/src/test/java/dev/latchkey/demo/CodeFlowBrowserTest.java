@@ -3,6 +3,7 @@ package dev.latchkey.demo;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
 import java.net.URI;
@@ -33,16 +34,7 @@ class CodeFlowBrowserTest {
 
   @Test
   void signsInWithTheCodeFlowAndSignsOutEverywhere(Page page) throws Exception {
-    page.navigate(journey.appUrl() + "/login");
-    assertThat(page.getByTestId("login-password")).hasCount(0); // no password typed in the app
-    page.getByTestId("login-code-flow").click();
-    assertThat(page).hasURL(Pattern.compile("^" + journey.authUrl() + "/login\\?"));
-    page.locator("input[name=email]").fill(RunningSystem.EMAIL);
-    page.locator("input[name=password]").fill(RunningSystem.PASSWORD);
-    page.locator("form button[type=submit], form input[type=submit]").first().click();
-
-    assertThat(page).hasURL(Pattern.compile("^" + journey.appUrl() + "/lessons$"));
-    assertThat(page.getByTestId("lesson-item").first()).isVisible();
+    signIn(page);
     String authorize = authorizeUrl();
     assertThat(authorize)
         .contains("client_id=" + CLIENT_ID)
@@ -70,6 +62,43 @@ class CodeFlowBrowserTest {
     page.getByTestId("login-code-flow").click();
     assertThat(page).hasURL(Pattern.compile("^" + journey.authUrl() + "/login\\?"));
     assertThat(page.locator("input[name=password]")).isVisible();
+  }
+
+  /**
+   * A sign-out from a browser whose single-sign-on cookie is gone (expired, or cleared): the auth
+   * server cannot tell that this browser's user is the one the ID token names, so it asks, and
+   * Chromium follows the answer's form (its CSP's form-action) back to the app.
+   */
+  @Test
+  void aSignOutTheBrowsersOwnSessionNoLongerStandsForIsAskedThenDone(
+      Page page, BrowserContext context) throws Exception {
+    signIn(page);
+    String token = (String) page.evaluate("() => localStorage.getItem('id_token')");
+    context.clearCookies(
+        new BrowserContext.ClearCookiesOptions().setName(Pattern.compile("latchkey-sso$")));
+
+    page.getByTestId("nav-logout").click();
+    assertThat(page).hasURL(Pattern.compile("^" + journey.authUrl() + "/logout\\?"));
+    assertThat(page.locator("h1")).hasText("Sign out?");
+    assertThat(lessonsStatus(token)).as("nothing ended before the answer").isEqualTo(200);
+
+    long since = System.nanoTime();
+    page.locator("#sign-out").click();
+    assertThat(page).hasURL(Pattern.compile("^" + journey.appUrl() + "/login"));
+    RunningSystem.REVOCATION.awaitStatus(since, 401, () -> lessonsStatus(token), status -> status);
+  }
+
+  /** Signs in as the demo user through the auth server's hosted page, back on the lessons. */
+  private static void signIn(Page page) {
+    page.navigate(journey.appUrl() + "/login");
+    assertThat(page.getByTestId("login-password")).hasCount(0); // no password typed in the app
+    page.getByTestId("login-code-flow").click();
+    assertThat(page).hasURL(Pattern.compile("^" + journey.authUrl() + "/login\\?"));
+    page.locator("input[name=email]").fill(RunningSystem.EMAIL);
+    page.locator("input[name=password]").fill(RunningSystem.PASSWORD);
+    page.locator("form button[type=submit], form input[type=submit]").first().click();
+    assertThat(page).hasURL(Pattern.compile("^" + journey.appUrl() + "/lessons$"));
+    assertThat(page.getByTestId("lesson-item").first()).isVisible();
   }
 
   /** The first request the page sent to the auth server's /authorize. */

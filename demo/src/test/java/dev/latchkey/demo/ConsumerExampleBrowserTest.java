@@ -38,8 +38,10 @@ class ConsumerExampleBrowserTest {
       Path.of(
           System.getProperty("latchkey.consumerExample", "../web/target/consumer-example/browser"));
 
-  private static final int CONSUMER_PORT = FreePort.find();
-  private static final String CONSUMER_URL = "http://localhost:" + CONSUMER_PORT;
+  /** Held from class load until the consumer server binds it, after the journey's servers start. */
+  private static final FreePort.Reservation CONSUMER_PORT = FreePort.reserve();
+
+  private static final String CONSUMER_URL = "http://localhost:" + CONSUMER_PORT.port();
 
   @RegisterExtension
   static final BrowserJourney journey =
@@ -61,11 +63,13 @@ class ConsumerExampleBrowserTest {
 
   @BeforeAll
   static void startConsumer() {
-    consumer = startConsumerServer(CONSUMER_PORT);
+    CONSUMER_PORT.close();
+    consumer = startConsumerServer(CONSUMER_PORT.port());
   }
 
   @AfterAll
   static void stopConsumer() {
+    CONSUMER_PORT.close(); // when the journey did not start
     if (consumer != null) consumer.stop();
   }
 

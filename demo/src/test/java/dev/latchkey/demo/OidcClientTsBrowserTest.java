@@ -55,7 +55,8 @@ class OidcClientTsBrowserTest {
 
   @Test
   void oidcClientTsSignsInCallsAProtectedRouteRefreshesAndLogsOut(Page tab) throws Exception {
-    int pagePort = FreePort.find();
+    FreePort.Reservation pagePortHeld = FreePort.reserve(); // until the page server binds it
+    int pagePort = pagePortHeld.port();
     String pageOrigin = "http://127.0.0.1:" + pagePort;
     AuthServerConfig defaults = AuthServerConfig.defaults();
     AuthServerConfig config =
@@ -81,6 +82,7 @@ class OidcClientTsBrowserTest {
               List.of("http://127.0.0.1/callback.html"),
               null,
               List.of(pageOrigin + "/bye.html"));
+      pagePortHeld.close();
       HttpServer page = pageServer(pagePort, auth.issuer(), verifier);
       try {
         tab.navigate(pageOrigin + "/index.html");

@@ -69,7 +69,8 @@ final class RunningSystem implements AutoCloseable {
       String delivery,
       UnaryOperator<AuthServerConfig> customise,
       String codeFlowClientId) {
-    int appPort = FreePort.find();
+    FreePort.Reservation appPortHeld = FreePort.reserve(); // until the demo server binds it
+    int appPort = appPortHeld.port();
     String appUrl = "http://localhost:" + appPort;
     // As `latchkey demo` configures it (DemoCommand.forDemo, in the cli module).
     AuthServerConfig defaults = AuthServerConfig.defaults();
@@ -96,7 +97,13 @@ final class RunningSystem implements AutoCloseable {
                         .withMode(DeliveryMode.parse(delivery))
                         .withReturnToAllowList(List.of(appUrl + "/auth/callback"))
                         .withDefaultReturnTo(appUrl + "/")));
-    AuthServer auth = AuthServer.start(config);
+    AuthServer auth;
+    try {
+      auth = AuthServer.start(config);
+    } catch (RuntimeException e) {
+      appPortHeld.close();
+      throw e;
+    }
     try {
       auth.store().users().add(EMAIL, PASSWORD.toCharArray());
       auth.store().users().add(ADMIN_EMAIL, PASSWORD.toCharArray(), List.of("admin"));
@@ -105,6 +112,7 @@ final class RunningSystem implements AutoCloseable {
             .oidcClients()
             .add(codeFlowClientId, List.of(appUrl + "/auth/code"), null, List.of(appUrl + "/"));
       }
+      appPortHeld.close();
       DemoServer app =
           DemoServer.start(
               DemoConfig.defaults()
@@ -116,6 +124,7 @@ final class RunningSystem implements AutoCloseable {
                   .withCodeFlowClientId(codeFlowClientId));
       return new RunningSystem(auth, app);
     } catch (RuntimeException e) {
+      appPortHeld.close();
       auth.close();
       throw e;
     }

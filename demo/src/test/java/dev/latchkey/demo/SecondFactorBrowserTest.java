@@ -62,7 +62,8 @@ class SecondFactorBrowserTest {
   @BeforeAll
   static void start() {
     Chromium.assumeAvailable();
-    int appPort = FreePort.find();
+    FreePort.Reservation appPortHeld = FreePort.reserve(); // until the demo server binds it
+    int appPort = appPortHeld.port();
     String appUrl = "http://localhost:" + appPort;
     AuthServerConfig defaults = AuthServerConfig.defaults();
     auth =
@@ -78,6 +79,7 @@ class SecondFactorBrowserTest {
                         .withReturnToAllowList(List.of(appUrl + "/auth/callback"))
                         .withDefaultReturnTo(appUrl + "/")));
     auth.store().users().add(ADMIN, PASSWORD.toCharArray(), List.of("admin"));
+    appPortHeld.close();
     app =
         DemoServer.start(
             DemoConfig.defaults()

@@ -95,7 +95,8 @@ class OAuth2LoginBrowserTest {
             .build();
     api = protectedApi();
 
-    int port = FreePort.find();
+    FreePort.Reservation held = FreePort.reserve(); // until the sample starts on it
+    int port = held.port();
     String origin = "http://127.0.0.1:" + port;
     // as an operator registers it: Spring's default redirect URI, the page a logout ends on
     auth.store()
@@ -105,6 +106,7 @@ class OAuth2LoginBrowserTest {
             List.of(origin + "/login/oauth2/code/latchkey"),
             CLIENT_SECRET,
             List.of(origin + "/signed-out"));
+    held.close();
     sample =
         SpringApplication.run(
             OAuth2LoginSample.class,
