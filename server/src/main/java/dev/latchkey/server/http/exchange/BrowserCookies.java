@@ -157,14 +157,15 @@ public final class BrowserCookies {
    * The cookies of a logout: deletes every cookie this server sets for a session, whatever the
    * delivery mode and whatever the request sent: the session cookie (also set by the hosted login
    * page in body mode), the XSRF cookie, the refresh cookie (scoped to {@code /api/refresh}, so a
-   * logout never receives it, but may still delete it) and the hosted form's CSRF cookie. A device
-   * cookie, when there is one, is kept: it names a browser that logged in before, not a session.
+   * logout never receives it, but may still delete it). Kept: a device cookie, which names a
+   * browser that logged in before, not a session; and the hosted forms' CSRF cookie, which guards a
+   * form, not a session: deleting it made a form the browser still shows fail (a login form in
+   * another tab, or the OpenID logout question while the app's own logout call was answered).
    */
   public void clearOnLogout(Context ctx) {
     add(ctx, clearedRefresh());
     add(ctx, session.header("", 0));
     add(ctx, xsrf.header("", 0));
-    add(ctx, hostedLoginCsrf.header("", 0));
   }
 
   /** Deletes the refresh cookie: a refused refresh whose session is over. */

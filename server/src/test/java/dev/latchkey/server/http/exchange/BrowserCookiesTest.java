@@ -157,16 +157,14 @@ class BrowserCookiesTest {
     BrowserCookies body = cookies(DeliverySettings.defaults(), RefreshSettings.OFF);
     assertThat(answer(body::clearOnLogout))
         .extracting(SetCookie::name)
-        .containsExactly(
-            "__Secure-latchkey-refresh", "__Host-latchkey", "XSRF-TOKEN", "__Host-latchkey-csrf");
+        .containsExactly("__Secure-latchkey-refresh", "__Host-latchkey", "XSRF-TOKEN");
 
     BrowserCookies cookieMode =
         cookies(DeliverySettings.defaults().withMode(DeliveryMode.COOKIE), REFRESH_ON);
     List<SetCookie> cleared = answer(cookieMode::clearOnLogout);
     assertThat(cleared)
         .extracting(SetCookie::name)
-        .containsExactly(
-            "__Secure-latchkey-refresh", "__Host-latchkey", "XSRF-TOKEN", "__Host-latchkey-csrf");
+        .containsExactly("__Secure-latchkey-refresh", "__Host-latchkey", "XSRF-TOKEN");
     assertThat(cleared)
         .allSatisfy(
             c -> {
