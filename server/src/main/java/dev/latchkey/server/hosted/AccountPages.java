@@ -52,7 +52,7 @@ public final class AccountPages {
         .append("</p>\n<form method=\"post\" action=\"")
         .append(FORGOT_PATH)
         .append("\">\n");
-    LoginPage.hidden(b, "csrf", csrf);
+    Html.hidden(b, "csrf", csrf);
     b.append("<label for=\"email\">Email</label>\n")
         .append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\"")
         .append(" required maxlength=\"254\" autofocus>\n")
@@ -63,7 +63,7 @@ public final class AccountPages {
   public static String reset(String csrf, String token, String error) {
     StringBuilder b = start("Set a new password", error);
     b.append("<form method=\"post\" action=\"").append(RESET_PATH).append("\">\n");
-    LoginPage.hidden(b, "csrf", csrf);
+    Html.hidden(b, "csrf", csrf);
     tokenField(b, token);
     b.append("<label for=\"password\">New password</label>\n")
         .append("<input id=\"password\" name=\"password\" type=\"password\"")
@@ -77,7 +77,7 @@ public final class AccountPages {
   public static String verify(String csrf, String token, String error) {
     StringBuilder b = start("Confirm your email", error);
     b.append("<form method=\"post\" action=\"").append(VERIFY_PATH).append("\">\n");
-    LoginPage.hidden(b, "csrf", csrf);
+    Html.hidden(b, "csrf", csrf);
     tokenField(b, token);
     b.append("<p>Enter the password you chose when you signed up. If you did not sign up, ignore")
         .append(" this link; to use this address, <a href=\"")

@@ -4,6 +4,17 @@ package dev.latchkey.server.hosted;
 public final class Html {
   private Html() {}
 
+  /**
+   * Appends a hidden form field: {@code <input type="hidden" name="…" value="…">} and a newline.
+   */
+  public static void hidden(StringBuilder b, String name, String value) {
+    b.append("<input type=\"hidden\" name=\"")
+        .append(escape(name))
+        .append("\" value=\"")
+        .append(escape(value))
+        .append("\">\n");
+  }
+
   /** Escapes {@code & < > " '} and drops control characters other than tab and newline. */
   public static String escape(String s) {
     if (s == null) {

@@ -69,8 +69,8 @@ public final class LoginPage {
       b.append("<p class=\"error\" role=\"alert\">").append(Html.escape(error)).append("</p>\n");
     }
     b.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\">\n");
-    hidden(b, "csrf", csrf);
-    hidden(b, "return_to", returnTo);
+    Html.hidden(b, "csrf", csrf);
+    Html.hidden(b, "return_to", returnTo);
     b.append("<label for=\"email\">Email</label>\n")
         .append("<input id=\"email\" name=\"email\" type=\"email\"")
         .append(" autocomplete=\"username webauthn\"")
@@ -101,9 +101,9 @@ public final class LoginPage {
     b.append("<form id=\"passkey-form\" method=\"post\" action=\"")
         .append(Html.escape(publicUrl + PATH))
         .append("\">\n");
-    hidden(b, "csrf", csrf);
-    hidden(b, "return_to", returnTo);
-    hidden(b, "passkey", "");
+    Html.hidden(b, "csrf", csrf);
+    Html.hidden(b, "return_to", returnTo);
+    Html.hidden(b, "passkey", "");
     b.append("<button type=\"button\" id=\"passkey\" hidden>Sign in with a passkey</button>\n")
         .append("</form>\n<script src=\"")
         .append(Html.escape(publicUrl + PASSKEY_SCRIPT_PATH))
@@ -127,9 +127,9 @@ public final class LoginPage {
       b.append("<p class=\"error\" role=\"alert\">").append(Html.escape(error)).append("</p>\n");
     }
     b.append("<form method=\"post\" action=\"").append(Html.escape(action)).append("\">\n");
-    hidden(b, "csrf", csrf);
-    hidden(b, "return_to", returnTo);
-    hidden(b, "mfa_token", mfaToken);
+    Html.hidden(b, "csrf", csrf);
+    Html.hidden(b, "return_to", returnTo);
+    Html.hidden(b, "mfa_token", mfaToken);
     b.append("<label for=\"code\">Code from your authenticator app, or a recovery code</label>\n")
         .append("<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\"")
         .append(" autocomplete=\"one-time-code\" required maxlength=\"32\" autofocus>\n")
@@ -161,13 +161,5 @@ public final class LoginPage {
         .append("</title>\n<style>\n")
         .append(STYLE)
         .append("</style>\n</head>\n<body>\n");
-  }
-
-  static void hidden(StringBuilder b, String name, String value) {
-    b.append("<input type=\"hidden\" name=\"")
-        .append(name)
-        .append("\" value=\"")
-        .append(Html.escape(value))
-        .append("\">\n");
   }
 }

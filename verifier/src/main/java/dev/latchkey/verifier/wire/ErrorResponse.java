@@ -27,10 +27,7 @@ public final class ErrorResponse {
 
   /** The JSON body: {@code error} (a stable code) then {@code message} (a fixed text). */
   public static String body(String error, String message) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", error);
-    body.put("message", message);
-    return JSONObjectUtils.toJSONString(body);
+    return JSONObjectUtils.toJSONString(fields(error, message));
   }
 
   /**
@@ -39,11 +36,16 @@ public final class ErrorResponse {
    * read only when CORS exposes the header (the auth server's 429 answers alike).
    */
   public static String retryBody(String error, String message, int retryAfterSeconds) {
+    Map<String, Object> body = fields(error, message);
+    body.put("retryAfter", retryAfterSeconds);
+    return JSONObjectUtils.toJSONString(body);
+  }
+
+  private static Map<String, Object> fields(String error, String message) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error);
     body.put("message", message);
-    body.put("retryAfter", retryAfterSeconds);
-    return JSONObjectUtils.toJSONString(body);
+    return body;
   }
 
   /**

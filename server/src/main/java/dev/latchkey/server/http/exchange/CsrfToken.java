@@ -1,5 +1,6 @@
 package dev.latchkey.server.http.exchange;
 
+import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -11,9 +12,15 @@ import java.security.MessageDigest;
 public final class CsrfToken {
   private CsrfToken() {}
 
-  /** The token to use: the cookie's when it looks like one of ours, else a fresh one. */
-  public static String reuseOrCreate(String cookieValue) {
-    return wellFormed(cookieValue) ? cookieValue : BrowserCookies.randomToken();
+  /**
+   * The token for a form about to be shown: the browser's cookie's when it looks like one of ours,
+   * else a fresh one; the cookie is set (renewed) on this answer.
+   */
+  public static String forForm(BrowserCookies cookies, Context ctx) {
+    String sent = cookies.hostedLoginCsrf(ctx);
+    String token = wellFormed(sent) ? sent : BrowserCookies.randomToken();
+    cookies.setHostedLoginCsrf(ctx, token);
+    return token;
   }
 
   /** Whether the posted field equals the cookie (both present and well formed). */

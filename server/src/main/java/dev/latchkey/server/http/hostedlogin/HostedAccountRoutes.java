@@ -173,9 +173,7 @@ public final class HostedAccountRoutes {
   }
 
   private String csrf(Context ctx) {
-    String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
-    cookies.setHostedLoginCsrf(ctx, token);
-    return token;
+    return CsrfToken.forForm(cookies, ctx);
   }
 
   private boolean csrfMatches(Context ctx, Map<String, List<String>> form) {

@@ -208,8 +208,7 @@ public final class HostedLoginRoutes {
   }
 
   private void renderCode(Context ctx, int status, String mfaToken, String target, String error) {
-    String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
-    cookies.setHostedLoginCsrf(ctx, token);
+    String token = CsrfToken.forForm(cookies, ctx);
     ctx.status(status).html(LoginPage.secondStep(publicUrl, mfaToken, target, token, error));
   }
 
@@ -228,8 +227,7 @@ public final class HostedLoginRoutes {
   }
 
   private void render(Context ctx, int status, String email, String target, String error) {
-    String token = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
-    cookies.setHostedLoginCsrf(ctx, token);
+    String token = CsrfToken.forForm(cookies, ctx);
     ctx.status(status).html(LoginPage.form(publicUrl, email, target, token, error));
   }
 

@@ -93,15 +93,15 @@ public final class EndSessionRoute {
     }
     String hintSid =
         hint.map(h -> h.getClaim("sid") instanceof String sid ? sid : null).orElse(null);
-    String ssoCookie = cookies.singleSignOn(ctx);
-    if (!logout.endsWithoutAsking(ssoCookie, hintSid)) {
+    OidcLogout.Request ending = logout.read(cookies.singleSignOn(ctx), hintSid);
+    if (!logout.endsWithoutAsking(ending)) {
       boolean answered = ctx.method().name().equals("POST") && read.get().get(CONFIRM) != null;
       if (!answered || !CsrfToken.matches(cookies.hostedLoginCsrf(ctx), read.get().get(CSRF))) {
         ask(ctx, answered ? 403 : 200, read.get(), returnTo);
         return;
       }
     }
-    logout.end(ssoCookie, hintSid, clientId);
+    logout.end(ending, clientId);
     cookies.clearSingleSignOn(ctx);
     cookies.clearOnLogout(ctx);
     if (returnTo == null) {
@@ -120,8 +120,7 @@ public final class EndSessionRoute {
   }
 
   private void ask(Context ctx, int status, ProtocolParams params, String returnTo) {
-    String csrf = CsrfToken.reuseOrCreate(cookies.hostedLoginCsrf(ctx));
-    cookies.setHostedLoginCsrf(ctx, csrf);
+    String csrf = CsrfToken.forForm(cookies, ctx);
     Map<String, String> fields = new LinkedHashMap<>();
     for (String name : CARRIED) {
       if (params.get(name) != null) {

@@ -61,13 +61,7 @@ final class OidcPages {
         new StringBuilder(
             "<p>An application asked to sign you out.</p>"
                 + "<form method=\"post\" action=\"logout\">");
-    fields.forEach(
-        (name, value) ->
-            form.append("<input type=\"hidden\" name=\"")
-                .append(Html.escape(name))
-                .append("\" value=\"")
-                .append(Html.escape(value))
-                .append("\">"));
+    fields.forEach((name, value) -> Html.hidden(form, name, value));
     form.append("<button type=\"submit\" id=\"sign-out\">Sign out</button></form>");
     String formAction = returnTo == null ? "'self'" : "'self' " + origin(returnTo);
     page(
